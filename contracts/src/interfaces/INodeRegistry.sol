@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {NodeStatus, Resources} from "./ProtocolTypes.sol";
+
+/// @title INodeRegistry
+/// @notice MZKU nodes [3.1, 3.2]: one sidecar per node and one node per sidecar.
+interface INodeRegistry {
+    struct Node {
+        uint256 providerId;
+        address sidecar;
+        NodeStatus status;
+        uint64 startedAt;
+        uint64 finishedAt;
+        Resources resources;
+        uint128 stakedEth; // filled by the micro-pool contracts
+        uint128 stakedMzku; // filled by the market contracts
+        uint128 collectedRewards; // filled by the pool contracts
+    }
+
+    /// @notice The node with id `nodeId`; reverts if unknown.
+    function getNode(uint256 nodeId) external view returns (Node memory);
+
+    /// @notice Node id run beside `sidecar` (0 if none; ids start at 1).
+    function nodeIdOfSidecar(address sidecar) external view returns (uint256);
+
+    /// @notice Number of nodes ever registered.
+    function nodeCount() external view returns (uint256);
+}

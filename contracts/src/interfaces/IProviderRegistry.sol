@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Resources, TrustTier} from "./ProtocolTypes.sol";
+
+/// @title IProviderRegistry
+/// @notice Providers [3.1.2, 3.2, 3.4.2-3.4.3]: application, qualification by governance, MZKU
+///         collateral, trust tier and ETH share k, capacity, disqualification by score.
+///         This is the surface other protocol contracts rely on; the implementation may add more.
+interface IProviderRegistry {
+    /// @notice Everything a requester or another contract decides on.
+    struct Provider {
+        address owner;
+        TrustTier tier;
+        bool qualified;
+        uint64 disqualifiedUntil; // 0 = never disqualified; a time in the future = disqualified now
+        uint32 activeNodes;
+        uint32 maxNodes;
+        uint128 priceCap; // MZKU wei: the most this provider asks for a project
+        uint128 collateral; // MZKU wei locked
+        uint128 ethShare; // k, in wei
+        Resources capacity; // what it declared
+        Resources used; // taken by its open nodes
+        string brandName;
+        string metadataURI; // services and anything else, off-chain
+    }
+
+    /// @notice Provider id of `owner` (0 if none; ids start at 1).
+    function providerIdOf(address owner) external view returns (uint256);
+
+    /// @notice The provider with id `providerId`; reverts if unknown.
+    function getProvider(uint256 providerId) external view returns (Provider memory);
+
+    /// @notice Qualified by governance, not disqualified now, collateral at least Pmin.
+    function isEligible(uint256 providerId) external view returns (bool);
+
+    /// @notice The provider's ETH share k of a validator, in wei.
+    function ethShareOf(uint256 providerId) external view returns (uint256);
+
+    /// @notice Whether one more node taking `resources` fits the provider's free capacity and node limit.
+    function hasFreeCapacity(uint256 providerId, Resources calldata resources) external view returns (bool);
+
+    /// @notice Number of providers ever registered (ids 1..count).
+    function providerCount() external view returns (uint256);
+
+    // ---- restricted to authorized protocol contracts ----
+
+    /// @notice A node of the provider opened (NodeRegistry): takes `resources` of its capacity.
+    function onNodeOpened(uint256 providerId, Resources calldata resources) external;
+
+    /// @notice A node of the provider closed (NodeRegistry): frees `resources`.
+    function onNodeClosed(uint256 providerId, Resources calldata resources) external;
+
+    /// @notice Moves up to `amount` of the provider's collateral to `to` (losses [3.4.6]).
+    /// @return slashed what was actually moved (at most the collateral held).
+    function slashCollateral(uint256 providerId, uint256 amount, address to) external returns (uint256 slashed);
+
+    /// @notice A new reputation score for the provider (Reputation contract); under the threshold
+    ///         the provider is disqualified for the governance-set period.
+    function reportScore(uint256 providerId, uint256 score) external;
+}
