@@ -21,9 +21,9 @@ interface IProviderRegistry {
         uint128 ethShare; // k, in wei
         Resources capacity; // what it declared
         Resources used; // taken by its open nodes
-        string brandName;
-        string metadataURI; // services and anything else, off-chain
     }
+    // Brand name and metadata URI (services, contact) live in the `ProviderApplied` event only: the
+    // indexer reads them from there, and storing strings would cost more than the whole application.
 
     /// @notice Provider id of `owner` (0 if none; ids start at 1).
     function providerIdOf(address owner) external view returns (uint256);
