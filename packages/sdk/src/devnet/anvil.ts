@@ -21,7 +21,9 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   const port = options.port || (await freePort());
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId ?? 31337)];
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
-  const child = spawn(foundryBinary("anvil"), args, { stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"] });
+  const child = spawn(foundryBinary("anvil"), args, {
+    stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -71,7 +73,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -36,10 +36,16 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     "--broadcast",
     "--non-interactive",
   ];
-  const output = await run(foundryBinary("forge"), args, cwd, {
-    MZKU_DEPLOY_CONFIG_JSON: readFileSync(configPath, "utf8"),
-    MZKU_DEPLOYMENT_NAME: name,
-  }, options.onOutput);
+  const output = await run(
+    foundryBinary("forge"),
+    args,
+    cwd,
+    {
+      MZKU_DEPLOY_CONFIG_JSON: readFileSync(configPath, "utf8"),
+      MZKU_DEPLOYMENT_NAME: name,
+    },
+    options.onOutput,
+  );
   const file = join(cwd, "deployments", `${name}.json`);
   try {
     return parseDeployment(readFileSync(file, "utf8"), file);
@@ -71,7 +77,10 @@ function run(
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code === 0) resolveRun(output);
-      else reject(new MzkuError("DEVNET_FAILED", `forge script exited with code ${code}`, { details: output.slice(-4000) }));
+      else
+        reject(
+          new MzkuError("DEVNET_FAILED", `forge script exited with code ${code}`, { details: output.slice(-4000) }),
+        );
     });
   });
 }

@@ -21,7 +21,9 @@ export function devKey(index: number): `0x${string}` {
 }
 
 export function walletFor(rpcUrl: string, index: number) {
-  return createWalletClient({ account: devAccount(index), chain: foundry, transport: http(rpcUrl) }).extend(publicActions);
+  return createWalletClient({ account: devAccount(index), chain: foundry, transport: http(rpcUrl) }).extend(
+    publicActions,
+  );
 }
 
 export type TestProtocol = {
@@ -36,7 +38,11 @@ export type TestProtocol = {
 export async function startTestProtocol(): Promise<TestProtocol> {
   const anvil = await startAnvil();
   try {
-    const deployment = await deployProtocol({ rpcUrl: anvil.rpcUrl, privateKey: devKey(0), name: `test-${anvil.port}` });
+    const deployment = await deployProtocol({
+      rpcUrl: anvil.rpcUrl,
+      privateKey: devKey(0),
+      name: `test-${anvil.port}`,
+    });
     const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
     return { anvil, deployment, wallet: (i) => walletFor(anvil.rpcUrl, i), testClient, stop: anvil.stop };
   } catch (error) {
