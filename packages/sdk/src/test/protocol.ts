@@ -1,35 +1,18 @@
 // Test-only helpers: a fresh anvil per test file with the protocol deployed by the production deploy
-// script, and wallet clients for anvil's well-known dev accounts. Production code never imports this.
-import { createTestClient, createWalletClient, http, publicActions, type TestClient } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+// script. Production code never imports this.
+import { createTestClient, http, type TestClient } from "viem";
 import { foundry } from "viem/chains";
 import type { Deployment } from "../deployment.js";
+import { type DevWallet, devKey, devWallet } from "../devnet/accounts.js";
 import { type AnvilInstance, startAnvil } from "../devnet/anvil.js";
 import { deployProtocol } from "../devnet/deploy.js";
 
-/** anvil's default mnemonic: the dev accounts the devnet config allocates MZKU to. */
-export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-export function devAccount(index: number) {
-  return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
-}
-
-export function devKey(index: number): `0x${string}` {
-  const key = devAccount(index).getHdKey().privateKey;
-  if (!key) throw new Error(`no key for dev account ${index}`);
-  return `0x${Buffer.from(key).toString("hex")}`;
-}
-
-export function walletFor(rpcUrl: string, index: number) {
-  return createWalletClient({ account: devAccount(index), chain: foundry, transport: http(rpcUrl) }).extend(
-    publicActions,
-  );
-}
+export { devAccount } from "../devnet/accounts.js";
 
 export type TestProtocol = {
   anvil: AnvilInstance;
   deployment: Deployment;
-  wallet: (index: number) => ReturnType<typeof walletFor>;
+  wallet: (index: number) => DevWallet;
   testClient: TestClient;
   stop: () => Promise<void>;
 };
@@ -44,7 +27,7 @@ export async function startTestProtocol(): Promise<TestProtocol> {
       name: `test-${anvil.port}`,
     });
     const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
-    return { anvil, deployment, wallet: (i) => walletFor(anvil.rpcUrl, i), testClient, stop: anvil.stop };
+    return { anvil, deployment, wallet: (i) => devWallet(anvil.rpcUrl, i), testClient, stop: anvil.stop };
   } catch (error) {
     await anvil.stop();
     throw error;
