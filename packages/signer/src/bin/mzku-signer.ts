@@ -15,6 +15,9 @@ type Handler = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Handler>> = {
   "keys dkg": async () => (await import("../cli/keys.js")).runKeysDkg,
   "keys deposit-data": async () => (await import("../cli/keys.js")).runKeysDepositData,
+  "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
+  "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
+  "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,
 };
 
 function usage(): string {
