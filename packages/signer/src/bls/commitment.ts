@@ -52,7 +52,9 @@ export class CommitmentVector {
     for (const v of vectors.slice(1)) {
       if (v.points.length !== acc.length)
         throw new BlsError("BLS_INVALID_INPUT", "commitment vectors differ in length");
-      v.points.forEach((p, k) => (acc[k] as WasmPublicKey).add(p));
+      v.points.forEach((p, k) => {
+        (acc[k] as WasmPublicKey).add(p);
+      });
     }
     return new CommitmentVector(acc);
   }

@@ -197,9 +197,9 @@ describe("DKG in process", () => {
       ),
     );
     for (const r of results) {
-      r.signatures?.forEach((s, v) =>
-        expect(verify(r.validators[v]?.groupPublicKey as Uint8Array, msgs[v] as Uint8Array, s)).toBe(true),
-      );
+      r.signatures?.forEach((s, v) => {
+        expect(verify(r.validators[v]?.groupPublicKey as Uint8Array, msgs[v] as Uint8Array, s)).toBe(true);
+      });
       expect(r.signatures?.map(toHex)).toEqual(results[0]?.signatures?.map(toHex));
     }
   });
