@@ -327,7 +327,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         // No pMax check: the amount was collateral before the request; it is not new money.
         p.unbonding = 0;
         p.unbondingReadyAt = 0;
-        p.collateral = uint128(old + amount);
+        p.collateral = SafeCast.toUint128(old + amount);
         emit WithdrawalCancelled(id, amount, old + amount);
         _notify(p.owner, old, old + amount);
     }
@@ -520,9 +520,12 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         uint256 unbonding = p.unbonding;
         uint256 fromUnbonding = rest < unbonding ? rest : unbonding;
         slashed = fromBonded + fromUnbonding;
-        // unchecked: both parts are at most what they are taken from.
+        // unchecked: both parts are at most what they are taken from; the results are at most the
+        // uint128 values read above, so the casts cannot truncate.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             p.collateral = uint128(old - fromBonded);
+            // forge-lint: disable-next-line(unsafe-typecast)
             p.unbonding = uint128(unbonding - fromUnbonding);
         }
         emit CollateralSlashed(providerId, msg.sender, to, slashed, old - fromBonded, unbonding - fromUnbonding);
