@@ -153,7 +153,8 @@ contract NodeRegistry is INodeRegistry, Governed {
 
     // ------------------------------------------------------------------ protocol contracts
 
-    /// @notice Marks an open node Failed; authorized protocol contracts (market) and governance.
+    /// @inheritdoc INodeRegistry
+    /// @dev Authorized protocol contracts (market) and governance.
     function failNode(uint256 nodeId) external onlyAuthorized {
         NodeState storage n = _nodeOf(nodeId);
         _close(nodeId, n, NodeStatus.Failed);
@@ -161,19 +162,19 @@ contract NodeRegistry is INodeRegistry, Governed {
         providerRegistry.onNodeClosed(n.providerId, _resources(n));
     }
 
-    /// @notice Sets the ETH staked on the node (micro-pool contracts).
+    /// @inheritdoc INodeRegistry
     function setStakedEth(uint256 nodeId, uint128 amount) external onlyAuthorized {
         _nodeOf(nodeId).stakedEth = amount;
         emit NodeStakedEthSet(nodeId, amount);
     }
 
-    /// @notice Sets the MZKU staked on the node (market contracts).
+    /// @inheritdoc INodeRegistry
     function setStakedMzku(uint256 nodeId, uint128 amount) external onlyAuthorized {
         _nodeOf(nodeId).stakedMzku = amount;
         emit NodeStakedMzkuSet(nodeId, amount);
     }
 
-    /// @notice Sets the rewards the node has collected (pool contracts).
+    /// @inheritdoc INodeRegistry
     function setCollectedRewards(uint256 nodeId, uint128 amount) external onlyAuthorized {
         _nodeOf(nodeId).collectedRewards = amount;
         emit NodeCollectedRewardsSet(nodeId, amount);

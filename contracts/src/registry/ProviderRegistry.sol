@@ -585,8 +585,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         }
     }
 
-    /// @notice Ids on the qualified list, positions offset .. offset+limit-1. Removal swaps the last
-    ///         entry into the gap, so the order is not stable across unqualifications.
+    /// @inheritdoc IProviderRegistry
     function qualifiedProviders(uint256 offset, uint256 limit) external view returns (uint256[] memory ids) {
         uint256 count = _qualifiedIds.length;
         uint256 n = offset >= count ? 0 : _min(limit, count - offset);
@@ -596,7 +595,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         }
     }
 
-    /// @notice Length of the qualified list (qualified by governance; some may be disqualified now).
+    /// @inheritdoc IProviderRegistry
     function qualifiedCount() external view returns (uint256) {
         return _qualifiedIds.length;
     }
