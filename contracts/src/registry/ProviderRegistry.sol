@@ -535,14 +535,16 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
 
     /// @inheritdoc IProviderRegistry
     /// @dev Authorized score source (Reputation) and governance. A score under the threshold
-    ///      disqualifies for `disqualificationPeriod` from now (extending a running one); requalification
-    ///      is automatic when the period ends.
+    ///      disqualifies for `disqualificationPeriod` from now (extending a running one, never shortening
+    ///      it); requalification is automatic when the period ends (no transaction needed).
     function reportScore(uint256 providerId, uint256 score) external onlyAuthorized {
         ProviderState storage p = _stateOf(providerId);
         uint256 threshold = scoreThreshold;
         emit ScoreReported(providerId, score, threshold);
         if (score < threshold) {
+            // A new low score never shortens a running disqualification (the period may have been lowered).
             uint64 until = uint64(block.timestamp) + disqualificationPeriod;
+            if (until < p.disqualifiedUntil) until = p.disqualifiedUntil;
             p.disqualifiedUntil = until;
             emit ProviderDisqualified(providerId, until, score);
         }

@@ -652,6 +652,18 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         assertEq(reg.getProvider(id).disqualifiedUntil, block.timestamp + 30 days);
     }
 
+    function test_reportScore_neverShortensDisqualification() public {
+        uint256 id = _eligible(alice);
+        vm.prank(reputation);
+        reg.reportScore(id, 1);
+        uint64 until = uint64(block.timestamp + 30 days);
+        vm.prank(gov);
+        reg.setDisqualificationPeriod(1 days);
+        vm.prank(reputation);
+        reg.reportScore(id, 1);
+        assertEq(reg.getProvider(id).disqualifiedUntil, until);
+    }
+
     function test_liftDisqualification_restoresEligibility() public {
         uint256 id = _eligible(alice);
         vm.prank(reputation);
