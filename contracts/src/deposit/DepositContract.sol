@@ -70,6 +70,8 @@ contract DepositContract is IDepositContract, IERC165 {
             abi.encodePacked(_countLe(count))
         );
 
+        // casting to 'bytes32' is safe because withdrawal_credentials is exactly 32 bytes (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
         bytes32 node = DepositDataRoot.compute(pubkey, bytes32(withdrawal_credentials), amount64, signature);
         if (node != deposit_data_root) revert DepositContractRootMismatch(deposit_data_root, node);
 
