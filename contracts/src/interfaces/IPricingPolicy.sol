@@ -49,7 +49,7 @@ interface IPricingPolicy {
         Resources used;
         uint256 priceCap;
         uint256 collateral;
-        uint256[3] recentWinningBids; // most recent first, 0 = none
+        uint256[2] recentWinningBids; // most recent first, 0 = none
         uint256 reputationScore; // bps
         uint256 performanceScore; // bps (running time and uptime)
         uint256 expectedReturn; // requester's share (ProfitSplit) with X = expected profit, bid = min(cap, FP)

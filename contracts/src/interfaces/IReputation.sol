@@ -8,11 +8,11 @@ pragma solidity 0.8.30;
 interface IReputation {
     /// @notice Per-provider inputs of the score that the market records.
     struct Stats {
-        uint64 wins; // auctions won (bid-price samples)
-        uint64 finished; // projects completed or failed (running-time samples)
+        uint32 wins; // auctions won (bid-price samples)
+        uint32 finished; // projects completed or failed (running-time samples)
         uint32 failures; // projects failed
-        uint64 sumPriceBps; // Σ over wins of price·10000/FP
-        uint64 sumRunBps; // Σ over finished of min(ran/planned,1)·10000
+        uint80 sumPriceBps; // Σ over wins of price·10000/FP
+        uint80 sumRunBps; // Σ over finished of min(ran/planned,1)·10000
     }
 
     /// @notice The stored score of `providerId` (what the auction draws with).
@@ -30,8 +30,8 @@ interface IReputation {
     /// @notice The recorded inputs of `providerId`.
     function statsOf(uint256 providerId) external view returns (Stats memory);
 
-    /// @notice The last three winning bid prices of `providerId`, most recent first (0 = none).
-    function recentWinningBids(uint256 providerId) external view returns (uint256[3] memory);
+    /// @notice The last two winning prices of `providerId`, most recent first (0 = none).
+    function recentWinningBids(uint256 providerId) external view returns (uint256[2] memory);
 
     // ---- restricted to authorized protocol contracts (the market) ----
 

@@ -543,8 +543,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         token.safeTransferFrom(msg.sender, address(this), fp);
     }
 
-    /// @dev Keys of the revealed bids, sorted ascending: price << 160 | tiebreak << 5 | index, with
-    ///      tiebreak = keccak256(abi.encode(seed, index)) >> 101 (155 bits).
+    /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
+    ///      price << 160 | tiebreak << 5 | index, with tiebreak = keccak256(abi.encode(seed, index)) >> 101.
     function _sortedKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
         private
         view
@@ -556,20 +556,30 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             if ((mask >> i) & 1 == 0) continue;
             uint256 price = uint256(bids[i]) & PRICE_MASK;
             uint256 tiebreak = uint256(keccak256(abi.encode(seed, i))) >> 101;
-            uint256 key = (price << 160) | (tiebreak << 5) | i;
-            // insertion sort: at most 32 elements
-            uint256 j = n;
-            while (j > 0 && keys[j - 1] > key) {
-                keys[j] = keys[j - 1];
-                unchecked {
-                    --j;
-                }
-            }
-            keys[j] = key;
+            keys[n] = (price << 160) | (tiebreak << 5) | i;
             unchecked {
                 ++n;
             }
         }
+    }
+
+    /// @dev Moves the smallest of keys[k..n) to keys[k] and returns it (one step of a selection
+    ///      sort: the walk usually stops after a few bids, so sorting all 32 would waste gas).
+    function _selectMin(uint256[] memory keys, uint256 k, uint256 n) private pure returns (uint256 best) {
+        best = keys[k];
+        uint256 at = k;
+        unchecked {
+            // j < n ≤ 32
+            for (uint256 j = k + 1; j < n; ++j) {
+                uint256 x = keys[j];
+                if (x < best) {
+                    best = x;
+                    at = j;
+                }
+            }
+        }
+        keys[at] = keys[k];
+        keys[k] = best;
     }
 
     /// @dev Walks the sorted bids upward, evaluating each lazily, until the draw set is closed
@@ -586,7 +596,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         address[] memory seen = new address[](n);
         uint256 bandLimit;
         for (uint256 k = 0; k < n; ++k) {
-            uint256 price = keys[k] >> 160;
+            uint256 price = _selectMin(keys, k, n) >> 160;
             if (d.candidates != 0 && (price > bandLimit || d.candidates == maxCand)) {
                 if (!p.vickrey || d.eligible >= 2) break;
             }

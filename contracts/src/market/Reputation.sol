@@ -77,7 +77,8 @@ contract Reputation is Governed, IReputation {
 
     mapping(uint256 providerId => uint256) private _scores;
     mapping(uint256 providerId => Stats) private _stats;
-    mapping(uint256 providerId => uint256[3]) private _recent;
+    /// @dev most recent winning price in the low 128 bits, the one before in the high 128 bits
+    mapping(uint256 providerId => uint256) private _recent;
 
     /// @param governance_ The Governance contract.
     /// @param authorizedCallers Contracts allowed to record wins and finishes (the ProjectMarket).
@@ -130,9 +131,9 @@ contract Reputation is Governed, IReputation {
         uint256 priceBps = price >= fp ? BPS : price * BPS / fp;
         Stats storage st = _stats[providerId];
         st.wins += 1;
-        st.sumPriceBps += uint64(priceBps);
-        uint256[3] storage r = _recent[providerId];
-        (r[2], r[1], r[0]) = (r[1], r[0], price);
+        st.sumPriceBps += uint80(priceBps);
+        // prices come from bids, which fit 96 bits
+        _recent[providerId] = (_recent[providerId] << 128) | uint128(price);
         emit ReputationWinRecorded(providerId, price, fp, priceBps);
     }
 
@@ -142,7 +143,7 @@ contract Reputation is Governed, IReputation {
         uint256 runBps = ran >= planned ? BPS : ran * BPS / planned;
         Stats storage st = _stats[providerId];
         st.finished += 1;
-        st.sumRunBps += uint64(runBps);
+        st.sumRunBps += uint80(runBps);
         if (failed) st.failures += 1;
         emit ReputationFinishRecorded(providerId, ran, planned, runBps, failed);
         _refresh(providerId);
@@ -179,8 +180,10 @@ contract Reputation is Governed, IReputation {
     }
 
     /// @inheritdoc IReputation
-    function recentWinningBids(uint256 providerId) external view returns (uint256[3] memory) {
-        return _recent[providerId];
+    function recentWinningBids(uint256 providerId) external view returns (uint256[2] memory r) {
+        uint256 packed = _recent[providerId];
+        r[0] = uint128(packed);
+        r[1] = packed >> 128;
     }
 
     // ---- internal ----
