@@ -109,3 +109,25 @@ export async function readShares(dir: string, output: DkgOutputFile, password: s
 export function listKeystores(dir: string): string[] {
   return readdirSync(join(dir, KEYSTORE_DIR)).filter((f) => f.endsWith(".json"));
 }
+
+/** One decrypted share in the shape the co-signer consumes (`KeyShare` of src/cosigner/shares.ts). */
+export interface DkgKeyShare {
+  groupPublicKey: string;
+  threshold: number;
+  index: number;
+  secret: Uint8Array;
+  publicShares: Record<string, string>;
+}
+
+/** Reads a DKG output directory and decrypts its keystores into co-signer key shares. */
+export async function loadDkgKeyShares(dir: string, password: string): Promise<DkgKeyShare[]> {
+  const output = readDkgOutput(dir);
+  const secrets = await readShares(dir, output, password);
+  return output.validators.map((v, k) => ({
+    groupPublicKey: v.groupPublicKey.toLowerCase(),
+    threshold: output.threshold,
+    index: output.index,
+    secret: secrets[k] as Uint8Array,
+    publicShares: Object.fromEntries(v.publicShares.map((pk, i) => [String(i + 1), pk.toLowerCase()])),
+  }));
+}
