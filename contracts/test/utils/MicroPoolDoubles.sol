@@ -11,6 +11,15 @@ import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @dev Test double of the ProviderRegistry: only what the micro-pools read.
 contract RegistryDouble is IProviderRegistry {
+    // Qualified-list views the doubles do not exercise (the real ProviderRegistry implements them).
+    function qualifiedProviders(uint256, uint256) external pure returns (uint256[] memory ids) {
+        return ids;
+    }
+
+    function qualifiedCount() external pure returns (uint256) {
+        return 0;
+    }
+
     mapping(uint256 => Provider) internal _providers;
     mapping(uint256 => bool) public eligible;
     mapping(address => uint256) public override providerIdOf;
