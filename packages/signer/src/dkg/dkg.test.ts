@@ -182,6 +182,37 @@ describe("DKG in process", () => {
     expect(reasons).toContain("DKG_INCONSISTENT_BROADCAST");
   });
 
+  it("11-of-16 (the largest supported committee) works", async () => {
+    const { def, ids } = setup(11, 16, 1);
+    const results = fulfilled(
+      await runAll(def, ids, new MemoryHub()),
+      Array.from({ length: 16 }, (_, k) => k + 1),
+    );
+    checkSigning(results, 11);
+  }, 60_000);
+
+  it("a party that never shows up is left out after the start timeout; the other three finish", async () => {
+    const { def, ids } = setup(3, 4, 2);
+    const hub = new MemoryHub();
+    const results = await Promise.all(
+      [1, 2, 3].map((i) =>
+        runDkg({
+          definition: def,
+          index: i,
+          identity: ids[i - 1] as Identity,
+          transport: hub.transport(i),
+          startTimeoutMs: 1000,
+          roundTimeoutMs: 2000,
+        }),
+      ),
+    );
+    for (const r of results) {
+      expect(r.qualified).toEqual([1, 2, 3]);
+      expect(r.disqualified).toEqual([{ index: 4, reason: "round 1: no message" }]);
+    }
+    checkSigning(results, 3);
+  }, 20_000);
+
   it("round 6 threshold-signs one message per validator with the new shares", async () => {
     const { def, ids } = setup(2, 3, 2);
     const hub = new MemoryHub();
