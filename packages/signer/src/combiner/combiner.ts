@@ -35,20 +35,30 @@ export interface CombinerOptions {
   /** How long to wait for `threshold` valid partials (ms); 2000 by default. */
   timeoutMs?: number;
   metrics: SignerMetrics;
+  /**
+   * "each" (default): every partial is verified against its party's public share as it arrives; bad
+   * ones are left out and counted. "optimistic": the first `threshold` well-formed partials are combined
+   * and only the result is verified against the group key (one pairing check instead of t + 1); if it
+   * fails, every partial is then verified on its own, bad ones are left out and counted, and gathering
+   * goes on. Both answer only a signature that verifies under the group key.
+   */
+  verify?: "each" | "optimistic";
 }
 
-type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout";
+type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout" | "late";
 
 export class Combiner implements SignerBackend {
   readonly role = "combiner" as const;
   private readonly validators: Map<string, CombinerValidator>;
   private readonly keys: string[];
   private readonly timeoutMs: number;
+  private readonly verifyMode: "each" | "optimistic";
 
   constructor(private readonly opts: CombinerOptions) {
     this.validators = new Map(opts.validators.map((v) => [v.groupPublicKey.toLowerCase(), v]));
     this.keys = [...this.validators.keys()];
     this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.verifyMode = opts.verify ?? "each";
     const indices = new Set(opts.cosigners.map((c) => c.index));
     if (indices.size !== opts.cosigners.length) {
       throw new SignerError("SIGNER_CONFIG_INVALID", "two co-signers with the same index");
@@ -122,19 +132,57 @@ export class Combiner implements SignerBackend {
       };
 
       const timer = setTimeout(() => fail("timeout"), this.timeoutMs);
+      // optimistic: well-formed partials held unchecked until `threshold` are in (see CombinerOptions.verify)
+      const unchecked: PartialSignature[] = [];
+      let checkEach = this.verifyMode === "each";
 
-      const done = (index: number, result: PartyResult) => {
+      const record = (index: number, result: PartyResult) => {
         results.set(index, result);
         metrics.partials.inc({ party: String(index), result });
-        pending--;
+      };
+
+      const finish = (chosen: PartialSignature[], signature: Uint8Array) => {
+        settled = true;
+        clearTimeout(timer);
+        log.debug("Combined", { used: chosen.map((p) => p.index), invalid: summary().invalid });
+        resolve({ signature });
+      };
+
+      const verifyEach = (p: PartialSignature): void => {
+        const share = v.publicShares.get(p.index);
+        if (share !== undefined && verifyPartial(share, root, p.signature)) {
+          valid.push(p);
+          record(p.index, "valid");
+        } else {
+          log.warn("Invalid partial left out", { party: p.index });
+          record(p.index, "invalid");
+        }
+      };
+
+      const evaluate = () => {
         if (settled) return;
-        if (valid.length >= v.threshold) {
-          settled = true;
-          clearTimeout(timer);
-          try {
+        try {
+          if (!checkEach && unchecked.length >= v.threshold) {
+            const chosen = unchecked.slice(0, v.threshold);
+            const signature = combinePartials(chosen);
+            if (verify(groupKey, root, signature)) {
+              for (const p of chosen) {
+                valid.push(p);
+                record(p.index, "valid");
+              }
+              finish(chosen, signature);
+              return;
+            }
+            // some partial is bad: from now on every partial is checked on its own and bad ones left out
+            checkEach = true;
+            for (const p of unchecked.splice(0)) verifyEach(p);
+          }
+          if (valid.length >= v.threshold) {
             const chosen = valid.slice(0, v.threshold);
             const signature = combinePartials(chosen);
             if (!verify(groupKey, root, signature)) {
+              settled = true;
+              clearTimeout(timer);
               reject(
                 new SignerError(
                   "SIGNER_COMBINED_SIGNATURE_INVALID",
@@ -143,15 +191,33 @@ export class Combiner implements SignerBackend {
               );
               return;
             }
-            const s = summary();
-            log.debug("Combined", { used: chosen.map((p) => p.index), invalid: s.invalid });
-            resolve({ signature });
-          } catch (e) {
-            reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
+            finish(chosen, signature);
+            return;
           }
-        } else if (valid.length + pending < v.threshold) {
-          fail("exhausted");
+        } catch (e) {
+          settled = true;
+          clearTimeout(timer);
+          reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
+          return;
         }
+        if (valid.length + unchecked.length + pending < v.threshold) fail("exhausted");
+      };
+
+      const done = (index: number, result: PartyResult) => {
+        pending--;
+        record(index, result);
+        evaluate();
+      };
+
+      const onPartial = (index: number, signature: Uint8Array) => {
+        pending--;
+        if (settled) {
+          record(index, "late");
+          return;
+        }
+        if (checkEach) verifyEach({ index, signature });
+        else unchecked.push({ index, signature });
+        evaluate();
       };
 
       for (const party of parties) {
@@ -188,14 +254,12 @@ export class Combiner implements SignerBackend {
             } catch {
               sig = undefined;
             }
-            const share = v.publicShares.get(party.index);
-            if (sig === undefined || share === undefined || !verifyPartial(share, root, sig)) {
-              log.warn("Invalid partial left out", { party: party.index });
+            if (sig === undefined) {
+              log.warn("Malformed partial left out", { party: party.index });
               done(party.index, "invalid");
               return;
             }
-            valid.push({ index: party.index, signature: sig });
-            done(party.index, "valid");
+            onPartial(party.index, sig);
           })
           .catch((e: unknown) => {
             if (settled && controller.signal.aborted) return;
