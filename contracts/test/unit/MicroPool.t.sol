@@ -8,7 +8,8 @@ import {MicroPool} from "../../src/pools/micro/MicroPool.sol";
 import {MicroPoolFactory} from "../../src/pools/micro/MicroPoolFactory.sol";
 import {MicroPoolBase} from "../utils/MicroPoolBase.sol";
 import {DepositVector, DepositVectors} from "../fixtures/DepositVectors.sol";
-import {IValidatorFeeQuote} from "../../src/interfaces/IValidatorFeeQuote.sol";
+import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
+import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @dev Takes part in a pool and, when paid, tries to re-enter it.
 contract HostileReceiver {
@@ -670,7 +671,10 @@ contract MicroPoolTest is MicroPoolBase {
         factory.setMinStake(0.5 ether);
         factory.setSplit(500, 1500);
         factory.setCoSigner(stranger);
+        factory.setValidatorResources(Resources(8, 32, 4000, 50));
         vm.stopPrank();
+        (uint32 cores,,,) = factory.validatorResources();
+        assertEq(cores, 8);
         assertEq(factory.minStake(), 0.5 ether);
         assertEq(factory.insuranceBps(), 500);
         assertEq(factory.rewardBps(), 1500);
@@ -704,6 +708,8 @@ contract MicroPoolTest is MicroPoolBase {
         factory.setSplit(1, 1);
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setCoSigner(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
+        factory.setValidatorResources(Resources(1, 1, 1, 1));
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setAuthorizedCaller(stranger, true);
         vm.stopPrank();
@@ -779,7 +785,7 @@ contract MicroPoolTest is MicroPoolBase {
 }
 
 library FeeQuoteDoubleZero {
-    function zero() internal pure returns (IValidatorFeeQuote) {
-        return IValidatorFeeQuote(address(0));
+    function zero() internal pure returns (IPricingPolicy) {
+        return IPricingPolicy(address(0));
     }
 }
