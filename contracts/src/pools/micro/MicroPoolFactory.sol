@@ -75,6 +75,10 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     error MicroPoolFactoryBadParameter(uint256 value);
     /// @notice The co-signer's migration signature is invalid (or no co-signer is set).
     error MicroPoolFactoryBadCoSignature(address pool, address coSigner);
+    /// @notice ETH came from someone other than the Insurance Pool.
+    error MicroPoolFactoryUnexpectedEth(address sender);
+    /// @notice Forwarding compensation to a pool failed.
+    error MicroPoolFactoryEthTransferFailed(address to, uint256 amount);
     /// @notice The migration authorization expired.
     error MicroPoolFactoryExpired(uint256 deadline, uint256 now_);
 
@@ -164,10 +168,21 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     }
 
     /// @inheritdoc IMicroPoolFactory
-    function compensate(uint256 amount) external returns (uint256 paid) {
+    /// @dev The Insurance Pool pushes ETH only to its caller (it credits other recipients for a later pull),
+    ///      so the factory asks to be paid itself and forwards the ETH to the pool in the same call.
+    function compensate(uint256 amount) external nonReentrant returns (uint256 paid) {
         if (!isPool[msg.sender]) revert MicroPoolFactoryNotPool(msg.sender);
-        paid = insurancePool.compensateEth(msg.sender, amount);
+        paid = insurancePool.compensateEth(address(this), amount);
         emit CompensationRequested(msg.sender, amount, paid);
+        if (paid != 0) {
+            (bool ok,) = payable(msg.sender).call{value: paid}("");
+            if (!ok) revert MicroPoolFactoryEthTransferFailed(msg.sender, paid);
+        }
+    }
+
+    /// @notice Takes compensation ETH from the Insurance Pool only (forwarded at once by `compensate`).
+    receive() external payable {
+        if (msg.sender != address(insurancePool)) revert MicroPoolFactoryUnexpectedEth(msg.sender);
     }
 
     /// @notice Governance moves `pool` to provider `newProviderId` (eligible), with the platform co-signer's
