@@ -86,8 +86,9 @@ contract MicroPoolHandler is Test {
         }
         DepositVector memory v = DepositVectors.all()[0];
         bytes32 root = MicroPoolBase(msg.sender).computeRoot(v.pubkey, pool.withdrawalCredentials(), v.signature);
+        bytes memory co = MicroPoolBase(msg.sender).approveKey(address(pool), v.pubkey, root);
         vm.prank(pool.operator());
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, co);
         pool.activate(v.pubkey, v.signature);
         ++calls;
     }

@@ -292,8 +292,9 @@ contract MicroPoolTest is MicroPoolBase {
         vm.prank(address(factory));
         p.initialize(9, providerId, provider, uint40(block.timestamp + 1 days), 0, 0.1 ether, 1000, 1000);
         assertEq(abi.encodePacked(p.withdrawalCredentials()), v.withdrawalCredentials);
+        bytes memory co = _approveKey(at, v.pubkey, v.depositDataRoot);
         vm.prank(provider);
-        p.setDepositData(v.pubkey, v.signature, v.depositDataRoot);
+        p.setDepositData(v.pubkey, v.signature, v.depositDataRoot, co);
         assertEq(p.depositDataRoot(), v.depositDataRoot);
     }
 
@@ -301,14 +302,14 @@ contract MicroPoolTest is MicroPoolBase {
         DepositVector memory v = _vector();
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolOnlyOperator.selector, stranger));
-        pool.setDepositData(v.pubkey, v.signature, bytes32(0));
+        pool.setDepositData(v.pubkey, v.signature, bytes32(0), "");
     }
 
     function test_RevertWhen_SetDepositDataBadLength() public {
         DepositVector memory v = _vector();
         vm.prank(provider16);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolBadDepositDataLength.selector, 48, 95));
-        pool.setDepositData(v.pubkey, new bytes(95), bytes32(0));
+        pool.setDepositData(v.pubkey, new bytes(95), bytes32(0), "");
     }
 
     function test_RevertWhen_SetDepositDataRootMismatch() public {
@@ -319,7 +320,17 @@ contract MicroPoolTest is MicroPoolBase {
         vm.expectRevert(
             abi.encodeWithSelector(MicroPool.MicroPoolDepositDataRootMismatch.selector, v.depositDataRoot, computed)
         );
-        pool.setDepositData(v.pubkey, v.signature, v.depositDataRoot);
+        pool.setDepositData(v.pubkey, v.signature, v.depositDataRoot, "");
+    }
+
+    function test_RevertWhen_DepositKeyNotApprovedByCoSigner() public {
+        DepositVector memory v = _vector();
+        bytes32 root = _rootFor(pool);
+        // Approved for another pool: refused here.
+        bytes memory co = _approveKey(address(0xB0B), v.pubkey, root);
+        vm.prank(provider16);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositKeyNotApproved.selector, keccak256(v.pubkey)));
+        pool.setDepositData(v.pubkey, v.signature, root, co);
     }
 
     function test_RevertWhen_ActivateWithoutDepositData() public {

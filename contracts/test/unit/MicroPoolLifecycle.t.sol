@@ -249,9 +249,10 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         _stake(pool, a, 1 ether);
         DepositVector memory v = _vector();
         bytes32 root = _rootFor(pool);
+        bytes memory co = _approveKey(address(pool), v.pubkey, root);
         _coolAll(pool);
         vm.prank(provider16);
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, co);
         vm.snapshotGasLastCall("pool", "setDepositData");
         _coolAll(pool);
         pool.activate(v.pubkey, v.signature);

@@ -36,7 +36,7 @@ contract MicroPoolRealContractsTest is Test {
         RewardPoolDouble rp = new RewardPoolDouble(mzku);
         InsurancePoolDouble ip = new InsurancePoolDouble();
         factory = new MicroPoolFactory(
-            governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, makeAddr("co")
+            governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, vm.addr(0xC0)
         );
         vm.prank(owner);
         id = registry.applyAsProvider("P", Resources(64, 256, 20_000, 1000), 1000 ether, "ipfs://p");
@@ -83,8 +83,10 @@ contract MicroPoolRealContractsTest is Test {
 
         DepositVector memory v = DepositVectors.all()[0];
         bytes32 root = this.computeRoot(v.pubkey, pool.withdrawalCredentials(), v.signature);
+        (uint8 sv, bytes32 sr, bytes32 ss) =
+            vm.sign(0xC0, factory.depositKeyDigest(address(pool), keccak256(v.pubkey), root));
         vm.prank(owner);
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, abi.encodePacked(sr, ss, sv));
         pool.activate(v.pubkey, v.signature);
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Active));
     }

@@ -151,6 +151,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     error MicroPoolBadDepositDataLength(uint256 pubkeyLength, uint256 signatureLength);
     /// @notice The given deposit data root is not the SSZ root of the data with this pool's credentials.
     error MicroPoolDepositDataRootMismatch(bytes32 given, bytes32 computed);
+    /// @notice The platform co-signer did not approve this deposit key for this pool.
+    error MicroPoolDepositKeyNotApproved(bytes32 pubkeyHash);
     /// @notice No deposit data was registered, or the pubkey/signature given are not the registered ones.
     error MicroPoolDepositDataUnknown(bytes32 hash);
     /// @notice The pool does not hold exactly 32 ETH of stake.
@@ -336,8 +338,10 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
 
     /// @notice The operator registers the DepositData of a threshold key for this pool's validator:
     ///         32 ETH, withdrawal credentials `withdrawalCredentials()`. The pool checks `root` is the SSZ
-    ///         root of that data (the signature itself is checked by the consensus layer).
-    function setDepositData(bytes calldata pubkey, bytes calldata signature, bytes32 root)
+    ///         root of that data (the BLS signature itself is checked by the consensus layer), and that the
+    ///         platform co-signer approved the key (EIP-712 `DepositKey`, see the factory): a key the
+    ///         operator held alone could front-run the deposit with its own withdrawal credentials.
+    function setDepositData(bytes calldata pubkey, bytes calldata signature, bytes32 root, bytes calldata coSignature)
         external
         inState(State.Open)
     {
@@ -347,6 +351,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         }
         bytes32 computed = DepositDataRoot.compute(pubkey, withdrawalCredentials(), _DEPOSIT_GWEI, signature);
         if (computed != root) revert MicroPoolDepositDataRootMismatch(root, computed);
+        if (!IMicroPoolFactory(factory).isDepositKeyApproved(address(this), keccak256(pubkey), root, coSignature)) {
+            revert MicroPoolDepositKeyNotApproved(keccak256(pubkey));
+        }
         depositDataRoot = root;
         depositDataHash = keccak256(abi.encodePacked(pubkey, signature));
         emit DepositDataSet(pubkey, signature, root);

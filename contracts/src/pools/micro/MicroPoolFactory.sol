@@ -26,6 +26,10 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @notice EIP-712 type of a migration the co-signer authorizes.
     bytes32 public constant MIGRATION_TYPEHASH =
         keccak256("Migration(address pool,uint256 newProviderId,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type by which the co-signer attests that `pubkey` is a threshold key whose shares the
+    ///         platform's co-signers hold, registered for `pool` with this DepositData root.
+    bytes32 public constant DEPOSIT_KEY_TYPEHASH =
+        keccak256("DepositKey(address pool,bytes32 pubkeyHash,bytes32 depositDataRoot)");
     /// @notice Basis-point denominator.
     uint256 public constant BPS = 10_000;
     /// @notice Smallest minimum stake governance may set (and the largest is 32 ETH).
@@ -207,6 +211,22 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         address newOperator = providerRegistry.getProvider(newProviderId).owner;
         emit PoolMigrated(pool, newProviderId, newOperator, nonce);
         MicroPool(payable(pool)).migrateOperator(newProviderId, newOperator);
+    }
+
+    /// @inheritdoc IMicroPoolFactory
+    function isDepositKeyApproved(address pool, bytes32 pubkeyHash, bytes32 root, bytes calldata coSignature)
+        external
+        view
+        returns (bool)
+    {
+        address signer = coSigner;
+        return signer != address(0)
+            && SignatureChecker.isValidSignatureNow(signer, depositKeyDigest(pool, pubkeyHash, root), coSignature);
+    }
+
+    /// @notice The EIP-712 digest the co-signer signs to approve a pool's deposit key.
+    function depositKeyDigest(address pool, bytes32 pubkeyHash, bytes32 root) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DEPOSIT_KEY_TYPEHASH, pool, pubkeyHash, root)));
     }
 
     /// @notice The EIP-712 digest the co-signer signs for a migration (for off-chain signers and tests).
