@@ -12,6 +12,15 @@ import {NodeStatus, Resources, TrustTier} from "../../src/interfaces/ProtocolTyp
 /// @notice Test double of the ProviderRegistry: same surface, storage shaped like a real one.
 ///         Collateral is real MZKU held here so `slashCollateral` moves tokens.
 contract RegistryDouble is IProviderRegistry {
+    // Qualified-list views the doubles do not exercise (the real ProviderRegistry implements them).
+    function qualifiedProviders(uint256, uint256) external pure returns (uint256[] memory ids) {
+        return ids;
+    }
+
+    function qualifiedCount() external pure returns (uint256) {
+        return 0;
+    }
+
     IERC20 public immutable token;
     uint256 public pMin = 1000 ether;
     uint256 public disqualifyBelow;
@@ -110,6 +119,17 @@ contract RegistryDouble is IProviderRegistry {
 
 /// @notice Test double of the NodeRegistry.
 contract NodeRegistryDouble is INodeRegistry {
+    // Setters the market doubles do not exercise (the real NodeRegistry implements them).
+    function failNode(uint256 id) external {
+        _n[id].status = NodeStatus.Failed;
+    }
+
+    function setStakedEth(uint256, uint128) external {}
+
+    function setStakedMzku(uint256, uint128) external {}
+
+    function setCollectedRewards(uint256, uint128) external {}
+
     mapping(uint256 => Node) internal _n;
     uint256 public override nodeCount;
 

@@ -110,7 +110,7 @@ export class Combiner implements SignerBackend {
         const msg =
           `threshold not met: ${s.valid} valid partial(s) of ${s.needed} needed ` +
           `(${s.answered} of ${s.cosigners} co-signers answered: ${s.invalid} invalid, ${s.refused} refused; ` +
-          `${s.unreachable} unreachable, ${s.timedOut} no answer ${why === "timeout" ? `within ${this.timeoutMs} ms` : ""}); not signed`;
+          `${s.unreachable} unreachable, ${s.timedOut} ${why === "timeout" ? `silent after ${this.timeoutMs} ms` : "still pending when the threshold became unreachable"}); not signed`;
         log.warn("Threshold not met", { ...s, reason: why });
         reject(
           s.refused > 0 && s.unreachable + s.timedOut === 0

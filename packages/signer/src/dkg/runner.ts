@@ -211,6 +211,7 @@ export async function runDkg(opts: RunDkgOptions): Promise<RunDkgResult> {
         threshold: def.threshold,
         message: messages[k] as Uint8Array,
         partials: list,
+        optimistic: true,
       }).signature;
     });
     mark("round6");
