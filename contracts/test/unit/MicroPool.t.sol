@@ -51,6 +51,18 @@ contract HostileReceiver {
     }
 }
 
+/// @dev Stands in for the EIP-7002 request contract: fee of 1 wei, records the last request.
+contract WithdrawalRequestDouble {
+    bytes public lastInput;
+    address public lastSender;
+
+    fallback() external payable {
+        require(msg.value >= 1, "fee");
+        lastInput = msg.data;
+        lastSender = msg.sender;
+    }
+}
+
 /// @dev Refuses ETH.
 contract EthRefuser {
     function act(MicroPool pool, bytes calldata data) external payable {
@@ -465,6 +477,46 @@ contract MicroPoolTest is MicroPoolBase {
         vm.prank(provider16);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolNothingToClaim.selector, provider16));
         pool.claimProviderRewards();
+    }
+
+    // ---------------- EIP-7002 exit ----------------
+
+    function test_requestExit_AfterEndCallsWithdrawalRequestContract() public {
+        _fillAndActivate();
+        WithdrawalRequestDouble wr = new WithdrawalRequestDouble();
+        vm.etch(pool.WITHDRAWAL_REQUEST_CONTRACT(), address(wr).code);
+        DepositVector memory v = _vector();
+        vm.deal(stranger, 1 ether);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolUnauthorized.selector, stranger));
+        pool.requestExit{value: 1}(v.pubkey, v.signature);
+        vm.warp(pool.endTime());
+        vm.prank(stranger);
+        pool.requestExit{value: 1}(v.pubkey, v.signature);
+        WithdrawalRequestDouble at = WithdrawalRequestDouble(payable(pool.WITHDRAWAL_REQUEST_CONTRACT()));
+        assertEq(at.lastInput(), abi.encodePacked(v.pubkey, uint64(0)));
+        assertEq(at.lastSender(), address(pool));
+        assertEq(address(at).balance, 1);
+    }
+
+    function test_RevertWhen_RequestExitFails() public {
+        _fillAndActivate();
+        DepositVector memory v = _vector();
+        // No request contract on this chain (Cancun).
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolExitRequestFailed.selector, 0));
+        pool.requestExit(v.pubkey, v.signature);
+        // Fee too low.
+        WithdrawalRequestDouble wr = new WithdrawalRequestDouble();
+        vm.etch(pool.WITHDRAWAL_REQUEST_CONTRACT(), address(wr).code);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolExitRequestFailed.selector, 0));
+        pool.requestExit(v.pubkey, v.signature);
+        // Unknown key.
+        vm.prank(governance);
+        bytes32 h = keccak256(abi.encodePacked(v.pubkey, new bytes(96)));
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositDataUnknown.selector, h));
+        pool.requestExit(v.pubkey, new bytes(96));
     }
 
     // ---------------- completion ----------------
