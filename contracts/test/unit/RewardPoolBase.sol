@@ -72,6 +72,7 @@ abstract contract RewardPoolBase is Test {
 
     /// @dev Warps to `offset` seconds into the period after the current one.
     function _toNextPeriod(uint256 offset) internal {
+        pool.sync(); // starts a due period so that `period()` is current
         (, uint256 start, uint256 length,) = pool.period();
         vm.warp(start + length + offset);
     }
