@@ -30,8 +30,5 @@ interface IRewardPool is IStakeObserver {
     function claim(StakeClass class, address key) external returns (uint256 mzkuPaid, uint256 ethPaid);
 
     /// @notice MZKU and ETH the position (`class`, `account`, `key`) can claim now (vested part only).
-    function claimable(StakeClass class, address account, address key)
-        external
-        view
-        returns (uint256 mzku, uint256 eth);
+    function claimable(StakeClass class, address account, address key) external view returns (uint256 mzku, uint256 eth);
 }

@@ -82,7 +82,9 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
         uint256 thresholdMzku_,
         uint256 thresholdEth_
     ) Governed(governance_, authorizedCallers) {
-        if (address(mzku_) == address(0) || address(rewardPool_) == address(0)) revert GovernedZeroAddress();
+        if (address(mzku_) == address(0) || address(rewardPool_) == address(0)) {
+            revert GovernedZeroAddress();
+        }
         mzku = mzku_;
         rewardPool = rewardPool_;
         thresholdMzku = thresholdMzku_;

@@ -245,7 +245,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             _stakeSource[StakeClass(i)] = stakeSources[i];
             emit RewardPoolStakeSourceSet(StakeClass(i), stakeSources[i]);
         }
+        // casting is safe: timestamps fit uint40 for 34,000 years; periodLength <= MAX_PERIOD_LENGTH < 2^24 (checked)
+        // forge-lint: disable-next-line(unsafe-typecast)
         _period = Period(0, 0, uint40(block.timestamp), uint24(periodLength));
+        // casting is safe: periodLength <= MAX_PERIOD_LENGTH < 2^24 (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
         _meta = PeriodMeta(uint24(periodLength), 0);
         emit RewardPoolPeriodLengthSet(periodLength);
         emit RewardPoolPeriodStarted(0, block.timestamp, periodLength, 0, 0, 0, 0);
@@ -269,6 +273,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @dev Governance only.
     function setPeriodLength(uint256 length) external onlyGovernance {
         _checkPeriodLength(length);
+        // casting is safe: length <= MAX_PERIOD_LENGTH < 2^24 (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
         _meta.nextLength = uint24(length);
         emit RewardPoolPeriodLengthSet(length);
     }
@@ -319,13 +325,19 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             (m, e) = _changeSidecarStake(id, pos, account, key, newAmount);
         } else {
             uint256 c = _poolClass(class);
+            // casting is safe: stakes <= MAX_STAKE = 2^96 - 1 (checked), so they fit int256
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint88 accM = _touchClass(c, MZKU, int256(newAmount) - int256(old));
+            // casting is safe: stakes <= MAX_STAKE = 2^96 - 1 (checked), so they fit int256
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint88 accE = _touchClass(c, ETH, int256(newAmount) - int256(old));
             m = _earned(pos.stake, accM, pos.snapMzku);
             e = _earned(pos.stake, accE, _snapEth[id]);
             pos.snapMzku = accM;
             _snapEth[id] = accE;
         }
+        // casting is safe: newAmount <= MAX_STAKE = 2^96 - 1 (checked at entry)
+        // forge-lint: disable-next-line(unsafe-typecast)
         pos.stake = uint96(newAmount);
         if (m != 0) pos.owedMzku = true;
         if (e != 0) pos.owedEth = true;
@@ -488,9 +500,13 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         Queue storage qs = _queue;
         uint256 q = asset == MZKU ? qs.mzku : qs.eth;
         if (q + amount > MAX_PERIOD_INFLOW) revert RewardPoolDepositTooLarge(q, amount);
-        // q + amount <= 2^96 - 1 fits uint128.
-        if (asset == MZKU) qs.mzku = uint128(q + amount);
-        else qs.eth = uint128(q + amount);
+        // casting is safe: q + amount <= MAX_PERIOD_INFLOW = 2^96 - 1 (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 queued = uint128(q + amount);
+        if (asset == MZKU) qs.mzku = queued;
+        else qs.eth = queued;
+        // casting is safe: asset is MZKU (0) or ETH (1)
+        // forge-lint: disable-next-line(unsafe-typecast)
         emit RewardPoolDeposited(msg.sender, uint8(asset), amount, _meta.index);
     }
 
@@ -530,7 +546,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             if (p.curMzku == 0 && p.curEth == 0 && block.timestamp >= uint256(p.start) + p.length) {
                 // Nothing streams any more: skip the empty periods in one step.
                 uint256 k = (block.timestamp - p.start) / p.length;
+                // casting is safe: k * length <= block.timestamp - start < 2^40
+                // forge-lint: disable-next-line(unsafe-typecast)
                 p.start += uint40(k * p.length);
+                // casting is safe: k <= block.timestamp / MIN_PERIOD_LENGTH < 2^64
+                // forge-lint: disable-next-line(unsafe-typecast)
                 meta.index += uint64(k);
                 emit RewardPoolPeriodStarted(meta.index, p.start, p.length, 0, 0, 0, 0);
             }
@@ -549,7 +569,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         ClassAsset memory ca = slot;
         if (ca.lastUpdate != block.timestamp) {
             Period memory p = _period;
-            uint256 orphan = _accrueSpan(c, ca, asset == MZKU ? p.curMzku : p.curEth, p.start, p.length, block.timestamp);
+            uint256 orphan =
+                _accrueSpan(c, ca, asset == MZKU ? p.curMzku : p.curEth, p.start, p.length, block.timestamp);
             ca.lastUpdate = uint32(block.timestamp);
             if (orphan != 0) {
                 if (asset == MZKU) _credit(treasury, orphan, 0);
@@ -559,8 +580,12 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             return ca.acc;
         }
         if (stakeDelta != 0) {
+            // casting is safe: totals and stakes are <= 2^96 - 1, so they fit int256 and the sum is >= 0
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 total = uint256(int256(uint256(ca.total)) + stakeDelta);
             if (total > MAX_STAKE) revert RewardPoolStakeTooLarge(total, MAX_STAKE);
+            // casting is safe: total <= MAX_STAKE (checked above)
+            // forge-lint: disable-next-line(unsafe-typecast)
             ca.total = uint96(total);
         }
         slot.acc = ca.acc;
@@ -594,6 +619,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             cur = i == 0 ? (asset == MZKU ? q0.mzku : q0.eth) : 0;
             if (cur == 0) break;
         }
+        // casting is safe: lastUpdate is uint32: timestamps fit until 2106
+        // forge-lint: disable-next-line(unsafe-typecast)
         ca.lastUpdate = uint32(t);
     }
 
@@ -613,6 +640,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (ca.total < MIN_ACTIVE_STAKE) return reward;
         uint256 carry;
         (ca.acc, carry) = _distribute(ca.acc, ca.carry, reward, ca.total);
+        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // forge-lint: disable-next-line(unsafe-typecast)
         ca.carry = uint40(carry);
     }
 
@@ -632,6 +661,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         // Accumulators wrap modulo 2^88 on purpose: only differences between checkpoints are used and
         // they stay below 2^88 (docs/pools.md, "Bounds").
         unchecked {
+            // casting is safe: accumulators wrap modulo 2^88 on purpose (see above)
+            // forge-lint: disable-next-line(unsafe-typecast)
             newAcc = uint88(uint256(acc) + d);
         }
     }
@@ -702,7 +733,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     function _credit(address account, uint256 m, uint256 e) internal {
         Owed storage o = _owed[account];
+        // casting is safe: credits are parts of the pool's balance, < 2^128
+        // forge-lint: disable-next-line(unsafe-typecast)
         o.mzku += uint128(m);
+        // casting is safe: credits are parts of the pool's balance, < 2^128
+        // forge-lint: disable-next-line(unsafe-typecast)
         o.eth += uint128(e);
         emit RewardPoolCredited(account, m, e);
     }
@@ -743,6 +778,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (total == 0) return; // reward == 0
         uint256 carry;
         (sa.acc, carry) = _distribute(sa.acc, sa.carry, reward, total);
+        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // forge-lint: disable-next-line(unsafe-typecast)
         sa.carry = uint40(carry);
     }
 
@@ -793,7 +830,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             m += dm;
             e += de;
         } else {
+            // casting is safe: a sidecar's rewards are parts of the pool's balance, < 2^112
+            // forge-lint: disable-next-line(unsafe-typecast)
             v.unvestedMzku += uint112(dm);
+            // casting is safe: a sidecar's rewards are parts of the pool's balance, < 2^112
+            // forge-lint: disable-next-line(unsafe-typecast)
             v.unvestedEth += uint112(de);
         }
     }
@@ -808,12 +849,18 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         Vesting memory v = _vesting[id];
         (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         uint256 old = pos.stake;
+        // casting is safe: stakes <= MAX_STAKE = 2^96 - 1, so they fit int256
+        // forge-lint: disable-next-line(unsafe-typecast)
         int256 delta = int256(newAmount) - int256(old);
+        // casting is safe: totals and stakes are <= 2^96 - 1, so they fit int256 and the sum is >= 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 newTotal = uint256(int256(uint256(info.total)) + delta);
         if (newTotal > MAX_STAKE) revert RewardPoolStakeTooLarge(newTotal, MAX_STAKE);
         uint256 c = _poolClass(StakeClass.Sidecar);
         _touchClass(c, MZKU, delta); // already up to date: only the totals change
         _touchClass(c, ETH, delta);
+        // casting is safe: newTotal <= MAX_STAKE (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
         info.total = uint96(newTotal);
         _sidecar[sidecar] = info;
         if (newAmount < old && (v.unvestedMzku != 0 || v.unvestedEth != 0)) {
@@ -824,14 +871,23 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     /// @dev Takes the withdrawn fraction (old - new) / old of `v`'s unvested rewards and re-credits it to
     ///      the sidecar's stakers after the change (the treasury if they hold under MIN_ACTIVE_STAKE).
-    function _forfeit(address account, address sidecar, Vesting memory v, uint256 old, uint256 newAmount, uint256 newTotal)
-        internal
-    {
+    function _forfeit(
+        address account,
+        address sidecar,
+        Vesting memory v,
+        uint256 old,
+        uint256 newAmount,
+        uint256 newTotal
+    ) internal {
         uint256 fm = uint256(v.unvestedMzku) * (old - newAmount) / old;
         uint256 fe = uint256(v.unvestedEth) * (old - newAmount) / old;
         // fm <= unvestedMzku and fe <= unvestedEth: the fraction is at most 1.
         unchecked {
+            // casting is safe: fm <= unvestedMzku < 2^112
+            // forge-lint: disable-next-line(unsafe-typecast)
             v.unvestedMzku -= uint112(fm);
+            // casting is safe: fe <= unvestedEth < 2^112
+            // forge-lint: disable-next-line(unsafe-typecast)
             v.unvestedEth -= uint112(fe);
         }
         if (newTotal >= MIN_ACTIVE_STAKE) {
@@ -847,6 +903,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         SidecarAsset storage slot = _sidecarAsset[sidecar][asset];
         (uint88 acc, uint256 carry) = _distribute(slot.acc, slot.carry, amount, total);
         slot.acc = acc;
+        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // forge-lint: disable-next-line(unsafe-typecast)
         slot.carry = uint40(carry);
     }
 
@@ -894,8 +952,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     function _treasuryPart(uint256 amount) internal pure returns (uint256) {
-        return amount - amount * GOVERNOR_BPS / BPS - amount * PROVIDER_REQUESTER_BPS / BPS
-            - amount * SIDECAR_BPS / BPS;
+        return amount - amount * GOVERNOR_BPS / BPS - amount * PROVIDER_REQUESTER_BPS / BPS - amount * SIDECAR_BPS / BPS;
     }
 
     function _weight(uint256 c) internal pure returns (uint256) {

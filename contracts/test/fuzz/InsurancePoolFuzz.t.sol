@@ -21,7 +21,8 @@ contract InsurancePoolFuzzTest is Test {
         amounts[0] = 1e30;
         token = new MzkuToken(holders, amounts);
         address[4] memory sources;
-        RewardPool rp = new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
+        RewardPool rp =
+            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
         address[] memory callers = new address[](1);
         callers[0] = market;
         pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rp)), 0, 0);

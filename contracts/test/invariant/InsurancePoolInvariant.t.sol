@@ -109,7 +109,8 @@ contract InsurancePoolInvariantTest is Test {
         amounts[0] = 1e30;
         token = new MzkuToken(holders, amounts);
         address[4] memory sources;
-        RewardPool rp = new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
+        RewardPool rp =
+            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
         address[] memory callers = new address[](1);
         callers[0] = market;
         pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rp)), 1e21, 1e18);
@@ -127,7 +128,9 @@ contract InsurancePoolInvariantTest is Test {
     /// @notice Credited compensation is covered and equals what was credited minus withdrawn.
     function invariant_reservedCovered() public view {
         assertEq(pool.ethReserved(), handler.owedSum(), "reserved == sum of owed");
-        assertEq(pool.ethReserved(), handler.ghostCredited() - handler.ghostWithdrawn(), "reserved == credited - withdrawn");
+        assertEq(
+            pool.ethReserved(), handler.ghostCredited() - handler.ghostWithdrawn(), "reserved == credited - withdrawn"
+        );
         assertLe(pool.ethReserved(), address(pool).balance, "solvent");
     }
 }

@@ -23,7 +23,14 @@ contract RewardPoolHandler is Test {
     uint256[2] public ghostPaid;
     uint256 public ghostOps;
 
-    constructor(RewardPool pool_, MzkuToken token_, address gov_, address market_, address treasury_, address[4] memory sources_) {
+    constructor(
+        RewardPool pool_,
+        MzkuToken token_,
+        address gov_,
+        address market_,
+        address treasury_,
+        address[4] memory sources_
+    ) {
         (pool, token, gov, market, treasury, sources) = (pool_, token_, gov_, market_, treasury_, sources_);
         for (uint256 i = 0; i < 4; ++i) {
             actors[i] = address(uint160(0xA000 + i));

@@ -67,7 +67,9 @@ contract InsurancePoolTest is Test {
             new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
         address[] memory callers = new address[](1);
         callers[0] = market;
-        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 100 ether, 1 ether);
+        pool = new InsurancePool(
+            gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 100 ether, 1 ether
+        );
         vm.deal(funder, 1000 ether);
         vm.startPrank(funder);
         token.approve(address(pool), type(uint256).max);
@@ -197,11 +199,17 @@ contract InsurancePoolTest is Test {
 
     function test_RevertWhen_moveMoreThanExcess() public {
         vm.startPrank(gov);
-        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether)
+        );
         pool.moveExcessToRewardPool(901 ether, 0);
-        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 1, 9 ether + 1, 9 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 1, 9 ether + 1, 9 ether)
+        );
         pool.moveExcessToRewardPool(0, 9 ether + 1);
-        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether)
+        );
         pool.burnExcessMzku(901 ether);
         vm.stopPrank();
     }
@@ -217,7 +225,9 @@ contract InsurancePoolTest is Test {
         r.setRefuse(true);
         vm.prank(market);
         pool.compensateEth(address(r), 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolEthTransferFailed.selector, address(r), 1 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolEthTransferFailed.selector, address(r), 1 ether)
+        );
         r.withdraw();
     }
 

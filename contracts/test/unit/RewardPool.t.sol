@@ -55,7 +55,9 @@ contract RewardPoolTest is RewardPoolBase {
     }
 
     function test_RevertWhen_constructorPeriodTooShort() public {
-        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolInvalidPeriodLength.selector, 60, 1 hours, 180 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(RewardPool.RewardPoolInvalidPeriodLength.selector, 60, 1 hours, 180 days)
+        );
         new RewardPool(gov, new address[](0), IERC20(address(token)), treasury, _sources(), 60);
     }
 
@@ -229,7 +231,7 @@ contract RewardPoolTest is RewardPoolBase {
         vm.prank(market);
         pool.onProjectStarted(sidecarX);
         vm.warp(block.timestamp + PERIOD / 2);
-        (, , uint256 um, ) = _unvested(alice);
+        (,, uint256 um,) = _unvested(alice);
         assertEq(um, 50 ether, "alice accrued half of 100");
         _stake(SIDE, alice, sidecarX, 0); // leaves before the project ends
         _toNextPeriod(0);
