@@ -615,6 +615,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
             revert GovernanceMissesAlreadyCounted(governor, firstProposalId, e.missCursor);
         }
         uint256 last = firstProposalId + MISSED_VOTES_LIMIT - 1;
+        if (last > proposalCount) revert GovernanceUnknownProposal(last);
         for (uint256 id = firstProposalId; id <= last; ++id) {
             Proposal storage p = _proposal(id);
             if (block.timestamp <= p.voteEnd) revert GovernanceVotingNotEnded(id, p.voteEnd);
