@@ -11,7 +11,6 @@ interface IStakeObserver {
         Governor, // MZKU locked by a governor or candidate (Governance)
         Provider, // provider collateral (ProviderRegistry)
         Sidecar // MZKU staked to a sidecar (SidecarStaking); `key` is the sidecar
-
     }
 
     /// @notice `account`'s position in `class` (for sidecar stakes: at sidecar `key`; else key is 0)

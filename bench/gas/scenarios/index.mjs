@@ -1,0 +1,4 @@
+// Every gas scenario, in the order they run. Each: { name, description, run(ctx) → { metric: gasUsed } }.
+import { tokenTransfer } from "./token.mjs";
+
+export const scenarios = [tokenTransfer];

@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+import { type AnvilInstance, deployProtocol, startAnvil } from "@mzku/sdk/devnet";
+import { CliError } from "../errors.js";
+import type { Logger } from "../log.js";
+
+/** anvil's first dev account: the deployer, which keeps no power after the deployment. */
+const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export const devnetUsage = `mzku devnet [--port 8545] [--config contracts/config/devnet.json] [--block-time <s>]
+
+Starts a local chain (anvil) on 127.0.0.1, deploys the whole protocol with the production deploy
+script, prints the deployed addresses as JSON on stdout and stays up until Ctrl-C, which stops
+everything it started.`;
+
+export async function devnet(argv: string[], log: Logger): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string", default: "8545" },
+      config: { type: "string" },
+      "block-time": { type: "string" },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+    throw new CliError("BAD_PORT", `--port must be 1-65535, got ${values.port}`, 2);
+  const blockTime = values["block-time"] === undefined ? undefined : Number(values["block-time"]);
+  if (blockTime !== undefined && !(blockTime > 0))
+    throw new CliError("BAD_BLOCK_TIME", `--block-time must be > 0 seconds`, 2);
+
+  log.info("Starting anvil", { host: "127.0.0.1", port });
+  const anvil: AnvilInstance = await startAnvil({ port, ...(blockTime ? { blockTime } : {}) });
+  const stop = async () => {
+    log.info("Stopping devnet", { anvilPid: anvil.pid });
+    await anvil.stop();
+  };
+  try {
+    log.info("Deploying protocol", { rpcUrl: anvil.rpcUrl });
+    const deployment = await deployProtocol({
+      rpcUrl: anvil.rpcUrl,
+      privateKey: DEV_DEPLOYER_KEY,
+      name: "devnet",
+      ...(values.config ? { configPath: values.config } : {}),
+      onOutput: (line) => {
+        if (/^\s*(##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
+      },
+    });
+    process.stdout.write(
+      `${JSON.stringify({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, startBlock: deployment.startBlock.toString(), contracts: deployment.contracts }, null, 2)}\n`,
+    );
+    log.info("Devnet up; Ctrl-C stops it", { rpcUrl: anvil.rpcUrl });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await stop();
+}

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mzkuToken } from "./actions/index.js";
+import { isContractError } from "./errors.js";
+import { decodeProtocolEvents } from "./events.js";
+import { devAccount, startTestProtocol, type TestProtocol } from "./test/protocol.js";
+
+describe("deploy script on anvil", () => {
+  let p: TestProtocol;
+  beforeAll(async () => {
+    p = await startTestProtocol();
+  }, 120_000);
+  afterAll(async () => p?.stop());
+
+  it("mints the configured supply once, to the configured holders", async () => {
+    const client = p.wallet(0);
+    const token = p.deployment.contracts.MzkuToken;
+    expect(await mzkuToken.totalSupply(client, { address: token })).toBe(19_000_000n * 10n ** 18n);
+    expect(await mzkuToken.balanceOf(client, { address: token, args: [devAccount(1).address] })).toBe(
+      1_000_000n * 10n ** 18n,
+    );
+  });
+
+  it("decodes events of a transfer and custom errors of a failing one", async () => {
+    const client = p.wallet(1);
+    const token = p.deployment.contracts.MzkuToken;
+    const receipt = await mzkuToken.transfer(client, { address: token, args: [devAccount(2).address, 5n] });
+    const [event] = decodeProtocolEvents(receipt.logs);
+    expect(event?.eventName).toBe("Transfer");
+    const error = await mzkuToken
+      .transfer(client, { address: token, args: [devAccount(2).address, 10n ** 30n] })
+      .catch((e: unknown) => e);
+    expect(isContractError(error, "ERC20InsufficientBalance")).toBe(true);
+  });
+});

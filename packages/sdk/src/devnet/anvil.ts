@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { MzkuError } from "../errors.js";
+import { foundryBinary } from "./foundry.js";
+
+/** A running anvil started by us; `stop()` ends exactly that process. */
+export type AnvilInstance = { rpcUrl: string; port: number; pid: number; stop: () => Promise<void> };
+
+export type StartAnvilOptions = {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  chainId?: number;
+  /** Seconds between blocks; default: mine on every transaction. */
+  blockTime?: number;
+  /** Print anvil's own output. */
+  verbose?: boolean;
+};
+
+/** Starts anvil on 127.0.0.1 and waits until its RPC answers. */
+export async function startAnvil(options: StartAnvilOptions = {}): Promise<AnvilInstance> {
+  const port = options.port || (await freePort());
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId ?? 31337)];
+  if (options.blockTime) args.push("--block-time", String(options.blockTime));
+  const child = spawn(foundryBinary("anvil"), args, {
+    stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) =>
+      reject(new MzkuError("DEVNET_FAILED", `anvil exited with code ${code}`, { details: stderr.trim() })),
+    ),
+  );
+  await Promise.race([waitForRpc(rpcUrl), exited]);
+  return { rpcUrl, port, pid: child.pid ?? -1, stop: () => stopProcess(child) };
+}
+
+async function waitForRpc(rpcUrl: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new MzkuError("DEVNET_FAILED", `anvil did not answer on ${rpcUrl} within ${timeoutMs} ms`);
+}
+
+/** Sends SIGTERM to a child we started, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await done;
+  clearTimeout(timer);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}

@@ -1,0 +1,4 @@
+export * from "./accounts.js";
+export * from "./anvil.js";
+export * from "./deploy.js";
+export * from "./foundry.js";

@@ -1,0 +1,78 @@
+import { BaseError, ContractFunctionRevertedError } from "viem";
+
+/** Stable codes used in logs, metrics and CLI exit messages. */
+export type MzkuErrorCode =
+  | "CONTRACT_REVERTED"
+  | "TRANSACTION_REVERTED"
+  | "NO_ACCOUNT"
+  | "RPC_FAILED"
+  | "DEPLOYMENT_INVALID"
+  | "DEVNET_FAILED";
+
+/** Base of every error the sdk throws: a stable `code`, a one-line `shortMessage`, optional `details`. */
+export class MzkuError extends Error {
+  override name = "MzkuError";
+  readonly code: MzkuErrorCode;
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+
+  constructor(code: MzkuErrorCode, shortMessage: string, options: { details?: string; cause?: unknown } = {}) {
+    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
+      cause: options.cause,
+    });
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+  }
+}
+
+/**
+ * A protocol contract reverted with one of its custom errors, decoded: `errorName` is the Solidity
+ * error (for example `ProviderRegistryCollateralTooLow`) and `args` its values.
+ */
+export class MzkuContractError extends MzkuError {
+  override name = "MzkuContractError";
+  readonly errorName: string;
+  readonly args: readonly unknown[];
+  readonly functionName: string;
+
+  constructor(functionName: string, errorName: string, args: readonly unknown[], cause?: unknown) {
+    super("CONTRACT_REVERTED", `${functionName} reverted with ${errorName}(${args.map(formatArg).join(", ")})`, {
+      cause,
+    });
+    this.functionName = functionName;
+    this.errorName = errorName;
+    this.args = args;
+  }
+}
+
+/** A mined transaction reverted (status 0) after simulation succeeded (state changed in between). */
+export class MzkuTransactionRevertedError extends MzkuError {
+  override name = "MzkuTransactionRevertedError";
+  constructor(functionName: string, hash: string) {
+    super("TRANSACTION_REVERTED", `${functionName} transaction ${hash} reverted`);
+  }
+}
+
+/** Narrows `error` to a decoded protocol error, optionally of one given name. */
+export function isContractError(error: unknown, errorName?: string): error is MzkuContractError {
+  return error instanceof MzkuContractError && (errorName === undefined || error.errorName === errorName);
+}
+
+/** Turns whatever viem threw for a contract call into a typed sdk error. */
+export function toMzkuError(functionName: string, error: unknown): MzkuError {
+  if (error instanceof MzkuError) return error;
+  if (error instanceof BaseError) {
+    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) {
+      const name = reverted.data?.errorName ?? reverted.reason ?? "unknown";
+      return new MzkuContractError(functionName, name, reverted.data?.args ?? [], error);
+    }
+    return new MzkuError("RPC_FAILED", `${functionName}: ${error.shortMessage}`, { cause: error });
+  }
+  return new MzkuError("RPC_FAILED", `${functionName}: ${String(error)}`, { cause: error });
+}
+
+function formatArg(arg: unknown): string {
+  return typeof arg === "bigint" ? arg.toString() : typeof arg === "string" ? arg : JSON.stringify(arg);
+}
