@@ -169,6 +169,37 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     expect(r.json).toMatchObject({ code: "SIGNER_NOT_ENOUGH_PARTIALS", invalid: 1, valid: 1 });
   });
 
+  it("refuses (502) when valid partials combine to a signature the group key does not verify", async () => {
+    const dealt = splitSecret(new Uint8Array(32).fill(3), 2, 3);
+    const other = secretKeyToPublicKey(new Uint8Array(32).fill(4));
+    const shares = keyShares(dealt).map((s) => ({ ...s, groupPublicKey: hex(other) }));
+    const cos = await Promise.all(shares.map((s) => cosigner(s)));
+    const metrics = createSignerMetrics();
+    const db = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+    dbs.push(db);
+    const combiner = await startSignerServer({
+      backend: new Combiner({
+        validators: [
+          {
+            groupPublicKey: hex(other),
+            threshold: 2,
+            publicShares: new Map(dealt.publicShares.map((p) => [p.index, p.publicKey])),
+          },
+        ],
+        cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url })),
+        metrics,
+      }),
+      slashing: db,
+      signing: SIGNING,
+      logger: silentLogger,
+      metrics,
+    });
+    servers.push(combiner);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${hex(other)}`, attestation(64, 1, 2));
+    expect(r.status).toBe(502);
+    expect(r.json.code).toBe("SIGNER_COMBINED_SIGNATURE_INVALID");
+  });
+
   it("a co-signer refuses a double vote sent straight to it (412), and a root it did not compute (400)", async () => {
     const { cos, pubkey, combiner } = await setup(2, 3);
     const first = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "11"));

@@ -8,10 +8,12 @@
  * SIGNER_NOT_ENOUGH_PARTIALS (HTTP 503) naming how many answered, or SIGNER_SLASHABLE (412) if
  * co-signers refused on slashing grounds.
  */
+
+import blst from "@chainsafe/blst";
 import { SignerError } from "../api/errors.js";
 import type { Logger } from "../api/logger.js";
 import type { SignerBackend, SignResult } from "../api/server.js";
-import { combinePartials, type PartialSignature, verify, verifyPartial } from "../bls/threshold.js";
+import { combinePartials } from "../bls/threshold.js";
 import type { SignerMetrics } from "../metrics.js";
 import type { PreparedSigning } from "../signing/types.js";
 
@@ -36,16 +38,30 @@ export interface CombinerOptions {
   timeoutMs?: number;
   metrics: SignerMetrics;
   /**
-   * "each" (default): every partial is verified against its party's public share as it arrives; bad
-   * ones are left out and counted. "optimistic": the first `threshold` well-formed partials are combined
-   * and only the result is verified against the group key (one pairing check instead of t + 1); if it
-   * fails, every partial is then verified on its own, bad ones are left out and counted, and gathering
-   * goes on. Both answer only a signature that verifies under the group key.
+   * "each" (default): once `threshold` partials are in, they are combined and every partial (under its
+   * party's public share) and the combination (under the group key) are verified in one batched
+   * pairing check (random linear combination); if it fails, each partial is verified on its own, bad
+   * ones are left out and counted, and gathering goes on. "optimistic": only the combination is
+   * verified in the happy path; the fallback is the same. Both answer only a signature that verifies
+   * under the group key.
    */
   verify?: "each" | "optimistic";
 }
 
 type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout" | "late";
+
+interface Partial {
+  index: number;
+  signature: Uint8Array;
+  /** Decoded and subgroup-checked. */
+  sig: blst.Signature;
+}
+
+/** Decoded (and validated once, at start) keys of one validator. */
+interface ValidatorKeys {
+  group: blst.PublicKey;
+  share(index: number): blst.PublicKey;
+}
 
 export class Combiner implements SignerBackend {
   readonly role = "combiner" as const;
@@ -53,12 +69,31 @@ export class Combiner implements SignerBackend {
   private readonly keys: string[];
   private readonly timeoutMs: number;
   private readonly verifyMode: "each" | "optimistic";
+  private readonly keys_: Map<string, ValidatorKeys>;
 
   constructor(private readonly opts: CombinerOptions) {
     this.validators = new Map(opts.validators.map((v) => [v.groupPublicKey.toLowerCase(), v]));
     this.keys = [...this.validators.keys()];
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.verifyMode = opts.verify ?? "each";
+    this.keys_ = new Map();
+    for (const v of opts.validators) {
+      try {
+        const group = blst.PublicKey.fromBytes(Buffer.from(v.groupPublicKey.slice(2), "hex"), true);
+        const shares = new Map([...v.publicShares].map(([i, pk]) => [i, blst.PublicKey.fromBytes(pk, true)]));
+        this.keys_.set(v.groupPublicKey.toLowerCase(), {
+          group,
+          share: (i) => {
+            const pk = shares.get(i);
+            if (pk === undefined) throw new SignerError("SIGNER_INTERNAL", `no public share ${i}`);
+            return pk;
+          },
+        });
+      } catch (cause) {
+        if (cause instanceof SignerError) throw cause;
+        throw new SignerError("SIGNER_CONFIG_INVALID", `validator ${v.groupPublicKey}: invalid public key`, { cause });
+      }
+    }
     const indices = new Set(opts.cosigners.map((c) => c.index));
     if (indices.size !== opts.cosigners.length) {
       throw new SignerError("SIGNER_CONFIG_INVALID", "two co-signers with the same index");
@@ -85,11 +120,10 @@ export class Combiner implements SignerBackend {
     const payload = JSON.stringify({ ...body, signingRoot: `0x${Buffer.from(root).toString("hex")}` });
     const parties = this.opts.cosigners.filter((c) => v.publicShares.has(c.index));
     const { metrics } = this.opts;
-    const groupKey = new Uint8Array(Buffer.from(pubkey.slice(2), "hex"));
+    const keys = this.keys_.get(pubkey) as ValidatorKeys;
     const controller = new AbortController();
 
     return new Promise<SignResult>((resolve, reject) => {
-      const valid: PartialSignature[] = [];
       const results = new Map<number, PartyResult>();
       let settled = false;
       let pending = parties.length;
@@ -132,67 +166,78 @@ export class Combiner implements SignerBackend {
       };
 
       const timer = setTimeout(() => fail("timeout"), this.timeoutMs);
-      // optimistic: well-formed partials held unchecked until `threshold` are in (see CombinerOptions.verify)
-      const unchecked: PartialSignature[] = [];
-      let checkEach = this.verifyMode === "each";
+      // Partials arrive as `unchecked` (decoded and subgroup-checked) and move to `valid` once verified.
+      const unchecked: Partial[] = [];
+      const validP: Partial[] = [];
 
       const record = (index: number, result: PartyResult) => {
         results.set(index, result);
         metrics.partials.inc({ party: String(index), result });
       };
 
-      const finish = (chosen: PartialSignature[], signature: Uint8Array) => {
+      const finish = (chosen: readonly Partial[], signature: Uint8Array) => {
         settled = true;
         clearTimeout(timer);
         log.debug("Combined", { used: chosen.map((p) => p.index), invalid: summary().invalid });
         resolve({ signature });
       };
 
-      const verifyEach = (p: PartialSignature): void => {
-        const share = v.publicShares.get(p.index);
-        if (share !== undefined && verifyPartial(share, root, p.signature)) {
-          valid.push(p);
-          record(p.index, "valid");
-        } else {
-          log.warn("Invalid partial left out", { party: p.index });
-          record(p.index, "invalid");
-        }
+      const combine = (chosen: readonly Partial[]): { bytes: Uint8Array; sig: blst.Signature } => {
+        const bytes = combinePartials(chosen.map((p) => ({ index: p.index, signature: p.signature })));
+        return { bytes, sig: blst.Signature.fromBytes(bytes, true, true) };
       };
 
       const evaluate = () => {
         if (settled) return;
         try {
-          if (!checkEach && unchecked.length >= v.threshold) {
-            const chosen = unchecked.slice(0, v.threshold);
-            const signature = combinePartials(chosen);
-            if (verify(groupKey, root, signature)) {
+          if (validP.length + unchecked.length >= v.threshold) {
+            const chosen = [...validP, ...unchecked].slice(0, v.threshold);
+            const combined = combine(chosen);
+            // one batched pairing check: the combination under the group key and, in "each" mode, every
+            // not yet verified partial under its party's public share (random linear combination)
+            const sets: blst.SignatureSet[] = [{ msg: root, pk: keys.group, sig: combined.sig }];
+            if (this.verifyMode === "each") {
               for (const p of chosen) {
-                valid.push(p);
-                record(p.index, "valid");
+                if (!validP.includes(p)) sets.push({ msg: root, pk: keys.share(p.index), sig: p.sig });
               }
-              finish(chosen, signature);
+            }
+            if (blst.verifyMultipleAggregateSignatures(sets, false, false)) {
+              for (const p of chosen) {
+                if (!validP.includes(p)) {
+                  validP.push(p);
+                  record(p.index, "valid");
+                }
+              }
+              finish(chosen, combined.bytes);
               return;
             }
-            // some partial is bad: from now on every partial is checked on its own and bad ones left out
-            checkEach = true;
-            for (const p of unchecked.splice(0)) verifyEach(p);
-          }
-          if (valid.length >= v.threshold) {
-            const chosen = valid.slice(0, v.threshold);
-            const signature = combinePartials(chosen);
-            if (!verify(groupKey, root, signature)) {
-              settled = true;
-              clearTimeout(timer);
-              reject(
-                new SignerError(
-                  "SIGNER_COMBINED_SIGNATURE_INVALID",
-                  "combined signature does not verify under the group key (public shares inconsistent?); not signed",
-                ),
-              );
+            // something is bad: verify each unchecked partial on its own, leave out and count bad ones
+            for (const p of unchecked.splice(0)) {
+              if (blst.verify(root, keys.share(p.index), p.sig, false, false)) {
+                validP.push(p);
+                record(p.index, "valid");
+              } else {
+                log.warn("Invalid partial left out", { party: p.index });
+                record(p.index, "invalid");
+              }
+            }
+            if (validP.length >= v.threshold) {
+              const again = validP.slice(0, v.threshold);
+              const c = combine(again);
+              if (!blst.verify(root, keys.group, c.sig, false, false)) {
+                settled = true;
+                clearTimeout(timer);
+                reject(
+                  new SignerError(
+                    "SIGNER_COMBINED_SIGNATURE_INVALID",
+                    "combined signature does not verify under the group key (public shares inconsistent?); not signed",
+                  ),
+                );
+                return;
+              }
+              finish(again, c.bytes);
               return;
             }
-            finish(chosen, signature);
-            return;
           }
         } catch (e) {
           settled = true;
@@ -200,13 +245,7 @@ export class Combiner implements SignerBackend {
           reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
           return;
         }
-        if (valid.length + unchecked.length + pending < v.threshold) fail("exhausted");
-      };
-
-      const done = (index: number, result: PartyResult) => {
-        pending--;
-        record(index, result);
-        evaluate();
+        if (validP.length + unchecked.length + pending < v.threshold) fail("exhausted");
       };
 
       const onPartial = (index: number, signature: Uint8Array) => {
@@ -215,8 +254,22 @@ export class Combiner implements SignerBackend {
           record(index, "late");
           return;
         }
-        if (checkEach) verifyEach({ index, signature });
-        else unchecked.push({ index, signature });
+        let sig: blst.Signature;
+        try {
+          sig = blst.Signature.fromBytes(signature, true, true);
+        } catch {
+          log.warn("Undecodable partial left out", { party: index });
+          record(index, "invalid");
+          evaluate();
+          return;
+        }
+        unchecked.push({ index, signature, sig });
+        evaluate();
+      };
+
+      const done = (index: number, result: PartyResult) => {
+        pending--;
+        record(index, result);
         evaluate();
       };
 
