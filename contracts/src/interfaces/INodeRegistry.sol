@@ -26,4 +26,18 @@ interface INodeRegistry {
 
     /// @notice Number of nodes ever registered.
     function nodeCount() external view returns (uint256);
+
+    // ---- restricted to authorized protocol contracts (and governance) ----
+
+    /// @notice Marks an open (installing or active) node Failed and frees its provider's capacity.
+    function failNode(uint256 nodeId) external;
+
+    /// @notice Sets the ETH staked on the node (micro-pool contracts).
+    function setStakedEth(uint256 nodeId, uint128 amount) external;
+
+    /// @notice Sets the MZKU staked on the node (market contracts).
+    function setStakedMzku(uint256 nodeId, uint128 amount) external;
+
+    /// @notice Sets the rewards the node has collected (pool contracts).
+    function setCollectedRewards(uint256 nodeId, uint128 amount) external;
 }

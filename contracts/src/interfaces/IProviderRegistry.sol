@@ -43,6 +43,13 @@ interface IProviderRegistry {
     /// @notice Number of providers ever registered (ids 1..count).
     function providerCount() external view returns (uint256);
 
+    /// @notice Ids on the qualified list (qualified by governance; some may be disqualified now),
+    ///         positions offset .. offset+limit-1; the order changes when a provider is unqualified.
+    function qualifiedProviders(uint256 offset, uint256 limit) external view returns (uint256[] memory ids);
+
+    /// @notice Length of the qualified list.
+    function qualifiedCount() external view returns (uint256);
+
     // ---- restricted to authorized protocol contracts ----
 
     /// @notice A node of the provider opened (NodeRegistry): takes `resources` of its capacity.

@@ -14,7 +14,6 @@ enum TrustTier {
     Untrusted, // k >= untrustedMinK (16 ETH by default)
     SemiTrusted, // k set per provider by governance
     Trusted // k = 0
-
 }
 
 /// @notice Lifecycle of an MZKU node.

@@ -13,8 +13,13 @@ type Handler = (argv: string[]) => Promise<number>;
 
 /** `group subcommand` → lazy loader; add a line per subcommand. */
 const COMMANDS: Record<string, () => Promise<Handler>> = {
+  "keys identity": async () => (await import("../cli/keys.js")).runKeysIdentity,
+  "keys definition": async () => (await import("../cli/keys.js")).runKeysDefinition,
   "keys dkg": async () => (await import("../cli/keys.js")).runKeysDkg,
   "keys deposit-data": async () => (await import("../cli/keys.js")).runKeysDepositData,
+  "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
+  "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
+  "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,
 };
 
 function usage(): string {

@@ -1,10 +1,382 @@
-/** `keys dkg` and `keys deposit-data` (filled in below the threshold module; placeholder until then). */
-export async function runKeysDkg(_argv: string[]): Promise<number> {
-  process.stderr.write("error NOT_IMPLEMENTED: keys dkg is not implemented yet\n");
-  return 1;
+/**
+ * `mzku-signer keys ...` — thin handlers over src/dkg, src/keystore and src/deposit.
+ *
+ *   keys identity   --out <file>                      new Ed25519 identity (prints the public key)
+ *   keys definition --identities <pk,pk,..> --threshold t --validators m [--base-port 9100]
+ *                   [--urls u1,u2,..] [--name s] --out <file>
+ *   keys dkg        --definition <file> --identity <file> --index i --out <dir> --password-file <file>
+ *                   [--withdrawal-address 0x.. | --withdrawal-credentials 0x..] [--fork-version 0x.. | --network name]
+ *                   [--amount-gwei n] [--kdf scrypt|pbkdf2] [--start-timeout-ms n] [--round-timeout-ms n]
+ *   keys deposit-data --dkg-dir <dir> (--withdrawal-address|--withdrawal-credentials) (--fork-version|--network)
+ *                   [--amount-gwei n] --out <file>
+ *                   with --password-file <file>: writes THIS party's partial signatures;
+ *                   with --partials <f1,f2,..>: verifies and combines partials into deposit_data JSON.
+ *
+ * Exit codes: 0 ok, 2 bad input (one line `error <CODE>: reason` on stderr), 1 failure.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { fromHex, toHex } from "../bls/bytes.js";
+import { combineVerifiedPartials, partialSign } from "../bls/threshold.js";
+import {
+  buildDepositData,
+  type DepositDataJson,
+  depositSigningRoot,
+  executionWithdrawalCredentials,
+  FULL_DEPOSIT_GWEI,
+  NETWORKS,
+  parseForkVersion,
+} from "../deposit/deposit.js";
+import { DKG_VERSION, parseDefinition } from "../dkg/definition.js";
+import { HttpTransport } from "../dkg/http.js";
+import { generateIdentity, type IdentityFile, loadIdentity } from "../dkg/identity.js";
+import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
+import { type DkgLogger, runDkg } from "../dkg/runner.js";
+import { stopKdfWorker } from "../keystore/kdf.js";
+import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
+
+/** Bad command-line input: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-export async function runKeysDepositData(_argv: string[]): Promise<number> {
-  process.stderr.write("error NOT_IMPLEMENTED: keys deposit-data is not implemented yet\n");
-  return 1;
+const jsonLog: DkgLogger = {
+  info: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: "info", msg, ...fields })}\n`),
+  warn: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: "warn", msg, ...fields })}\n`),
+};
+
+type Opts = Record<string, string | boolean | undefined>;
+function parse(argv: string[], names: readonly string[]): Opts {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(names.map((n) => [n, { type: "string" as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Opts;
+  } catch (e) {
+    throw new UsageError("USAGE", (e as Error).message);
+  }
+}
+function need(o: Opts, name: string): string {
+  const v = o[name];
+  if (typeof v !== "string" || v === "") throw new UsageError("USAGE", `--${name} is required`);
+  return v;
+}
+function intOpt(o: Opts, name: string, dflt?: number): number {
+  const v = o[name];
+  if (v === undefined) {
+    if (dflt === undefined) throw new UsageError("USAGE", `--${name} is required`);
+    return dflt;
+  }
+  if (typeof v !== "string" || !/^\d+$/.test(v))
+    throw new UsageError("USAGE", `--${name} must be a non-negative integer`);
+  return Number(v);
+}
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new UsageError("USAGE", `cannot read ${what} ${path}: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+function readPassword(path: string): string {
+  try {
+    return readFileSync(path, "utf8").replace(/\r?\n$/, "");
+  } catch {
+    throw new UsageError("USAGE", `cannot read password file ${path}`);
+  }
+}
+
+/** Runs `body`, mapping typed errors to exit code 2 (bad input) or 1 with one stderr line. */
+async function guarded(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const code = err.code ?? "INTERNAL";
+    const badInput = e instanceof UsageError || /INVALID|USAGE|UNSUPPORTED|WRONG_PASSWORD|NOT_ENOUGH/.test(code);
+    process.stderr.write(`error ${code}: ${err.message.split("\n")[0] ?? ""}\n`);
+    return badInput ? 2 : 1;
+  } finally {
+    await stopKdfWorker();
+  }
+}
+
+interface DepositParams {
+  readonly withdrawalCredentials: Uint8Array;
+  readonly forkVersion: Uint8Array;
+  readonly amountGwei: bigint;
+  readonly networkName?: string;
+}
+function depositParams(o: Opts, required: boolean): DepositParams | null {
+  const addr = o["withdrawal-address"];
+  const creds = o["withdrawal-credentials"];
+  const fork = o["fork-version"];
+  const network = o.network;
+  if (addr === undefined && creds === undefined && fork === undefined && network === undefined && !required)
+    return null;
+  if ((addr === undefined) === (creds === undefined))
+    throw new UsageError("USAGE", "give exactly one of --withdrawal-address or --withdrawal-credentials");
+  let withdrawalCredentials: Uint8Array;
+  if (typeof addr === "string") withdrawalCredentials = executionWithdrawalCredentials(addr);
+  else {
+    try {
+      withdrawalCredentials = fromHex(String(creds));
+    } catch {
+      throw new UsageError("USAGE", "--withdrawal-credentials must be 32 bytes of hex");
+    }
+    if (withdrawalCredentials.length !== 32 || ![0, 1, 2].includes(withdrawalCredentials[0] ?? -1)) {
+      throw new UsageError("USAGE", "--withdrawal-credentials must be 32 bytes starting with 0x00, 0x01 or 0x02");
+    }
+  }
+  if ((fork === undefined) === (network === undefined))
+    throw new UsageError("USAGE", "give exactly one of --fork-version or --network");
+  let forkVersion: Uint8Array;
+  let networkName: string | undefined;
+  if (typeof network === "string") {
+    const fv = NETWORKS[network];
+    if (fv === undefined)
+      throw new UsageError("USAGE", `unknown --network ${network} (known: ${Object.keys(NETWORKS).join(", ")})`);
+    forkVersion = fromHex(fv);
+    networkName = network;
+  } else forkVersion = parseForkVersion(String(fork));
+  const amountGwei = o["amount-gwei"] === undefined ? FULL_DEPOSIT_GWEI : BigInt(intOpt(o, "amount-gwei"));
+  return networkName === undefined
+    ? { withdrawalCredentials, forkVersion, amountGwei }
+    : { withdrawalCredentials, forkVersion, amountGwei, networkName };
+}
+
+export function runKeysIdentity(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const o = parse(argv, ["out"]);
+    const out = need(o, "out");
+    if (existsSync(out)) throw new UsageError("USAGE", `${out} exists; refusing to overwrite an identity`);
+    const id = generateIdentity();
+    writeFileSync(out, JSON.stringify(id, null, 2), { mode: 0o600 });
+    process.stdout.write(`${id.publicKey}\n`);
+    return 0;
+  });
+}
+
+export function runKeysDefinition(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const o = parse(argv, ["identities", "threshold", "validators", "base-port", "urls", "name", "nonce", "out"]);
+    const ids = need(o, "identities").split(",");
+    const urls =
+      typeof o.urls === "string"
+        ? o.urls.split(",")
+        : ids.map((_, k) => `http://127.0.0.1:${intOpt(o, "base-port", 9100) + k}`);
+    if (urls.length !== ids.length) throw new UsageError("USAGE", "--urls must list one URL per identity");
+    const def = parseDefinition({
+      version: DKG_VERSION,
+      name: typeof o.name === "string" ? o.name : "mzku-dkg",
+      nonce: typeof o.nonce === "string" ? o.nonce : toHex(randomBytes(16)),
+      threshold: intOpt(o, "threshold"),
+      validators: intOpt(o, "validators"),
+      parties: ids.map((identity, k) => ({ index: k + 1, identity, url: urls[k] })),
+    });
+    writeFileSync(need(o, "out"), JSON.stringify(def, null, 2));
+    return 0;
+  });
+}
+
+export function runKeysDkg(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const o = parse(argv, [
+      "definition",
+      "identity",
+      "index",
+      "out",
+      "password-file",
+      "withdrawal-address",
+      "withdrawal-credentials",
+      "fork-version",
+      "network",
+      "amount-gwei",
+      "kdf",
+      "start-timeout-ms",
+      "round-timeout-ms",
+      "listen-host",
+    ]);
+    const definition = parseDefinition(readJson(need(o, "definition"), "definition"));
+    const identity = loadIdentity(readJson(need(o, "identity"), "identity") as IdentityFile);
+    const index = intOpt(o, "index");
+    const me = definition.parties.find((p) => p.index === index);
+    if (me === undefined) throw new UsageError("USAGE", `--index ${index} is not a party of the definition`);
+    if (toHex(identity.publicKey) !== me.identity)
+      throw new UsageError("DKG_INVALID_IDENTITY", `identity does not match party ${index} of the definition`);
+    const outDir = need(o, "out");
+    if (existsSync(join(outDir, "dkg-output.json")))
+      throw new UsageError("USAGE", `${outDir} already holds a DKG output`);
+    const password = readPassword(need(o, "password-file"));
+    if (password.length < 8) throw new UsageError("USAGE", "keystore password must have at least 8 characters");
+    const kdfName = o.kdf ?? "scrypt";
+    if (kdfName !== "scrypt" && kdfName !== "pbkdf2") throw new UsageError("USAGE", "--kdf must be scrypt or pbkdf2");
+    const kdf: KdfChoice = kdfName === "scrypt" ? SCRYPT_DEFAULT : PBKDF2_DEFAULT;
+    const deposit = depositParams(o, false);
+
+    // Start the keystore KDF now (worker thread) so it overlaps the network rounds.
+    const preparedKey = prepareKeystoreKey(password, kdf);
+    preparedKey.catch(() => {});
+    const transport = await HttpTransport.start({
+      definition,
+      index,
+      ...(typeof o["listen-host"] === "string" ? { host: o["listen-host"] } : {}),
+    });
+    let result: Awaited<ReturnType<typeof runDkg>>;
+    try {
+      result = await runDkg({
+        definition,
+        index,
+        identity,
+        transport,
+        log: jsonLog,
+        startTimeoutMs: intOpt(o, "start-timeout-ms", 60_000),
+        roundTimeoutMs: intOpt(o, "round-timeout-ms", 20_000),
+        ...(deposit
+          ? {
+              sign: (groupKeys: readonly Uint8Array[]) =>
+                groupKeys.map((pubkey) =>
+                  depositSigningRoot(
+                    { pubkey, withdrawalCredentials: deposit.withdrawalCredentials, amountGwei: deposit.amountGwei },
+                    deposit.forkVersion,
+                  ),
+                ),
+            }
+          : {}),
+      });
+    } finally {
+      await transport.close();
+    }
+    const t0 = performance.now();
+    const prepared = await preparedKey;
+    try {
+      await writeDkgOutput(outDir, definition, result, prepared);
+    } finally {
+      prepared.key.fill(0);
+    }
+    if (deposit && result.signatures) {
+      const data = result.validators.map((v, k) =>
+        buildDepositData({
+          pubkey: v.groupPublicKey,
+          withdrawalCredentials: deposit.withdrawalCredentials,
+          amountGwei: deposit.amountGwei,
+          signature: result.signatures?.[k] as Uint8Array,
+          forkVersion: deposit.forkVersion,
+          ...(deposit.networkName ? { networkName: deposit.networkName } : {}),
+        }),
+      );
+      writeFileSync(join(outDir, "deposit-data.json"), JSON.stringify(data, null, 2));
+    }
+    jsonLog.info("DKG output written", {
+      dir: outDir,
+      validators: result.validators.length,
+      qualified: result.qualified,
+      timings: { ...result.timings, writeMs: Math.round(performance.now() - t0) },
+    });
+    return 0;
+  });
+}
+
+interface PartialFile {
+  readonly version: "mzku-deposit-partials/v1";
+  readonly sessionId: string;
+  readonly index: number;
+  readonly withdrawalCredentials: string;
+  readonly forkVersion: string;
+  readonly amountGwei: string;
+  readonly partials: readonly string[];
+}
+
+export function runKeysDepositData(argv: string[]): Promise<number> {
+  return guarded(async () => {
+    const o = parse(argv, [
+      "dkg-dir",
+      "password-file",
+      "partials",
+      "withdrawal-address",
+      "withdrawal-credentials",
+      "fork-version",
+      "network",
+      "amount-gwei",
+      "out",
+    ]);
+    const dir = need(o, "dkg-dir");
+    const output = readDkgOutput(dir);
+    const dp = depositParams(o, true) as DepositParams;
+    const out = need(o, "out");
+    const roots = output.validators.map((v) =>
+      depositSigningRoot(
+        {
+          pubkey: fromHex(v.groupPublicKey),
+          withdrawalCredentials: dp.withdrawalCredentials,
+          amountGwei: dp.amountGwei,
+        },
+        dp.forkVersion,
+      ),
+    );
+    if ((o["password-file"] === undefined) === (o.partials === undefined)) {
+      throw new UsageError(
+        "USAGE",
+        "give --password-file (sign this party's partials) or --partials (combine), not both",
+      );
+    }
+    if (typeof o["password-file"] === "string") {
+      const shares = await readShares(dir, output, readPassword(o["password-file"]));
+      const file: PartialFile = {
+        version: "mzku-deposit-partials/v1",
+        sessionId: output.sessionId,
+        index: output.index,
+        withdrawalCredentials: toHex(dp.withdrawalCredentials),
+        forkVersion: toHex(dp.forkVersion),
+        amountGwei: dp.amountGwei.toString(),
+        partials: shares.map((secret, k) =>
+          toHex(partialSign({ index: output.index, secret }, roots[k] as Uint8Array)),
+        ),
+      };
+      writeFileSync(out, JSON.stringify(file, null, 2));
+      return 0;
+    }
+    const files = String(o.partials)
+      .split(",")
+      .map((p) => readJson(p, "partials file") as PartialFile);
+    for (const f of files) {
+      if (f?.version !== "mzku-deposit-partials/v1" || f.sessionId !== output.sessionId || !Array.isArray(f.partials)) {
+        throw new UsageError("USAGE", `a partials file is not from this DKG session (${String(f?.index)})`);
+      }
+      if (f.partials.length !== output.validators.length)
+        throw new UsageError("USAGE", `partials file of party ${f.index} has the wrong length`);
+    }
+    const data: DepositDataJson[] = output.validators.map((v, k) => {
+      const groupPublicKey = fromHex(v.groupPublicKey);
+      const { signature } = combineVerifiedPartials({
+        groupPublicKey,
+        publicShares: new Map(v.publicShares.map((pk, i) => [i + 1, fromHex(pk)])),
+        threshold: output.threshold,
+        message: roots[k] as Uint8Array,
+        partials: files.map((f) => ({ index: f.index, signature: fromHex(f.partials[k] as string) })),
+        optimistic: true,
+      });
+      return buildDepositData({
+        pubkey: groupPublicKey,
+        withdrawalCredentials: dp.withdrawalCredentials,
+        amountGwei: dp.amountGwei,
+        signature,
+        forkVersion: dp.forkVersion,
+        ...(dp.networkName ? { networkName: dp.networkName } : {}),
+      });
+    });
+    writeFileSync(out, JSON.stringify(data, null, 2));
+    return 0;
+  });
 }

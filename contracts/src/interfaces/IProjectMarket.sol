@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Resources} from "./ProtocolTypes.sol";
+
+/// @title IProjectMarket
+/// @notice Projects and their sealed-bid auctions [3.4.4-3.4.5, 3.5, 3.6]. See docs/marketplace.md.
+interface IProjectMarket {
+    /// @notice Lifecycle of a project.
+    enum Status {
+        None,
+        Bidding, // commit window, then reveal window, then waiting for `settle`
+        NoWinner, // settled without an eligible bid: the requester may cancel
+        Cancelled, // FP returned to the requester
+        Assigned, // a winner must start a node before the start deadline
+        Running, // the node runs; completion is reported by the provider and confirmed by governance
+        Completed, // X + FP split
+        Failed // FP returned, the requester's loss paid from collateral (then the Insurance Pool)
+    }
+
+    /// @notice A project as the contract stores it.
+    struct ProjectView {
+        address requester;
+        uint8 projectType;
+        Status status;
+        Resources resources;
+        uint64 duration; // seconds
+        uint256 fixedPrice; // FP, MZKU wei
+        uint256 bidBond;
+        uint64 commitEndBlock; // commits while block.number < commitEndBlock
+        uint64 revealEndBlock; // reveals while commitEndBlock ≤ block.number < revealEndBlock
+        uint8 commitCount;
+        uint32 revealedMask; // bit i = commit i revealed
+        uint128 saltMix; // XOR of the low 128 bits of the revealed salts
+        uint16 feeRateBps;
+        uint16 bandBps;
+        uint16 scoreThreshold;
+        uint16 startPenaltyBps;
+        uint8 maxDrawCandidates;
+        bool vickrey;
+        uint32 settleGraceBlocks;
+        uint32 startWindow;
+        address winner;
+        uint256 providerId;
+        uint256 price; // what the provider is paid (its bid or the Vickrey price)
+        uint64 startDeadline;
+        uint64 startedAt;
+        uint256 nodeId;
+        bool profitSubmitted;
+        uint256 pendingProfit; // X escrowed by the provider, waiting for governance
+    }
+
+    /// @notice A project was opened and FP paid.
+    event ProjectOpened(
+        uint256 indexed projectId,
+        address indexed requester,
+        uint8 projectType,
+        Resources resources,
+        uint256 duration,
+        uint256 fixedPrice,
+        uint256 bidBond,
+        uint256 commitEndBlock,
+        uint256 revealEndBlock
+    );
+    /// @notice MZKU was deposited to the caller's bond balance.
+    event BondDeposited(address indexed bidder, uint256 amount);
+    /// @notice MZKU was withdrawn from the caller's free bond balance.
+    event BondWithdrawn(address indexed bidder, uint256 amount);
+    /// @notice A sealed bid was committed (its bond locked) at slot `index`.
+    event BidCommitted(uint256 indexed projectId, address indexed bidder, uint256 index, bytes32 commitment);
+    /// @notice A bid was revealed (its bond freed).
+    event BidRevealed(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 price, bytes32 salt);
+    /// @notice A revealed bid was checked at settlement; `weight` is score + 1 when eligible, else 0.
+    event BidEvaluated(
+        uint256 indexed projectId, uint256 indexed index, uint256 providerId, uint256 price, bool eligible, uint256 weight
+    );
+    /// @notice The auction was settled. `entropy` is the prevrandao mixed into the seed (0 when the
+    ///         settlement came after the grace blocks); `winner` is zero when no bid was eligible.
+    event AuctionSettled(
+        uint256 indexed projectId,
+        bytes32 seed,
+        uint256 entropy,
+        uint256 candidates,
+        address winner,
+        uint256 providerId,
+        uint256 winningBid,
+        uint256 price,
+        uint256 forfeitedBonds
+    );
+    /// @notice The requester cancelled a project without a winner; FP was returned.
+    event ProjectCancelled(uint256 indexed projectId, uint256 refund);
+    /// @notice The winner started node `nodeId` for the project.
+    event ProjectStarted(uint256 indexed projectId, uint256 indexed nodeId, uint256 startedAt);
+    /// @notice The provider reported profit `profit` and escrowed it.
+    event CompletionSubmitted(uint256 indexed projectId, uint256 profit);
+    /// @notice Governance rejected the provider's report; the escrowed profit went back to it.
+    event CompletionRejected(uint256 indexed projectId, uint256 refunded);
+    /// @notice The project completed and X + FP was split [3.4.7].
+    event ProjectCompleted(
+        uint256 indexed projectId,
+        uint256 profit,
+        uint256 toProvider,
+        uint256 toRewardPool,
+        uint256 toInsurancePool,
+        uint256 toRequester
+    );
+    /// @notice The project failed: FP returned, `loss` owed to the requester, `slashed` taken from the
+    ///         provider's collateral and `compensated` from the Insurance Pool.
+    event ProjectFailed(
+        uint256 indexed projectId, uint256 providerId, uint256 refund, uint256 loss, uint256 slashed, uint256 compensated
+    );
+
+    /// @notice The project with id `projectId` (ids start at 1).
+    function getProject(uint256 projectId) external view returns (ProjectView memory);
+
+    /// @notice Number of projects ever opened.
+    function projectCount() external view returns (uint256);
+
+    /// @notice The caller's free (unlocked) bond balance.
+    function bondBalanceOf(address bidder) external view returns (uint256);
+
+    /// @notice The commitment a bidder must send: keccak256(abi.encode(price, salt, bidder, projectId)).
+    function commitmentOf(uint256 price, bytes32 salt, address bidder, uint256 projectId)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice The bid stored at slot `index`: the commitment before the reveal, then the bidder and price.
+    function bidAt(uint256 projectId, uint256 index)
+        external
+        view
+        returns (bool revealed, bytes32 commitment, address bidder, uint256 price);
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IReputation
+/// @notice Provider reputation score [3.1.1] from staked collateral, bid price, average running time
+///         and average uptime, with governance-set weights. Scores are in basis points (0..10000);
+///         the formula is in docs/marketplace.md and recomputable off-chain from events.
+interface IReputation {
+    /// @notice Per-provider inputs of the score that the market records.
+    struct Stats {
+        uint32 wins; // auctions won (bid-price samples)
+        uint32 finished; // projects completed or failed (running-time samples)
+        uint32 failures; // projects failed
+        uint80 sumPriceBps; // Σ over wins of price·10000/FP
+        uint80 sumRunBps; // Σ over finished of min(ran/planned,1)·10000
+    }
+
+    /// @notice The stored score of `providerId` (what the auction draws with).
+    function scoreOf(uint256 providerId) external view returns (uint256);
+
+    /// @notice Recomputes, stores and reports the score of `providerId` from current inputs. Anyone.
+    function refresh(uint256 providerId) external returns (uint256 score);
+
+    /// @notice The score `providerId` would get now (view; same formula as `refresh`).
+    function computeScore(uint256 providerId) external view returns (uint256);
+
+    /// @notice Performance part of the score: mean of the running-time and uptime components (bps).
+    function performanceOf(uint256 providerId) external view returns (uint256);
+
+    /// @notice The recorded inputs of `providerId`.
+    function statsOf(uint256 providerId) external view returns (Stats memory);
+
+    /// @notice The last two winning prices of `providerId`, most recent first (0 = none).
+    function recentWinningBids(uint256 providerId) external view returns (uint256[2] memory);
+
+    // ---- restricted to authorized protocol contracts (the market) ----
+
+    /// @notice `providerId` won an auction at `price` for a project of budget `fp`.
+    function recordWin(uint256 providerId, uint256 price, uint256 fp) external;
+
+    /// @notice A project of `providerId` ended after running `ran` of `planned` seconds; `failed`
+    ///         records a failure. Refreshes and reports the score.
+    function recordFinish(uint256 providerId, uint256 ran, uint256 planned, bool failed) external;
+}

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Governed} from "../governance/Governed.sol";
+import {IInsurancePool} from "../interfaces/IInsurancePool.sol";
+import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
+import {IPricingPolicy} from "../interfaces/IPricingPolicy.sol";
+import {IProjectMarket} from "../interfaces/IProjectMarket.sol";
+import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
+import {IReputation} from "../interfaces/IReputation.sol";
+import {IRewardPool} from "../interfaces/IRewardPool.sol";
+import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
+import {ProfitSplit} from "../libraries/ProfitSplit.sol";
+
+/// @title ProjectMarket
+/// @notice Projects, their sealed-bid auctions and their lifecycle [3.4.4-3.4.7, 3.5, 3.6].
+///
+///         A requester opens a project by paying FP (the quote) in MZKU. Bidders commit
+///         keccak256(abi.encode(price, salt, bidder, projectId)) while block.number < commitEndBlock,
+///         locking a bid bond from their bond balance; they reveal while
+///         commitEndBlock ≤ block.number < revealEndBlock (the bond is freed); from revealEndBlock on
+///         anyone settles. Unrevealed bonds go to the Insurance Pool. At most 32 bids per auction.
+///
+///         Settlement sorts the revealed bids by (price, keccak256(seed, index)), walks them upward,
+///         checks eligibility lazily, keeps the lowest eligible bid and every eligible bid within
+///         `bandBps` of it (at most `maxDrawCandidates`), and draws one with probability proportional to
+///         score + 1, using uint256(seed) mod Σweights. seed = keccak256(abi.encode(projectId, saltMix,
+///         entropy)), where saltMix XORs the low 128 bits of the revealed salts and entropy is
+///         block.prevrandao if settlement happens within `settleGraceBlocks` of revealEndBlock, else 0.
+///
+///         Invariant: the MZKU this contract holds equals Σ FP of projects in Bidding, NoWinner,
+///         Assigned and Running + Σ free bond balances + Σ locked (unrevealed, unsettled) bonds +
+///         Σ escrowed profits. Token transfers are pushes: MZKU is a plain ERC-20 without receiver
+///         hooks, so a push cannot be blocked by its receiver.
+contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
+    using SafeERC20 for IERC20;
+
+    // ---- errors ----
+
+    /// @notice A zero duration or a resource-less project.
+    error ProjectMarketInvalidProject(uint256 duration);
+    /// @notice The quote is above what the requester accepted, or does not fit 96 bits.
+    error ProjectMarketPriceAboveMax(uint256 fixedPrice, uint256 maxFixedPrice);
+    /// @notice The project is not in the status the call needs.
+    error ProjectMarketWrongStatus(uint256 projectId, Status status);
+    /// @notice The commit window is closed.
+    error ProjectMarketCommitClosed(uint256 projectId, uint256 blockNumber, uint256 commitEndBlock);
+    /// @notice The auction already holds the maximum number of bids.
+    error ProjectMarketTooManyBids(uint256 projectId, uint256 max);
+    /// @notice The commitment is zero.
+    error ProjectMarketZeroCommitment(uint256 projectId);
+    /// @notice The bond balance does not cover the bond.
+    error ProjectMarketBondTooLow(address bidder, uint256 balance, uint256 bond);
+    /// @notice The reveal window is not open.
+    error ProjectMarketRevealNotOpen(uint256 projectId, uint256 blockNumber, uint256 commitEndBlock, uint256 revealEndBlock);
+    /// @notice No commit at that index.
+    error ProjectMarketUnknownBid(uint256 projectId, uint256 index);
+    /// @notice The bid was already revealed.
+    error ProjectMarketAlreadyRevealed(uint256 projectId, uint256 index);
+    /// @notice The revealed values do not hash to the commitment (wrong price, salt or sender).
+    error ProjectMarketCommitmentMismatch(uint256 projectId, uint256 index);
+    /// @notice The bid does not fit 96 bits.
+    error ProjectMarketBidTooHigh(uint256 price);
+    /// @notice The reveal window has not ended.
+    error ProjectMarketSettleTooEarly(uint256 projectId, uint256 blockNumber, uint256 revealEndBlock);
+    /// @notice The caller is not the one this call belongs to.
+    error ProjectMarketNotAllowed(uint256 projectId, address caller);
+    /// @notice The start deadline has passed (start) or not yet passed (late-start failure).
+    error ProjectMarketDeadline(uint256 projectId, uint256 nowTime, uint256 startDeadline);
+    /// @notice The node does not belong to the winner, is not active, or already serves a project.
+    error ProjectMarketBadNode(uint256 projectId, uint256 nodeId);
+    /// @notice The project has not run its duration yet.
+    error ProjectMarketNotFinished(uint256 projectId, uint256 nowTime, uint256 endTime);
+    /// @notice A completion was already submitted (submit) or none is pending (confirm, reject).
+    error ProjectMarketCompletion(uint256 projectId, bool submitted);
+    /// @notice Governance confirmed a profit that differs from the provider's report.
+    error ProjectMarketProfitMismatch(uint256 projectId, uint256 reported, uint256 confirmed);
+    /// @notice Zero amount, or more than the free bond balance.
+    error ProjectMarketBadAmount(uint256 amount, uint256 available);
+
+    // ---- storage ----
+
+    struct Project {
+        // slot 0: touched by commit and reveal
+        uint40 commitEndBlock;
+        uint40 revealEndBlock;
+        Status status;
+        uint8 commitCount;
+        uint32 revealedMask;
+        uint128 saltMix;
+        // slot 1
+        uint128 bidBond;
+        uint128 fixedPrice;
+        // slot 2
+        address requester;
+        uint8 projectType;
+        uint16 feeRateBps;
+        uint16 bandBps;
+        uint16 scoreThreshold;
+        uint16 startPenaltyBps;
+        uint8 maxDrawCandidates;
+        bool vickrey;
+        // slot 3
+        Resources resources;
+        // slot 4
+        uint32 settleGraceBlocks;
+        uint32 startWindow;
+        uint64 duration;
+        uint40 startDeadline;
+        uint40 startedAt;
+        bool profitSubmitted;
+        // slot 5
+        address winner;
+        uint48 providerId;
+        uint48 nodeId;
+        // slot 6
+        uint128 price;
+        uint128 pendingProfit;
+    }
+
+    /// @notice Most bids one auction takes (one bit each in `revealedMask`).
+    uint256 public constant MAX_BIDS = 32;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant PRICE_MASK = (1 << 96) - 1;
+
+    /// @notice The MZKU token.
+    IERC20 public immutable token;
+    /// @notice Quotes and market parameters.
+    IPricingPolicy public immutable policy;
+    /// @notice Providers (eligibility, capacity, price cap, collateral slashing).
+    IProviderRegistry public immutable registry;
+    /// @notice Nodes (the node a winner starts).
+    INodeRegistry public immutable nodeRegistry;
+    /// @notice Scores (the draw weights) and their inputs.
+    IReputation public immutable reputation;
+    /// @notice Takes (X + FP)·r of every completed project.
+    IRewardPool public immutable rewardPool;
+    /// @notice Takes (X + FP)·r, the forfeited bonds, and pays what collateral does not cover.
+    IInsurancePool public immutable insurancePool;
+
+    uint256 private _projectCount;
+    mapping(uint256 projectId => Project) private _projects;
+    mapping(uint256 projectId => bytes32[32]) private _bids;
+    mapping(address bidder => uint256) private _bondBalance;
+    mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
+
+    /// @param governance_ The Governance contract (confirms completions, declares failures).
+    /// @param authorizedCallers Unused by this contract's functions (common constructor shape).
+    /// @param token_ MZKU.
+    /// @param policy_ PricingPolicy.
+    /// @param registry_ ProviderRegistry (this market must be one of its authorized callers).
+    /// @param nodeRegistry_ NodeRegistry.
+    /// @param reputation_ Reputation (this market must be one of its authorized callers).
+    /// @param rewardPool_ RewardPool.
+    /// @param insurancePool_ InsurancePool (this market must be one of its authorized callers).
+    constructor(
+        address governance_,
+        address[] memory authorizedCallers,
+        address token_,
+        address policy_,
+        address registry_,
+        address nodeRegistry_,
+        address reputation_,
+        address rewardPool_,
+        address insurancePool_
+    ) Governed(governance_, authorizedCallers) {
+        if (
+            token_ == address(0) || policy_ == address(0) || registry_ == address(0) || nodeRegistry_ == address(0)
+                || reputation_ == address(0) || rewardPool_ == address(0) || insurancePool_ == address(0)
+        ) revert GovernedZeroAddress();
+        token = IERC20(token_);
+        policy = IPricingPolicy(policy_);
+        registry = IProviderRegistry(registry_);
+        nodeRegistry = INodeRegistry(nodeRegistry_);
+        reputation = IReputation(reputation_);
+        rewardPool = IRewardPool(rewardPool_);
+        insurancePool = IInsurancePool(insurancePool_);
+    }
+
+    // ---- requester ----
+
+    /// @notice Opens a project: pays the quoted FP (pulled with transferFrom) and starts its auction.
+    /// @param resources What the node needs.
+    /// @param duration Seconds the project runs once started.
+    /// @param projectType Project type (PricingPolicy).
+    /// @param maxFixedPrice The most the requester accepts to pay (guards against a policy change).
+    /// @return projectId The new project's id.
+    function openProject(Resources calldata resources, uint64 duration, uint8 projectType, uint256 maxFixedPrice)
+        external
+        nonReentrant
+        returns (uint256 projectId)
+    {
+        return _open(resources, duration, projectType, maxFixedPrice);
+    }
+
+    /// @notice `openProject` with an EIP-2612 permit for `maxFixedPrice` signed by the caller. A
+    ///         permit that fails (for example already used) is ignored if the allowance suffices.
+    function openProjectWithPermit(
+        Resources calldata resources,
+        uint64 duration,
+        uint8 projectType,
+        uint256 maxFixedPrice,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 projectId) {
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), maxFixedPrice, deadline, v, r, s) {}
+            catch {}
+        return _open(resources, duration, projectType, maxFixedPrice);
+    }
+
+    /// @notice Cancels a project whose auction ended without an eligible bid; FP goes back. Requester only.
+    function cancel(uint256 projectId) external nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.NoWinner) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (msg.sender != p.requester) revert ProjectMarketNotAllowed(projectId, msg.sender);
+        p.status = Status.Cancelled;
+        uint256 refund = p.fixedPrice;
+        emit ProjectCancelled(projectId, refund);
+        token.safeTransfer(msg.sender, refund);
+    }
+
+    // ---- bidders ----
+
+    /// @notice Adds `amount` MZKU (pulled with transferFrom) to the caller's bond balance, from which
+    ///         commits lock their bond. Keeping bonds here keeps a commit under 65,000 gas.
+    function depositBond(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ProjectMarketBadAmount(0, 0);
+        _bondBalance[msg.sender] += amount;
+        emit BondDeposited(msg.sender, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @notice Withdraws `amount` MZKU of the caller's free bond balance.
+    function withdrawBond(uint256 amount) external nonReentrant {
+        uint256 bal = _bondBalance[msg.sender];
+        if (amount == 0 || amount > bal) revert ProjectMarketBadAmount(amount, bal);
+        unchecked {
+            // amount ≤ bal
+            _bondBalance[msg.sender] = bal - amount;
+        }
+        emit BondWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Commits a sealed bid and locks the project's bid bond from the caller's bond balance.
+    /// @param commitment keccak256(abi.encode(price, salt, msg.sender, projectId)).
+    /// @return index The bid's slot, needed to reveal.
+    function commit(uint256 projectId, bytes32 commitment) external returns (uint256 index) {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Bidding) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (block.number >= p.commitEndBlock) {
+            revert ProjectMarketCommitClosed(projectId, block.number, p.commitEndBlock);
+        }
+        index = p.commitCount;
+        if (index == MAX_BIDS) revert ProjectMarketTooManyBids(projectId, MAX_BIDS);
+        if (commitment == bytes32(0)) revert ProjectMarketZeroCommitment(projectId);
+        uint256 bond = p.bidBond;
+        uint256 bal = _bondBalance[msg.sender];
+        if (bal < bond) revert ProjectMarketBondTooLow(msg.sender, bal, bond);
+        unchecked {
+            // bond ≤ bal; index < 32
+            _bondBalance[msg.sender] = bal - bond;
+            p.commitCount = uint8(index + 1);
+        }
+        _bids[projectId][index] = commitment;
+        emit BidCommitted(projectId, msg.sender, index, commitment);
+    }
+
+    /// @notice Reveals the bid at `index`; its bond returns to the caller's bond balance.
+    function reveal(uint256 projectId, uint256 index, uint256 price, bytes32 salt) external {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Bidding) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (block.number < p.commitEndBlock || block.number >= p.revealEndBlock) {
+            revert ProjectMarketRevealNotOpen(projectId, block.number, p.commitEndBlock, p.revealEndBlock);
+        }
+        if (index >= p.commitCount) revert ProjectMarketUnknownBid(projectId, index);
+        uint32 mask = p.revealedMask;
+        if ((mask >> index) & 1 == 1) revert ProjectMarketAlreadyRevealed(projectId, index);
+        if (_bids[projectId][index] != keccak256(abi.encode(price, salt, msg.sender, projectId))) {
+            revert ProjectMarketCommitmentMismatch(projectId, index);
+        }
+        if (price > PRICE_MASK) revert ProjectMarketBidTooHigh(price);
+        _bids[projectId][index] = bytes32((uint256(uint160(msg.sender)) << 96) | price);
+        p.revealedMask = mask | uint32(1 << index);
+        p.saltMix ^= uint128(uint256(salt));
+        _bondBalance[msg.sender] += p.bidBond;
+        emit BidRevealed(projectId, msg.sender, index, price, salt);
+    }
+
+    /// @notice Settles the auction: filters, draws the winner, forfeits unrevealed bonds to the
+    ///         Insurance Pool. Anyone, from revealEndBlock on.
+    function settle(uint256 projectId) external nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Bidding) revert ProjectMarketWrongStatus(projectId, p.status);
+        uint256 revealEnd = p.revealEndBlock;
+        if (block.number < revealEnd) revert ProjectMarketSettleTooEarly(projectId, block.number, revealEnd);
+
+        uint256 entropy = block.number <= revealEnd + p.settleGraceBlocks ? block.prevrandao : 0;
+        bytes32 seed = keccak256(abi.encode(projectId, p.saltMix, entropy));
+        uint256 count = p.commitCount;
+        (uint256[] memory keys, uint256 n) = _sortedKeys(projectId, seed, count, p.revealedMask);
+        Draw memory d = _walk(projectId, p, keys, n);
+        d.seed = seed;
+        d.entropy = entropy;
+        unchecked {
+            // n ≤ count ≤ 32, bond < 2^128
+            d.forfeited = (count - n) * uint256(p.bidBond);
+        }
+        _assign(projectId, p, d);
+        if (d.forfeited != 0) {
+            token.forceApprove(address(insurancePool), d.forfeited);
+            insurancePool.depositMzku(d.forfeited);
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /// @notice The winner starts the project on its active node `nodeId` (registered in the
+    ///         NodeRegistry with at least the project's resources, serving no other project) before
+    ///         the start deadline.
+    function startProject(uint256 projectId, uint256 nodeId) external {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (msg.sender != p.winner) revert ProjectMarketNotAllowed(projectId, msg.sender);
+        if (block.timestamp > p.startDeadline) {
+            revert ProjectMarketDeadline(projectId, block.timestamp, p.startDeadline);
+        }
+        INodeRegistry.Node memory node = nodeRegistry.getNode(nodeId);
+        if (
+            node.providerId != p.providerId || node.status != NodeStatus.Active || _projectOfNode[nodeId] != 0
+                || nodeId > type(uint48).max || !_covers(node.resources, p.resources)
+        ) revert ProjectMarketBadNode(projectId, nodeId);
+        _projectOfNode[nodeId] = projectId;
+        p.status = Status.Running;
+        p.nodeId = uint48(nodeId);
+        p.startedAt = uint40(block.timestamp);
+        emit ProjectStarted(projectId, nodeId, block.timestamp);
+    }
+
+    /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
+    ///         requester and `startPenaltyBps` of FP is slashed from the provider's collateral to it.
+    ///         Anyone, after the deadline.
+    function failUnstarted(uint256 projectId) external nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (block.timestamp <= p.startDeadline) {
+            revert ProjectMarketDeadline(projectId, block.timestamp, p.startDeadline);
+        }
+        _fail(projectId, p, uint256(p.fixedPrice) * p.startPenaltyBps / BPS, 0);
+    }
+
+    /// @notice The winner reports the profit X after the project ran its duration and transfers X
+    ///         MZKU into escrow (pulled with transferFrom). Governance then confirms or rejects.
+    function submitCompletion(uint256 projectId, uint256 profit) external nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Running) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (msg.sender != p.winner) revert ProjectMarketNotAllowed(projectId, msg.sender);
+        uint256 end = uint256(p.startedAt) + p.duration;
+        if (block.timestamp < end) revert ProjectMarketNotFinished(projectId, block.timestamp, end);
+        if (p.profitSubmitted) revert ProjectMarketCompletion(projectId, true);
+        if (profit > type(uint128).max) revert ProjectMarketBadAmount(profit, type(uint128).max);
+        p.profitSubmitted = true;
+        p.pendingProfit = uint128(profit);
+        emit CompletionSubmitted(projectId, profit);
+        token.safeTransferFrom(msg.sender, address(this), profit);
+    }
+
+    /// @notice Governance confirms the provider's report of `profit` and X + FP is split [3.4.7].
+    function confirmCompletion(uint256 projectId, uint256 profit) external onlyGovernance nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Running) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (!p.profitSubmitted) revert ProjectMarketCompletion(projectId, false);
+        if (profit != p.pendingProfit) revert ProjectMarketProfitMismatch(projectId, p.pendingProfit, profit);
+        ProfitSplit.Shares memory s = ProfitSplit.split(p.fixedPrice, p.price, profit, p.feeRateBps);
+        p.status = Status.Completed;
+        p.pendingProfit = 0;
+        delete _projectOfNode[p.nodeId];
+        emit ProjectCompleted(projectId, profit, s.provider, s.rewardPool, s.insurancePool, s.requester);
+        uint256 ran = block.timestamp - p.startedAt;
+        if (s.provider != 0) token.safeTransfer(p.winner, s.provider);
+        if (s.rewardPool != 0) {
+            token.forceApprove(address(rewardPool), s.rewardPool);
+            rewardPool.depositMzku(s.rewardPool);
+        }
+        if (s.insurancePool != 0) {
+            token.forceApprove(address(insurancePool), s.insurancePool);
+            insurancePool.depositMzku(s.insurancePool);
+        }
+        if (s.requester != 0) token.safeTransfer(p.requester, s.requester);
+        reputation.recordFinish(p.providerId, ran, p.duration, false);
+    }
+
+    /// @notice Governance rejects the provider's report; the escrowed X goes back to the provider,
+    ///         which may submit again.
+    function rejectCompletion(uint256 projectId) external onlyGovernance nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Running) revert ProjectMarketWrongStatus(projectId, p.status);
+        if (!p.profitSubmitted) revert ProjectMarketCompletion(projectId, false);
+        uint256 refund = p.pendingProfit;
+        p.profitSubmitted = false;
+        p.pendingProfit = 0;
+        emit CompletionRejected(projectId, refund);
+        token.safeTransfer(p.winner, refund);
+    }
+
+    /// @notice Governance declares an assigned or running project failed [3.6]: FP returns to the
+    ///         requester, `loss` is paid to it from the provider's collateral, then from the Insurance
+    ///         Pool; a still-open node is marked Failed in the NodeRegistry.
+    function failProject(uint256 projectId, uint256 loss) external onlyGovernance nonReentrant {
+        Project storage p = _projects[projectId];
+        Status st = p.status;
+        if (st != Status.Assigned && st != Status.Running) revert ProjectMarketWrongStatus(projectId, st);
+        uint256 ran = st == Status.Running ? block.timestamp - p.startedAt : 0;
+        _fail(projectId, p, loss, ran);
+    }
+
+    // ---- views ----
+
+    /// @inheritdoc IProjectMarket
+    function getProject(uint256 projectId) external view returns (ProjectView memory v) {
+        Project storage p = _projects[projectId];
+        v.requester = p.requester;
+        v.projectType = p.projectType;
+        v.status = p.status;
+        v.resources = p.resources;
+        v.duration = p.duration;
+        v.fixedPrice = p.fixedPrice;
+        v.bidBond = p.bidBond;
+        v.commitEndBlock = p.commitEndBlock;
+        v.revealEndBlock = p.revealEndBlock;
+        v.commitCount = p.commitCount;
+        v.revealedMask = p.revealedMask;
+        v.saltMix = p.saltMix;
+        v.feeRateBps = p.feeRateBps;
+        v.bandBps = p.bandBps;
+        v.scoreThreshold = p.scoreThreshold;
+        v.startPenaltyBps = p.startPenaltyBps;
+        v.maxDrawCandidates = p.maxDrawCandidates;
+        v.vickrey = p.vickrey;
+        v.settleGraceBlocks = p.settleGraceBlocks;
+        v.startWindow = p.startWindow;
+        v.winner = p.winner;
+        v.providerId = p.providerId;
+        v.price = p.price;
+        v.startDeadline = p.startDeadline;
+        v.startedAt = p.startedAt;
+        v.nodeId = p.nodeId;
+        v.profitSubmitted = p.profitSubmitted;
+        v.pendingProfit = p.pendingProfit;
+    }
+
+    /// @inheritdoc IProjectMarket
+    function projectCount() external view returns (uint256) {
+        return _projectCount;
+    }
+
+    /// @inheritdoc IProjectMarket
+    function bondBalanceOf(address bidder) external view returns (uint256) {
+        return _bondBalance[bidder];
+    }
+
+    /// @inheritdoc IProjectMarket
+    function commitmentOf(uint256 price, bytes32 salt, address bidder, uint256 projectId)
+        external
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(price, salt, bidder, projectId));
+    }
+
+    /// @inheritdoc IProjectMarket
+    function bidAt(uint256 projectId, uint256 index)
+        external
+        view
+        returns (bool revealed, bytes32 commitment, address bidder, uint256 price)
+    {
+        bytes32 raw = _bids[projectId][index];
+        revealed = index < MAX_BIDS && (_projects[projectId].revealedMask >> index) & 1 == 1;
+        if (revealed) {
+            bidder = address(uint160(uint256(raw) >> 96));
+            price = uint256(raw) & PRICE_MASK;
+        } else {
+            commitment = raw;
+        }
+    }
+
+    /// @notice The project node `nodeId` serves (0 if none).
+    function projectOfNode(uint256 nodeId) external view returns (uint256) {
+        return _projectOfNode[nodeId];
+    }
+
+    // ---- internal ----
+
+    struct Draw {
+        bytes32 seed;
+        uint256 entropy;
+        uint256 forfeited;
+        uint256 candidates;
+        uint256 eligible; // eligible bids met by the walk
+        uint256 second; // second-lowest eligible price (Vickrey), valid when eligible ≥ 2
+        uint256 totalWeight;
+        address[] bidders;
+        uint256[] pids;
+        uint256[] prices;
+        uint256[] weights;
+    }
+
+    function _open(Resources calldata resources, uint64 duration, uint8 projectType, uint256 maxFixedPrice)
+        private
+        returns (uint256 projectId)
+    {
+        if (duration == 0) revert ProjectMarketInvalidProject(duration);
+        (uint256 fp,) = policy.quote(resources, duration, projectType);
+        if (fp > maxFixedPrice || fp > PRICE_MASK) revert ProjectMarketPriceAboveMax(fp, maxFixedPrice);
+        if (fp == 0) revert ProjectMarketInvalidProject(duration);
+        IPricingPolicy.MarketParams memory m = policy.marketParams();
+        bool vickrey = policy.typeTermsOf(projectType).vickrey;
+        projectId = ++_projectCount;
+        Project storage p = _projects[projectId];
+        uint256 commitEnd = block.number + m.commitBlocks;
+        uint256 revealEnd = commitEnd + m.revealBlocks;
+        p.commitEndBlock = uint40(commitEnd);
+        p.revealEndBlock = uint40(revealEnd);
+        p.status = Status.Bidding;
+        p.bidBond = m.bidBond;
+        p.fixedPrice = uint128(fp);
+        p.requester = msg.sender;
+        p.projectType = projectType;
+        p.feeRateBps = m.feeRateBps;
+        p.bandBps = m.bandBps;
+        p.scoreThreshold = m.scoreThreshold;
+        p.startPenaltyBps = m.startPenaltyBps;
+        p.maxDrawCandidates = m.maxDrawCandidates;
+        p.vickrey = vickrey;
+        p.resources = resources;
+        p.settleGraceBlocks = m.settleGraceBlocks;
+        p.startWindow = m.startWindow;
+        p.duration = duration;
+        emit ProjectOpened(projectId, msg.sender, projectType, resources, duration, fp, m.bidBond, commitEnd, revealEnd);
+        token.safeTransferFrom(msg.sender, address(this), fp);
+    }
+
+    /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
+    ///      price << 160 | tiebreak << 5 | index, with tiebreak = keccak256(abi.encode(seed, index)) >> 101.
+    function _sortedKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
+        private
+        view
+        returns (uint256[] memory keys, uint256 n)
+    {
+        keys = new uint256[](count);
+        bytes32[32] storage bids = _bids[projectId];
+        for (uint256 i = 0; i < count; ++i) {
+            if ((mask >> i) & 1 == 0) continue;
+            uint256 price = uint256(bids[i]) & PRICE_MASK;
+            uint256 tiebreak = uint256(keccak256(abi.encode(seed, i))) >> 101;
+            keys[n] = (price << 160) | (tiebreak << 5) | i;
+            unchecked {
+                ++n;
+            }
+        }
+    }
+
+    /// @dev Moves the smallest of keys[k..n) to keys[k] and returns it (one step of a selection
+    ///      sort: the walk usually stops after a few bids, so sorting all 32 would waste gas).
+    function _selectMin(uint256[] memory keys, uint256 k, uint256 n) private pure returns (uint256 best) {
+        best = keys[k];
+        uint256 at = k;
+        unchecked {
+            // j < n ≤ 32
+            for (uint256 j = k + 1; j < n; ++j) {
+                uint256 x = keys[j];
+                if (x < best) {
+                    best = x;
+                    at = j;
+                }
+            }
+        }
+        keys[at] = keys[k];
+        keys[k] = best;
+    }
+
+    /// @dev Walks the sorted bids upward, evaluating each lazily, until the draw set is closed
+    ///      (and, for Vickrey, a second eligible price is known).
+    function _walk(uint256 projectId, Project storage p, uint256[] memory keys, uint256 n)
+        private
+        returns (Draw memory d)
+    {
+        uint256 maxCand = p.maxDrawCandidates;
+        d.bidders = new address[](maxCand);
+        d.pids = new uint256[](maxCand);
+        d.prices = new uint256[](maxCand);
+        d.weights = new uint256[](maxCand);
+        address[] memory seen = new address[](n);
+        uint256 bandLimit;
+        for (uint256 k = 0; k < n; ++k) {
+            uint256 price = _selectMin(keys, k, n) >> 160;
+            if (d.candidates != 0 && (price > bandLimit || d.candidates == maxCand)) {
+                if (!p.vickrey || d.eligible >= 2) break;
+            }
+            uint256 index = keys[k] & 31;
+            address bidder = address(uint160(uint256(_bids[projectId][index]) >> 96));
+            (uint256 pid, uint256 weight) = _markSeen(seen, k, bidder) ? (0, 0) : _evaluate(p, bidder, price);
+            emit BidEvaluated(projectId, index, pid, price, weight != 0, weight);
+            if (weight == 0) continue;
+            ++d.eligible;
+            if (d.eligible == 2) d.second = price;
+            if (d.candidates == 0) {
+                bandLimit = price + price * p.bandBps / BPS;
+            } else if (price > bandLimit || d.candidates == maxCand) {
+                break; // the Vickrey second price was all this bid was needed for
+            }
+            uint256 c = d.candidates;
+            d.bidders[c] = bidder;
+            d.pids[c] = pid;
+            d.prices[c] = price;
+            d.weights[c] = weight;
+            d.totalWeight += weight;
+            d.candidates = c + 1;
+        }
+    }
+
+    /// @dev Whether `bidder` is among seen[0..k); records it at seen[k]. A bidder's later (higher or
+    ///      equal) bids are skipped: only its lowest revealed bid counts.
+    function _markSeen(address[] memory seen, uint256 k, address bidder) private pure returns (bool dup) {
+        for (uint256 s = 0; s < k; ++s) {
+            if (seen[s] == bidder) return true;
+        }
+        seen[k] = bidder;
+    }
+
+    /// @dev Draws among the candidates (weights in walk order), writes the assignment, tells Reputation.
+    function _assign(uint256 projectId, Project storage p, Draw memory d) private {
+        address winner;
+        uint256 pid;
+        uint256 bid;
+        uint256 price;
+        if (d.candidates == 0) {
+            p.status = Status.NoWinner;
+        } else {
+            uint256 r = uint256(d.seed) % d.totalWeight;
+            uint256 pick;
+            for (uint256 i = 0; i < d.candidates; ++i) {
+                uint256 w = d.weights[i];
+                if (r < w) {
+                    pick = i;
+                    break;
+                }
+                r -= w;
+            }
+            winner = d.bidders[pick];
+            pid = d.pids[pick];
+            bid = d.prices[pick];
+            price = bid;
+            if (p.vickrey && d.eligible >= 2 && d.second > bid) price = d.second;
+            p.status = Status.Assigned;
+            p.winner = winner;
+            p.providerId = uint48(pid);
+            p.price = uint128(price);
+            p.startDeadline = uint40(block.timestamp + p.startWindow);
+        }
+        emit AuctionSettled(projectId, d.seed, d.entropy, d.candidates, winner, pid, bid, price, d.forfeited);
+        if (winner != address(0)) reputation.recordWin(pid, price, p.fixedPrice);
+    }
+
+    /// @dev Eligibility at settlement; returns weight = score + 1 if eligible, else 0.
+    function _evaluate(Project storage p, address bidder, uint256 price)
+        private
+        view
+        returns (uint256 pid, uint256 weight)
+    {
+        if (price > p.fixedPrice) return (0, 0);
+        pid = registry.providerIdOf(bidder);
+        if (pid == 0 || pid > type(uint48).max || !registry.isEligible(pid)) return (pid, 0);
+        uint256 score = reputation.scoreOf(pid);
+        if (score < p.scoreThreshold) return (pid, 0);
+        if (!registry.hasFreeCapacity(pid, p.resources)) return (pid, 0);
+        if (price > registry.getProvider(pid).priceCap) return (pid, 0);
+        weight = score + 1;
+    }
+
+    function _covers(Resources memory have, Resources memory need) private pure returns (bool) {
+        return have.cpuCores >= need.cpuCores && have.ramGb >= need.ramGb && have.storageGb >= need.storageGb
+            && have.bandwidthMbps >= need.bandwidthMbps;
+    }
+
+    function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran) private {
+        p.status = Status.Failed;
+        uint256 escrowed = p.pendingProfit;
+        p.profitSubmitted = false;
+        p.pendingProfit = 0;
+        uint256 nodeId = p.nodeId;
+        if (nodeId != 0) delete _projectOfNode[nodeId];
+        address requester = p.requester;
+        uint256 pid = p.providerId;
+        uint256 refund = p.fixedPrice;
+        token.safeTransfer(requester, refund);
+        if (escrowed != 0) token.safeTransfer(p.winner, escrowed);
+        uint256 slashed = loss == 0 ? 0 : registry.slashCollateral(pid, loss, requester);
+        uint256 compensated = slashed < loss ? insurancePool.compensateMzku(requester, loss - slashed) : 0;
+        emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
+        if (nodeId != 0) {
+            NodeStatus ns = nodeRegistry.getNode(nodeId).status;
+            if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);
+        }
+        reputation.recordFinish(pid, ran, p.duration, true);
+    }
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Governed} from "../../governance/Governed.sol";
+import {IDepositContract} from "../../interfaces/IDepositContract.sol";
+import {IInsurancePool} from "../../interfaces/IInsurancePool.sol";
+import {IMicroPoolFactory} from "../../interfaces/IMicroPoolFactory.sol";
+import {IProviderRegistry} from "../../interfaces/IProviderRegistry.sol";
+import {IRewardPool} from "../../interfaces/IRewardPool.sol";
+import {IPricingPolicy} from "../../interfaces/IPricingPolicy.sol";
+import {Resources} from "../../interfaces/ProtocolTypes.sol";
+import {MicroPool} from "./MicroPool.sol";
+
+/// @title MicroPoolFactory
+/// @notice Opens micro-pools [3.2, 3.4.7]: EIP-1167 clones of one `MicroPool` implementation (deployed by
+///         this factory's constructor), each with its own address and so its own withdrawal credentials.
+///         Holds the governance-set parameters new pools copy (minimum stake, profit split), asks the
+///         Insurance Pool for compensation on behalf of its pools, and migrates a pool to another provider
+///         when governance AND the platform co-signer (EIP-712 signature) both authorize it.
+contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuardTransient {
+    /// @notice EIP-712 type of a migration the co-signer authorizes.
+    bytes32 public constant MIGRATION_TYPEHASH =
+        keccak256("Migration(address pool,uint256 newProviderId,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type by which the co-signer attests that `pubkey` is a threshold key whose shares the
+    ///         platform's co-signers hold, registered for `pool` with this DepositData root.
+    bytes32 public constant DEPOSIT_KEY_TYPEHASH =
+        keccak256("DepositKey(address pool,bytes32 pubkeyHash,bytes32 depositDataRoot)");
+    /// @notice Basis-point denominator.
+    uint256 public constant BPS = 10_000;
+    /// @notice Smallest minimum stake governance may set (and the largest is 32 ETH).
+    uint256 public constant MIN_STAKE_FLOOR = 0.001 ether;
+    /// @notice The pricing policy's project type of an Ethereum validator.
+    uint8 public constant VALIDATOR_TYPE = 0;
+
+    /// @notice The ProviderRegistry: eligibility and k.
+    IProviderRegistry public immutable providerRegistry;
+    /// @notice The governance-set pricing policy: FP = quote(validatorResources, duration, VALIDATOR_TYPE).fp.
+    IPricingPolicy public immutable pricingPolicy;
+    /// @notice The Insurance Pool (this factory must be one of its authorized callers).
+    IInsurancePool public immutable insurancePool;
+    /// @notice The MicroPool implementation every pool clones.
+    address public immutable implementation;
+
+    /// @notice Minimum stake of pools opened from now on (0.1 ETH by default).
+    uint128 public minStake = 0.1 ether;
+    /// @notice Insurance Pool share of ETH profit for pools opened from now on (10% by default).
+    uint16 public insuranceBps = 1000;
+    /// @notice Reward Pool share of ETH profit and MZKU fees for pools opened from now on (10% by default).
+    uint16 public rewardBps = 1000;
+    /// @notice Resources a validator node is priced for (governance-set; default 4 cores, 16 GB RAM,
+    ///         2,000 GB storage, 25 Mbps).
+    Resources public validatorResources = Resources(4, 16, 2000, 25);
+    /// @notice The platform-side co-signer whose EIP-712 signature every migration needs.
+    address public coSigner;
+    /// @notice Migration nonce of each pool (a signature is good for one migration).
+    mapping(address pool => uint256) public migrationNonce;
+    /// @inheritdoc IMicroPoolFactory
+    mapping(address pool => bool) public isPool;
+    address[] private _pools;
+
+    /// @notice The caller has no provider id or its provider is not eligible.
+    error MicroPoolFactoryProviderNotEligible(address caller, uint256 providerId);
+    /// @notice The provider's ETH is below its k.
+    error MicroPoolFactoryCollateralTooLow(uint256 providerId, uint256 have, uint256 need);
+    /// @notice The provider's ETH is above 32 ETH.
+    error MicroPoolFactoryCollateralTooHigh(uint256 have);
+    /// @notice The end time is not in the future (or does not fit 40 bits).
+    error MicroPoolFactoryBadEndTime(uint256 endTime);
+    /// @notice The quoted FP does not fit 128 bits.
+    error MicroPoolFactoryFeeTooHigh(uint256 fixedPrice);
+    /// @notice The caller is not a pool of this factory.
+    error MicroPoolFactoryNotPool(address caller);
+    /// @notice A parameter is out of range.
+    error MicroPoolFactoryBadParameter(uint256 value);
+    /// @notice The co-signer's migration signature is invalid (or no co-signer is set).
+    error MicroPoolFactoryBadCoSignature(address pool, address coSigner);
+    /// @notice ETH came from someone other than the Insurance Pool.
+    error MicroPoolFactoryUnexpectedEth(address sender);
+    /// @notice Forwarding compensation to a pool failed.
+    error MicroPoolFactoryEthTransferFailed(address to, uint256 amount);
+    /// @notice The migration authorization expired.
+    error MicroPoolFactoryExpired(uint256 deadline, uint256 now_);
+
+    /// @notice A provider opened a pool.
+    event PoolOpened(
+        address indexed pool,
+        uint256 indexed poolId,
+        uint256 indexed providerId,
+        address operator,
+        uint256 endTime,
+        uint256 fixedPrice,
+        uint256 providerEth
+    );
+    /// @notice The resources a validator is priced for changed.
+    event ValidatorResourcesSet(Resources resources);
+    /// @notice The minimum stake for new pools changed.
+    event MinStakeSet(uint256 minStake);
+    /// @notice The profit split for new pools changed.
+    event SplitSet(uint256 insuranceBps, uint256 rewardBps);
+    /// @notice The platform co-signer changed.
+    event CoSignerSet(address coSigner);
+    /// @notice The Insurance Pool paid `paid` of the `requested` compensation to `pool`.
+    event CompensationRequested(address indexed pool, uint256 requested, uint256 paid);
+    /// @notice A pool was migrated to another provider (governance + co-signer).
+    event PoolMigrated(address indexed pool, uint256 indexed newProviderId, address newOperator, uint256 nonce);
+
+    /// @param governance_ The Governance contract (only admin).
+    /// @param authorizedCallers Protocol contracts allowed to call restricted functions (none needed; kept
+    ///        for the common `Governed` constructor shape).
+    /// @param providerRegistry_ The ProviderRegistry.
+    /// @param mzku_ The MZKU token.
+    /// @param depositContract_ The Ethereum deposit contract.
+    /// @param rewardPool_ The Reward Pool.
+    /// @param insurancePool_ The Insurance Pool.
+    /// @param pricingPolicy_ The pricing policy (source of FP).
+    /// @param coSigner_ The platform co-signer for migrations (governance may change it).
+    constructor(
+        address governance_,
+        address[] memory authorizedCallers,
+        IProviderRegistry providerRegistry_,
+        IERC20 mzku_,
+        IDepositContract depositContract_,
+        IRewardPool rewardPool_,
+        IInsurancePool insurancePool_,
+        IPricingPolicy pricingPolicy_,
+        address coSigner_
+    ) Governed(governance_, authorizedCallers) EIP712("MZKU MicroPoolFactory", "1") {
+        if (
+            address(providerRegistry_) == address(0) || address(mzku_) == address(0)
+                || address(depositContract_) == address(0) || address(rewardPool_) == address(0)
+                || address(insurancePool_) == address(0) || address(pricingPolicy_) == address(0)
+        ) revert GovernedZeroAddress();
+        providerRegistry = providerRegistry_;
+        pricingPolicy = pricingPolicy_;
+        insurancePool = insurancePool_;
+        implementation = address(new MicroPool(governance_, mzku_, depositContract_, rewardPool_, insurancePool_));
+        coSigner = coSigner_;
+        emit CoSignerSet(coSigner_);
+    }
+
+    /// @notice A qualified provider opens a pool with its ETH (`msg.value` ≥ its k, ≤ 32 ETH) that runs until
+    ///         `endTime`. FP is quoted now for the duration and fixed for the pool's life.
+    /// @return pool The new pool (and aETH token) address.
+    function openPool(uint40 endTime) external payable nonReentrant returns (address pool) {
+        uint256 providerId = providerRegistry.providerIdOf(msg.sender);
+        if (providerId == 0 || !providerRegistry.isEligible(providerId)) {
+            revert MicroPoolFactoryProviderNotEligible(msg.sender, providerId);
+        }
+        uint256 k = providerRegistry.ethShareOf(providerId);
+        if (msg.value < k) revert MicroPoolFactoryCollateralTooLow(providerId, msg.value, k);
+        if (msg.value > 32 ether) revert MicroPoolFactoryCollateralTooHigh(msg.value);
+        if (endTime <= block.timestamp) revert MicroPoolFactoryBadEndTime(endTime);
+        (uint256 fixedPrice,) = pricingPolicy.quote(validatorResources, endTime - block.timestamp, VALIDATOR_TYPE);
+        if (fixedPrice > type(uint128).max) revert MicroPoolFactoryFeeTooHigh(fixedPrice);
+
+        pool = Clones.clone(implementation);
+        isPool[pool] = true;
+        _pools.push(pool);
+        uint256 poolId = _pools.length;
+        emit PoolOpened(pool, poolId, providerId, msg.sender, endTime, fixedPrice, msg.value);
+        // casting to 'uint128' is safe because fixedPrice ≤ type(uint128).max was checked above
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 fp = uint128(fixedPrice);
+        MicroPool(payable(pool)).initialize{value: msg.value}(
+            poolId, providerId, msg.sender, endTime, fp, minStake, insuranceBps, rewardBps
+        );
+    }
+
+    /// @inheritdoc IMicroPoolFactory
+    /// @dev The Insurance Pool pushes ETH only to its caller (it credits other recipients for a later pull),
+    ///      so the factory asks to be paid itself and forwards the ETH to the pool in the same call.
+    function compensate(uint256 amount) external nonReentrant returns (uint256 paid) {
+        if (!isPool[msg.sender]) revert MicroPoolFactoryNotPool(msg.sender);
+        paid = insurancePool.compensateEth(address(this), amount);
+        emit CompensationRequested(msg.sender, amount, paid);
+        if (paid != 0) {
+            (bool ok,) = payable(msg.sender).call{value: paid}("");
+            if (!ok) revert MicroPoolFactoryEthTransferFailed(msg.sender, paid);
+        }
+    }
+
+    /// @notice Takes compensation ETH from the Insurance Pool only (forwarded at once by `compensate`).
+    receive() external payable {
+        if (msg.sender != address(insurancePool)) revert MicroPoolFactoryUnexpectedEth(msg.sender);
+    }
+
+    /// @notice Governance moves `pool` to provider `newProviderId` (eligible), with the platform co-signer's
+    ///         EIP-712 `Migration(pool, newProviderId, nonce, deadline)` signature: never one key alone.
+    function migratePool(address pool, uint256 newProviderId, uint256 deadline, bytes calldata coSignature)
+        external
+        onlyGovernance
+    {
+        if (!isPool[pool]) revert MicroPoolFactoryNotPool(pool);
+        if (block.timestamp > deadline) revert MicroPoolFactoryExpired(deadline, block.timestamp);
+        if (!providerRegistry.isEligible(newProviderId)) {
+            revert MicroPoolFactoryProviderNotEligible(address(0), newProviderId);
+        }
+        uint256 nonce = migrationNonce[pool];
+        bytes32 digest =
+            _hashTypedDataV4(keccak256(abi.encode(MIGRATION_TYPEHASH, pool, newProviderId, nonce, deadline)));
+        address signer = coSigner;
+        if (signer == address(0) || !SignatureChecker.isValidSignatureNow(signer, digest, coSignature)) {
+            revert MicroPoolFactoryBadCoSignature(pool, signer);
+        }
+        migrationNonce[pool] = nonce + 1;
+        address newOperator = providerRegistry.getProvider(newProviderId).owner;
+        emit PoolMigrated(pool, newProviderId, newOperator, nonce);
+        MicroPool(payable(pool)).migrateOperator(newProviderId, newOperator);
+    }
+
+    /// @inheritdoc IMicroPoolFactory
+    function isDepositKeyApproved(address pool, bytes32 pubkeyHash, bytes32 root, bytes calldata coSignature)
+        external
+        view
+        returns (bool)
+    {
+        address signer = coSigner;
+        return signer != address(0)
+            && SignatureChecker.isValidSignatureNow(signer, depositKeyDigest(pool, pubkeyHash, root), coSignature);
+    }
+
+    /// @notice The EIP-712 digest the co-signer signs to approve a pool's deposit key.
+    function depositKeyDigest(address pool, bytes32 pubkeyHash, bytes32 root) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DEPOSIT_KEY_TYPEHASH, pool, pubkeyHash, root)));
+    }
+
+    /// @notice The EIP-712 digest the co-signer signs for a migration (for off-chain signers and tests).
+    function migrationDigest(address pool, uint256 newProviderId, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(MIGRATION_TYPEHASH, pool, newProviderId, nonce, deadline)));
+    }
+
+    /// @notice Governance sets the minimum stake of pools opened from now on (0.001 to 32 ETH).
+    function setMinStake(uint128 minStake_) external onlyGovernance {
+        if (minStake_ < MIN_STAKE_FLOOR || minStake_ > 32 ether) revert MicroPoolFactoryBadParameter(minStake_);
+        minStake = minStake_;
+        emit MinStakeSet(minStake_);
+    }
+
+    /// @notice Governance sets the profit split of pools opened from now on (each ≤ 50%).
+    function setSplit(uint16 insuranceBps_, uint16 rewardBps_) external onlyGovernance {
+        if (insuranceBps_ > BPS / 2) revert MicroPoolFactoryBadParameter(insuranceBps_);
+        if (rewardBps_ > BPS / 2) revert MicroPoolFactoryBadParameter(rewardBps_);
+        insuranceBps = insuranceBps_;
+        rewardBps = rewardBps_;
+        emit SplitSet(insuranceBps_, rewardBps_);
+    }
+
+    /// @notice Governance sets the resources a validator node is priced for (pools opened from now on).
+    function setValidatorResources(Resources calldata resources) external onlyGovernance {
+        validatorResources = resources;
+        emit ValidatorResourcesSet(resources);
+    }
+
+    /// @notice Governance sets the platform co-signer for migrations.
+    function setCoSigner(address coSigner_) external onlyGovernance {
+        if (coSigner_ == address(0)) revert GovernedZeroAddress();
+        coSigner = coSigner_;
+        emit CoSignerSet(coSigner_);
+    }
+
+    /// @notice Number of pools ever opened.
+    function poolCount() external view returns (uint256) {
+        return _pools.length;
+    }
+
+    /// @notice Pools `offset` .. `offset + limit − 1` (fewer at the end).
+    function getPools(uint256 offset, uint256 limit) external view returns (address[] memory page) {
+        uint256 n = _pools.length;
+        if (offset >= n) return new address[](0);
+        uint256 end = offset + limit > n ? n : offset + limit;
+        page = new address[](end - offset);
+        for (uint256 i = offset; i < end; ++i) {
+            page[i - offset] = _pools[i];
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { SignerError } from "../api/errors.js";
+import { silentLogger } from "../api/logger.js";
+import { type RunningSignerServer, startSignerServer } from "../api/server.js";
+import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
+import { type DealtKey, splitSecret, verify } from "../bls/threshold.js";
+import { CoSigner } from "../cosigner/cosigner.js";
+import type { KeyShare } from "../cosigner/shares.js";
+import { createSignerMetrics } from "../metrics.js";
+import { prepareSigning } from "../signing/prepare.js";
+import { SlashingProtectionDb } from "../slashing/db.js";
+import { Combiner } from "./combiner.js";
+
+const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
+const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
+const GVR = `0x${"42".repeat(32)}`;
+const servers: RunningSignerServer[] = [];
+const dbs: SlashingProtectionDb[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  for (const d of dbs.splice(0)) d.close();
+});
+
+function attestation(slot: number, source: number, target: number, blockRoot = "11") {
+  return {
+    type: "ATTESTATION",
+    fork_info: {
+      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
+      genesis_validators_root: GVR,
+    },
+    attestation: {
+      slot: String(slot),
+      index: "0",
+      beacon_block_root: `0x${blockRoot.repeat(32)}`,
+      source: { epoch: String(source), root: `0x${"22".repeat(32)}` },
+      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
+    },
+  };
+}
+
+function keyShares(dealt: DealtKey, overrideSecret?: Map<number, Uint8Array>): KeyShare[] {
+  const publicShares = Object.fromEntries(dealt.publicShares.map((p) => [String(p.index), hex(p.publicKey)]));
+  return dealt.shares.map((s) => ({
+    groupPublicKey: hex(dealt.groupPublicKey),
+    threshold: dealt.threshold,
+    index: s.index,
+    secret: overrideSecret?.get(s.index) ?? s.secret,
+    publicShares,
+  }));
+}
+
+async function cosigner(share: KeyShare, token?: string): Promise<RunningSignerServer> {
+  const slashing = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+  dbs.push(slashing);
+  const s = await startSignerServer({
+    backend: new CoSigner([share]),
+    slashing,
+    signing: SIGNING,
+    logger: silentLogger,
+    metrics: createSignerMetrics(),
+    ...(token === undefined ? {} : { token }),
+  });
+  servers.push(s);
+  return s;
+}
+
+async function setup(
+  t: number,
+  n: number,
+  opts: { badParty?: number; timeoutMs?: number; verify?: "each" | "optimistic" } = {},
+) {
+  const secret = new Uint8Array(32);
+  secret[31] = 7;
+  secret[0] = 0x12;
+  const dealt = splitSecret(secret, t, n);
+  const override = new Map<number, Uint8Array>();
+  if (opts.badParty !== undefined) {
+    const wrong = new Uint8Array(32);
+    wrong[31] = 99;
+    override.set(opts.badParty, wrong);
+  }
+  const shares = keyShares(dealt, override);
+  const cos = await Promise.all(shares.map((s) => cosigner(s)));
+  const metrics = createSignerMetrics();
+  const combinerDb = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+  dbs.push(combinerDb);
+  const combiner = await startSignerServer({
+    backend: new Combiner({
+      validators: [
+        {
+          groupPublicKey: hex(dealt.groupPublicKey),
+          threshold: t,
+          publicShares: new Map(dealt.publicShares.map((p) => [p.index, p.publicKey])),
+        },
+      ],
+      cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url })),
+      timeoutMs: opts.timeoutMs ?? 1000,
+      metrics,
+      ...(opts.verify === undefined ? {} : { verify: opts.verify }),
+    }),
+    slashing: combinerDb,
+    signing: SIGNING,
+    logger: silentLogger,
+    metrics,
+  });
+  servers.push(combiner);
+  return { secret, dealt, cos, combiner, metrics, combinerDb, pubkey: hex(dealt.groupPublicKey) };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe("combiner over co-signers (HTTP, in-process)", () => {
+  it("2-of-3: answers the signature the whole key would give, verified under the group key", async () => {
+    const { secret, combiner, pubkey, dealt } = await setup(2, 3);
+    const body = attestation(64, 1, 2);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, body);
+    expect(r.status).toBe(200);
+    const root = prepareSigning(body, SIGNING).signingRoot;
+    expect(r.json.signature).toBe(hex(blsSign(secret, root)));
+    expect(verify(dealt.groupPublicKey, root, Buffer.from(String(r.json.signature).slice(2), "hex"))).toBe(true);
+    const keys = await (await fetch(`${combiner.url}/api/v1/eth2/publicKeys`)).json();
+    expect(keys).toEqual([pubkey]);
+    expect(hex(secretKeyToPublicKey(secret))).toBe(pubkey);
+  });
+
+  it("3-of-4 keeps signing with one co-signer down, fails closed (503) with two down", async () => {
+    const { combiner, cos, pubkey } = await setup(3, 4, { timeoutMs: 500 });
+    await cos[3]?.close();
+    const ok = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2));
+    expect(ok.status).toBe(200);
+    await cos[2]?.close();
+    const down = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(96, 2, 3));
+    expect(down.status).toBe(503);
+    expect(down.json.code).toBe("SIGNER_NOT_ENOUGH_PARTIALS");
+    // two refused connections make 3 impossible: it fails at once instead of waiting for the timeout
+    expect(down.json).toMatchObject({ needed: 3, cosigners: 4, unreachable: 2 });
+    expect(String(down.json.message)).toMatch(/valid partial\(s\) of 3 needed .* 2 unreachable/);
+  });
+
+  for (const verify of ["each", "optimistic"] as const) {
+    it(`leaves out a bad partial and counts it (verify: ${verify})`, async () => {
+      const { combiner, pubkey, metrics, secret } = await setup(2, 3, { badParty: 1, verify });
+      for (let i = 0; i < 4; i++) {
+        const body = attestation(64 + 32 * i, i, i + 1);
+        const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, body);
+        expect(r.status, `signing ${i}`).toBe(200);
+        expect(r.json.signature, `signing ${i}`).toBe(hex(blsSign(secret, prepareSigning(body, SIGNING).signingRoot)));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const text = await metrics.registry.getSingleMetricAsString("signer_partials_total");
+      // party 1's partial is either checked and refused, or arrives after 2 and 3 were combined
+      expect(text).toMatch(/party="1",result="(invalid|late)"} [1-4]/);
+      expect(text).not.toMatch(/party="1",result="valid"/);
+    });
+  }
+
+  it("optimistic mode: one co-signer down and one bad partial fails closed, naming the bad one", async () => {
+    const { combiner, cos, pubkey } = await setup(2, 3, { badParty: 2, verify: "optimistic", timeoutMs: 500 });
+    await cos[2]?.close();
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2));
+    expect(r.status).toBe(503);
+    expect(r.json).toMatchObject({ code: "SIGNER_NOT_ENOUGH_PARTIALS", invalid: 1, valid: 1 });
+  });
+
+  it("a co-signer refuses a double vote sent straight to it (412), and a root it did not compute (400)", async () => {
+    const { cos, pubkey, combiner } = await setup(2, 3);
+    const first = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "11"));
+    expect(first.status).toBe(200);
+    const direct = await post(`${cos[0]?.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "aa"));
+    expect(direct.status).toBe(412);
+    expect(direct.json).toMatchObject({ code: "SIGNER_SLASHABLE", reason: "DOUBLE_VOTE" });
+    const lie = { ...attestation(65, 1, 3), signingRoot: `0x${"99".repeat(32)}` };
+    const mismatch = await post(`${cos[1]?.url}/api/v1/eth2/sign/${pubkey}`, lie);
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.json.code).toBe("SIGNER_SIGNING_ROOT_MISMATCH");
+    // the combiner's own database refuses too
+    const again = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "bb"));
+    expect(again.status).toBe(412);
+  });
+
+  it("answers 400 / 404 with a code for bad requests and unknown keys", async () => {
+    const { combiner, pubkey } = await setup(2, 3);
+    const bad = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, { type: "ATTESTATION" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.code).toBe("SIGNER_BAD_REQUEST");
+    const unknown = await post(`${combiner.url}/api/v1/eth2/sign/0x${"ab".repeat(48)}`, attestation(1, 0, 0));
+    expect(unknown.status).toBe(404);
+    const badId = await post(`${combiner.url}/api/v1/eth2/sign/0x12`, attestation(1, 0, 0));
+    expect(badId.status).toBe(400);
+    const up = await fetch(`${combiner.url}/upcheck`);
+    expect(await up.json()).toEqual({ status: "OK" });
+    const upText = await fetch(`${combiner.url}/upcheck`, { headers: { accept: "text/plain" } });
+    expect(await upText.text()).toBe("OK");
+  });
+
+  it("requires the bearer token when one is set, and refuses to bind off loopback without auth", async () => {
+    const dealt = splitSecret(new Uint8Array(32).fill(1), 2, 3);
+    const [share] = keyShares(dealt);
+    if (share === undefined) throw new Error("no share");
+    const s = await cosigner(share, "s3cret");
+    const pk = hex(dealt.groupPublicKey);
+    expect((await post(`${s.url}/api/v1/eth2/sign/${pk}`, attestation(1, 0, 0))).status).toBe(401);
+    expect(
+      (await post(`${s.url}/api/v1/eth2/sign/${pk}`, attestation(1, 0, 0), { authorization: "Bearer nope" })).status,
+    ).toBe(401);
+    const ok = await post(`${s.url}/api/v1/eth2/sign/${pk}`, attestation(1, 0, 0), { authorization: "Bearer s3cret" });
+    expect(ok.status).toBe(200);
+    expect(ok.json.share_index).toBe(1);
+    await expect(
+      startSignerServer({
+        backend: new CoSigner([share]),
+        slashing: new SlashingProtectionDb(":memory:"),
+        signing: SIGNING,
+        logger: silentLogger,
+        metrics: createSignerMetrics(),
+        host: "0.0.0.0",
+      }),
+    ).rejects.toThrowError(SignerError);
+  });
+
+  it("imports and exports the interchange over HTTP", async () => {
+    const { combiner, pubkey } = await setup(2, 3);
+    await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2));
+    const exported = (await (await fetch(`${combiner.url}/api/v1/eth2/slashing-protection`)).json()) as {
+      data: Array<{ pubkey: string; signed_attestations: unknown[] }>;
+    };
+    expect(exported.data[0]?.pubkey).toBe(pubkey);
+    expect(exported.data[0]?.signed_attestations).toHaveLength(1);
+    const imported = await post(`${combiner.url}/api/v1/eth2/slashing-protection`, {
+      metadata: { interchange_format_version: "5", genesis_validators_root: GVR },
+      data: [{ pubkey, signed_blocks: [{ slot: "1000" }], signed_attestations: [] }],
+    });
+    expect(imported.json).toMatchObject({ status: "imported", blocks: 1 });
+    const wrongChain = await post(`${combiner.url}/api/v1/eth2/slashing-protection`, {
+      metadata: { interchange_format_version: "5", genesis_validators_root: `0x${"00".repeat(32)}` },
+      data: [],
+    });
+    expect(wrongChain.status).toBe(412);
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * The combiner: what the validator client talks to. For each request (root recomputed and recorded in
+ * the combiner's own slashing database by the server) it forwards the typed request, with the root it
+ * computed as `signingRoot`, to every co-signer in parallel. Each answer is verified against that
+ * party's public share; bad ones are left out and counted. As soon as `threshold` valid partials are in,
+ * they are combined (Lagrange in G2) and the result is verified against the group key; only then does
+ * it answer. With fewer than `threshold` valid partials before the deadline it fails closed:
+ * SIGNER_NOT_ENOUGH_PARTIALS (HTTP 503) naming how many answered, or SIGNER_SLASHABLE (412) if
+ * co-signers refused on slashing grounds.
+ */
+import { SignerError } from "../api/errors.js";
+import type { Logger } from "../api/logger.js";
+import type { SignerBackend, SignResult } from "../api/server.js";
+import { combinePartials, type PartialSignature, verify, verifyPartial } from "../bls/threshold.js";
+import type { SignerMetrics } from "../metrics.js";
+import type { PreparedSigning } from "../signing/types.js";
+
+export interface CombinerValidator {
+  groupPublicKey: string;
+  threshold: number;
+  /** Public share of each party by index. */
+  publicShares: ReadonlyMap<number, Uint8Array>;
+}
+
+export interface CosignerEndpoint {
+  index: number;
+  /** Base URL of the co-signer's Web3Signer API. */
+  url: string;
+  token?: string;
+}
+
+export interface CombinerOptions {
+  validators: readonly CombinerValidator[];
+  cosigners: readonly CosignerEndpoint[];
+  /** How long to wait for `threshold` valid partials (ms); 2000 by default. */
+  timeoutMs?: number;
+  metrics: SignerMetrics;
+  /**
+   * "each" (default): every partial is verified against its party's public share as it arrives; bad
+   * ones are left out and counted. "optimistic": the first `threshold` well-formed partials are combined
+   * and only the result is verified against the group key (one pairing check instead of t + 1); if it
+   * fails, every partial is then verified on its own, bad ones are left out and counted, and gathering
+   * goes on. Both answer only a signature that verifies under the group key.
+   */
+  verify?: "each" | "optimistic";
+}
+
+type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout" | "late";
+
+export class Combiner implements SignerBackend {
+  readonly role = "combiner" as const;
+  private readonly validators: Map<string, CombinerValidator>;
+  private readonly keys: string[];
+  private readonly timeoutMs: number;
+  private readonly verifyMode: "each" | "optimistic";
+
+  constructor(private readonly opts: CombinerOptions) {
+    this.validators = new Map(opts.validators.map((v) => [v.groupPublicKey.toLowerCase(), v]));
+    this.keys = [...this.validators.keys()];
+    this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.verifyMode = opts.verify ?? "each";
+    const indices = new Set(opts.cosigners.map((c) => c.index));
+    if (indices.size !== opts.cosigners.length) {
+      throw new SignerError("SIGNER_CONFIG_INVALID", "two co-signers with the same index");
+    }
+    for (const v of opts.validators) {
+      const reachable = opts.cosigners.filter((c) => v.publicShares.has(c.index)).length;
+      if (reachable < v.threshold) {
+        throw new SignerError(
+          "SIGNER_CONFIG_INVALID",
+          `validator ${v.groupPublicKey} needs ${v.threshold} co-signers, only ${reachable} configured`,
+        );
+      }
+    }
+  }
+
+  publicKeys(): string[] {
+    return this.keys;
+  }
+
+  sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult> {
+    const v = this.validators.get(pubkey);
+    if (v === undefined) return Promise.reject(new SignerError("SIGNER_UNKNOWN_KEY", `unknown validator ${pubkey}`));
+    const root = prepared.signingRoot;
+    const payload = JSON.stringify({ ...body, signingRoot: `0x${Buffer.from(root).toString("hex")}` });
+    const parties = this.opts.cosigners.filter((c) => v.publicShares.has(c.index));
+    const { metrics } = this.opts;
+    const groupKey = new Uint8Array(Buffer.from(pubkey.slice(2), "hex"));
+    const controller = new AbortController();
+
+    return new Promise<SignResult>((resolve, reject) => {
+      const valid: PartialSignature[] = [];
+      const results = new Map<number, PartyResult>();
+      let settled = false;
+      let pending = parties.length;
+
+      const summary = () => {
+        const count = (r: PartyResult) => [...results.values()].filter((x) => x === r).length;
+        return {
+          needed: v.threshold,
+          cosigners: parties.length,
+          answered: count("valid") + count("invalid") + count("refused"),
+          valid: count("valid"),
+          invalid: count("invalid"),
+          refused: count("refused"),
+          unreachable: count("error"),
+          timedOut: parties.length - results.size,
+        };
+      };
+
+      const fail = (why: "timeout" | "exhausted") => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller.abort();
+        for (const p of parties) {
+          if (!results.has(p.index)) metrics.partials.inc({ party: String(p.index), result: "timeout" });
+        }
+        const s = summary();
+        const msg =
+          `threshold not met: ${s.valid} valid partial(s) of ${s.needed} needed ` +
+          `(${s.answered} of ${s.cosigners} co-signers answered: ${s.invalid} invalid, ${s.refused} refused; ` +
+          `${s.unreachable} unreachable, ${s.timedOut} ${why === "timeout" ? `silent after ${this.timeoutMs} ms` : "still pending when the threshold became unreachable"}); not signed`;
+        log.warn("Threshold not met", { ...s, reason: why });
+        reject(
+          s.refused > 0 && s.unreachable + s.timedOut === 0
+            ? new SignerError("SIGNER_SLASHABLE", `co-signers refused on slashing grounds; ${msg}`, {
+                details: { reason: "COSIGNER_REFUSED", ...s },
+              })
+            : new SignerError("SIGNER_NOT_ENOUGH_PARTIALS", msg, { details: s }),
+        );
+      };
+
+      const timer = setTimeout(() => fail("timeout"), this.timeoutMs);
+      // optimistic: well-formed partials held unchecked until `threshold` are in (see CombinerOptions.verify)
+      const unchecked: PartialSignature[] = [];
+      let checkEach = this.verifyMode === "each";
+
+      const record = (index: number, result: PartyResult) => {
+        results.set(index, result);
+        metrics.partials.inc({ party: String(index), result });
+      };
+
+      const finish = (chosen: PartialSignature[], signature: Uint8Array) => {
+        settled = true;
+        clearTimeout(timer);
+        log.debug("Combined", { used: chosen.map((p) => p.index), invalid: summary().invalid });
+        resolve({ signature });
+      };
+
+      const verifyEach = (p: PartialSignature): void => {
+        const share = v.publicShares.get(p.index);
+        if (share !== undefined && verifyPartial(share, root, p.signature)) {
+          valid.push(p);
+          record(p.index, "valid");
+        } else {
+          log.warn("Invalid partial left out", { party: p.index });
+          record(p.index, "invalid");
+        }
+      };
+
+      const evaluate = () => {
+        if (settled) return;
+        try {
+          if (!checkEach && unchecked.length >= v.threshold) {
+            const chosen = unchecked.slice(0, v.threshold);
+            const signature = combinePartials(chosen);
+            if (verify(groupKey, root, signature)) {
+              for (const p of chosen) {
+                valid.push(p);
+                record(p.index, "valid");
+              }
+              finish(chosen, signature);
+              return;
+            }
+            // some partial is bad: from now on every partial is checked on its own and bad ones left out
+            checkEach = true;
+            for (const p of unchecked.splice(0)) verifyEach(p);
+          }
+          if (valid.length >= v.threshold) {
+            const chosen = valid.slice(0, v.threshold);
+            const signature = combinePartials(chosen);
+            if (!verify(groupKey, root, signature)) {
+              settled = true;
+              clearTimeout(timer);
+              reject(
+                new SignerError(
+                  "SIGNER_COMBINED_SIGNATURE_INVALID",
+                  "combined signature does not verify under the group key (public shares inconsistent?); not signed",
+                ),
+              );
+              return;
+            }
+            finish(chosen, signature);
+            return;
+          }
+        } catch (e) {
+          settled = true;
+          clearTimeout(timer);
+          reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
+          return;
+        }
+        if (valid.length + unchecked.length + pending < v.threshold) fail("exhausted");
+      };
+
+      const done = (index: number, result: PartyResult) => {
+        pending--;
+        record(index, result);
+        evaluate();
+      };
+
+      const onPartial = (index: number, signature: Uint8Array) => {
+        pending--;
+        if (settled) {
+          record(index, "late");
+          return;
+        }
+        if (checkEach) verifyEach({ index, signature });
+        else unchecked.push({ index, signature });
+        evaluate();
+      };
+
+      for (const party of parties) {
+        const started = performance.now();
+        const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+        if (party.token !== undefined) headers.authorization = `Bearer ${party.token}`;
+        fetch(`${party.url}/api/v1/eth2/sign/${pubkey}`, {
+          method: "POST",
+          headers,
+          body: payload,
+          signal: controller.signal,
+        })
+          .then(async (res) => {
+            const text = await res.text();
+            metrics.cosignerRequestDuration.observe(
+              { party: String(party.index) },
+              (performance.now() - started) / 1000,
+            );
+            if (!res.ok) {
+              log.warn("Co-signer refused", { party: party.index, status: res.status, body: text.slice(0, 300) });
+              done(party.index, res.status === 412 ? "refused" : res.status >= 500 ? "error" : "refused");
+              return;
+            }
+            let sig: Uint8Array | undefined;
+            try {
+              const parsed = JSON.parse(text) as { signature?: unknown; share_index?: unknown };
+              if (
+                typeof parsed.signature === "string" &&
+                /^0x[0-9a-fA-F]{192}$/.test(parsed.signature) &&
+                (parsed.share_index === undefined || parsed.share_index === party.index)
+              ) {
+                sig = new Uint8Array(Buffer.from(parsed.signature.slice(2), "hex"));
+              }
+            } catch {
+              sig = undefined;
+            }
+            if (sig === undefined) {
+              log.warn("Malformed partial left out", { party: party.index });
+              done(party.index, "invalid");
+              return;
+            }
+            onPartial(party.index, sig);
+          })
+          .catch((e: unknown) => {
+            if (settled && controller.signal.aborted) return;
+            log.warn("Co-signer unreachable", {
+              party: party.index,
+              error: e instanceof Error ? e.message : String(e),
+            });
+            done(party.index, "error");
+          });
+      }
+    });
+  }
+}

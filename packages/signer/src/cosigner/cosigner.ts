@@ -1,0 +1,46 @@
+/**
+ * The co-signer backend: holds key SHARES, never a whole key. The server has already recomputed the
+ * signing root and committed the message to this process's slashing-protection database; the
+ * co-signer then returns its partial signature (a BLS signature with its share) and its index.
+ */
+
+import { SignerError } from "../api/errors.js";
+import type { Logger } from "../api/logger.js";
+import type { SignerBackend, SignResult } from "../api/server.js";
+import { partialSign } from "../bls/threshold.js";
+import type { PreparedSigning } from "../signing/types.js";
+import type { KeyShare } from "./shares.js";
+
+export class CoSigner implements SignerBackend {
+  readonly role = "cosigner" as const;
+  private readonly shares: Map<string, KeyShare>;
+  private readonly keys: string[];
+
+  constructor(shares: readonly KeyShare[]) {
+    this.shares = new Map();
+    for (const s of shares) {
+      if (this.shares.has(s.groupPublicKey)) {
+        throw new SignerError("SIGNER_CONFIG_INVALID", `two shares for validator ${s.groupPublicKey}`);
+      }
+      this.shares.set(s.groupPublicKey, s);
+    }
+    this.keys = [...this.shares.keys()];
+  }
+
+  publicKeys(): string[] {
+    return this.keys;
+  }
+
+  async sign(
+    pubkey: string,
+    prepared: PreparedSigning,
+    _body: Record<string, unknown>,
+    log: Logger,
+  ): Promise<SignResult> {
+    const share = this.shares.get(pubkey);
+    if (share === undefined) throw new SignerError("SIGNER_UNKNOWN_KEY", `no share for ${pubkey}`);
+    const signature = partialSign({ index: share.index, secret: share.secret }, prepared.signingRoot);
+    log.debug("Cosigned", { shareIndex: share.index });
+    return { signature, extra: { share_index: share.index } };
+  }
+}

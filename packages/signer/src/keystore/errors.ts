@@ -1,0 +1,17 @@
+/** Typed errors of keystores and key derivation (`code` is stable). */
+export type KeystoreErrorCode =
+  | "KEYSTORE_INVALID"
+  | "KEYSTORE_UNSUPPORTED"
+  | "KEYSTORE_WRONG_PASSWORD"
+  | "KEYSTORE_KDF_FAILED"
+  | "DERIVATION_INVALID_PATH"
+  | "DERIVATION_INVALID_SEED";
+
+export class KeystoreError extends Error {
+  override readonly name = "KeystoreError";
+  readonly code: KeystoreErrorCode;
+  constructor(code: KeystoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * EIP-3076 slashing protection on SQLite (better-sqlite3, WAL, synchronous=FULL).
+ *
+ * Strategy: "complete". Every signed block and attestation is kept (own signings and imported
+ * interchange records alike) and a new message is checked against all of it:
+ * - block: refused if a block at the same slot exists with a different (or unknown) signing root, or if
+ *   the slot is at or below the lowest recorded slot (the EIP's lower bound, which also covers
+ *   imported history that was pruned by the exporter);
+ * - attestation: refused if source > target, if an attestation with the same target exists with a
+ *   different (or unknown) signing root (double vote), if it surrounds or is surrounded by a recorded
+ *   one, or if source < lowest recorded source or target <= lowest recorded target.
+ * A re-request of exactly what was already signed (same slot/target and same known root) is allowed.
+ * Check and insert run in one IMMEDIATE transaction and the transaction is committed (fsynced) before
+ * the method returns, i.e. before any signature can leave the process.
+ */
+import Database from "better-sqlite3";
+import { SignerError } from "../api/errors.js";
+import { type Interchange, parseHex, parseInterchange } from "./interchange.js";
+
+export type SlashingOutcome = "new" | "repeat";
+
+export type SlashingRefusalReason =
+  | "GENESIS_VALIDATORS_ROOT_MISMATCH"
+  | "DOUBLE_BLOCK_PROPOSAL"
+  | "BLOCK_SLOT_BELOW_LOWER_BOUND"
+  | "ATTESTATION_SOURCE_AFTER_TARGET"
+  | "DOUBLE_VOTE"
+  | "SURROUNDING_VOTE"
+  | "SURROUNDED_VOTE"
+  | "ATTESTATION_SOURCE_BELOW_LOWER_BOUND"
+  | "ATTESTATION_TARGET_BELOW_LOWER_BOUND";
+
+const ZERO_ROOT = `0x${"00".repeat(32)}`;
+
+function refuse(reason: SlashingRefusalReason, message: string, details: Record<string, unknown>): SignerError {
+  return new SignerError("SIGNER_SLASHABLE", `slashing protection refused: ${message}`, {
+    details: { reason, ...details },
+  });
+}
+
+/** Lower-case 0x hex of a root given as hex or bytes (null stays null: unknown root). */
+function normRoot(root: string | Uint8Array | null | undefined): string | null {
+  if (root === null || root === undefined) return null;
+  return typeof root === "string" ? parseHex(root, 32, "signing root") : `0x${Buffer.from(root).toString("hex")}`;
+}
+
+function normKey(pubkey: string | Uint8Array): string {
+  return typeof pubkey === "string" ? parseHex(pubkey, 48, "pubkey") : `0x${Buffer.from(pubkey).toString("hex")}`;
+}
+
+/** One message for `checkAndInsertMany`. */
+export type SlashingItem = {
+  pubkey: string | Uint8Array;
+  genesisValidatorsRoot: string | Uint8Array;
+  signingRoot: string | Uint8Array | null;
+} & ({ kind: "block"; slot: number } | { kind: "attestation"; sourceEpoch: number; targetEpoch: number });
+
+export interface SlashingProtectionDbOptions {
+  /**
+   * Binds a new database to this genesis validators root (0x hex). Without it the first import or
+   * signing binds it. A database bound to another root refuses everything.
+   */
+  genesisValidatorsRoot?: string;
+  /**
+   * SQLite `synchronous` level. FULL (default) fsyncs every commit, so a record is on disk before the
+   * signature it guards is released. NORMAL is for tests only.
+   */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+interface BlockRow {
+  slot: number;
+  signing_root: string | null;
+}
+interface AttRow {
+  source_epoch: number;
+  target_epoch: number;
+  signing_root: string | null;
+}
+
+/** A durable EIP-3076 slashing-protection database. One instance per process and file. */
+export class SlashingProtectionDb {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string, opts: SlashingProtectionDbOptions = {}) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${opts.synchronous ?? "FULL"}`);
+    this.db.pragma("foreign_keys = ON");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS validators (id INTEGER PRIMARY KEY, pubkey TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS signed_blocks (
+        validator_id INTEGER NOT NULL REFERENCES validators(id),
+        slot INTEGER NOT NULL,
+        signing_root TEXT
+      );
+      CREATE INDEX IF NOT EXISTS signed_blocks_slot ON signed_blocks(validator_id, slot);
+      CREATE TABLE IF NOT EXISTS signed_attestations (
+        validator_id INTEGER NOT NULL REFERENCES validators(id),
+        source_epoch INTEGER NOT NULL,
+        target_epoch INTEGER NOT NULL,
+        signing_root TEXT
+      );
+      CREATE INDEX IF NOT EXISTS signed_attestations_target ON signed_attestations(validator_id, target_epoch);
+      CREATE INDEX IF NOT EXISTS signed_attestations_source ON signed_attestations(validator_id, source_epoch);
+    `);
+    const db = this.db;
+    this.stmts = {
+      getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
+      setMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
+      getValidator: db.prepare<[string], { id: number }>("SELECT id FROM validators WHERE pubkey = ?"),
+      addValidator: db.prepare<[string]>("INSERT INTO validators (pubkey) VALUES (?)"),
+      blocksAtSlot: db.prepare<[number, number], BlockRow>(
+        "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? AND slot = ?",
+      ),
+      minBlockSlot: db.prepare<[number], { m: number | null }>(
+        "SELECT MIN(slot) AS m FROM signed_blocks WHERE validator_id = ?",
+      ),
+      sameBlock: db.prepare<[number, number, string | null], { c: number }>(
+        "SELECT COUNT(*) AS c FROM signed_blocks WHERE validator_id = ? AND slot = ? AND signing_root IS ?",
+      ),
+      insertBlock: db.prepare<[number, number, string | null]>(
+        "INSERT INTO signed_blocks (validator_id, slot, signing_root) VALUES (?, ?, ?)",
+      ),
+      attsAtTarget: db.prepare<[number, number], AttRow>(
+        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND target_epoch = ?",
+      ),
+      surrounding: db.prepare<[number, number, number], AttRow>(
+        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch < ? AND target_epoch > ? LIMIT 1",
+      ),
+      surrounded: db.prepare<[number, number, number], AttRow>(
+        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch > ? AND target_epoch < ? LIMIT 1",
+      ),
+      minAtt: db.prepare<[number], { s: number | null; t: number | null }>(
+        "SELECT MIN(source_epoch) AS s, MIN(target_epoch) AS t FROM signed_attestations WHERE validator_id = ?",
+      ),
+      sameAtt: db.prepare<[number, number, number, string | null], { c: number }>(
+        "SELECT COUNT(*) AS c FROM signed_attestations WHERE validator_id = ? AND source_epoch = ? AND target_epoch = ? AND signing_root IS ?",
+      ),
+      insertAtt: db.prepare<[number, number, number, string | null]>(
+        "INSERT INTO signed_attestations (validator_id, source_epoch, target_epoch, signing_root) VALUES (?, ?, ?, ?)",
+      ),
+      allValidators: db.prepare<[], { id: number; pubkey: string }>("SELECT id, pubkey FROM validators ORDER BY id"),
+      blocksOf: db.prepare<[number], BlockRow>(
+        "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? ORDER BY slot",
+      ),
+      attsOf: db.prepare<[number], AttRow>(
+        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? ORDER BY target_epoch, source_epoch",
+      ),
+      countBlocks: db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM signed_blocks"),
+      countAtts: db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM signed_attestations"),
+    };
+    this.init(opts);
+  }
+
+  private init(opts: SlashingProtectionDbOptions): void {
+    if (opts.genesisValidatorsRoot !== undefined) {
+      const gvr = parseHex(opts.genesisValidatorsRoot, 32, "genesisValidatorsRoot");
+      this.db.transaction(() => this.bindGenesis(gvr)).immediate();
+    }
+  }
+
+  /** The genesis validators root this database is bound to (set by the first import or signing). */
+  genesisValidatorsRoot(): string | undefined {
+    return this.stmts.getMeta.get("genesis_validators_root")?.value;
+  }
+
+  private bindGenesis(gvr: string): void {
+    const have = this.genesisValidatorsRoot();
+    if (have === undefined) this.stmts.setMeta.run("genesis_validators_root", gvr);
+    else if (have !== gvr) {
+      throw refuse(
+        "GENESIS_VALIDATORS_ROOT_MISMATCH",
+        `genesis validators root ${gvr} differs from this database's ${have}`,
+        { have, got: gvr },
+      );
+    }
+  }
+
+  private validatorId(pubkey: string): number {
+    const row = this.stmts.getValidator.get(pubkey);
+    if (row !== undefined) return row.id;
+    return Number(this.stmts.addValidator.run(pubkey).lastInsertRowid);
+  }
+
+  private checkBlock(id: number, slot: number, root: string | null): SlashingOutcome {
+    const same = this.stmts.blocksAtSlot.all(id, slot);
+    if (same.length > 0) {
+      if (root !== null && same.every((r) => r.signing_root === root)) return "repeat";
+      throw refuse("DOUBLE_BLOCK_PROPOSAL", `a different block was already signed at slot ${slot}`, { slot });
+    }
+    const min = this.stmts.minBlockSlot.get(id)?.m ?? null;
+    if (min !== null && slot <= min) {
+      throw refuse("BLOCK_SLOT_BELOW_LOWER_BOUND", `slot ${slot} is at or below the lower bound ${min}`, {
+        slot,
+        lowerBound: min,
+      });
+    }
+    return "new";
+  }
+
+  private checkAttestation(id: number, source: number, target: number, root: string | null): SlashingOutcome {
+    if (source > target) {
+      throw refuse("ATTESTATION_SOURCE_AFTER_TARGET", `source ${source} is after target ${target}`, { source, target });
+    }
+    const same = this.stmts.attsAtTarget.all(id, target);
+    if (same.length > 0) {
+      if (root !== null && same.every((r) => r.signing_root === root && r.source_epoch === source)) return "repeat";
+      throw refuse("DOUBLE_VOTE", `a different attestation was already signed for target ${target}`, {
+        source,
+        target,
+      });
+    }
+    const surrounding = this.stmts.surrounding.get(id, source, target);
+    if (surrounding !== undefined) {
+      throw refuse(
+        "SURROUNDED_VOTE",
+        `(${source}, ${target}) is surrounded by (${surrounding.source_epoch}, ${surrounding.target_epoch})`,
+        { source, target },
+      );
+    }
+    const surrounded = this.stmts.surrounded.get(id, source, target);
+    if (surrounded !== undefined) {
+      throw refuse(
+        "SURROUNDING_VOTE",
+        `(${source}, ${target}) surrounds (${surrounded.source_epoch}, ${surrounded.target_epoch})`,
+        { source, target },
+      );
+    }
+    const min = this.stmts.minAtt.get(id);
+    if (min?.s !== null && min?.s !== undefined && source < min.s) {
+      throw refuse("ATTESTATION_SOURCE_BELOW_LOWER_BOUND", `source ${source} is below the lower bound ${min.s}`, {
+        source,
+        lowerBound: min.s,
+      });
+    }
+    if (min?.t !== null && min?.t !== undefined && target <= min.t) {
+      throw refuse("ATTESTATION_TARGET_BELOW_LOWER_BOUND", `target ${target} is at or below the lower bound ${min.t}`, {
+        target,
+        lowerBound: min.t,
+      });
+    }
+    return "new";
+  }
+
+  /**
+   * Checks a block proposal and records it (durably) when allowed.
+   * @throws SignerError SIGNER_SLASHABLE with `details.reason`.
+   */
+  checkAndInsertBlock(
+    pubkey: string | Uint8Array,
+    genesisValidatorsRoot: string | Uint8Array,
+    slot: number,
+    signingRoot: string | Uint8Array | null,
+  ): SlashingOutcome {
+    const key = normKey(pubkey);
+    const gvr = normRoot(genesisValidatorsRoot) ?? ZERO_ROOT;
+    const root = normRoot(signingRoot);
+    return this.db
+      .transaction(() => {
+        this.bindGenesis(gvr);
+        const id = this.validatorId(key);
+        const outcome = this.checkBlock(id, slot, root);
+        if (outcome === "new") this.stmts.insertBlock.run(id, slot, root);
+        return outcome;
+      })
+      .immediate();
+  }
+
+  /**
+   * Checks an attestation and records it (durably) when allowed.
+   * @throws SignerError SIGNER_SLASHABLE with `details.reason`.
+   */
+  checkAndInsertAttestation(
+    pubkey: string | Uint8Array,
+    genesisValidatorsRoot: string | Uint8Array,
+    sourceEpoch: number,
+    targetEpoch: number,
+    signingRoot: string | Uint8Array | null,
+  ): SlashingOutcome {
+    const key = normKey(pubkey);
+    const gvr = normRoot(genesisValidatorsRoot) ?? ZERO_ROOT;
+    const root = normRoot(signingRoot);
+    return this.db
+      .transaction(() => {
+        this.bindGenesis(gvr);
+        const id = this.validatorId(key);
+        const outcome = this.checkAttestation(id, sourceEpoch, targetEpoch, root);
+        if (outcome === "new") this.stmts.insertAtt.run(id, sourceEpoch, targetEpoch, root);
+        return outcome;
+      })
+      .immediate();
+  }
+
+  /**
+   * Group commit: runs several checks in ONE immediate transaction, so that a single fsync makes all of
+   * them durable. Each item gets its own outcome or refusal (a refused item writes nothing; the others
+   * are unaffected). Items are applied in order, so two conflicting items in one batch behave exactly as
+   * if they had come one after the other.
+   */
+  checkAndInsertMany(items: readonly SlashingItem[]): Array<SlashingOutcome | SignerError> {
+    return this.db
+      .transaction(() =>
+        items.map((it): SlashingOutcome | SignerError => {
+          try {
+            const key = normKey(it.pubkey);
+            const gvr = normRoot(it.genesisValidatorsRoot) ?? ZERO_ROOT;
+            const root = normRoot(it.signingRoot);
+            this.bindGenesis(gvr);
+            const id = this.validatorId(key);
+            if (it.kind === "block") {
+              const outcome = this.checkBlock(id, it.slot, root);
+              if (outcome === "new") this.stmts.insertBlock.run(id, it.slot, root);
+              return outcome;
+            }
+            const outcome = this.checkAttestation(id, it.sourceEpoch, it.targetEpoch, root);
+            if (outcome === "new") this.stmts.insertAtt.run(id, it.sourceEpoch, it.targetEpoch, root);
+            return outcome;
+          } catch (e) {
+            if (e instanceof SignerError) return e;
+            throw e;
+          }
+        }),
+      )
+      .immediate();
+  }
+
+  /**
+   * Imports an EIP-3076 v5 interchange atomically: either every record is added or none. Records are
+   * added as history (identical rows are not duplicated); nothing already recorded is removed.
+   * @throws SignerError SIGNER_INTERCHANGE_INVALID (bad document) or SIGNER_SLASHABLE (other genesis).
+   */
+  importInterchange(json: unknown): { validators: number; blocks: number; attestations: number } {
+    const { genesisValidatorsRoot, records } = parseInterchange(json);
+    const counts = { validators: 0, blocks: 0, attestations: 0 };
+    this.db
+      .transaction(() => {
+        this.bindGenesis(genesisValidatorsRoot);
+        const seen = new Set<string>();
+        for (const rec of records) {
+          const id = this.validatorId(rec.pubkey);
+          if (!seen.has(rec.pubkey)) counts.validators++;
+          seen.add(rec.pubkey);
+          for (const b of rec.blocks) {
+            if (this.stmts.sameBlock.get(id, b.slot, b.signingRoot)?.c) continue;
+            this.stmts.insertBlock.run(id, b.slot, b.signingRoot);
+            counts.blocks++;
+          }
+          for (const a of rec.attestations) {
+            if (this.stmts.sameAtt.get(id, a.sourceEpoch, a.targetEpoch, a.signingRoot)?.c) continue;
+            this.stmts.insertAtt.run(id, a.sourceEpoch, a.targetEpoch, a.signingRoot);
+            counts.attestations++;
+          }
+        }
+      })
+      .immediate();
+    return counts;
+  }
+
+  /** Exports every record as an EIP-3076 v5 interchange (complete history). */
+  exportInterchange(genesisValidatorsRoot?: string): Interchange {
+    const gvr = this.genesisValidatorsRoot() ?? genesisValidatorsRoot;
+    if (gvr === undefined) {
+      throw new SignerError("SIGNER_INTERCHANGE_INVALID", "database is empty and no genesis validators root was given");
+    }
+    const data = this.stmts.allValidators.all().map((v) => ({
+      pubkey: v.pubkey,
+      signed_blocks: this.stmts.blocksOf.all(v.id).map((b) => ({
+        slot: String(b.slot),
+        ...(b.signing_root === null ? {} : { signing_root: b.signing_root }),
+      })),
+      signed_attestations: this.stmts.attsOf.all(v.id).map((a) => ({
+        source_epoch: String(a.source_epoch),
+        target_epoch: String(a.target_epoch),
+        ...(a.signing_root === null ? {} : { signing_root: a.signing_root }),
+      })),
+    }));
+    return { metadata: { interchange_format_version: "5", genesis_validators_root: gvr }, data };
+  }
+
+  /** Row counts (for metrics and tests). */
+  counts(): { blocks: number; attestations: number } {
+    return { blocks: this.stmts.countBlocks.get()?.c ?? 0, attestations: this.stmts.countAtts.get()?.c ?? 0 };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
