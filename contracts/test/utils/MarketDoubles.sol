@@ -166,6 +166,19 @@ contract MarketNodeRegistryDouble is INodeRegistry {
 
 /// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
 contract MarketPoolDouble is IRewardPool, IInsurancePool {
+    // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+    function onProjectStarted(address) external {}
+
+    function onProjectEnded(address) external {}
+
+    function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
+    function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
     IERC20 public immutable token;
     uint256 public depositedMzku;
     uint256 public compensatedMzku;

@@ -7,6 +7,17 @@ import {NodeStatus, Resources} from "../../src/interfaces/ProtocolTypes.sol";
 /// @notice Minimal INodeRegistry test double (until the real NodeRegistry lands on main): registers
 ///         sidecars with sequential node ids.
 contract NodeRegistryStub is INodeRegistry {
+    // INodeRegistry setters this stub does not exercise (the real NodeRegistry implements them).
+    function failNode(uint256 nodeId) external {
+        _nodes[nodeId].status = NodeStatus.Failed;
+    }
+
+    function setStakedEth(uint256, uint128) external {}
+
+    function setStakedMzku(uint256, uint128) external {}
+
+    function setCollectedRewards(uint256, uint128) external {}
+
     error NodeRegistryStubUnknownNode(uint256 nodeId);
 
     mapping(uint256 nodeId => Node) private _nodes;
