@@ -93,6 +93,7 @@ contract GovernanceTest is GovernanceFixture {
         assertEq(token.balanceOf(address(gov)), 2 * MIN_STAKE + 5);
     }
 
+    /// forge-config: default.isolate = true
     function test_acceptInvitationWithPermit_seatsGovernor() public {
         (address signer, uint256 pk) = makeAddrAndKey("permitFounder");
         founders[0] = signer;
@@ -109,6 +110,7 @@ contract GovernanceTest is GovernanceFixture {
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(pk, signer, address(g), MIN_STAKE, block.timestamp);
         vm.prank(signer);
         g.acceptInvitationWithPermit(MIN_STAKE, block.timestamp, v, r, s);
+        vm.snapshotGasLastCall("governance", "accept_invitation_with_permit");
         assertTrue(g.isGovernor(signer));
     }
 
@@ -162,6 +164,7 @@ contract GovernanceTest is GovernanceFixture {
         assertEq(uint8(gov.phase()), uint8(Governance.Phase.Transition));
     }
 
+    /// forge-config: default.isolate = true
     function test_applyAsCandidateWithPermit_joinsList() public {
         (address signer, uint256 pk) = makeAddrAndKey("permitCandidate");
         vm.prank(people[0]);
@@ -170,6 +173,7 @@ contract GovernanceTest is GovernanceFixture {
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(pk, signer, address(gov), MIN_STAKE, block.timestamp);
         vm.prank(signer);
         gov.applyAsCandidateWithPermit(MIN_STAKE, block.timestamp, v, r, s);
+        vm.snapshotGasLastCall("governance", "apply_as_candidate_with_permit");
         assertTrue(gov.isCandidate(signer));
     }
 
@@ -241,6 +245,7 @@ contract GovernanceTest is GovernanceFixture {
         assertEq(gov.lockedStake(founders[0]), MIN_STAKE + 5e18);
     }
 
+    /// forge-config: default.isolate = true
     function test_addStakeWithPermit_increasesLocked() public {
         (address signer, uint256 pk) = makeAddrAndKey("permitCandidate");
         vm.prank(people[0]);
@@ -253,6 +258,7 @@ contract GovernanceTest is GovernanceFixture {
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(pk, signer, address(gov), 7, block.timestamp);
         vm.prank(signer);
         gov.addStakeWithPermit(7, block.timestamp, v, r, s);
+        vm.snapshotGasLastCall("governance", "add_stake_with_permit");
         assertEq(gov.lockedStake(signer), MIN_STAKE + 7);
     }
 
@@ -837,7 +843,7 @@ contract GovernanceTest is GovernanceFixture {
     function test_RevertWhen_SlashDidVote() public {
         _seatFounders();
         uint256 first = _threeMissedBy(founders[2]);
-        vm.warp(block.timestamp - VOTING); // not really: vote needs an open proposal
+        vm.warp(block.timestamp - VOTING); // back inside the voting period of the three proposals
         vm.prank(founders[2]);
         gov.castVote(first + 1, 1);
         vm.warp(block.timestamp + VOTING + 1);
