@@ -505,6 +505,33 @@ contract GovernanceTest is GovernanceFixture {
         assertEq(gov.electionCount(), 2);
     }
 
+    /// Worst case at the default cap: 5 seats + 64 candidates ranked (every candidate has a delegator).
+    /// forge-config: default.isolate = true
+    function test_runElection_fullCandidateList() public {
+        _fullyElected();
+        for (uint256 i = 0; i < 64; ++i) {
+            address c = makeAddr(string.concat("bulkCandidate", vm.toString(i)));
+            address d = makeAddr(string.concat("bulkDelegator", vm.toString(i)));
+            deal(address(token), c, MIN_STAKE + i);
+            deal(address(token), d, 1 + i);
+            vm.startPrank(c);
+            token.approve(address(gov), type(uint256).max);
+            gov.applyAsCandidate(MIN_STAKE + i);
+            vm.stopPrank();
+            vm.startPrank(d);
+            token.approve(address(staking), type(uint256).max);
+            staking.stake(sidecar, 1 + i);
+            staking.delegate(c);
+            vm.stopPrank();
+        }
+        assertEq(gov.candidateCount(), 64);
+        vm.warp(gov.nextElectionAt() + 1);
+        gov.runElection();
+        vm.snapshotGasLastCall("governance", "run_election_automated_64_candidates");
+        assertEq(gov.governorCount(), 5);
+        assertTrue(gov.isGovernor(makeAddr("bulkCandidate63")));
+    }
+
     function test_runElection_skipsUnderMinimum() public {
         _fullyElected();
         vm.prank(address(gov));
