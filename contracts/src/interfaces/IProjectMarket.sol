@@ -72,7 +72,12 @@ interface IProjectMarket {
     event BidRevealed(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 price, bytes32 salt);
     /// @notice A revealed bid was checked at settlement; `weight` is score + 1 when eligible, else 0.
     event BidEvaluated(
-        uint256 indexed projectId, uint256 indexed index, uint256 providerId, uint256 price, bool eligible, uint256 weight
+        uint256 indexed projectId,
+        uint256 indexed index,
+        uint256 providerId,
+        uint256 price,
+        bool eligible,
+        uint256 weight
     );
     /// @notice The auction was settled. `entropy` is the prevrandao mixed into the seed (0 when the
     ///         settlement came after the grace blocks); `winner` is zero when no bid was eligible.
@@ -107,7 +112,12 @@ interface IProjectMarket {
     /// @notice The project failed: FP returned, `loss` owed to the requester, `slashed` taken from the
     ///         provider's collateral and `compensated` from the Insurance Pool.
     event ProjectFailed(
-        uint256 indexed projectId, uint256 providerId, uint256 refund, uint256 loss, uint256 slashed, uint256 compensated
+        uint256 indexed projectId,
+        uint256 providerId,
+        uint256 refund,
+        uint256 loss,
+        uint256 slashed,
+        uint256 compensated
     );
 
     /// @notice The project with id `projectId` (ids start at 1).

@@ -109,9 +109,9 @@ contract PricingPolicy is Governed, IPricingPolicy {
         if (!t.enabled) revert PricingPolicyTypeDisabled(projectType);
         if (duration == 0) revert PricingPolicyZeroDuration();
         UnitPrices memory p = _prices[projectType];
-        uint256 perDay = p.basePerDay + resources.cpuCores * uint256(p.perCpuCoreDay)
-            + resources.ramGb * uint256(p.perRamGbDay) + resources.storageGb * uint256(p.perStorageGbDay)
-            + resources.bandwidthMbps * uint256(p.perBandwidthMbpsDay);
+        uint256 perDay = p.basePerDay + resources.cpuCores * uint256(p.perCpuCoreDay) + resources.ramGb
+            * uint256(p.perRamGbDay) + resources.storageGb * uint256(p.perStorageGbDay) + resources.bandwidthMbps
+            * uint256(p.perBandwidthMbpsDay);
         fp = perDay * duration / DAY;
         expectedProfit = uint256(t.principalWei) * t.expectedAprBps * duration / (BPS * YEAR) * _mzkuPerEth / 1 ether;
     }

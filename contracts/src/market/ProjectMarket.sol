@@ -56,7 +56,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     /// @notice The bond balance does not cover the bond.
     error ProjectMarketBondTooLow(address bidder, uint256 balance, uint256 bond);
     /// @notice The reveal window is not open.
-    error ProjectMarketRevealNotOpen(uint256 projectId, uint256 blockNumber, uint256 commitEndBlock, uint256 revealEndBlock);
+    error ProjectMarketRevealNotOpen(
+        uint256 projectId, uint256 blockNumber, uint256 commitEndBlock, uint256 revealEndBlock
+    );
     /// @notice No commit at that index.
     error ProjectMarketUnknownBid(uint256 projectId, uint256 index);
     /// @notice The bid was already revealed.
@@ -209,8 +211,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (uint256 projectId) {
-        try IERC20Permit(address(token)).permit(msg.sender, address(this), maxFixedPrice, deadline, v, r, s) {}
-            catch {}
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), maxFixedPrice, deadline, v, r, s) {} catch {}
         return _open(resources, duration, projectType, maxFixedPrice);
     }
 
@@ -266,6 +267,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         unchecked {
             // bond ≤ bal; index < 32
             _bondBalance[msg.sender] = bal - bond;
+            // forge-lint: disable-next-line(unsafe-typecast) -- index < MAX_BIDS = 32
             p.commitCount = uint8(index + 1);
         }
         _bids[projectId][index] = commitment;
@@ -287,7 +289,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         }
         if (price > PRICE_MASK) revert ProjectMarketBidTooHigh(price);
         _bids[projectId][index] = bytes32((uint256(uint160(msg.sender)) << 96) | price);
-        p.revealedMask = mask | uint32(1 << index);
+        // forge-lint: disable-next-line(unsafe-typecast) -- index < 32
+        p.revealedMask = mask | uint32(uint256(1) << index);
         p.saltMix ^= uint128(uint256(salt));
         _bondBalance[msg.sender] += p.bidBond;
         emit BidRevealed(projectId, msg.sender, index, price, salt);
@@ -338,6 +341,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         ) revert ProjectMarketBadNode(projectId, nodeId);
         _projectOfNode[nodeId] = projectId;
         p.status = Status.Running;
+        // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
@@ -366,6 +370,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         if (p.profitSubmitted) revert ProjectMarketCompletion(projectId, true);
         if (profit > type(uint128).max) revert ProjectMarketBadAmount(profit, type(uint128).max);
         p.profitSubmitted = true;
+        // forge-lint: disable-next-line(unsafe-typecast) -- profit ≤ type(uint128).max checked above
         p.pendingProfit = uint128(profit);
         emit CompletionSubmitted(projectId, profit);
         token.safeTransferFrom(msg.sender, address(this), profit);
@@ -525,10 +530,13 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         Project storage p = _projects[projectId];
         uint256 commitEnd = block.number + m.commitBlocks;
         uint256 revealEnd = commitEnd + m.revealBlocks;
+        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
         p.commitEndBlock = uint40(commitEnd);
+        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
         p.revealEndBlock = uint40(revealEnd);
         p.status = Status.Bidding;
         p.bidBond = m.bidBond;
+        // forge-lint: disable-next-line(unsafe-typecast) -- fp ≤ 2^96 − 1 checked above
         p.fixedPrice = uint128(fp);
         p.requester = msg.sender;
         p.projectType = projectType;
@@ -660,7 +668,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             if (p.vickrey && d.eligible >= 2 && d.second > bid) price = d.second;
             p.status = Status.Assigned;
             p.winner = winner;
+            // forge-lint: disable-next-line(unsafe-typecast) -- pid ≤ type(uint48).max checked in _evaluate
             p.providerId = uint48(pid);
+            // forge-lint: disable-next-line(unsafe-typecast) -- price ≤ FP < 2^96
             p.price = uint128(price);
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }

@@ -184,7 +184,11 @@ contract MarketAuctionTest is MarketBase {
         vm.roll(v.revealEndBlock);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ProjectMarket.ProjectMarketRevealNotOpen.selector, id, v.revealEndBlock, v.commitEndBlock, v.revealEndBlock
+                ProjectMarket.ProjectMarketRevealNotOpen.selector,
+                id,
+                v.revealEndBlock,
+                v.commitEndBlock,
+                v.revealEndBlock
             )
         );
         _reveal(id, provs[0], idx, 60 ether);
@@ -231,7 +235,9 @@ contract MarketAuctionTest is MarketBase {
     function test_RevertWhen_settleTooEarlyOrTwice() public {
         uint256 id = _open();
         uint256 end = market.getProject(id).revealEndBlock;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketSettleTooEarly.selector, id, block.number, end));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketSettleTooEarly.selector, id, block.number, end)
+        );
         market.settle(id);
         vm.roll(end);
         market.settle(id);

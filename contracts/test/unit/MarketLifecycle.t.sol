@@ -131,7 +131,9 @@ contract MarketLifecycleTest is MarketBase {
     function test_RevertWhen_failUnstartedBeforeDeadline() public {
         uint256 id = _seedAuction();
         uint256 deadline = market.getProject(id).startDeadline;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketDeadline.selector, id, block.timestamp, deadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketDeadline.selector, id, block.timestamp, deadline)
+        );
         market.failUnstarted(id);
     }
 
@@ -175,7 +177,9 @@ contract MarketLifecycleTest is MarketBase {
     function test_RevertWhen_completionTooEarly() public {
         (uint256 id,) = _running();
         uint256 end = block.timestamp + DAY;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketNotFinished.selector, id, block.timestamp, end));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketNotFinished.selector, id, block.timestamp, end)
+        );
         vm.prank(p1);
         market.submitCompletion(id, 1);
     }

@@ -85,7 +85,9 @@ contract PricingPolicyTest is MarketBase {
     }
 
     function test_RevertWhen_aprAbove100Percent() public {
-        vm.expectRevert(abi.encodeWithSelector(PricingPolicy.PricingPolicyInvalidParam.selector, "expectedAprBps", 10_001));
+        vm.expectRevert(
+            abi.encodeWithSelector(PricingPolicy.PricingPolicyInvalidParam.selector, "expectedAprBps", 10_001)
+        );
         vm.prank(gov);
         policy.setTypeTerms(0, IPricingPolicy.TypeTerms(true, false, 10_001, 32 ether));
     }

@@ -121,107 +121,107 @@ contract MarketRegistryDouble is IProviderRegistry {
     }
 }
 
-/// @notice Test double of the NodeRegistry.
-contract MarketNodeRegistryDouble is INodeRegistry {
-    mapping(uint256 => Node) internal _n;
-    uint256 public override nodeCount;
+    /// @notice Test double of the NodeRegistry.
+    contract MarketNodeRegistryDouble is INodeRegistry {
+        mapping(uint256 => Node) internal _n;
+        uint256 public override nodeCount;
 
-    function add(uint256 providerId, address sidecar, NodeStatus status) external returns (uint256 id) {
-        id = ++nodeCount;
-        _n[id].resources = Resources(4, 16, 100, 100);
-        _n[id].providerId = providerId;
-        _n[id].sidecar = sidecar;
-        _n[id].status = status;
-    }
+        function add(uint256 providerId, address sidecar, NodeStatus status) external returns (uint256 id) {
+            id = ++nodeCount;
+            _n[id].resources = Resources(4, 16, 100, 100);
+            _n[id].providerId = providerId;
+            _n[id].sidecar = sidecar;
+            _n[id].status = status;
+        }
 
-    function setStatus(uint256 id, NodeStatus s) external {
-        _n[id].status = s;
-    }
+        function setStatus(uint256 id, NodeStatus s) external {
+            _n[id].status = s;
+        }
 
-    function getNode(uint256 id) external view returns (Node memory) {
-        require(id != 0 && id <= nodeCount, "unknown node");
-        return _n[id];
-    }
+        function getNode(uint256 id) external view returns (Node memory) {
+            require(id != 0 && id <= nodeCount, "unknown node");
+            return _n[id];
+        }
 
-    function nodeIdOfSidecar(address) external pure returns (uint256) {
-        return 0;
-    }
+        function nodeIdOfSidecar(address) external pure returns (uint256) {
+            return 0;
+        }
 
-    function failNode(uint256 id) external {
-        _n[id].status = NodeStatus.Failed;
-    }
+        function failNode(uint256 id) external {
+            _n[id].status = NodeStatus.Failed;
+        }
 
-    function setStakedEth(uint256 id, uint128 a) external {
-        _n[id].stakedEth = a;
-    }
+        function setStakedEth(uint256 id, uint128 a) external {
+            _n[id].stakedEth = a;
+        }
 
-    function setStakedMzku(uint256 id, uint128 a) external {
-        _n[id].stakedMzku = a;
-    }
+        function setStakedMzku(uint256 id, uint128 a) external {
+            _n[id].stakedMzku = a;
+        }
 
-    function setCollectedRewards(uint256 id, uint128 a) external {
-        _n[id].collectedRewards = a;
-    }
-}
-
-/// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
-contract MarketPoolDouble is IRewardPool, IInsurancePool {
-    IERC20 public immutable token;
-    uint256 public depositedMzku;
-    uint256 public compensatedMzku;
-    mapping(address => bool) public authorized;
-
-    constructor(IERC20 token_) {
-        token = token_;
-    }
-
-    function setAuthorized(address a, bool on) external {
-        authorized[a] = on;
-    }
-
-    function depositMzku(uint256 amount) external virtual override(IRewardPool, IInsurancePool) {
-        depositedMzku += amount;
-        token.transferFrom(msg.sender, address(this), amount);
-    }
-
-    function depositEth() external payable override(IRewardPool, IInsurancePool) {}
-
-    function compensateEth(address, uint256) external pure returns (uint256) {
-        return 0;
-    }
-
-    function compensateMzku(address to, uint256 amount) external returns (uint256 paid) {
-        require(authorized[msg.sender], "unauthorized");
-        uint256 bal = token.balanceOf(address(this));
-        paid = amount > bal ? bal : amount;
-        compensatedMzku += paid;
-        token.transfer(to, paid);
-    }
-
-    function onStakeChanged(IStakeObserver.StakeClass, address, address, uint256, uint256) external {}
-}
-
-/// @notice A pool that tries to re-enter the market when it is paid.
-contract MarketHostilePool is MarketPoolDouble {
-    address public target;
-    bytes public payload;
-    bool public reentered;
-    bytes public revertData;
-
-    constructor(IERC20 token_) MarketPoolDouble(token_) {}
-
-    function arm(address target_, bytes calldata payload_) external {
-        target = target_;
-        payload = payload_;
-    }
-
-    function depositMzku(uint256 amount) external override {
-        depositedMzku += amount;
-        token.transferFrom(msg.sender, address(this), amount);
-        if (target != address(0)) {
-            (bool ok, bytes memory ret) = target.call(payload);
-            reentered = ok;
-            revertData = ret;
+        function setCollectedRewards(uint256 id, uint128 a) external {
+            _n[id].collectedRewards = a;
         }
     }
-}
+
+        /// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
+        contract MarketPoolDouble is IRewardPool, IInsurancePool {
+            IERC20 public immutable token;
+            uint256 public depositedMzku;
+            uint256 public compensatedMzku;
+            mapping(address => bool) public authorized;
+
+            constructor(IERC20 token_) {
+                token = token_;
+            }
+
+            function setAuthorized(address a, bool on) external {
+                authorized[a] = on;
+            }
+
+            function depositMzku(uint256 amount) external virtual override(IRewardPool, IInsurancePool) {
+                depositedMzku += amount;
+                token.transferFrom(msg.sender, address(this), amount);
+            }
+
+            function depositEth() external payable override(IRewardPool, IInsurancePool) {}
+
+            function compensateEth(address, uint256) external pure returns (uint256) {
+                return 0;
+            }
+
+            function compensateMzku(address to, uint256 amount) external returns (uint256 paid) {
+                require(authorized[msg.sender], "unauthorized");
+                uint256 bal = token.balanceOf(address(this));
+                paid = amount > bal ? bal : amount;
+                compensatedMzku += paid;
+                token.transfer(to, paid);
+            }
+
+            function onStakeChanged(IStakeObserver.StakeClass, address, address, uint256, uint256) external {}
+        }
+
+        /// @notice A pool that tries to re-enter the market when it is paid.
+        contract MarketHostilePool is MarketPoolDouble {
+            address public target;
+            bytes public payload;
+            bool public reentered;
+            bytes public revertData;
+
+            constructor(IERC20 token_) MarketPoolDouble(token_) {}
+
+            function arm(address target_, bytes calldata payload_) external {
+                target = target_;
+                payload = payload_;
+            }
+
+            function depositMzku(uint256 amount) external override {
+                depositedMzku += amount;
+                token.transferFrom(msg.sender, address(this), amount);
+                if (target != address(0)) {
+                    (bool ok, bytes memory ret) = target.call(payload);
+                    reentered = ok;
+                    revertData = ret;
+                }
+            }
+        }
