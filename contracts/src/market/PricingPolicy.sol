@@ -66,7 +66,7 @@ contract PricingPolicy is Governed, IPricingPolicy {
                 maxDrawCandidates: 8,
                 commitBlocks: 150,
                 revealBlocks: 150,
-                settleGraceBlocks: 4,
+                settleGraceBlocks: 2,
                 startWindow: 1 days,
                 bidBond: 10 ether
             })
