@@ -144,14 +144,12 @@ contract PricingPolicy is Governed, IPricingPolicy {
         uint256 duration,
         uint8 projectType
     ) external view returns (ProviderView[] memory rows) {
-        uint256 count = registry.providerCount();
-        if (offset >= count) return rows;
-        uint256 n = count - offset;
-        if (n > limit) n = limit;
+        uint256[] memory ids = registry.qualifiedProviders(offset, limit);
+        uint256 n = ids.length;
         rows = new ProviderView[](n);
         (uint256 fp, uint256 expectedProfit) = quote(resources, duration, projectType);
         for (uint256 i = 0; i < n; ++i) {
-            rows[i] = _row(offset + i + 1, resources, fp, expectedProfit);
+            rows[i] = _row(ids[i], resources, fp, expectedProfit);
         }
     }
 

@@ -37,6 +37,8 @@ contract MarketRealRegistryTest is MarketRealBase {
     function test_workedExample_realRegistries() public {
         _providers(3);
         assertEq(reputation.scoreOf(pids[0]), 5500, "fresh provider score");
+        assertEq(policy.listProviders(0, 10, _res(), DAY, T).length, 3, "the qualified list, paged");
+        assertTrue(policy.listProviders(0, 10, _res(), DAY, T)[2].eligible);
         uint256 reqBefore = token.balanceOf(requester);
         uint256 id = _seedAuction();
         assertEq(market.getProject(id).winner, provs[0]);

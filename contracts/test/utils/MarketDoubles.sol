@@ -69,16 +69,23 @@ contract MarketRegistryDouble is IProviderRegistry {
     }
 
     function qualifiedProviders(uint256 offset, uint256 limit) external view returns (uint256[] memory ids) {
-        uint256 n = offset >= providerCount ? 0 : providerCount - offset;
+        uint256[] memory all = new uint256[](providerCount);
+        uint256 q;
+        for (uint256 id = 1; id <= providerCount; ++id) {
+            if (_p[id].qualified) all[q++] = id;
+        }
+        uint256 n = offset >= q ? 0 : q - offset;
         if (n > limit) n = limit;
         ids = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            ids[i] = offset + i + 1;
+            ids[i] = all[offset + i];
         }
     }
 
-    function qualifiedCount() external view returns (uint256) {
-        return providerCount;
+    function qualifiedCount() external view returns (uint256 q) {
+        for (uint256 id = 1; id <= providerCount; ++id) {
+            if (_p[id].qualified) ++q;
+        }
     }
 
     function getProvider(uint256 id) external view returns (Provider memory) {
