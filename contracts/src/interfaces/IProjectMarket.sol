@@ -100,6 +100,9 @@ interface IProjectMarket {
     event CompletionSubmitted(uint256 indexed projectId, uint256 profit);
     /// @notice Governance rejected the provider's report; the escrowed profit went back to it.
     event CompletionRejected(uint256 indexed projectId, uint256 refunded);
+    /// @notice The requester's MZKU in running projects changed (reported to the Reward Pool as its
+    ///         Requester stake).
+    event RequesterStakeChanged(address indexed requester, uint256 oldAmount, uint256 newAmount);
     /// @notice The project completed and X + FP was split [3.4.7].
     event ProjectCompleted(
         uint256 indexed projectId,

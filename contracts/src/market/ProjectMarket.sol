@@ -13,6 +13,7 @@ import {IProjectMarket} from "../interfaces/IProjectMarket.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
+import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
 import {ProfitSplit} from "../libraries/ProfitSplit.sol";
 
@@ -149,6 +150,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     mapping(uint256 projectId => bytes32[32]) private _bids;
     mapping(address bidder => uint256) private _bondBalance;
     mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
+    mapping(address requester => uint256) private _requesterStake;
 
     /// @param governance_ The Governance contract (confirms completions, declares failures).
     /// @param authorizedCallers Unused by this contract's functions (common constructor shape).
@@ -327,7 +329,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     /// @notice The winner starts the project on its active node `nodeId` (registered in the
     ///         NodeRegistry with at least the project's resources, serving no other project) before
     ///         the start deadline.
-    function startProject(uint256 projectId, uint256 nodeId) external {
+    function startProject(uint256 projectId, uint256 nodeId) external nonReentrant {
         Project storage p = _projects[projectId];
         if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
         if (msg.sender != p.winner) revert ProjectMarketNotAllowed(projectId, msg.sender);
@@ -345,6 +347,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.nodeId = uint48(nodeId);
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
+        _requesterStakeChanged(p.requester, p.fixedPrice, true);
+        rewardPool.onProjectStarted(node.sidecar);
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
@@ -398,6 +402,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             insurancePool.depositMzku(s.insurancePool);
         }
         if (s.requester != 0) token.safeTransfer(p.requester, s.requester);
+        _projectEnded(p);
         reputation.recordFinish(p.providerId, ran, p.duration, false);
     }
 
@@ -493,6 +498,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         } else {
             commitment = raw;
         }
+    }
+
+    /// @notice MZKU `requester` has paid as FP into projects running now (its Requester stake in the
+    ///         Reward Pool: the 40% class it shares with providers [3.4.6]).
+    function requesterStakeOf(address requester) external view returns (uint256) {
+        return _requesterStake[requester];
     }
 
     /// @notice The project node `nodeId` serves (0 if none).
@@ -694,12 +705,30 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         weight = score + 1;
     }
 
+    /// @dev A running project ended: the requester's FP leaves its Requester stake in the Reward Pool
+    ///      and the sidecar's stakers' rewards vest.
+    function _projectEnded(Project storage p) private {
+        _requesterStakeChanged(p.requester, p.fixedPrice, false);
+        rewardPool.onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
+    }
+
+    /// @dev The requester's MZKU in running projects (the Reward Pool's Requester stake class) grows or
+    ///      shrinks by `fp`; the pool is told old and new amounts.
+    function _requesterStakeChanged(address requester, uint256 fp, bool up) private {
+        uint256 old = _requesterStake[requester];
+        uint256 next = up ? old + fp : old - fp;
+        _requesterStake[requester] = next;
+        emit RequesterStakeChanged(requester, old, next);
+        rewardPool.onStakeChanged(IStakeObserver.StakeClass.Requester, requester, address(0), old, next);
+    }
+
     function _covers(Resources memory have, Resources memory need) private pure returns (bool) {
         return have.cpuCores >= need.cpuCores && have.ramGb >= need.ramGb && have.storageGb >= need.storageGb
             && have.bandwidthMbps >= need.bandwidthMbps;
     }
 
     function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran) private {
+        bool wasRunning = p.status == Status.Running;
         p.status = Status.Failed;
         uint256 escrowed = p.pendingProfit;
         p.profitSubmitted = false;
@@ -714,6 +743,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 slashed = loss == 0 ? 0 : registry.slashCollateral(pid, loss, requester);
         uint256 compensated = slashed < loss ? insurancePool.compensateMzku(requester, loss - slashed) : 0;
         emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
+        if (wasRunning) _projectEnded(p);
         if (nodeId != 0) {
             NodeStatus ns = nodeRegistry.getNode(nodeId).status;
             if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);

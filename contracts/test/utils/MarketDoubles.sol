@@ -82,9 +82,9 @@ contract MarketRegistryDouble is IProviderRegistry {
         }
     }
 
-    function qualifiedCount() external view returns (uint256 q) {
+    function qualifiedCount() external view returns (uint256 count) {
         for (uint256 id = 1; id <= providerCount; ++id) {
-            if (_p[id].qualified) ++q;
+            if (_p[id].qualified) ++count;
         }
     }
 
@@ -173,6 +173,26 @@ contract MarketRegistryDouble is IProviderRegistry {
 
         /// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
         contract MarketPoolDouble is IRewardPool, IInsurancePool {
+            // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+            mapping(address sidecar => uint256) public activeProjects;
+            mapping(address account => uint256) public requesterStake;
+
+            function onProjectStarted(address sidecar) external {
+                ++activeProjects[sidecar];
+            }
+
+            function onProjectEnded(address sidecar) external {
+                --activeProjects[sidecar];
+            }
+
+            function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+                return (0, 0);
+            }
+
+            function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+                return (0, 0);
+            }
+
             IERC20 public immutable token;
             uint256 public depositedMzku;
             uint256 public compensatedMzku;
@@ -205,7 +225,17 @@ contract MarketRegistryDouble is IProviderRegistry {
                 token.transfer(to, paid);
             }
 
-            function onStakeChanged(IStakeObserver.StakeClass, address, address, uint256, uint256) external {}
+            function onStakeChanged(
+                IStakeObserver.StakeClass class,
+                address account,
+                address,
+                uint256 oldAmount,
+                uint256 newAmount
+            ) external {
+                require(class == IStakeObserver.StakeClass.Requester, "only requester stakes come from the market");
+                require(requesterStake[account] == oldAmount, "old amount");
+                requesterStake[account] = newAmount;
+            }
         }
 
         /// @notice A pool that tries to re-enter the market when it is paid.

@@ -159,3 +159,26 @@ export function isValidPublicKey(pk: Uint8Array): boolean {
 export function isValidSignature(sig: Uint8Array): boolean {
   return trySignature(sig) !== null;
 }
+
+/**
+ * Verifies many independent (pk, message, signature) triples at once (blst's randomized batch:
+ * `verifyMultipleAggregateSignatures`). True iff every one is valid; on false, verify one by one to
+ * find the bad ones. Never throws.
+ */
+export function verifyBatch(
+  sets: readonly { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[],
+): boolean {
+  if (sets.length === 0) return true;
+  const decoded: blst.SignatureSet[] = [];
+  for (const s of sets) {
+    const pk = tryPublicKey(s.publicKey);
+    const sig = trySignature(s.signature);
+    if (pk === null || sig === null) return false;
+    decoded.push({ msg: s.message, pk, sig });
+  }
+  try {
+    return blst.verifyMultipleAggregateSignatures(decoded, false, false);
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { PUBLIC_KEY_LENGTH } from "./bls.js";
 import { BlsError } from "./errors.js";
-import { type WasmPublicKey, wasm, wasmId } from "./wasm.js";
+import { decodeG1, type WasmPublicKey, wasm, wasmId } from "./wasm.js";
 
 export class CommitmentVector {
   private constructor(private readonly points: readonly WasmPublicKey[]) {}
@@ -16,14 +16,13 @@ export class CommitmentVector {
       commitments.map((c, k) => {
         if (c.length !== PUBLIC_KEY_LENGTH)
           throw new BlsError("BLS_INVALID_PUBLIC_KEY", `commitment ${k} must be 48 bytes`);
-        const p = new wasm.PublicKey();
         try {
-          p.deserialize(c);
+          return decodeG1(c);
         } catch (cause) {
-          throw new BlsError("BLS_INVALID_PUBLIC_KEY", `commitment ${k} is not a valid G1 point`, { cause });
+          throw new BlsError("BLS_INVALID_PUBLIC_KEY", `commitment ${k} is not a valid G1 point or is infinity`, {
+            cause,
+          });
         }
-        if (p.isZero()) throw new BlsError("BLS_INVALID_PUBLIC_KEY", `commitment ${k} is the point at infinity`);
-        return p;
       }),
     );
   }

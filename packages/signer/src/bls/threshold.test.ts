@@ -179,3 +179,54 @@ describe("threshold signing with dealt keys", () => {
     for (const ps of dealt.publicShares) expect(toHex(evalCommitment(commitments, ps.index))).toBe(toHex(ps.publicKey));
   });
 });
+
+describe("optimistic combining", () => {
+  const secret = scalarToBytes(randomScalar());
+  const message = new Uint8Array(32).fill(3);
+  const dealt = splitSecret(secret, 3, 5);
+  const pub = new Map(dealt.publicShares.map((p) => [p.index, p.publicKey]));
+  const partials = dealt.shares.map((s) => ({ index: s.index, signature: partialSign(s, message) }));
+  const base = {
+    groupPublicKey: dealt.groupPublicKey,
+    publicShares: pub,
+    threshold: 3,
+    message,
+    optimistic: true,
+  } as const;
+
+  it("uses the first t partials when they combine to a valid signature", () => {
+    const res = combineVerifiedPartials({ ...base, partials });
+    expect(res.used).toEqual([1, 2, 3]);
+    expect(res.rejected).toEqual([]);
+    expect(toHex(res.signature)).toBe(toHex(sign(secret, message)));
+  });
+
+  it("falls back to per-partial checks, names the bad partial and still succeeds", () => {
+    const bad = { index: 2, signature: partialSign(dealt.shares[1] as never, new Uint8Array(32)) };
+    const garbage = { index: 1, signature: new Uint8Array(96).fill(0xaa) };
+    const res = combineVerifiedPartials({ ...base, partials: [garbage, bad, ...partials.slice(2)] });
+    expect(res.rejected).toEqual([1, 2]);
+    expect(res.used).toEqual([3, 4, 5]);
+    expect(toHex(res.signature)).toBe(toHex(sign(secret, message)));
+    expect(() => combineVerifiedPartials({ ...base, partials: [bad, ...partials.slice(2, 4)] })).toThrow(
+      expect.objectContaining({ code: "THRESHOLD_NOT_ENOUGH_PARTIALS" }),
+    );
+  });
+});
+
+describe("verifyBatch", () => {
+  it("accepts a batch of valid triples and rejects one bad member or a malformed point", async () => {
+    const { verifyBatch } = await import("./bls.js");
+    const sets = [1n, 2n, 3n].map((k) => {
+      const sk = scalarToBytes(k * 1234567n);
+      const message = new Uint8Array(40).fill(Number(k));
+      return { publicKey: secretKeyToPublicKey(sk), message, signature: sign(sk, message) };
+    });
+    expect(verifyBatch(sets)).toBe(true);
+    expect(verifyBatch([])).toBe(true);
+    expect(verifyBatch([sets[0], { ...(sets[1] as never), message: new Uint8Array(40) }, sets[2]] as never)).toBe(
+      false,
+    );
+    expect(verifyBatch([{ ...(sets[0] as never), publicKey: new Uint8Array(48) }])).toBe(false);
+  });
+});

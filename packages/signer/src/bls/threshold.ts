@@ -26,7 +26,7 @@ export {
 } from "./types.js";
 
 import { verify as blsVerify, isValidPublicKey, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, sign } from "./bls.js";
-import { type WasmPublicKey, type WasmSignature, wasm, wasmId } from "./wasm.js";
+import { decodeG1, decodeG2, type WasmPublicKey, type WasmSignature, wasm, wasmId } from "./wasm.js";
 
 function assertIndex(index: number): void {
   if (!Number.isInteger(index) || index < 1 || index > MAX_PARTIES) {
@@ -71,13 +71,11 @@ export function combinePartials(partials: readonly PartialSignature[]): Uint8Arr
     if (p.signature.length !== SIGNATURE_LENGTH) {
       throw new BlsError("BLS_INVALID_SIGNATURE", `partial ${p.index} must be ${SIGNATURE_LENGTH} bytes`);
     }
-    const s = new wasm.Signature();
     try {
-      s.deserialize(p.signature);
+      return decodeG2(p.signature);
     } catch (cause) {
       throw new BlsError("BLS_INVALID_SIGNATURE", `partial ${p.index} is not a valid G2 point`, { cause });
     }
-    return s;
   });
   const out = new wasm.Signature();
   out.recover(
@@ -98,13 +96,11 @@ export function combinePublicShares(shares: readonly PublicShare[]): Uint8Array 
     if (s.publicKey.length !== PUBLIC_KEY_LENGTH) {
       throw new BlsError("BLS_INVALID_PUBLIC_KEY", `public share ${s.index} must be ${PUBLIC_KEY_LENGTH} bytes`);
     }
-    const p = new wasm.PublicKey();
     try {
-      p.deserialize(s.publicKey);
+      return decodeG1(s.publicKey);
     } catch (cause) {
       throw new BlsError("BLS_INVALID_PUBLIC_KEY", `public share ${s.index} is not a valid G1 point`, { cause });
     }
-    return p;
   });
   const out = new wasm.PublicKey();
   out.recover(
@@ -123,13 +119,11 @@ export function evalCommitment(commitments: readonly Uint8Array[], index: number
   assertIndex(index);
   if (commitments.length === 0) throw new BlsError("BLS_EMPTY_INPUT", "empty commitment vector");
   const pks = commitments.map((c, k) => {
-    const p = new wasm.PublicKey();
     try {
-      p.deserialize(c);
+      return decodeG1(c);
     } catch (cause) {
       throw new BlsError("BLS_INVALID_PUBLIC_KEY", `commitment ${k} is not a valid G1 point`, { cause });
     }
-    return p;
   });
   const out = new wasm.PublicKey();
   out.share(pks, wasmId(index));
@@ -139,13 +133,8 @@ export function evalCommitment(commitments: readonly Uint8Array[], index: number
 /** Sum of G1 points (48-byte compressed each); used to add dealers' commitments in the DKG. */
 export function addPublicKeys(pks: readonly Uint8Array[]): Uint8Array {
   if (pks.length === 0) throw new BlsError("BLS_EMPTY_INPUT", "no public keys to add");
-  const acc = new wasm.PublicKey();
-  acc.deserialize(pks[0] as Uint8Array);
-  for (let i = 1; i < pks.length; i++) {
-    const p = new wasm.PublicKey();
-    p.deserialize(pks[i] as Uint8Array);
-    acc.add(p);
-  }
+  const acc = decodeG1(pks[0] as Uint8Array);
+  for (let i = 1; i < pks.length; i++) acc.add(decodeG1(pks[i] as Uint8Array));
   return acc.serialize();
 }
 
@@ -157,6 +146,13 @@ export interface CombineVerifiedParams {
   readonly threshold: number;
   readonly message: Uint8Array;
   readonly partials: readonly PartialSignature[];
+  /**
+   * Combine the first `threshold` partials with known, distinct indices and verify only the result
+   * (one pairing check instead of t + 1); verify each partial only if that fails, to find and drop
+   * the bad ones. Sound because a BLS signature is unique: a combined signature that verifies
+   * under the group key is THE signature. Default false (verify every partial first).
+   */
+  readonly optimistic?: boolean;
 }
 
 export interface CombineVerifiedResult {
@@ -176,6 +172,22 @@ export interface CombineVerifiedResult {
  */
 export function combineVerifiedPartials(params: CombineVerifiedParams): CombineVerifiedResult {
   const { groupPublicKey, publicShares, threshold, message, partials } = params;
+  if (params.optimistic === true) {
+    const first: PartialSignature[] = [];
+    for (const p of partials) {
+      if (first.length < threshold && publicShares.has(p.index) && !first.some((q) => q.index === p.index))
+        first.push(p);
+    }
+    if (first.length === threshold) {
+      try {
+        const signature = combinePartials(first);
+        if (verify(groupPublicKey, message, signature))
+          return { signature, used: first.map((p) => p.index), rejected: [] };
+      } catch {
+        // an undecodable partial: fall through to the per-partial path, which names it
+      }
+    }
+  }
   const used: PartialSignature[] = [];
   const rejected: number[] = [];
   const seen = new Set<number>();

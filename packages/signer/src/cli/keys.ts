@@ -35,7 +35,7 @@ import { generateIdentity, type IdentityFile, loadIdentity } from "../dkg/identi
 import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
 import { type DkgLogger, runDkg } from "../dkg/runner.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
-import { type KdfChoice, PBKDF2_DEFAULT, SCRYPT_DEFAULT } from "../keystore/keystore.js";
+import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
 
 /** Bad command-line input: exit code 2. */
 export class UsageError extends Error {
@@ -225,6 +225,9 @@ export function runKeysDkg(argv: string[]): Promise<number> {
     const kdf: KdfChoice = kdfName === "scrypt" ? SCRYPT_DEFAULT : PBKDF2_DEFAULT;
     const deposit = depositParams(o, false);
 
+    // Start the keystore KDF now (worker thread) so it overlaps the network rounds.
+    const preparedKey = prepareKeystoreKey(password, kdf);
+    preparedKey.catch(() => {});
     const transport = await HttpTransport.start({
       definition,
       index,
@@ -256,7 +259,12 @@ export function runKeysDkg(argv: string[]): Promise<number> {
       await transport.close();
     }
     const t0 = performance.now();
-    await writeDkgOutput(outDir, definition, result, password, kdf);
+    const prepared = await preparedKey;
+    try {
+      await writeDkgOutput(outDir, definition, result, prepared);
+    } finally {
+      prepared.key.fill(0);
+    }
     if (deposit && result.signatures) {
       const data = result.validators.map((v, k) =>
         buildDepositData({
@@ -357,6 +365,7 @@ export function runKeysDepositData(argv: string[]): Promise<number> {
         threshold: output.threshold,
         message: roots[k] as Uint8Array,
         partials: files.map((f) => ({ index: f.index, signature: fromHex(f.partials[k] as string) })),
+        optimistic: true,
       });
       return buildDepositData({
         pubkey: groupPublicKey,

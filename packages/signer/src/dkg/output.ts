@@ -7,7 +7,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromHex, toHex } from "../bls/bytes.js";
-import { decryptKeystores, encryptKeystores, type KdfChoice, SCRYPT_DEFAULT } from "../keystore/keystore.js";
+import {
+  decryptKeystores,
+  encryptKeystores,
+  encryptKeystoresWith,
+  type KdfChoice,
+  type PreparedKeystoreKey,
+  SCRYPT_DEFAULT,
+} from "../keystore/keystore.js";
 import { type DkgDefinition, parseDefinition } from "./definition.js";
 import { DkgError } from "./errors.js";
 import type { DkgResult } from "./protocol.js";
@@ -42,20 +49,20 @@ export async function writeDkgOutput(
   dir: string,
   definition: DkgDefinition,
   result: DkgResult,
-  password: string,
+  password: string | PreparedKeystoreKey,
   kdf: KdfChoice = SCRYPT_DEFAULT,
 ): Promise<DkgOutputFile> {
   if (existsSync(join(dir, OUTPUT_FILE)))
     throw new DkgError("DKG_WRONG_STATE", `${dir} already holds a DKG output; refusing to overwrite`);
   mkdirSync(join(dir, KEYSTORE_DIR), { recursive: true, mode: 0o700 });
-  const keystores = await encryptKeystores(
-    result.validators.map((v) => ({
-      secret: v.secretShare,
-      description: `mzku threshold share ${result.index}/${result.parties} (t=${result.threshold}) of validator ${toHex(v.groupPublicKey)}`,
-    })),
-    password,
-    kdf,
-  );
+  const inputs = result.validators.map((v) => ({
+    secret: v.secretShare,
+    description: `mzku threshold share ${result.index}/${result.parties} (t=${result.threshold}) of validator ${toHex(v.groupPublicKey)}`,
+  }));
+  const keystores =
+    typeof password === "string"
+      ? await encryptKeystores(inputs, password, kdf)
+      : encryptKeystoresWith(password, inputs);
   const names = keystores.map((ks, v) => {
     const name = `share-${String(v).padStart(5, "0")}-${toHex(result.validators[v]?.groupPublicKey ?? new Uint8Array()).slice(2, 14)}.json`;
     writeAtomic(join(dir, KEYSTORE_DIR, name), JSON.stringify(ks, null, 2));

@@ -18,7 +18,7 @@
  * public shares g1^{x_{m,v}} for every m from the summed commitments. Nobody ever computes Σ a_{i,v,0}.
  */
 import { createHash } from "node:crypto";
-import { sign as blsSign, verify as blsVerify, secretKeyToPublicKey } from "../bls/bls.js";
+import { sign as blsSign, verify as blsVerify, secretKeyToPublicKey, verifyBatch } from "../bls/bls.js";
 import { bytesEqual, bytesToScalar, fromHex, scalarToBytes, toHex } from "../bls/bytes.js";
 import { CommitmentVector } from "../bls/commitment.js";
 import { CURVE_ORDER, evalPolynomial, Fr, randomScalar } from "../bls/field.js";
@@ -152,24 +152,24 @@ export class DkgParty {
       if (!isHexString(p?.ephemeral) || fromHex(p.ephemeral).length !== 32) throw new Error("bad ephemeral key");
       if (!Array.isArray(p.validators) || p.validators.length !== this.m)
         throw new Error(`expected ${this.m} validators`);
+      const pops: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
       const commitments = p.validators.map((val, v) => {
-        if (!Array.isArray(val?.commitments) || val.commitments.length !== this.t)
+        if (!Array.isArray(val?.commitments) || val.commitments.length !== this.t) {
           throw new Error(`validator ${v}: expected ${this.t} commitments`);
+        }
         if (!val.commitments.every(isHexString) || !isHexString(val.pop))
           throw new Error(`validator ${v}: malformed hex`);
         const bytes = val.commitments.map(fromHex);
-        const cv = CommitmentVector.fromBytes(bytes);
-        if (
-          !blsVerify(
-            bytes[0] as Uint8Array,
-            popMessage(this.session, from, v, bytes[0] as Uint8Array),
-            fromHex(val.pop),
-          )
-        ) {
-          throw new Error(`validator ${v}: bad proof of possession`);
-        }
-        return cv;
+        const c0 = bytes[0] as Uint8Array;
+        pops.push({ publicKey: c0, message: popMessage(this.session, from, v, c0), signature: fromHex(val.pop) });
+        return CommitmentVector.fromBytes(bytes);
       });
+      // One randomized batch check for all proofs of possession (our own are made, not checked);
+      // name the bad one if it fails.
+      if (from !== this.index && !verifyBatch(pops)) {
+        const bad = pops.findIndex((q) => !blsVerify(q.publicKey, q.message, q.signature));
+        throw new Error(`validator ${bad}: bad proof of possession`);
+      }
       this.round1.set(from, { payload: p, commitments });
       this.round1Digests.set(from, round1Digest(p));
     } catch (e) {

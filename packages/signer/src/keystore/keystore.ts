@@ -152,51 +152,77 @@ export interface KeystoreInput {
   readonly description?: string;
 }
 
-/** Encrypts a batch of secrets under one password (one KDF run; see the module comment). */
-export async function encryptKeystores(
-  inputs: readonly KeystoreInput[],
+/** A derived keystore key with its KDF description: start it early, use it for a whole batch. */
+export interface PreparedKeystoreKey {
+  readonly key: Uint8Array;
+  readonly kdf: Keystore["crypto"]["kdf"];
+}
+
+/**
+ * Runs the KDF (in the worker) for a fresh random salt. A DKG party starts this before the
+ * ceremony so the scrypt cost overlaps the network rounds instead of following them.
+ */
+export async function prepareKeystoreKey(
   password: string | Uint8Array,
   kdf: KdfChoice = SCRYPT_DEFAULT,
-): Promise<Keystore[]> {
+): Promise<PreparedKeystoreKey> {
   const pw = typeof password === "string" ? processPassword(password) : password;
   const salt = randomBytes(32);
   const params: KdfParams =
     kdf.function === "scrypt"
       ? { function: "scrypt", dklen: 32, n: kdf.n, r: kdf.r, p: kdf.p, salt }
       : { function: "pbkdf2", dklen: 32, c: kdf.c, prf: "hmac-sha256", salt };
-  const dk = await deriveKey(pw, params);
-  const kdfJson =
-    kdf.function === "scrypt"
-      ? {
-          function: "scrypt" as const,
-          params: { dklen: 32, n: kdf.n, r: kdf.r, p: kdf.p, salt: toHexBare(salt) },
-          message: "",
-        }
-      : {
-          function: "pbkdf2" as const,
-          params: { dklen: 32, c: kdf.c, prf: "hmac-sha256", salt: toHexBare(salt) },
-          message: "",
-        };
+  const key = await deriveKey(pw, params);
+  return {
+    key,
+    kdf:
+      kdf.function === "scrypt"
+        ? {
+            function: "scrypt",
+            params: { dklen: 32, n: kdf.n, r: kdf.r, p: kdf.p, salt: toHexBare(salt) },
+            message: "",
+          }
+        : {
+            function: "pbkdf2",
+            params: { dklen: 32, c: kdf.c, prf: "hmac-sha256", salt: toHexBare(salt) },
+            message: "",
+          },
+  };
+}
+
+/** Encrypts a batch with a prepared key (each keystore: own IV and UUID). Wipes nothing: call `wipe`. */
+export function encryptKeystoresWith(prepared: PreparedKeystoreKey, inputs: readonly KeystoreInput[]): Keystore[] {
+  const dk = prepared.key;
+  return inputs.map((input) => {
+    const iv = randomBytes(16);
+    const cipher = createCipheriv("aes-128-ctr", dk.subarray(0, 16), iv);
+    const message = new Uint8Array(Buffer.concat([cipher.update(input.secret), cipher.final()]));
+    return {
+      crypto: {
+        kdf: prepared.kdf,
+        checksum: { function: "sha256", params: {}, message: toHexBare(checksum(dk, message)) },
+        cipher: { function: "aes-128-ctr", params: { iv: toHexBare(iv) }, message: toHexBare(message) },
+      },
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      pubkey: toHexBare(secretKeyToPublicKey(input.secret)),
+      path: input.path ?? "",
+      uuid: randomUUID(),
+      version: 4,
+    };
+  });
+}
+
+/** Encrypts a batch of secrets under one password (one KDF run; see the module comment). */
+export async function encryptKeystores(
+  inputs: readonly KeystoreInput[],
+  password: string | Uint8Array,
+  kdf: KdfChoice = SCRYPT_DEFAULT,
+): Promise<Keystore[]> {
+  const prepared = await prepareKeystoreKey(password, kdf);
   try {
-    return inputs.map((input) => {
-      const iv = randomBytes(16);
-      const cipher = createCipheriv("aes-128-ctr", dk.subarray(0, 16), iv);
-      const message = new Uint8Array(Buffer.concat([cipher.update(input.secret), cipher.final()]));
-      return {
-        crypto: {
-          kdf: kdfJson,
-          checksum: { function: "sha256", params: {}, message: toHexBare(checksum(dk, message)) },
-          cipher: { function: "aes-128-ctr", params: { iv: toHexBare(iv) }, message: toHexBare(message) },
-        },
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        pubkey: toHexBare(secretKeyToPublicKey(input.secret)),
-        path: input.path ?? "",
-        uuid: randomUUID(),
-        version: 4,
-      };
-    });
+    return encryptKeystoresWith(prepared, inputs);
   } finally {
-    dk.fill(0);
+    prepared.key.fill(0);
   }
 }
 
