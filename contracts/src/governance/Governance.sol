@@ -119,7 +119,6 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint128 pending; // MZKU requested for withdrawal
         uint48 withdrawableAt;
         uint32 missCursor; // last proposal id already counted in a missed-vote slash
-        uint32 lastVoted; // highest proposal id voted on
     }
 
     /// @notice A proposal (the actions are stored as a hash and given again to `execute`).
@@ -130,7 +129,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint48 eta;
         uint48 expiresAt;
         uint32 seatNonce; // governors seated at or before this nonce (and still seated) may vote
-        uint16 eligible; // governors seated at creation
+        uint16 eligible; // majority base: max(governors seated at creation, n+1)
         uint16 quorum; // votes needed for quorum
         uint16 forVotes;
         uint16 againstVotes;
@@ -318,8 +317,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 transitionStart_,
         Config memory config
     ) {
-        if (address(token_) == address(0) || address(sidecarStaking_) == address(0) || slashReceiver_ == address(0))
-        {
+        if (address(token_) == address(0) || address(sidecarStaking_) == address(0) || slashReceiver_ == address(0)) {
             revert GovernanceZeroAddress();
         }
         token = token_;
@@ -346,7 +344,9 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         transitionStart = transitionStart_;
         firstElectionAt = transitionStart_ + config.candidacyPeriod;
         nextElectionAt = firstElectionAt;
-        if (invited.length != config.seatsN + 1) revert GovernanceInvalidInvitations(invited.length, config.seatsN + 1);
+        if (invited.length != config.seatsN + 1) {
+            revert GovernanceInvalidInvitations(invited.length, config.seatsN + 1);
+        }
         for (uint256 i = 0; i < invited.length; ++i) {
             address a = invited[i];
             if (a == address(0)) revert GovernanceZeroAddress();
@@ -399,10 +399,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
     }
 
     /// @notice `addStake` with an EIP-2612 permit for `amount`.
-    function addStakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-    {
+    function addStakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
         _permit(amount, deadline, v, r, s);
         _addStake(amount);
     }
@@ -422,12 +419,12 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         unchecked {
             locked = old - amount;
         }
-        m.locked = uint128(locked);
+        m.locked = SafeCast.toUint128(locked);
         Exit storage e = _exits[account];
         uint256 pending = e.pending + amount;
         uint256 at = block.timestamp + _params[uint256(Param.WithdrawalDelay)];
-        e.pending = uint128(pending);
-        e.withdrawableAt = uint48(at);
+        e.pending = SafeCast.toUint128(pending);
+        e.withdrawableAt = SafeCast.toUint48(at);
         emit WithdrawalRequested(account, amount, pending, at);
         if (_candidateIndex[account] != 0 && locked < _params[uint256(Param.MinGovernorStake)]) {
             _removeCandidate(account, CandidateExit.Withdrawn);
@@ -512,9 +509,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
                 }
                 if (!kept) {
                     _unseat(g, UnseatReason.Election);
-                    if (
-                        _members[g].locked >= minStake && _candidates.length < _params[uint256(Param.MaxCandidates)]
-                    ) {
+                    if (_members[g].locked >= minStake && _candidates.length < _params[uint256(Param.MaxCandidates)]) {
                         _addCandidate(g);
                     } else {
                         emit CandidateRemoved(g, CandidateExit.Dropped);
@@ -576,8 +571,6 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
             else ++p.abstainVotes;
             ++m.votesCast;
         }
-        Exit storage e = _exits[g];
-        if (proposalId > e.lastVoted) e.lastVoted = uint32(proposalId);
         emit VoteCast(proposalId, g, Support(support));
     }
 
@@ -622,7 +615,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
             if (m.seatNonce > p.seatNonce) revert GovernanceNotEligible(id, governor);
             if (_receipts[id][governor] != 0) revert GovernanceDidVote(id, governor);
         }
-        e.missCursor = uint32(last);
+        e.missCursor = SafeCast.toUint32(last);
         uint256 old = m.locked;
         uint256 slash = _params[uint256(Param.MissedVoteSlash)];
         if (slash > old) slash = old;
@@ -631,7 +624,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         unchecked {
             locked = old - slash;
         }
-        m.locked = uint128(locked);
+        m.locked = SafeCast.toUint128(locked);
         emit GovernorSlashed(governor, slash, firstProposalId, slashReceiver);
         if (locked < _params[uint256(Param.MinGovernorStake)]) _unseat(governor, UnseatReason.Slashed);
         _notify(governor, old, locked);
@@ -721,8 +714,8 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         return _members[account];
     }
 
-    /// @notice Withdrawal and participation record of `account`: pending withdrawal, when it opens,
-    ///         the last proposal counted in a missed-vote slash, the highest proposal voted on.
+    /// @notice Withdrawal and slash record of `account`: pending withdrawal, when it opens, and the
+    ///         last proposal already counted in a missed-vote slash.
     function exitOf(address account) external view returns (Exit memory) {
         return _exits[account];
     }
@@ -787,7 +780,11 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 voteEnd = block.timestamp + _params[uint256(Param.VotingPeriod)];
         uint256 eta = voteEnd + _params[uint256(Param.ExecutionDelay)];
         uint256 expiresAt = eta + _params[uint256(Param.ExecutionWindow)];
+        // Majority and quorum base: the governors seated now, but never fewer than n+1, so that while
+        // the invited founders are still taking their seats one of them cannot pass proposals alone.
         uint256 eligible = _seats.length;
+        uint256 floor = _params[uint256(Param.SeatsN)] + 1;
+        if (eligible < floor) eligible = floor;
         // Cannot overflow: eligible <= 31 and quorumBps <= 10_000.
         uint256 quorum;
         unchecked {
@@ -796,12 +793,12 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         Proposal storage p = _proposals[proposalId];
         p.proposer = msg.sender;
         p.createdAt = uint48(block.timestamp);
-        p.voteEnd = uint48(voteEnd);
-        p.eta = uint48(eta);
-        p.expiresAt = uint48(expiresAt);
+        p.voteEnd = SafeCast.toUint48(voteEnd);
+        p.eta = SafeCast.toUint48(eta);
+        p.expiresAt = SafeCast.toUint48(expiresAt);
         p.seatNonce = _seatNonce;
-        p.eligible = uint16(eligible);
-        p.quorum = uint16(quorum);
+        p.eligible = SafeCast.toUint16(eligible);
+        p.quorum = SafeCast.toUint16(quorum);
         p.actionsHash = actionsHash;
     }
 

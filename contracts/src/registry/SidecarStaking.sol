@@ -128,7 +128,7 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
         if (amount == 0) revert SidecarStakingZeroAmount();
         address staker = msg.sender;
         uint256 acct = _accounts[staker];
-        address primary = address(uint160(acct & _ADDRESS_MASK));
+        address primary = _primaryOf(acct);
         uint256 total = (acct & ~_FLAG) >> 160;
         uint256 oldPosition;
         if (primary == sidecar && total != 0) {
@@ -195,7 +195,7 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     function stakeOf(address sidecar, address staker) public view returns (uint256) {
         uint256 acct = _accounts[staker];
         uint256 total = (acct & ~_FLAG) >> 160;
-        if (total != 0 && address(uint160(acct & _ADDRESS_MASK)) == sidecar) return total - _otherTotal[staker];
+        if (total != 0 && _primaryOf(acct) == sidecar) return total - _otherTotal[staker];
         return _positions[sidecar][staker];
     }
 
@@ -280,7 +280,7 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
         uint256 acct = _accounts[staker];
         uint256 flag = acct & _FLAG;
         uint256 total = (acct & ~_FLAG) >> 160;
-        address primary = total == 0 ? sidecar : address(uint160(acct & _ADDRESS_MASK));
+        address primary = total == 0 ? sidecar : _primaryOf(acct);
         uint256 newTotal = total + amount;
         if (newTotal > MAX_ACCOUNT_STAKE) revert SidecarStakingStakeTooLarge(newTotal, MAX_ACCOUNT_STAKE);
         uint256 oldPosition;
@@ -310,6 +310,13 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
             observer.onStakeChanged(IStakeObserver.StakeClass.Sidecar, staker, sidecar, oldPosition, newPosition);
         }
         token.safeTransferFrom(staker, address(this), amount);
+    }
+
+    /// @dev The primary sidecar packed in bits 0-159 of an account word.
+    function _primaryOf(uint256 acct) private pure returns (address) {
+        // casting to 'uint160' is safe because the value is masked to 160 bits first
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return address(uint160(acct & _ADDRESS_MASK));
     }
 
     function _moveVotes(address from, address to, uint256 amount) private {

@@ -26,8 +26,9 @@ contract SidecarStakingFuzzTest is Test {
         NodeRegistryStub nodes = new NodeRegistryStub();
         nodes.register(a);
         nodes.register(b);
-        staking =
-            new SidecarStaking(makeAddr("gov"), new address[](0), IERC20(address(token)), INodeRegistry(address(nodes)));
+        staking = new SidecarStaking(
+            makeAddr("gov"), new address[](0), IERC20(address(token)), INodeRegistry(address(nodes))
+        );
         vm.prank(staker);
         token.approve(address(staking), type(uint256).max);
     }

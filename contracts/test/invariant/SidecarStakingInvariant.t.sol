@@ -32,7 +32,7 @@ contract SidecarStakingHandler is Test {
     function stake(uint256 actorSeed, uint256 sidecarSeed, uint256 amount) external {
         address a = actors[actorSeed % actors.length];
         address s = sidecars[sidecarSeed % sidecars.length];
-        amount = bound(amount, 1, 1_000e18);
+        amount = bound(amount, 1, 1000e18);
         vm.prank(a);
         staking.stake(s, amount);
         ghostTotal += amount;

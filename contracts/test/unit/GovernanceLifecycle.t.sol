@@ -15,8 +15,8 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         _seatFounders();
         assertEq(gov.governorCount(), 3);
         // They govern already: raise the slash through a proposal.
-        _pass(address(gov), abi.encodeCall(Governance.setParam, (Governance.Param.MissedVoteSlash, 2_000e18)));
-        assertEq(gov.missedVoteSlash(), 2_000e18);
+        _pass(address(gov), abi.encodeCall(Governance.setParam, (Governance.Param.MissedVoteSlash, 2000e18)));
+        assertEq(gov.missedVoteSlash(), 2000e18);
 
         // --- Transition: candidates apply; sidecar stakers delegate their votes.
         _toTransition();
@@ -40,7 +40,9 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         address[] memory g = gov.governors();
         uint256 first;
         for (uint256 k = 0; k < 3; ++k) {
-            uint256 id = _propose(founders[0], address(gov), abi.encodeCall(Governance.setParam, (Governance.Param.QuorumBps, 6000)));
+            uint256 id = _propose(
+                founders[0], address(gov), abi.encodeCall(Governance.setParam, (Governance.Param.QuorumBps, 6000))
+            );
             if (k == 0) first = id;
             for (uint256 i = 0; i < g.length; ++i) {
                 if (g[i] == absentee) continue;
@@ -52,7 +54,7 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         vm.warp(block.timestamp + VOTING);
         uint256 insuranceBefore = token.balanceOf(insurance);
         gov.slashAbsentee(absentee, first);
-        assertEq(token.balanceOf(insurance) - insuranceBefore, 2_000e18);
+        assertEq(token.balanceOf(insurance) - insuranceBefore, 2000e18);
         assertFalse(gov.isGovernor(absentee));
         assertEq(gov.governorCount(), 4);
 
@@ -81,6 +83,6 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         vm.warp(block.timestamp + WITHDRAWAL);
         gov.withdraw();
         vm.stopPrank();
-        assertEq(token.balanceOf(absentee), HOLDING - 2_000e18);
+        assertEq(token.balanceOf(absentee), HOLDING - 2000e18);
     }
 }

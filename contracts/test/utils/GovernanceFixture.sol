@@ -16,7 +16,7 @@ import {NodeRegistryStub} from "./NodeRegistryStub.sol";
 abstract contract GovernanceFixture is Test {
     uint256 internal constant N = 2;
     uint256 internal constant MIN_STAKE = 10_000e18;
-    uint256 internal constant SLASH = 1_000e18;
+    uint256 internal constant SLASH = 1000e18;
     uint256 internal constant VOTING = 3 days;
     uint256 internal constant DELAY = 2 days;
     uint256 internal constant WINDOW = 7 days;
@@ -56,8 +56,7 @@ abstract contract GovernanceFixture is Test {
         nodes.register(sidecar);
         // Governance is deployed right after SidecarStaking: precompute its address.
         address predicted = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        staking =
-            new SidecarStaking(predicted, new address[](0), IERC20(address(token)), INodeRegistry(address(nodes)));
+        staking = new SidecarStaking(predicted, new address[](0), IERC20(address(token)), INodeRegistry(address(nodes)));
         transitionStart = block.timestamp + 30 days;
         gov = new Governance(
             IERC20(address(token)),

@@ -31,6 +31,16 @@ import {
 // each one costs ~5 signatures per 1 s slot; 4 keep the load sane on a shared 2-core machine
 const VALIDATORS = 4;
 afterAll(stopAll);
+const DUTY_TYPES = [
+  "BLOCK_V2",
+  "ATTESTATION",
+  "RANDAO_REVEAL",
+  "AGGREGATION_SLOT",
+  "AGGREGATE_AND_PROOF",
+  "SYNC_COMMITTEE_MESSAGE",
+  "SYNC_COMMITTEE_SELECTION_PROOF",
+  "SYNC_COMMITTEE_CONTRIBUTION_AND_PROOF",
+];
 
 /** Every pair of records that EIP-3076 / the slashing conditions forbid. */
 function slashablePairs(ic: Interchange): string[] {
@@ -85,6 +95,18 @@ async function scenario(t: number, n: number): Promise<void> {
     const ms = await waitFor("finalized epoch >= 2", async () => (await finalizedEpoch(rest)) >= 2, 150_000);
     log(`finalized epoch ${await finalizedEpoch(rest)} after ${ms} ms, head slot ${await headSlot(rest)}`);
     expect(await headSlot(rest)).toBeGreaterThan(16);
+    // every duty type Lodestar signs went through the combiner with a root it accepted (its own
+    // recomputation matched the client's) and a signature the chain accepted
+    const okByType: Record<string, number> = {};
+    for (const type of DUTY_TYPES) {
+      okByType[type] = await combinerMetric(
+        cluster,
+        "signer_sign_requests_total",
+        new RegExp(`type="${type}",outcome="ok"`),
+      );
+    }
+    log(`signed through the combiner by type: ${JSON.stringify(okByType)}`);
+    for (const type of DUTY_TYPES) expect(okByType[type], `${type} signed`).toBeGreaterThan(0);
 
     // 2. one co-signer down: still finalizing
     const last = cluster.cosigners[n - 1];
