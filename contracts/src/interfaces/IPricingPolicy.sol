@@ -85,8 +85,10 @@ interface IPricingPolicy {
     /// @notice MZKU wei per 1 ETH.
     function mzkuPerEth() external view returns (uint256);
 
-    /// @notice Providers with ids `offset + 1 .. offset + limit` (capped at the count), as a
-    ///         requester asking `resources` for `duration` seconds of `projectType` would see them.
+    /// @notice The qualified providers at positions `offset .. offset + limit` of the registry's
+    ///         qualified list (`IProviderRegistry.qualifiedProviders`), as a requester asking
+    ///         `resources` for `duration` seconds of `projectType` would see them. A qualified provider
+    ///         may still be ineligible now (disqualified, collateral under Pmin, score under threshold).
     function listProviders(
         uint256 offset,
         uint256 limit,

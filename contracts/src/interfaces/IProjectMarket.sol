@@ -72,7 +72,12 @@ interface IProjectMarket {
     event BidRevealed(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 price, bytes32 salt);
     /// @notice A revealed bid was checked at settlement; `weight` is score + 1 when eligible, else 0.
     event BidEvaluated(
-        uint256 indexed projectId, uint256 indexed index, uint256 providerId, uint256 price, bool eligible, uint256 weight
+        uint256 indexed projectId,
+        uint256 indexed index,
+        uint256 providerId,
+        uint256 price,
+        bool eligible,
+        uint256 weight
     );
     /// @notice The auction was settled. `entropy` is the prevrandao mixed into the seed (0 when the
     ///         settlement came after the grace blocks); `winner` is zero when no bid was eligible.
@@ -95,6 +100,9 @@ interface IProjectMarket {
     event CompletionSubmitted(uint256 indexed projectId, uint256 profit);
     /// @notice Governance rejected the provider's report; the escrowed profit went back to it.
     event CompletionRejected(uint256 indexed projectId, uint256 refunded);
+    /// @notice The requester's MZKU in running projects changed (reported to the Reward Pool as its
+    ///         Requester stake).
+    event RequesterStakeChanged(address indexed requester, uint256 oldAmount, uint256 newAmount);
     /// @notice The project completed and X + FP was split [3.4.7].
     event ProjectCompleted(
         uint256 indexed projectId,
@@ -107,7 +115,12 @@ interface IProjectMarket {
     /// @notice The project failed: FP returned, `loss` owed to the requester, `slashed` taken from the
     ///         provider's collateral and `compensated` from the Insurance Pool.
     event ProjectFailed(
-        uint256 indexed projectId, uint256 providerId, uint256 refund, uint256 loss, uint256 slashed, uint256 compensated
+        uint256 indexed projectId,
+        uint256 providerId,
+        uint256 refund,
+        uint256 loss,
+        uint256 slashed,
+        uint256 compensated
     );
 
     /// @notice The project with id `projectId` (ids start at 1).

@@ -66,7 +66,7 @@ contract PricingPolicy is Governed, IPricingPolicy {
                 maxDrawCandidates: 8,
                 commitBlocks: 150,
                 revealBlocks: 150,
-                settleGraceBlocks: 4,
+                settleGraceBlocks: 2,
                 startWindow: 1 days,
                 bidBond: 10 ether
             })
@@ -109,9 +109,9 @@ contract PricingPolicy is Governed, IPricingPolicy {
         if (!t.enabled) revert PricingPolicyTypeDisabled(projectType);
         if (duration == 0) revert PricingPolicyZeroDuration();
         UnitPrices memory p = _prices[projectType];
-        uint256 perDay = p.basePerDay + resources.cpuCores * uint256(p.perCpuCoreDay)
-            + resources.ramGb * uint256(p.perRamGbDay) + resources.storageGb * uint256(p.perStorageGbDay)
-            + resources.bandwidthMbps * uint256(p.perBandwidthMbpsDay);
+        uint256 perDay = p.basePerDay + resources.cpuCores * uint256(p.perCpuCoreDay) + resources.ramGb
+            * uint256(p.perRamGbDay) + resources.storageGb * uint256(p.perStorageGbDay) + resources.bandwidthMbps
+            * uint256(p.perBandwidthMbpsDay);
         fp = perDay * duration / DAY;
         expectedProfit = uint256(t.principalWei) * t.expectedAprBps * duration / (BPS * YEAR) * _mzkuPerEth / 1 ether;
     }
@@ -144,14 +144,12 @@ contract PricingPolicy is Governed, IPricingPolicy {
         uint256 duration,
         uint8 projectType
     ) external view returns (ProviderView[] memory rows) {
-        uint256 count = registry.providerCount();
-        if (offset >= count) return rows;
-        uint256 n = count - offset;
-        if (n > limit) n = limit;
+        uint256[] memory ids = registry.qualifiedProviders(offset, limit);
+        uint256 n = ids.length;
         rows = new ProviderView[](n);
         (uint256 fp, uint256 expectedProfit) = quote(resources, duration, projectType);
         for (uint256 i = 0; i < n; ++i) {
-            rows[i] = _row(offset + i + 1, resources, fp, expectedProfit);
+            rows[i] = _row(ids[i], resources, fp, expectedProfit);
         }
     }
 

@@ -13,6 +13,7 @@ import {IProjectMarket} from "../interfaces/IProjectMarket.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
+import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
 import {ProfitSplit} from "../libraries/ProfitSplit.sol";
 
@@ -56,7 +57,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     /// @notice The bond balance does not cover the bond.
     error ProjectMarketBondTooLow(address bidder, uint256 balance, uint256 bond);
     /// @notice The reveal window is not open.
-    error ProjectMarketRevealNotOpen(uint256 projectId, uint256 blockNumber, uint256 commitEndBlock, uint256 revealEndBlock);
+    error ProjectMarketRevealNotOpen(
+        uint256 projectId, uint256 blockNumber, uint256 commitEndBlock, uint256 revealEndBlock
+    );
     /// @notice No commit at that index.
     error ProjectMarketUnknownBid(uint256 projectId, uint256 index);
     /// @notice The bid was already revealed.
@@ -147,6 +150,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     mapping(uint256 projectId => bytes32[32]) private _bids;
     mapping(address bidder => uint256) private _bondBalance;
     mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
+    mapping(address requester => uint256) private _requesterStake;
 
     /// @param governance_ The Governance contract (confirms completions, declares failures).
     /// @param authorizedCallers Unused by this contract's functions (common constructor shape).
@@ -209,8 +213,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (uint256 projectId) {
-        try IERC20Permit(address(token)).permit(msg.sender, address(this), maxFixedPrice, deadline, v, r, s) {}
-            catch {}
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), maxFixedPrice, deadline, v, r, s) {} catch {}
         return _open(resources, duration, projectType, maxFixedPrice);
     }
 
@@ -266,6 +269,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         unchecked {
             // bond ≤ bal; index < 32
             _bondBalance[msg.sender] = bal - bond;
+            // forge-lint: disable-next-line(unsafe-typecast) -- index < MAX_BIDS = 32
             p.commitCount = uint8(index + 1);
         }
         _bids[projectId][index] = commitment;
@@ -287,7 +291,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         }
         if (price > PRICE_MASK) revert ProjectMarketBidTooHigh(price);
         _bids[projectId][index] = bytes32((uint256(uint160(msg.sender)) << 96) | price);
-        p.revealedMask = mask | uint32(1 << index);
+        // forge-lint: disable-next-line(unsafe-typecast) -- index < 32
+        p.revealedMask = mask | uint32(uint256(1) << index);
         p.saltMix ^= uint128(uint256(salt));
         _bondBalance[msg.sender] += p.bidBond;
         emit BidRevealed(projectId, msg.sender, index, price, salt);
@@ -324,7 +329,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     /// @notice The winner starts the project on its active node `nodeId` (registered in the
     ///         NodeRegistry with at least the project's resources, serving no other project) before
     ///         the start deadline.
-    function startProject(uint256 projectId, uint256 nodeId) external {
+    function startProject(uint256 projectId, uint256 nodeId) external nonReentrant {
         Project storage p = _projects[projectId];
         if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
         if (msg.sender != p.winner) revert ProjectMarketNotAllowed(projectId, msg.sender);
@@ -338,9 +343,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         ) revert ProjectMarketBadNode(projectId, nodeId);
         _projectOfNode[nodeId] = projectId;
         p.status = Status.Running;
+        // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
+        _requesterStakeChanged(p.requester, p.fixedPrice, true);
+        rewardPool.onProjectStarted(node.sidecar);
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
@@ -366,6 +374,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         if (p.profitSubmitted) revert ProjectMarketCompletion(projectId, true);
         if (profit > type(uint128).max) revert ProjectMarketBadAmount(profit, type(uint128).max);
         p.profitSubmitted = true;
+        // forge-lint: disable-next-line(unsafe-typecast) -- profit ≤ type(uint128).max checked above
         p.pendingProfit = uint128(profit);
         emit CompletionSubmitted(projectId, profit);
         token.safeTransferFrom(msg.sender, address(this), profit);
@@ -393,6 +402,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             insurancePool.depositMzku(s.insurancePool);
         }
         if (s.requester != 0) token.safeTransfer(p.requester, s.requester);
+        _projectEnded(p);
         reputation.recordFinish(p.providerId, ran, p.duration, false);
     }
 
@@ -490,6 +500,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         }
     }
 
+    /// @notice MZKU `requester` has paid as FP into projects running now (its Requester stake in the
+    ///         Reward Pool: the 40% class it shares with providers [3.4.6]).
+    function requesterStakeOf(address requester) external view returns (uint256) {
+        return _requesterStake[requester];
+    }
+
     /// @notice The project node `nodeId` serves (0 if none).
     function projectOfNode(uint256 nodeId) external view returns (uint256) {
         return _projectOfNode[nodeId];
@@ -525,10 +541,13 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         Project storage p = _projects[projectId];
         uint256 commitEnd = block.number + m.commitBlocks;
         uint256 revealEnd = commitEnd + m.revealBlocks;
+        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
         p.commitEndBlock = uint40(commitEnd);
+        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
         p.revealEndBlock = uint40(revealEnd);
         p.status = Status.Bidding;
         p.bidBond = m.bidBond;
+        // forge-lint: disable-next-line(unsafe-typecast) -- fp ≤ 2^96 − 1 checked above
         p.fixedPrice = uint128(fp);
         p.requester = msg.sender;
         p.projectType = projectType;
@@ -660,7 +679,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             if (p.vickrey && d.eligible >= 2 && d.second > bid) price = d.second;
             p.status = Status.Assigned;
             p.winner = winner;
+            // forge-lint: disable-next-line(unsafe-typecast) -- pid ≤ type(uint48).max checked in _evaluate
             p.providerId = uint48(pid);
+            // forge-lint: disable-next-line(unsafe-typecast) -- price ≤ FP < 2^96
             p.price = uint128(price);
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }
@@ -684,12 +705,30 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         weight = score + 1;
     }
 
+    /// @dev A running project ended: the requester's FP leaves its Requester stake in the Reward Pool
+    ///      and the sidecar's stakers' rewards vest.
+    function _projectEnded(Project storage p) private {
+        _requesterStakeChanged(p.requester, p.fixedPrice, false);
+        rewardPool.onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
+    }
+
+    /// @dev The requester's MZKU in running projects (the Reward Pool's Requester stake class) grows or
+    ///      shrinks by `fp`; the pool is told old and new amounts.
+    function _requesterStakeChanged(address requester, uint256 fp, bool up) private {
+        uint256 old = _requesterStake[requester];
+        uint256 next = up ? old + fp : old - fp;
+        _requesterStake[requester] = next;
+        emit RequesterStakeChanged(requester, old, next);
+        rewardPool.onStakeChanged(IStakeObserver.StakeClass.Requester, requester, address(0), old, next);
+    }
+
     function _covers(Resources memory have, Resources memory need) private pure returns (bool) {
         return have.cpuCores >= need.cpuCores && have.ramGb >= need.ramGb && have.storageGb >= need.storageGb
             && have.bandwidthMbps >= need.bandwidthMbps;
     }
 
     function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran) private {
+        bool wasRunning = p.status == Status.Running;
         p.status = Status.Failed;
         uint256 escrowed = p.pendingProfit;
         p.profitSubmitted = false;
@@ -704,6 +743,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 slashed = loss == 0 ? 0 : registry.slashCollateral(pid, loss, requester);
         uint256 compensated = slashed < loss ? insurancePool.compensateMzku(requester, loss - slashed) : 0;
         emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
+        if (wasRunning) _projectEnded(p);
         if (nodeId != 0) {
             NodeStatus ns = nodeRegistry.getNode(nodeId).status;
             if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);

@@ -41,7 +41,9 @@ contract Reputation is Governed, IReputation {
     /// @notice A win was recorded.
     event ReputationWinRecorded(uint256 indexed providerId, uint256 price, uint256 fp, uint256 priceBps);
     /// @notice A finished project was recorded.
-    event ReputationFinishRecorded(uint256 indexed providerId, uint256 ran, uint256 planned, uint256 runBps, bool failed);
+    event ReputationFinishRecorded(
+        uint256 indexed providerId, uint256 ran, uint256 planned, uint256 runBps, bool failed
+    );
     /// @notice A score was recomputed and stored, with every input of the formula.
     event ScoreUpdated(
         uint256 indexed providerId,
@@ -132,8 +134,10 @@ contract Reputation is Governed, IReputation {
         uint256 priceBps = price >= fp ? BPS : price * BPS / fp;
         Stats storage st = _stats[providerId];
         st.wins += 1;
+        // forge-lint: disable-next-line(unsafe-typecast) -- priceBps ≤ 10000
         st.sumPriceBps += uint80(priceBps);
         // prices come from bids, which fit 96 bits
+        // forge-lint: disable-next-line(unsafe-typecast) -- prices come from bids, which the market caps at 96 bits
         _recent[providerId] = (_recent[providerId] << 128) | uint128(price);
         emit ReputationWinRecorded(providerId, price, fp, priceBps);
     }
@@ -144,6 +148,7 @@ contract Reputation is Governed, IReputation {
         uint256 runBps = ran >= planned ? BPS : ran * BPS / planned;
         Stats storage st = _stats[providerId];
         st.finished += 1;
+        // forge-lint: disable-next-line(unsafe-typecast) -- runBps ≤ 10000
         st.sumRunBps += uint80(runBps);
         if (failed) st.failures += 1;
         emit ReputationFinishRecorded(providerId, ran, planned, runBps, failed);
@@ -183,6 +188,7 @@ contract Reputation is Governed, IReputation {
     /// @inheritdoc IReputation
     function recentWinningBids(uint256 providerId) external view returns (uint256[2] memory r) {
         uint256 packed = _recent[providerId];
+        // forge-lint: disable-next-line(unsafe-typecast) -- low 128 bits on purpose
         r[0] = uint128(packed);
         r[1] = packed >> 128;
     }

@@ -66,6 +66,36 @@ contract MarketLifecycleTest is MarketBase {
         assertEq(reputation.statsOf(id1).finished, 1);
     }
 
+    function test_requesterStakeAndSidecarProjects_followTheLifecycle() public {
+        (uint256 id, uint256 nodeId) = _running();
+        address sidecar = nodes.getNode(nodeId).sidecar;
+        assertEq(market.requesterStakeOf(requester), FP, "FP counts as Requester stake while running");
+        assertEq(rewardPool.requesterStake(requester), FP, "reported to the Reward Pool");
+        assertEq(rewardPool.activeProjects(sidecar), 1, "sidecar marked busy");
+        uint256 second = _seedAuction();
+        uint256 node2 = _node(id1);
+        vm.prank(p1);
+        market.startProject(second, node2);
+        assertEq(rewardPool.requesterStake(requester), 2 * FP);
+        _submit(id, 300 ether);
+        vm.prank(gov);
+        market.confirmCompletion(id, 300 ether);
+        assertEq(rewardPool.requesterStake(requester), FP, "completed project leaves the stake");
+        assertEq(rewardPool.activeProjects(sidecar), 0, "sidecar's project ended");
+        vm.prank(gov);
+        market.failProject(second, 0);
+        assertEq(rewardPool.requesterStake(requester), 0, "failed project leaves the stake");
+        assertEq(market.requesterStakeOf(requester), 0);
+        assertEq(rewardPool.activeProjects(nodes.getNode(node2).sidecar), 0);
+    }
+
+    function test_failUnstarted_touchesNoStake() public {
+        uint256 id = _seedAuction();
+        vm.warp(market.getProject(id).startDeadline + 1);
+        market.failUnstarted(id);
+        assertEq(rewardPool.requesterStake(requester), 0);
+    }
+
     function test_startProject_runs() public {
         (uint256 id, uint256 nodeId) = _running();
         IProjectMarket.ProjectView memory v = market.getProject(id);

@@ -37,6 +37,8 @@ contract MarketRealRegistryTest is MarketRealBase {
     function test_workedExample_realRegistries() public {
         _providers(3);
         assertEq(reputation.scoreOf(pids[0]), 5500, "fresh provider score");
+        assertEq(policy.listProviders(0, 10, _res(), DAY, T).length, 3, "the qualified list, paged");
+        assertTrue(policy.listProviders(0, 10, _res(), DAY, T)[2].eligible);
         uint256 reqBefore = token.balanceOf(requester);
         uint256 id = _seedAuction();
         assertEq(market.getProject(id).winner, provs[0]);
@@ -61,11 +63,14 @@ contract MarketRealRegistryTest is MarketRealBase {
         uint256 nodeId = _node(provs[0], "sc0");
         vm.prank(provs[0]);
         market.startProject(id, nodeId);
+        token.transfer(address(insurancePool), 1000 ether);
         uint256 reqBefore = token.balanceOf(requester);
         vm.prank(gov);
-        market.failProject(id, 500 ether);
-        assertEq(token.balanceOf(requester), reqBefore + FP + 500 ether);
-        assertEq(registry.getProvider(pids[0]).collateral, 9500 ether);
+        market.failProject(id, 10_500 ether);
+        assertEq(token.balanceOf(requester), reqBefore + FP + 10_500 ether, "FP back and the whole loss");
+        assertEq(registry.getProvider(pids[0]).collateral, 0, "collateral first");
+        assertEq(token.balanceOf(address(insurancePool)), 500 ether, "then the Insurance Pool");
+        assertEq(market.requesterStakeOf(requester), 0);
         assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Failed), "node failed");
         assertEq(registry.getProvider(pids[0]).activeNodes, 0, "capacity released");
         assertTrue(registry.isDisqualified(pids[0]), "score under the registry threshold");

@@ -46,26 +46,45 @@ contract PricingPolicyTest is MarketBase {
         assertEq(policy.marketParams().feeRateBps, 2000);
     }
 
-    function test_listProviders_paged() public {
+    function test_listProviders_pagedOverQualified() public {
         (address a, uint256 ida) = _provider("LA", 80 ether);
-        _provider("LB", 1000 ether);
-        _provider("LC", 1000 ether);
-        registry.setQualified(ida, false);
+        (, uint256 idb) = _provider("LB", 1000 ether);
+        (, uint256 idc) = _provider("LC", 1000 ether);
+        registry.setQualified(idb, false);
+        registry.setDisqualifiedUntil(idc, uint64(block.timestamp + 1 days));
         IPricingPolicy.ProviderView[] memory rows = policy.listProviders(0, 2, _res(), DAY, T);
         assertEq(rows.length, 2);
-        assertEq(rows[0].providerId, 1);
+        assertEq(rows[0].providerId, ida);
+        assertEq(rows[1].providerId, idc, "the unqualified provider is not listed");
         assertEq(rows[0].owner, a);
-        assertFalse(rows[0].eligible, "unqualified");
-        assertTrue(rows[1].eligible);
-        assertTrue(rows[1].hasCapacity);
+        assertTrue(rows[0].eligible);
+        assertFalse(rows[1].eligible, "disqualified now");
+        assertTrue(rows[0].hasCapacity);
         assertEq(rows[0].priceCap, 80 ether);
+        assertEq(rows[0].collateral, 10_000 ether);
         assertEq(rows[0].reputationScore, 5500);
         assertEq(rows[0].performanceScore, 7000);
-        // X = 0 for type T: requester gets FP − min(cap, FP) − pools
+        // X = 0 for type T: requester gets FP - min(cap, FP) - pools
         assertEq(rows[0].expectedReturn, 100 ether - 80 ether - 2 * 10 ether);
         assertEq(rows[1].expectedReturn, 0, "cap above FP: bid = FP, nothing left");
-        assertEq(policy.listProviders(2, 10, _res(), DAY, T).length, 1);
-        assertEq(policy.listProviders(3, 10, _res(), DAY, T).length, 0);
+        assertEq(policy.listProviders(1, 10, _res(), DAY, T).length, 1);
+        assertEq(policy.listProviders(2, 10, _res(), DAY, T).length, 0);
+    }
+
+    function test_listProviders_showsRecentWinningBids() public {
+        (address a, uint256 ida) = _provider("WA", 1000 ether);
+        for (uint256 k = 0; k < 2; ++k) {
+            uint256 id = _open();
+            _commit(id, a, 60 ether + k * 1 ether);
+            _toReveal(id);
+            _reveal(id, a, 0, 60 ether + k * 1 ether);
+            _toSettle(id);
+            market.settle(id);
+        }
+        IPricingPolicy.ProviderView[] memory rows = policy.listProviders(0, 1, _res(), DAY, T);
+        assertEq(rows[0].providerId, ida);
+        assertEq(rows[0].recentWinningBids[0], 61 ether);
+        assertEq(rows[0].recentWinningBids[1], 60 ether);
     }
 
     function test_RevertWhen_typeDisabled() public {
@@ -85,7 +104,9 @@ contract PricingPolicyTest is MarketBase {
     }
 
     function test_RevertWhen_aprAbove100Percent() public {
-        vm.expectRevert(abi.encodeWithSelector(PricingPolicy.PricingPolicyInvalidParam.selector, "expectedAprBps", 10_001));
+        vm.expectRevert(
+            abi.encodeWithSelector(PricingPolicy.PricingPolicyInvalidParam.selector, "expectedAprBps", 10_001)
+        );
         vm.prank(gov);
         policy.setTypeTerms(0, IPricingPolicy.TypeTerms(true, false, 10_001, 32 ether));
     }

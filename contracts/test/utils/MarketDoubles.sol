@@ -69,16 +69,23 @@ contract MarketRegistryDouble is IProviderRegistry {
     }
 
     function qualifiedProviders(uint256 offset, uint256 limit) external view returns (uint256[] memory ids) {
-        uint256 n = offset >= providerCount ? 0 : providerCount - offset;
+        uint256[] memory all = new uint256[](providerCount);
+        uint256 q;
+        for (uint256 id = 1; id <= providerCount; ++id) {
+            if (_p[id].qualified) all[q++] = id;
+        }
+        uint256 n = offset >= q ? 0 : q - offset;
         if (n > limit) n = limit;
         ids = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            ids[i] = offset + i + 1;
+            ids[i] = all[offset + i];
         }
     }
 
-    function qualifiedCount() external view returns (uint256) {
-        return providerCount;
+    function qualifiedCount() external view returns (uint256 count) {
+        for (uint256 id = 1; id <= providerCount; ++id) {
+            if (_p[id].qualified) ++count;
+        }
     }
 
     function getProvider(uint256 id) external view returns (Provider memory) {
@@ -121,120 +128,137 @@ contract MarketRegistryDouble is IProviderRegistry {
     }
 }
 
-/// @notice Test double of the NodeRegistry.
-contract MarketNodeRegistryDouble is INodeRegistry {
-    mapping(uint256 => Node) internal _n;
-    uint256 public override nodeCount;
+    /// @notice Test double of the NodeRegistry.
+    contract MarketNodeRegistryDouble is INodeRegistry {
+        mapping(uint256 => Node) internal _n;
+        uint256 public override nodeCount;
 
-    function add(uint256 providerId, address sidecar, NodeStatus status) external returns (uint256 id) {
-        id = ++nodeCount;
-        _n[id].resources = Resources(4, 16, 100, 100);
-        _n[id].providerId = providerId;
-        _n[id].sidecar = sidecar;
-        _n[id].status = status;
-    }
+        function add(uint256 providerId, address sidecar, NodeStatus status) external returns (uint256 id) {
+            id = ++nodeCount;
+            _n[id].resources = Resources(4, 16, 100, 100);
+            _n[id].providerId = providerId;
+            _n[id].sidecar = sidecar;
+            _n[id].status = status;
+        }
 
-    function setStatus(uint256 id, NodeStatus s) external {
-        _n[id].status = s;
-    }
+        function setStatus(uint256 id, NodeStatus s) external {
+            _n[id].status = s;
+        }
 
-    function getNode(uint256 id) external view returns (Node memory) {
-        require(id != 0 && id <= nodeCount, "unknown node");
-        return _n[id];
-    }
+        function getNode(uint256 id) external view returns (Node memory) {
+            require(id != 0 && id <= nodeCount, "unknown node");
+            return _n[id];
+        }
 
-    function nodeIdOfSidecar(address) external pure returns (uint256) {
-        return 0;
-    }
+        function nodeIdOfSidecar(address) external pure returns (uint256) {
+            return 0;
+        }
 
-    function failNode(uint256 id) external {
-        _n[id].status = NodeStatus.Failed;
-    }
+        function failNode(uint256 id) external {
+            _n[id].status = NodeStatus.Failed;
+        }
 
-    function setStakedEth(uint256 id, uint128 a) external {
-        _n[id].stakedEth = a;
-    }
+        function setStakedEth(uint256 id, uint128 a) external {
+            _n[id].stakedEth = a;
+        }
 
-    function setStakedMzku(uint256 id, uint128 a) external {
-        _n[id].stakedMzku = a;
-    }
+        function setStakedMzku(uint256 id, uint128 a) external {
+            _n[id].stakedMzku = a;
+        }
 
-    function setCollectedRewards(uint256 id, uint128 a) external {
-        _n[id].collectedRewards = a;
-    }
-}
-
-/// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
-contract MarketPoolDouble is IRewardPool, IInsurancePool {
-    // IRewardPool functions this double does not exercise (the real RewardPool implements them).
-    function onProjectStarted(address) external {}
-
-    function onProjectEnded(address) external {}
-
-    function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
-        return (0, 0);
-    }
-
-    function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
-        return (0, 0);
-    }
-
-    IERC20 public immutable token;
-    uint256 public depositedMzku;
-    uint256 public compensatedMzku;
-    mapping(address => bool) public authorized;
-
-    constructor(IERC20 token_) {
-        token = token_;
-    }
-
-    function setAuthorized(address a, bool on) external {
-        authorized[a] = on;
-    }
-
-    function depositMzku(uint256 amount) external virtual override(IRewardPool, IInsurancePool) {
-        depositedMzku += amount;
-        token.transferFrom(msg.sender, address(this), amount);
-    }
-
-    function depositEth() external payable override(IRewardPool, IInsurancePool) {}
-
-    function compensateEth(address, uint256) external pure returns (uint256) {
-        return 0;
-    }
-
-    function compensateMzku(address to, uint256 amount) external returns (uint256 paid) {
-        require(authorized[msg.sender], "unauthorized");
-        uint256 bal = token.balanceOf(address(this));
-        paid = amount > bal ? bal : amount;
-        compensatedMzku += paid;
-        token.transfer(to, paid);
-    }
-
-    function onStakeChanged(IStakeObserver.StakeClass, address, address, uint256, uint256) external {}
-}
-
-/// @notice A pool that tries to re-enter the market when it is paid.
-contract MarketHostilePool is MarketPoolDouble {
-    address public target;
-    bytes public payload;
-    bool public reentered;
-    bytes public revertData;
-
-    constructor(IERC20 token_) MarketPoolDouble(token_) {}
-
-    function arm(address target_, bytes calldata payload_) external {
-        target = target_;
-        payload = payload_;
-    }
-
-    function depositMzku(uint256 amount) external override {
-        depositedMzku += amount;
-        token.transferFrom(msg.sender, address(this), amount);
-        if (target != address(0)) {
-            (bool ok, bytes memory ret) = target.call(payload);
-            reentered = ok;
-            revertData = ret;
+        function setCollectedRewards(uint256 id, uint128 a) external {
+            _n[id].collectedRewards = a;
         }
     }
-}
+
+        /// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
+        contract MarketPoolDouble is IRewardPool, IInsurancePool {
+            // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+            mapping(address sidecar => uint256) public activeProjects;
+            mapping(address account => uint256) public requesterStake;
+
+            function onProjectStarted(address sidecar) external {
+                ++activeProjects[sidecar];
+            }
+
+            function onProjectEnded(address sidecar) external {
+                --activeProjects[sidecar];
+            }
+
+            function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+                return (0, 0);
+            }
+
+            function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+                return (0, 0);
+            }
+
+            IERC20 public immutable token;
+            uint256 public depositedMzku;
+            uint256 public compensatedMzku;
+            mapping(address => bool) public authorized;
+
+            constructor(IERC20 token_) {
+                token = token_;
+            }
+
+            function setAuthorized(address a, bool on) external {
+                authorized[a] = on;
+            }
+
+            function depositMzku(uint256 amount) external virtual override(IRewardPool, IInsurancePool) {
+                depositedMzku += amount;
+                token.transferFrom(msg.sender, address(this), amount);
+            }
+
+            function depositEth() external payable override(IRewardPool, IInsurancePool) {}
+
+            function compensateEth(address, uint256) external pure returns (uint256) {
+                return 0;
+            }
+
+            function compensateMzku(address to, uint256 amount) external returns (uint256 paid) {
+                require(authorized[msg.sender], "unauthorized");
+                uint256 bal = token.balanceOf(address(this));
+                paid = amount > bal ? bal : amount;
+                compensatedMzku += paid;
+                token.transfer(to, paid);
+            }
+
+            function onStakeChanged(
+                IStakeObserver.StakeClass class,
+                address account,
+                address,
+                uint256 oldAmount,
+                uint256 newAmount
+            ) external {
+                require(class == IStakeObserver.StakeClass.Requester, "only requester stakes come from the market");
+                require(requesterStake[account] == oldAmount, "old amount");
+                requesterStake[account] = newAmount;
+            }
+        }
+
+        /// @notice A pool that tries to re-enter the market when it is paid.
+        contract MarketHostilePool is MarketPoolDouble {
+            address public target;
+            bytes public payload;
+            bool public reentered;
+            bytes public revertData;
+
+            constructor(IERC20 token_) MarketPoolDouble(token_) {}
+
+            function arm(address target_, bytes calldata payload_) external {
+                target = target_;
+                payload = payload_;
+            }
+
+            function depositMzku(uint256 amount) external override {
+                depositedMzku += amount;
+                token.transferFrom(msg.sender, address(this), amount);
+                if (target != address(0)) {
+                    (bool ok, bytes memory ret) = target.call(payload);
+                    reentered = ok;
+                    revertData = ret;
+                }
+            }
+        }

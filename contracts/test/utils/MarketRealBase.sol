@@ -12,9 +12,11 @@ import {Reputation} from "../../src/market/Reputation.sol";
 import {GovernedUptimeFeed} from "../../src/market/GovernedUptimeFeed.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
-import {MarketPoolDouble} from "./MarketDoubles.sol";
+import {RewardPool} from "../../src/pools/RewardPool.sol";
+import {InsurancePool} from "../../src/pools/InsurancePool.sol";
+import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
 
-/// @notice The market wired to the real ProviderRegistry and NodeRegistry (pools are still doubles),
+/// @notice The market wired to the real ProviderRegistry, NodeRegistry, RewardPool and InsurancePool,
 ///         with every address precomputed as the deploy script does.
 abstract contract MarketRealBase is Test {
     address internal gov = makeAddr("governance");
@@ -22,8 +24,8 @@ abstract contract MarketRealBase is Test {
     MzkuToken internal token;
     ProviderRegistry internal registry;
     NodeRegistry internal nodes;
-    MarketPoolDouble internal rewardPool;
-    MarketPoolDouble internal insurancePool;
+    RewardPool internal rewardPool;
+    InsurancePool internal insurancePool;
     GovernedUptimeFeed internal feed;
     Reputation internal reputation;
     PricingPolicy internal policy;
@@ -53,8 +55,11 @@ abstract contract MarketRealBase is Test {
         address[] memory marketOnly = new address[](1);
         marketOnly[0] = marketAt;
         nodes = new NodeRegistry(gov, marketOnly, IProviderRegistry(address(registry)));
-        rewardPool = new MarketPoolDouble(token);
-        insurancePool = new MarketPoolDouble(token);
+        address[4] memory sources = [gov, registryAt, makeAddr("sidecarStaking"), marketAt];
+        rewardPool = new RewardPool(gov, marketOnly, token, makeAddr("treasury"), sources, 1 days);
+        insurancePool = new InsurancePool(
+            gov, marketOnly, token, IRewardPool(address(rewardPool)), type(uint96).max, type(uint96).max
+        );
         feed = new GovernedUptimeFeed(gov, noCallers);
         reputation = new Reputation(gov, marketOnly, address(registry), address(feed));
         policy = new PricingPolicy(gov, noCallers, address(registry), address(reputation));
@@ -73,7 +78,6 @@ abstract contract MarketRealBase is Test {
         assertEq(address(market), marketAt, "precomputed market address");
         assertEq(address(nodes), nodesAt, "precomputed node registry address");
         assertEq(address(reputation), reputationAt, "precomputed reputation address");
-        insurancePool.setAuthorized(address(market), true);
         vm.startPrank(gov);
         policy.setUnitPrices(T, IPricingPolicy.UnitPrices(100 ether, 0, 0, 0, 0));
         policy.setTypeTerms(T, IPricingPolicy.TypeTerms(true, false, 0, 0));
