@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Governed} from "../governance/Governed.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
+import {ISidecarProjectObserver} from "../interfaces/ISidecarProjectObserver.sol";
 
 /// @title RewardPool
 /// @notice The Reward Pool [3.4.6-3.4.8, 3.6]. Inflows (MZKU and ETH) received during period N are
@@ -25,7 +26,7 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///         Σ credited (`_owed`) + Σ what positions can claim or have unvested + queued and not yet
 ///         streamed inflows + carried remainders; the difference is rounding dust of under 2 wei per
 ///         checkpoint, which stays in the pool (the "rounding reserve").
-contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
+contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ------------------------------------------------------------------------------------------------
@@ -346,7 +347,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (m != 0 || e != 0) _credit(account, m, e);
     }
 
-    /// @inheritdoc IRewardPool
+    /// @inheritdoc ISidecarProjectObserver
+    /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
         SidecarInfo memory info = _syncSidecar(sidecar);
         if (info.activeProjects == 0) _vestBoundary(sidecar, info);
@@ -355,7 +357,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         emit RewardPoolProjectMarked(sidecar, true, info.epoch, info.activeProjects);
     }
 
-    /// @inheritdoc IRewardPool
+    /// @inheritdoc ISidecarProjectObserver
+    /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectEnded(address sidecar) external onlyAuthorized nonReentrant {
         if (_sidecar[sidecar].activeProjects == 0) revert RewardPoolNoActiveProject(sidecar);
         SidecarInfo memory info = _syncSidecar(sidecar);
@@ -369,7 +372,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // Claims
     // ------------------------------------------------------------------------------------------------
 
-    /// @inheritdoc IRewardPool
+    /// @notice Pays the caller its vested rewards of the position (`class`, `key`) in MZKU and ETH, plus
+    ///         what was credited to it from that position.
     function claim(StakeClass class, address key) external nonReentrant returns (uint256 mzkuPaid, uint256 ethPaid) {
         (mzkuPaid, ethPaid) = _claim(class, key, true, true);
     }
@@ -413,7 +417,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // Views
     // ------------------------------------------------------------------------------------------------
 
-    /// @inheritdoc IRewardPool
+    /// @notice MZKU and ETH the position (`class`, `account`, `key`) can claim now (vested part only,
+    ///         without credited amounts: see `owedOf`).
     function claimable(StakeClass class, address account, address key)
         external
         view
