@@ -288,6 +288,39 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(tAfter - tBefore, 50 ether, "the forfeit without remaining stakers");
     }
 
+    function test_sidecar_claimMzkuCreditsTheVestedEth() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        _toNextPeriod(0);
+        vm.prank(alice);
+        uint256 m = pool.claimMzku(SIDE, sidecarX);
+        assertEq(m, 200 ether);
+        (, uint256 owedE) = pool.owedOf(alice);
+        assertEq(owedE, 2 ether, "ETH vested with the MZKU is credited");
+        vm.prank(alice);
+        uint256 e = pool.claimEth(SIDE, sidecarX);
+        assertEq(e, 2 ether, "and paid by the next ETH claim of the position");
+    }
+
+    function test_sidecar_unvestedReportedDuringProject() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 2);
+        (uint256 cm, uint256 ce) = pool.claimable(SIDE, alice, sidecarX);
+        (uint256 um, uint256 ue) = pool.unvested(alice, sidecarX);
+        assertEq(cm + ce + um, 0);
+        assertEq(ue, 1 ether, "half of the 20% of 10 ETH, unvested");
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (, ce) = pool.claimable(SIDE, alice, sidecarX);
+        assertEq(ce, 1 ether, "vested at the end");
+    }
+
     function test_onProjectStarted_nestedProjectsVestAtEachEnd() public {
         vm.startPrank(market);
         pool.onProjectStarted(sidecarX);
