@@ -167,6 +167,16 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(alice.balance - before, 3 ether);
     }
 
+    /// @dev Regression (fuzz): 1 MZKU of governor stake receiving 3e26 wei once wrapped a uint88 accumulator.
+    function test_claim_largeRewardPerStakeIsExact() public {
+        _stake(GOV, alice, address(0), 1 ether);
+        _depositM(SUPPLY);
+        _toNextPeriod(0);
+        _toNextPeriod(0);
+        (uint256 m,) = _claim(alice, GOV, address(0));
+        assertEq(m, SUPPLY * 3 / 10);
+    }
+
     function test_claim_skipsManyEmptyPeriods() public {
         _stake(GOV, alice, address(0), 100 ether);
         _depositM(1000 ether);
