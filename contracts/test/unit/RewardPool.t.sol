@@ -189,6 +189,27 @@ contract RewardPoolTest is RewardPoolBase {
         assertGt(start + length, block.timestamp);
     }
 
+    function test_claim_twoQueuedStreamsAcrossSkippedPeriods() public {
+        _stake(GOV, alice, address(0), 100 ether);
+        _depositM(1000 ether); // streams in period 1
+        _toNextPeriod(10);
+        _depositM(500 ether); // streams in period 2
+        vm.warp(block.timestamp + 5 * PERIOD); // one transaction walks through both streams
+        (uint256 m,) = _claim(alice, GOV, address(0));
+        assertEq(m, 450 ether, "30% of both inflows");
+        (uint256 tm,) = pool.owedOf(treasury);
+        assertEq(tm, 150 ether + 900 ether, "10% of both plus the empty classes' 60%");
+    }
+
+    function test_onStakeChanged_poolRecordIsTheTruth() public {
+        vm.expectEmit(address(pool));
+        emit RewardPool.RewardPoolStakeChanged(GOV, alice, address(0), 0, 5 ether, 7 ether);
+        vm.prank(govSource);
+        pool.onStakeChanged(GOV, alice, address(0), 7 ether, 5 ether); // a source reporting a stale old
+        assertEq(pool.stakeOf(GOV, alice, address(0)), 5 ether);
+        assertEq(pool.classTotal(0), 5 ether);
+    }
+
     function test_setPeriodLength_appliesFromNextPeriod() public {
         vm.prank(gov);
         pool.setPeriodLength(1 days);
