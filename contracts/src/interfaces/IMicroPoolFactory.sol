@@ -11,4 +11,12 @@ interface IMicroPoolFactory {
     ///         Only pools of this factory; the factory is the Insurance Pool's authorized caller.
     /// @return paid what the Insurance Pool paid (at most its balance).
     function compensate(uint256 amount) external returns (uint256 paid);
+
+    /// @notice Whether the platform co-signer approved `pubkeyHash` (keccak256 of the 48-byte pubkey) with
+    ///         DepositData root `root` for `pool`: its EIP-712 `DepositKey` signature, attesting the key exists
+    ///         only as threshold shares held by the provider's sidecar and the platform co-signers.
+    function isDepositKeyApproved(address pool, bytes32 pubkeyHash, bytes32 root, bytes calldata coSignature)
+        external
+        view
+        returns (bool);
 }

@@ -7,30 +7,49 @@ import {MicroPoolBase} from "../utils/MicroPoolBase.sol";
 import {InsurancePoolDouble} from "../utils/MicroPoolDoubles.sol";
 import {DepositVector, DepositVectors} from "../fixtures/DepositVectors.sol";
 
-/// @dev Drives one pool (provider k = 4 ETH) through random stakes, withdrawals, transfers, activation,
-///      rewards, claims, a completion with a random final balance and redemptions, keeping ghost totals:
-///      the ETH staked, and for every account the exact (scaled) rewards it earned by an independent model.
+/// @dev Drives several pools (different k) through random stakes, withdrawals, transfers, activation,
+///      rewards, claims, a completion with a random final balance and redemptions, keeping ghost totals
+///      per pool: the ETH staked, and for every account the exact (scaled) rewards it earned by an
+///      independent model. Each call works on `pools[poolSeed % n]`.
 contract MicroPoolHandler is Test {
-    MicroPool public pool;
+    MicroPool[] public pools;
+    MicroPool public pool; // the pool of the current call
     InsurancePoolDouble public insurance;
     address public governance;
-    address public providerOwner;
     address[] public actors;
 
-    uint256 public ghostStaked;
-    mapping(address => uint256) public ghostEarnedScaled; // Σ rewardPerShare increment × balance held
-    uint256 public ghostProviderEarnedScaled;
-    mapping(address => uint256) public ghostClaimed;
-    uint256 public ghostProviderClaimed;
-    uint256 public ghostRewardsIn;
+    mapping(MicroPool => uint256) public ghostStakedOf;
+    mapping(MicroPool => mapping(address => uint256)) public ghostEarnedScaledOf;
+    mapping(MicroPool => uint256) public ghostProviderEarnedScaledOf;
+    mapping(MicroPool => mapping(address => uint256)) public ghostClaimedOf;
+    mapping(MicroPool => uint256) public ghostProviderClaimedOf;
+    mapping(MicroPool => uint256) public ghostRewardsInOf;
+    mapping(MicroPool => uint256) public ghostSplitOutOf; // sent to the Insurance and Reward Pools by distribute
+
+    function rewardPoolEthIn() public view returns (uint256) {
+        return address(pool.rewardPool()).balance;
+    }
     uint256 public calls;
 
-    constructor(MicroPool pool_, InsurancePoolDouble insurance_, address governance_, address[] memory actors_) {
-        pool = pool_;
+    constructor(
+        MicroPool[] memory pools_,
+        InsurancePoolDouble insurance_,
+        address governance_,
+        address[] memory actors_
+    ) {
+        pools = pools_;
         insurance = insurance_;
         governance = governance_;
-        providerOwner = pool_.collateralOwner();
         actors = actors_;
+    }
+
+    modifier onPool(uint256 poolSeed) {
+        pool = pools[poolSeed % pools.length];
+        _;
+    }
+
+    function poolCount() external view returns (uint256) {
+        return pools.length;
     }
 
     function actorCount() external view returns (uint256) {
@@ -41,7 +60,7 @@ contract MicroPoolHandler is Test {
         return actors[seed % actors.length];
     }
 
-    function stake(uint256 seed, uint256 amount) external {
+    function stake(uint256 poolSeed, uint256 seed, uint256 amount) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Open || block.timestamp >= pool.endTime()) return;
         uint256 room = 32 ether - pool.providerEth() - pool.totalSupply();
         if (room == 0) return;
@@ -49,11 +68,11 @@ contract MicroPoolHandler is Test {
         address a = _actor(seed);
         vm.prank(a);
         pool.stake{value: amount}();
-        ghostStaked += amount;
+        ghostStakedOf[pool] += amount;
         ++calls;
     }
 
-    function withdraw(uint256 seed, uint256 amount) external {
+    function withdraw(uint256 poolSeed, uint256 seed, uint256 amount) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Open) return;
         address a = _actor(seed);
         uint256 bal = pool.balanceOf(a);
@@ -61,11 +80,11 @@ contract MicroPoolHandler is Test {
         amount = bound(amount, 1, bal);
         vm.prank(a);
         pool.withdraw(amount);
-        ghostStaked -= amount;
+        ghostStakedOf[pool] -= amount;
         ++calls;
     }
 
-    function transfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
+    function transfer(uint256 poolSeed, uint256 fromSeed, uint256 toSeed, uint256 amount) external onPool(poolSeed) {
         address from = _actor(fromSeed);
         address to = _actor(toSeed);
         uint256 bal = pool.balanceOf(from);
@@ -76,18 +95,19 @@ contract MicroPoolHandler is Test {
         ++calls;
     }
 
-    function fillAndActivate(uint256 seed) external {
+    function fillAndActivate(uint256 poolSeed, uint256 seed) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Open || block.timestamp >= pool.endTime()) return;
         uint256 room = 32 ether - pool.providerEth() - pool.totalSupply();
         if (room != 0) {
             vm.prank(_actor(seed));
             pool.stake{value: room}();
-            ghostStaked += room;
+            ghostStakedOf[pool] += room;
         }
         DepositVector memory v = DepositVectors.all()[0];
         bytes32 root = MicroPoolBase(msg.sender).computeRoot(v.pubkey, pool.withdrawalCredentials(), v.signature);
+        bytes memory co = MicroPoolBase(msg.sender).approveKey(address(pool), v.pubkey, root);
         vm.prank(pool.operator());
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, co);
         pool.activate(v.pubkey, v.signature);
         ++calls;
     }
@@ -95,23 +115,25 @@ contract MicroPoolHandler is Test {
     function _creditGhost(uint256 perShareBefore) internal {
         uint256 inc = pool.rewardPerShare() - perShareBefore;
         for (uint256 i = 0; i < actors.length; ++i) {
-            ghostEarnedScaled[actors[i]] += inc * pool.balanceOf(actors[i]);
+            ghostEarnedScaledOf[pool][actors[i]] += inc * pool.balanceOf(actors[i]);
         }
-        ghostProviderEarnedScaled += inc * pool.providerEth();
+        ghostProviderEarnedScaledOf[pool] += inc * pool.providerEth();
     }
 
-    function reward(uint256 amount) external {
+    function reward(uint256 poolSeed, uint256 amount) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Active) return;
         amount = bound(amount, 1, 8 ether - 1 - (address(pool).balance - pool.reserved()));
         vm.deal(address(pool), address(pool).balance + amount);
         uint256 before = pool.rewardPerShare();
+        uint256 outBefore = insurance.ethIn() + rewardPoolEthIn();
         pool.distribute();
         _creditGhost(before);
-        ghostRewardsIn += amount;
+        ghostRewardsInOf[pool] += amount;
+        ghostSplitOutOf[pool] += insurance.ethIn() + rewardPoolEthIn() - outBefore;
         ++calls;
     }
 
-    function claim(uint256 seed) external {
+    function claim(uint256 poolSeed, uint256 seed) external onPool(poolSeed) {
         address a = _actor(seed);
         uint256 c = pool.claimableOf(a);
         if (c == 0) return;
@@ -119,20 +141,20 @@ contract MicroPoolHandler is Test {
         vm.prank(a);
         pool.claim();
         assertEq(a.balance - before, c);
-        ghostClaimed[a] += c;
+        ghostClaimedOf[pool][a] += c;
         ++calls;
     }
 
-    function claimProvider() external {
+    function claimProvider(uint256 poolSeed) external onPool(poolSeed) {
         uint256 c = pool.providerClaimable();
         if (c == 0) return;
-        vm.prank(providerOwner);
+        vm.prank(pool.collateralOwner());
         pool.claimProviderRewards();
-        ghostProviderClaimed += c;
+        ghostProviderClaimedOf[pool] += c;
         ++calls;
     }
 
-    function complete(uint256 finalBalance, uint256 insuranceFund) external {
+    function complete(uint256 poolSeed, uint256 finalBalance, uint256 insuranceFund) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Active) return;
         finalBalance = bound(finalBalance, 0, 40 ether);
         insuranceFund = bound(insuranceFund, 0, 40 ether);
@@ -142,11 +164,11 @@ contract MicroPoolHandler is Test {
         vm.prank(governance);
         pool.complete();
         _creditGhost(before);
-        ghostStaked = 0;
+        ghostStakedOf[pool] = 0;
         ++calls;
     }
 
-    function redeem(uint256 seed, uint256 amount) external {
+    function redeem(uint256 poolSeed, uint256 seed, uint256 amount) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Completed) return;
         address a = _actor(seed);
         uint256 bal = pool.balanceOf(a);
@@ -157,9 +179,9 @@ contract MicroPoolHandler is Test {
         ++calls;
     }
 
-    function withdrawCollateral() external {
+    function withdrawCollateral(uint256 poolSeed) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Completed || pool.collateralToReturn() == 0) return;
-        vm.prank(providerOwner);
+        vm.prank(pool.collateralOwner());
         pool.withdrawCollateral();
         ++calls;
     }
@@ -167,7 +189,7 @@ contract MicroPoolHandler is Test {
 
 contract MicroPoolInvariantTest is MicroPoolBase {
     MicroPoolHandler internal handler;
-    MicroPool internal pool;
+    MicroPool[] internal pools;
     address[] internal actors;
 
     function setUp() public override {
@@ -175,89 +197,110 @@ contract MicroPoolInvariantTest is MicroPoolBase {
         address semi = makeAddr("semiTrusted");
         registry.add(semi, 4 ether, true);
         vm.deal(semi, 10 ether);
-        pool = _open(semi, 4 ether, 365 days);
+        pools.push(_open(semi, 4 ether, 365 days));
+        pools.push(_open(provider, 0, 365 days)); // trusted, k = 0
+        pools.push(_open(provider16, 16 ether, 365 days)); // untrusted, k = 16
         for (uint256 i = 0; i < 5; ++i) {
-            actors.push(_staker(string.concat("actor", vm.toString(i)), pool));
+            actors.push(makeAddr(string.concat("actor", vm.toString(i))));
+            for (uint256 j = 0; j < pools.length; ++j) {
+                _fund(actors[i], pools[j]);
+            }
             vm.deal(actors[i], 1000 ether);
         }
-        handler = new MicroPoolHandler(pool, insurance, governance, actors);
+        handler = new MicroPoolHandler(pools, insurance, governance, actors);
         targetContract(address(handler));
-        // The handler calls computeRoot on this contract.
+        // The handler calls computeRoot and approveKey on this contract.
         targetSender(address(this));
     }
 
-    /// aETH supply == Σ balances, and == the ETH staked by stakers while the pool runs.
+    /// aETH supply == Σ balances, and == the ETH staked by stakers in every running pool.
     function invariant_SupplyEqualsStaked() public view {
-        uint256 sum;
-        for (uint256 i = 0; i < actors.length; ++i) {
-            sum += pool.balanceOf(actors[i]);
+        for (uint256 p = 0; p < pools.length; ++p) {
+            MicroPool pool = pools[p];
+            uint256 sum;
+            for (uint256 i = 0; i < actors.length; ++i) {
+                sum += pool.balanceOf(actors[i]);
+            }
+            assertEq(pool.totalSupply(), sum);
+            MicroPool.State s = pool.state();
+            if (s == MicroPool.State.Open || s == MicroPool.State.Active) {
+                assertEq(pool.totalSupply(), handler.ghostStakedOf(pool));
+            }
+            if (s == MicroPool.State.Active) assertEq(pool.totalSupply() + pool.providerEth(), 32 ether);
         }
-        assertEq(pool.totalSupply(), sum);
-        MicroPool.State s = pool.state();
-        if (s == MicroPool.State.Open || s == MicroPool.State.Active) {
-            assertEq(pool.totalSupply(), handler.ghostStaked());
-        }
-        if (s == MicroPool.State.Active) assertEq(pool.totalSupply() + pool.providerEth(), 32 ether);
     }
 
-    /// The pool always holds what it owes; what it owes beyond the accounts' claims is at most 1 wei of
-    /// rounding per account (the named dust, kept in the pool).
-    function invariant_Solvent() public view {
-        MicroPool.State s = pool.state();
-        if (s == MicroPool.State.Open || s == MicroPool.State.Cancelled) {
-            assertGe(address(pool).balance, uint256(pool.providerEth()) + pool.totalSupply());
-            return;
+    /// Every pool holds what it owes; what it owes beyond the accounts' claims is at most 1 wei of rounding
+    /// per account (the named dust, kept in the pool).
+    function invariant_EveryPoolSolvent() public view {
+        for (uint256 p = 0; p < pools.length; ++p) {
+            MicroPool pool = pools[p];
+            MicroPool.State s = pool.state();
+            if (s == MicroPool.State.Open || s == MicroPool.State.Cancelled) {
+                assertGe(address(pool).balance, uint256(pool.providerEth()) + pool.totalSupply());
+                continue;
+            }
+            uint256 owed = pool.providerClaimable() + pool.redemptionPot() + pool.collateralToReturn();
+            for (uint256 i = 0; i < actors.length; ++i) {
+                owed += pool.claimableOf(actors[i]);
+            }
+            assertGe(address(pool).balance, pool.reserved());
+            assertGe(pool.reserved(), owed);
+            assertLe(pool.reserved() - owed, actors.length + 1);
         }
-        uint256 owed = pool.providerClaimable() + pool.redemptionPot() + pool.collateralToReturn();
-        for (uint256 i = 0; i < actors.length; ++i) {
-            owed += pool.claimableOf(actors[i]);
-        }
-        assertGe(address(pool).balance, pool.reserved());
-        assertGe(pool.reserved(), owed);
-        assertLe(pool.reserved() - owed, actors.length + 1);
     }
 
     /// Nobody has claimed (or can claim) more than its exact share, and at most 1 wei less.
     function invariant_NobodyClaimsMoreThanShare() public view {
-        for (uint256 i = 0; i < actors.length; ++i) {
-            address a = actors[i];
-            uint256 got = handler.ghostClaimed(a) + pool.claimableOf(a);
-            uint256 exact = handler.ghostEarnedScaled(a);
-            assertLe(got * 1 ether, exact);
-            assertGe(got * 1 ether + 1 ether, exact);
+        for (uint256 p = 0; p < pools.length; ++p) {
+            MicroPool pool = pools[p];
+            for (uint256 i = 0; i < actors.length; ++i) {
+                address a = actors[i];
+                uint256 got = handler.ghostClaimedOf(pool, a) + pool.claimableOf(a);
+                uint256 exact = handler.ghostEarnedScaledOf(pool, a);
+                assertLe(got * 1 ether, exact);
+                assertGe(got * 1 ether + 1 ether, exact);
+            }
+            uint256 pGot = handler.ghostProviderClaimedOf(pool) + pool.providerClaimable();
+            assertLe(pGot * 1 ether, handler.ghostProviderEarnedScaledOf(pool));
+            assertGe(pGot * 1 ether + 1 ether, handler.ghostProviderEarnedScaledOf(pool));
         }
-        uint256 pGot = handler.ghostProviderClaimed() + pool.providerClaimable();
-        assertLe(pGot * 1 ether, handler.ghostProviderEarnedScaled());
-        assertGe(pGot * 1 ether + 1 ether, handler.ghostProviderEarnedScaled());
     }
 
     /// Every reward split adds up: Insurance + Reward Pool + credited == ETH distributed (no wei lost).
     function invariant_SplitsExact() public view {
-        if (pool.state() == MicroPool.State.Active) {
-            uint256 credited = pool.rewardPerShare() * 32;
-            assertEq(insurance.ethIn() + rewardPool.ethIn() + credited, handler.ghostRewardsIn());
+        for (uint256 p = 0; p < pools.length; ++p) {
+            MicroPool pool = pools[p];
+            if (pool.state() == MicroPool.State.Active) {
+                uint256 credited = pool.rewardPerShare() * 32;
+                assertEq(handler.ghostSplitOutOf(pool) + credited, handler.ghostRewardsInOf(pool));
+            }
         }
     }
 
     /// The handler really walks the whole life (a guard against vacuous invariants).
     function test_handler_WalksWholeLifecycle() public {
-        handler.stake(0, 3 ether);
-        handler.stake(1, 5 ether);
-        handler.withdraw(1, 1 ether);
-        handler.fillAndActivate(2);
+        handler.stake(0, 0, 3 ether);
+        handler.stake(0, 1, 5 ether);
+        handler.withdraw(0, 1, 1 ether);
+        handler.fillAndActivate(0, 2);
+        handler.fillAndActivate(1, 2);
+        MicroPool pool = pools[0];
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Active));
-        handler.reward(1 ether);
-        handler.transfer(0, 3, 1 ether);
-        handler.reward(0.7 ether);
-        handler.claim(0);
-        handler.claim(3);
-        handler.claimProvider();
-        handler.complete(30 ether, 1 ether);
+        handler.reward(0, 1 ether);
+        handler.reward(1, 1 ether);
+        handler.transfer(0, 0, 3, 1 ether);
+        handler.reward(0, 0.7 ether);
+        handler.claim(0, 0);
+        handler.claim(0, 3);
+        handler.claimProvider(0);
+        invariant_SplitsExact();
+        handler.complete(0, 30 ether, 1 ether);
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Completed));
-        handler.redeem(0, 1 ether);
-        handler.withdrawCollateral();
+        handler.redeem(0, 0, 1 ether);
+        handler.withdrawCollateral(0);
         invariant_SupplyEqualsStaked();
-        invariant_Solvent();
+        invariant_EveryPoolSolvent();
         invariant_NobodyClaimsMoreThanShare();
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {ProjectMarket} from "../../src/market/ProjectMarket.sol";
 import {Governed} from "../../src/governance/Governed.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
@@ -184,7 +184,11 @@ contract MarketAuctionTest is MarketBase {
         vm.roll(v.revealEndBlock);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ProjectMarket.ProjectMarketRevealNotOpen.selector, id, v.revealEndBlock, v.commitEndBlock, v.revealEndBlock
+                ProjectMarket.ProjectMarketRevealNotOpen.selector,
+                id,
+                v.revealEndBlock,
+                v.commitEndBlock,
+                v.revealEndBlock
             )
         );
         _reveal(id, provs[0], idx, 60 ether);
@@ -231,7 +235,9 @@ contract MarketAuctionTest is MarketBase {
     function test_RevertWhen_settleTooEarlyOrTwice() public {
         uint256 id = _open();
         uint256 end = market.getProject(id).revealEndBlock;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketSettleTooEarly.selector, id, block.number, end));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketSettleTooEarly.selector, id, block.number, end)
+        );
         market.settle(id);
         vm.roll(end);
         market.settle(id);
@@ -386,7 +392,7 @@ contract MarketAuctionTest is MarketBase {
         market.depositBond(BOND);
         vm.stopPrank();
         IPricingPolicy.MarketParams memory m = policy.marketParams();
-        m.scoreThreshold = 4001; // fresh providers score 4000
+        m.scoreThreshold = 5501; // fresh providers score 5500
         vm.prank(gov);
         policy.setMarketParams(m);
         uint256 id = _open();

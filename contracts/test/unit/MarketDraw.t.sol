@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
@@ -31,7 +31,8 @@ contract MarketDrawTest is MarketBase {
     function setUp() public override {
         super.setUp();
         // six providers with different collateral, hence different scores (weights)
-        uint128[6] memory coll = [uint128(10_000 ether), 40_000 ether, 100_000 ether, 70_000 ether, 10_000 ether, 20_000 ether];
+        uint128[6] memory coll =
+            [uint128(10_000 ether), 40_000 ether, 100_000 ether, 70_000 ether, 10_000 ether, 20_000 ether];
         for (uint256 i = 0; i < 6; ++i) {
             address o = makeAddr(string(abi.encodePacked("D", vm.toString(i))));
             token.transfer(address(registry), coll[i]);

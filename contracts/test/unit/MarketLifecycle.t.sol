@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {ProjectMarket} from "../../src/market/ProjectMarket.sol";
 import {Governed} from "../../src/governance/Governed.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {NodeStatus} from "../../src/interfaces/ProtocolTypes.sol";
-import {HostilePool} from "../mocks/MarketDoubles.sol";
+import {MarketHostilePool} from "../utils/MarketDoubles.sol";
 
 contract MarketLifecycleTest is MarketBase {
     address internal p1;
@@ -131,7 +131,9 @@ contract MarketLifecycleTest is MarketBase {
     function test_RevertWhen_failUnstartedBeforeDeadline() public {
         uint256 id = _seedAuction();
         uint256 deadline = market.getProject(id).startDeadline;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketDeadline.selector, id, block.timestamp, deadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketDeadline.selector, id, block.timestamp, deadline)
+        );
         market.failUnstarted(id);
     }
 
@@ -175,7 +177,9 @@ contract MarketLifecycleTest is MarketBase {
     function test_RevertWhen_completionTooEarly() public {
         (uint256 id,) = _running();
         uint256 end = block.timestamp + DAY;
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketNotFinished.selector, id, block.timestamp, end));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketNotFinished.selector, id, block.timestamp, end)
+        );
         vm.prank(p1);
         market.submitCompletion(id, 1);
     }
@@ -259,7 +263,7 @@ contract MarketLifecycleTest is MarketBase {
     // ---- reentrancy through hostile pools ----
 
     function test_confirmCompletion_hostileRewardPoolCannotReenter() public {
-        HostilePool hostile = new HostilePool(token);
+        MarketHostilePool hostile = new MarketHostilePool(token);
         ProjectMarket m2 = new ProjectMarket(
             gov,
             noCallers,
@@ -303,7 +307,7 @@ contract MarketLifecycleTest is MarketBase {
     }
 
     function test_settle_hostileInsurancePoolCannotReenter() public {
-        HostilePool hostile = new HostilePool(token);
+        MarketHostilePool hostile = new MarketHostilePool(token);
         ProjectMarket m2 = new ProjectMarket(
             gov,
             noCallers,

@@ -8,7 +8,8 @@ import {MicroPool} from "../../src/pools/micro/MicroPool.sol";
 import {MicroPoolFactory} from "../../src/pools/micro/MicroPoolFactory.sol";
 import {MicroPoolBase} from "../utils/MicroPoolBase.sol";
 import {DepositVector, DepositVectors} from "../fixtures/DepositVectors.sol";
-import {IValidatorFeeQuote} from "../../src/interfaces/IValidatorFeeQuote.sol";
+import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
+import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @dev Takes part in a pool and, when paid, tries to re-enter it.
 contract HostileReceiver {
@@ -47,6 +48,18 @@ contract HostileReceiver {
             reentrySucceeded = ok;
             reentryError = err;
         }
+    }
+}
+
+/// @dev Stands in for the EIP-7002 request contract: fee of 1 wei, records the last request.
+contract WithdrawalRequestDouble {
+    bytes public lastInput;
+    address public lastSender;
+
+    fallback() external payable {
+        require(msg.value >= 1, "fee");
+        lastInput = msg.data;
+        lastSender = msg.sender;
     }
 }
 
@@ -291,8 +304,9 @@ contract MicroPoolTest is MicroPoolBase {
         vm.prank(address(factory));
         p.initialize(9, providerId, provider, uint40(block.timestamp + 1 days), 0, 0.1 ether, 1000, 1000);
         assertEq(abi.encodePacked(p.withdrawalCredentials()), v.withdrawalCredentials);
+        bytes memory co = _approveKey(at, v.pubkey, v.depositDataRoot);
         vm.prank(provider);
-        p.setDepositData(v.pubkey, v.signature, v.depositDataRoot);
+        p.setDepositData(v.pubkey, v.signature, v.depositDataRoot, co);
         assertEq(p.depositDataRoot(), v.depositDataRoot);
     }
 
@@ -300,14 +314,14 @@ contract MicroPoolTest is MicroPoolBase {
         DepositVector memory v = _vector();
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolOnlyOperator.selector, stranger));
-        pool.setDepositData(v.pubkey, v.signature, bytes32(0));
+        pool.setDepositData(v.pubkey, v.signature, bytes32(0), "");
     }
 
     function test_RevertWhen_SetDepositDataBadLength() public {
         DepositVector memory v = _vector();
         vm.prank(provider16);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolBadDepositDataLength.selector, 48, 95));
-        pool.setDepositData(v.pubkey, new bytes(95), bytes32(0));
+        pool.setDepositData(v.pubkey, new bytes(95), bytes32(0), "");
     }
 
     function test_RevertWhen_SetDepositDataRootMismatch() public {
@@ -318,7 +332,17 @@ contract MicroPoolTest is MicroPoolBase {
         vm.expectRevert(
             abi.encodeWithSelector(MicroPool.MicroPoolDepositDataRootMismatch.selector, v.depositDataRoot, computed)
         );
-        pool.setDepositData(v.pubkey, v.signature, v.depositDataRoot);
+        pool.setDepositData(v.pubkey, v.signature, v.depositDataRoot, "");
+    }
+
+    function test_RevertWhen_DepositKeyNotApprovedByCoSigner() public {
+        DepositVector memory v = _vector();
+        bytes32 root = _rootFor(pool);
+        // Approved for another pool: refused here.
+        bytes memory co = _approveKey(address(0xB0B), v.pubkey, root);
+        vm.prank(provider16);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositKeyNotApproved.selector, keccak256(v.pubkey)));
+        pool.setDepositData(v.pubkey, v.signature, root, co);
     }
 
     function test_RevertWhen_ActivateWithoutDepositData() public {
@@ -453,6 +477,46 @@ contract MicroPoolTest is MicroPoolBase {
         vm.prank(provider16);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolNothingToClaim.selector, provider16));
         pool.claimProviderRewards();
+    }
+
+    // ---------------- EIP-7002 exit ----------------
+
+    function test_requestExit_AfterEndCallsWithdrawalRequestContract() public {
+        _fillAndActivate();
+        WithdrawalRequestDouble wr = new WithdrawalRequestDouble();
+        vm.etch(pool.WITHDRAWAL_REQUEST_CONTRACT(), address(wr).code);
+        DepositVector memory v = _vector();
+        vm.deal(stranger, 1 ether);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolUnauthorized.selector, stranger));
+        pool.requestExit{value: 1}(v.pubkey, v.signature);
+        vm.warp(pool.endTime());
+        vm.prank(stranger);
+        pool.requestExit{value: 1}(v.pubkey, v.signature);
+        WithdrawalRequestDouble at = WithdrawalRequestDouble(payable(pool.WITHDRAWAL_REQUEST_CONTRACT()));
+        assertEq(at.lastInput(), abi.encodePacked(v.pubkey, uint64(0)));
+        assertEq(at.lastSender(), address(pool));
+        assertEq(address(at).balance, 1);
+    }
+
+    function test_RevertWhen_RequestExitFails() public {
+        _fillAndActivate();
+        DepositVector memory v = _vector();
+        // No request contract on this chain (Cancun).
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolExitRequestFailed.selector, 0));
+        pool.requestExit(v.pubkey, v.signature);
+        // Fee too low.
+        WithdrawalRequestDouble wr = new WithdrawalRequestDouble();
+        vm.etch(pool.WITHDRAWAL_REQUEST_CONTRACT(), address(wr).code);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolExitRequestFailed.selector, 0));
+        pool.requestExit(v.pubkey, v.signature);
+        // Unknown key.
+        vm.prank(governance);
+        bytes32 h = keccak256(abi.encodePacked(v.pubkey, new bytes(96)));
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositDataUnknown.selector, h));
+        pool.requestExit(v.pubkey, new bytes(96));
     }
 
     // ---------------- completion ----------------
@@ -670,7 +734,10 @@ contract MicroPoolTest is MicroPoolBase {
         factory.setMinStake(0.5 ether);
         factory.setSplit(500, 1500);
         factory.setCoSigner(stranger);
+        factory.setValidatorResources(Resources(8, 32, 4000, 50));
         vm.stopPrank();
+        (uint32 cores,,,) = factory.validatorResources();
+        assertEq(cores, 8);
         assertEq(factory.minStake(), 0.5 ether);
         assertEq(factory.insuranceBps(), 500);
         assertEq(factory.rewardBps(), 1500);
@@ -704,6 +771,8 @@ contract MicroPoolTest is MicroPoolBase {
         factory.setSplit(1, 1);
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setCoSigner(stranger);
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
+        factory.setValidatorResources(Resources(1, 1, 1, 1));
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setAuthorizedCaller(stranger, true);
         vm.stopPrank();
@@ -779,7 +848,45 @@ contract MicroPoolTest is MicroPoolBase {
 }
 
 library FeeQuoteDoubleZero {
-    function zero() internal pure returns (IValidatorFeeQuote) {
-        return IValidatorFeeQuote(address(0));
+    function zero() internal pure returns (IPricingPolicy) {
+        return IPricingPolicy(address(0));
+    }
+}
+
+contract MicroPoolFactoryEthTest is MicroPoolBase {
+    function test_RevertWhen_FactoryGetsEthFromStranger() public {
+        vm.deal(address(this), 1 ether);
+        (bool ok, bytes memory err) = address(factory).call{value: 1 ether}("");
+        assertFalse(ok);
+        assertEq(err, abi.encodeWithSelector(MicroPoolFactory.MicroPoolFactoryUnexpectedEth.selector, address(this)));
+    }
+
+    function test_RevertWhen_CompensationForwardFails() public {
+        // A "pool" that refuses ETH: registered in the factory's isPool slot by hand.
+        EthRefuser refuser = new EthRefuser();
+        vm.store(address(factory), keccak256(abi.encode(address(refuser), uint256(_isPoolSlot()))), bytes32(uint256(1)));
+        assertTrue(factory.isPool(address(refuser)));
+        vm.deal(address(insurance), 1 ether);
+        vm.prank(address(refuser));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                MicroPoolFactory.MicroPoolFactoryEthTransferFailed.selector, address(refuser), 1 ether
+            )
+        );
+        factory.compensate(1 ether);
+    }
+
+    function _isPoolSlot() internal returns (uint256 slot) {
+        // Find the mapping slot: try the first slots until isPool reads back true.
+        address probe = address(0xBEEF);
+        for (slot = 0; slot < 20; ++slot) {
+            bytes32 key = keccak256(abi.encode(probe, slot));
+            bytes32 old = vm.load(address(factory), key);
+            vm.store(address(factory), key, bytes32(uint256(1)));
+            bool hit = factory.isPool(probe);
+            vm.store(address(factory), key, old);
+            if (hit) return slot;
+        }
+        revert("slot not found");
     }
 }

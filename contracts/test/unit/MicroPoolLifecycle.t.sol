@@ -249,13 +249,57 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         _stake(pool, a, 1 ether);
         DepositVector memory v = _vector();
         bytes32 root = _rootFor(pool);
+        bytes memory co = _approveKey(address(pool), v.pubkey, root);
         _coolAll(pool);
         vm.prank(provider16);
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, co);
         vm.snapshotGasLastCall("pool", "setDepositData");
         _coolAll(pool);
         pool.activate(v.pubkey, v.signature);
         vm.snapshotGasLastCall("pool", "activate");
+    }
+
+    function test_gas_providerAndGovernanceCalls() public {
+        MicroPool pool = _open(provider16, 16 ether, 30 days);
+        _coolAll(pool);
+        vm.prank(provider16);
+        pool.addProviderEth{value: 1 ether}();
+        vm.snapshotGasLastCall("pool", "addProviderEth");
+        address a = _staker("a", pool);
+        _stake(pool, a, 15 ether);
+        _setDepositData(pool);
+        _activate(pool);
+        _withdrawal(pool, 1 ether);
+        pool.distribute();
+        _coolAll(pool);
+        vm.prank(provider16);
+        pool.claimProviderRewards();
+        vm.snapshotGasLastCall("pool", "claimProviderRewards");
+        uint256 deadline = block.timestamp + 1 days;
+        bytes memory sig = _coSign(address(pool), provider2Id, deadline);
+        _coolAll(pool);
+        vm.cool(address(factory));
+        vm.cool(address(registry));
+        vm.prank(governance);
+        factory.migratePool(address(pool), provider2Id, deadline, sig);
+        vm.snapshotGasLastCall("pool", "migratePool");
+        _withdrawal(pool, 32 ether);
+        vm.prank(provider2);
+        pool.complete();
+        _coolAll(pool);
+        vm.prank(provider16);
+        pool.withdrawCollateral();
+        vm.snapshotGasLastCall("pool", "withdrawCollateral");
+        _withdrawal(pool, 0.1 ether);
+        _coolAll(pool);
+        pool.sweep();
+        vm.snapshotGasLastCall("pool", "sweep");
+
+        MicroPool other = _open(provider, 0, 30 days);
+        _coolAll(other);
+        vm.prank(provider);
+        other.cancel();
+        vm.snapshotGasLastCall("pool", "cancel");
     }
 
     function _coolAll(MicroPool pool) internal {

@@ -96,8 +96,9 @@ abstract contract MicroPoolBase is Test {
     function _setDepositData(MicroPool pool) internal {
         DepositVector memory v = _vector();
         bytes32 root = _rootFor(pool);
+        bytes memory co = _approveKey(address(pool), v.pubkey, root);
         vm.prank(pool.operator());
-        pool.setDepositData(v.pubkey, v.signature, root);
+        pool.setDepositData(v.pubkey, v.signature, root, co);
     }
 
     function _activate(MicroPool pool) internal {
@@ -126,5 +127,16 @@ abstract contract MicroPoolBase is Test {
         bytes32 digest = factory.migrationDigest(pool, newProviderId, factory.migrationNonce(pool), deadline);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(coSignerKey, digest);
         return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The platform co-signer's approval of a deposit key for a pool.
+    function _approveKey(address pool, bytes memory pubkey, bytes32 root) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(coSignerKey, factory.depositKeyDigest(pool, keccak256(pubkey), root));
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev Same, signed by the key `signerKey` (for handlers outside this contract).
+    function approveKey(address pool, bytes calldata pubkey, bytes32 root) external view returns (bytes memory) {
+        return _approveKey(pool, pubkey, root);
     }
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IStakeObserver} from "../../src/interfaces/IStakeObserver.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IProviderRegistry} from "../../src/interfaces/IProviderRegistry.sol";
 import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
 import {IInsurancePool} from "../../src/interfaces/IInsurancePool.sol";
-import {IValidatorFeeQuote} from "../../src/interfaces/IValidatorFeeQuote.sol";
+import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @dev Test double of the ProviderRegistry: only what the micro-pools read.
@@ -65,6 +66,19 @@ contract RegistryDouble is IProviderRegistry {
 
     /// @dev Test double of the Reward Pool: keeps what it is given.
     contract RewardPoolDouble is IRewardPool {
+    // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+    function onProjectStarted(address) external {}
+
+    function onProjectEnded(address) external {}
+
+    function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
+    function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
         IERC20 public immutable mzku;
         uint256 public ethIn;
         uint256 public mzkuIn;
@@ -103,10 +117,20 @@ contract RegistryDouble is IProviderRegistry {
             ethIn += msg.value;
         }
 
+        mapping(address => uint256) public credited;
+        uint256 public totalCredited;
+
+        /// @dev Like the real InsurancePool: pushes to the caller itself, credits anyone else for a later pull.
         function compensateEth(address to, uint256 amount) external returns (uint256 paid) {
             require(authorized[msg.sender], "InsurancePoolDouble: unauthorized");
-            paid = amount < address(this).balance ? amount : address(this).balance;
+            uint256 free = address(this).balance - totalCredited;
+            paid = amount < free ? amount : free;
             ethPaid += paid;
+            if (to != msg.sender) {
+                credited[to] += paid;
+                totalCredited += paid;
+                return paid;
+            }
             (bool ok,) = to.call{value: paid}("");
             require(ok, "InsurancePoolDouble: send");
         }
@@ -118,8 +142,8 @@ contract RegistryDouble is IProviderRegistry {
         receive() external payable {}
     }
 
-    /// @dev Test double of the pricing policy: a fixed FP.
-    contract FeeQuoteDouble is IValidatorFeeQuote {
+    /// @dev Test double of the pricing policy: a fixed FP whatever the resources and duration.
+    contract FeeQuoteDouble is IPricingPolicy {
         uint256 public fp;
 
         constructor(uint256 fp_) {
@@ -130,8 +154,32 @@ contract RegistryDouble is IProviderRegistry {
             fp = fp_;
         }
 
-        function quoteValidator(uint256) external view returns (uint256) {
-            return fp;
+        function quote(Resources calldata, uint256, uint8) external view returns (uint256, uint256) {
+            return (fp, 0);
+        }
+
+        function unitPricesOf(uint8) external pure returns (UnitPrices memory p) {
+            return p;
+        }
+
+        function typeTermsOf(uint8) external pure returns (TypeTerms memory t) {
+            return t;
+        }
+
+        function marketParams() external pure returns (MarketParams memory m) {
+            return m;
+        }
+
+        function mzkuPerEth() external pure returns (uint256) {
+            return 0;
+        }
+
+        function listProviders(uint256, uint256, Resources calldata, uint256, uint8)
+            external
+            pure
+            returns (ProviderView[] memory rows)
+        {
+            return rows;
         }
     }
 

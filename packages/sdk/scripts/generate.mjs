@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PROTOCOL_CONTRACTS } from "../contracts.mjs";
+import { CLONED_CONTRACTS, PROTOCOL_CONTRACTS } from "../contracts.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "../../../contracts/out");
@@ -40,7 +40,7 @@ let abis = header("contracts/out");
 const actionIndex = [];
 const allAbis = [];
 
-for (const name of PROTOCOL_CONTRACTS) {
+for (const name of [...PROTOCOL_CONTRACTS, ...CLONED_CONTRACTS]) {
   const artifact = loadArtifact(name);
   const abiName = `${camel(name)}Abi`;
   abis += `\n/** ABI of ${name}. */\nexport const ${abiName} = ${JSON.stringify(artifact.abi, null, 2)} as const;\n`;
@@ -57,6 +57,7 @@ for (const name of PROTOCOL_CONTRACTS) {
     byName.set(item.name, list);
   }
   const exports = [];
+  const fileNames = new Set(); // case-insensitive file systems: MZKU() and mzku() need two files
   for (const [fn, items] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
     const mutability = items[0].stateMutability;
     const read = mutability === "view" || mutability === "pure";
@@ -92,8 +93,11 @@ import { ${read ? "type ReadParameters, readAction" : "type WriteParameters, wri
 ${params}
 ${body}
 `;
-    writeFileSync(join(dir, `${fn}.ts`), file);
-    exports.push(`export * from "./${fn}.js";`);
+    let fileName = fn;
+    while (fileNames.has(fileName.toLowerCase())) fileName += "_";
+    fileNames.add(fileName.toLowerCase());
+    writeFileSync(join(dir, `${fileName}.ts`), file);
+    exports.push(`export * from "./${fileName}.js";`);
   }
   writeFileSync(join(dir, "index.ts"), `${header(name)}${exports.join("\n")}\n`);
   actionIndex.push(`export * as ${camel(name)} from "./${camel(name)}/index.js";`);
@@ -117,4 +121,4 @@ abis += `\n/** Every protocol ABI, for decoding any event or error the protocol 
 abis += `\n/** Names of the contracts the sdk knows. */\nexport const protocolContractNames = ${JSON.stringify(PROTOCOL_CONTRACTS)} as const;\n`;
 writeFileSync(join(src, "abis.ts"), abis);
 writeFileSync(join(src, "actions", "index.ts"), `${header("contracts/out")}${actionIndex.join("\n")}\n`);
-console.log(`sdk generate: ${PROTOCOL_CONTRACTS.length} contracts`);
+console.log(`sdk generate: ${PROTOCOL_CONTRACTS.length + CLONED_CONTRACTS.length} contracts`);

@@ -1,4 +1,5 @@
-import { BaseError, ContractFunctionRevertedError } from "viem";
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
+import { protocolAbi } from "./abis.js";
 
 /** Stable codes used in logs, metrics and CLI exit messages. */
 export type MzkuErrorCode =
@@ -64,13 +65,37 @@ export function toMzkuError(functionName: string, error: unknown): MzkuError {
   if (error instanceof MzkuError) return error;
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError && reverted.data) {
+      return new MzkuContractError(functionName, reverted.data.errorName, reverted.data.args ?? [], error);
+    }
+    // A revert raised by another contract on the way (e.g. the token under a registry) is not in the
+    // called contract's ABI: decode it with every protocol ABI.
+    const raw = revertData(error);
+    if (raw) {
+      try {
+        const decoded = decodeErrorResult({ abi: protocolAbi, data: raw });
+        return new MzkuContractError(functionName, decoded.errorName, decoded.args ?? [], error);
+      } catch {
+        // unknown selector: fall through
+      }
+    }
     if (reverted instanceof ContractFunctionRevertedError) {
-      const name = reverted.data?.errorName ?? reverted.reason ?? "unknown";
-      return new MzkuContractError(functionName, name, reverted.data?.args ?? [], error);
+      return new MzkuContractError(functionName, reverted.reason ?? "unknown", [], error);
     }
     return new MzkuError("RPC_FAILED", `${functionName}: ${error.shortMessage}`, { cause: error });
   }
   return new MzkuError("RPC_FAILED", `${functionName}: ${String(error)}`, { cause: error });
+}
+
+function revertData(error: BaseError): Hex | undefined {
+  let found: Hex | undefined;
+  error.walk((e) => {
+    const data = (e as { data?: unknown }).data;
+    if (typeof data === "string" && /^0x[0-9a-fA-F]{8}/.test(data)) found = data as Hex;
+    else if (e instanceof ContractFunctionRevertedError && e.raw) found = e.raw;
+    return false;
+  });
+  return found;
 }
 
 function formatArg(arg: unknown): string {

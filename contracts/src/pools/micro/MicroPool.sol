@@ -56,6 +56,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice An undistributed balance at least this large looks like the validator's exit (principal),
     ///         not a reward skim: `distribute` refuses it and the pool must be completed instead.
     uint256 public constant EXIT_THRESHOLD = 8 ether;
+    /// @notice EIP-7002 withdrawal request contract (Prague): the 0x01 withdrawal address may ask it for a
+    ///         full exit of its validator.
+    address public constant WITHDRAWAL_REQUEST_CONTRACT = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
     /// @dev 32 ETH in gwei, the deposit amount.
     uint64 private constant _DEPOSIT_GWEI = 32e9;
     /// @dev Σ shares while Active, in SHARE_UNITs (32 ETH / 1 ETH).
@@ -151,6 +154,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     error MicroPoolBadDepositDataLength(uint256 pubkeyLength, uint256 signatureLength);
     /// @notice The given deposit data root is not the SSZ root of the data with this pool's credentials.
     error MicroPoolDepositDataRootMismatch(bytes32 given, bytes32 computed);
+    /// @notice The platform co-signer did not approve this deposit key for this pool.
+    error MicroPoolDepositKeyNotApproved(bytes32 pubkeyHash);
     /// @notice No deposit data was registered, or the pubkey/signature given are not the registered ones.
     error MicroPoolDepositDataUnknown(bytes32 hash);
     /// @notice The pool does not hold exactly 32 ETH of stake.
@@ -163,6 +168,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     error MicroPoolLossNeedsGovernance(uint256 received);
     /// @notice Nothing to claim or withdraw.
     error MicroPoolNothingToClaim(address account);
+    /// @notice The EIP-7002 exit request failed (no request contract on this chain, or fee too low).
+    error MicroPoolExitRequestFailed(uint256 fee);
     /// @notice An ETH transfer failed.
     error MicroPoolEthTransferFailed(address to, uint256 amount);
     /// @notice The aETH balance is too low.
@@ -213,6 +220,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     event Cancelled(address indexed by);
     /// @notice Governance (co-signed) moved the pool to another operating provider.
     event OperatorMigrated(uint256 indexed oldProviderId, uint256 indexed newProviderId, address newOperator);
+    /// @notice The pool asked the execution layer (EIP-7002) to exit its validator; `fee` was paid by `by`.
+    event ExitRequested(address indexed by, uint256 fee);
     /// @notice ETH that arrived after completion was sent to the Insurance Pool.
     event Swept(uint256 amount);
 
@@ -336,8 +345,10 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
 
     /// @notice The operator registers the DepositData of a threshold key for this pool's validator:
     ///         32 ETH, withdrawal credentials `withdrawalCredentials()`. The pool checks `root` is the SSZ
-    ///         root of that data (the signature itself is checked by the consensus layer).
-    function setDepositData(bytes calldata pubkey, bytes calldata signature, bytes32 root)
+    ///         root of that data (the BLS signature itself is checked by the consensus layer), and that the
+    ///         platform co-signer approved the key (EIP-712 `DepositKey`, see the factory): a key the
+    ///         operator held alone could front-run the deposit with its own withdrawal credentials.
+    function setDepositData(bytes calldata pubkey, bytes calldata signature, bytes32 root, bytes calldata coSignature)
         external
         inState(State.Open)
     {
@@ -347,6 +358,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         }
         bytes32 computed = DepositDataRoot.compute(pubkey, withdrawalCredentials(), _DEPOSIT_GWEI, signature);
         if (computed != root) revert MicroPoolDepositDataRootMismatch(root, computed);
+        if (!IMicroPoolFactory(factory).isDepositKeyApproved(address(this), keccak256(pubkey), root, coSignature)) {
+            revert MicroPoolDepositKeyNotApproved(keccak256(pubkey));
+        }
         depositDataRoot = root;
         depositDataHash = keccak256(abi.encodePacked(pubkey, signature));
         emit DepositDataSet(pubkey, signature, root);
@@ -429,6 +443,29 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         reserved -= amount;
         emit ProviderRewardsClaimed(owner, amount);
         _sendEth(owner, amount);
+    }
+
+    /// @notice After the end time anyone (before it, governance) may make the pool, as the validator's 0x01
+    ///         withdrawal address, request a full exit through EIP-7002, so stakers do not depend on the
+    ///         threshold signers to leave. `msg.value` is the request fee (read it from the request contract;
+    ///         whatever is sent is forwarded).
+    /// @param pubkey The registered pubkey; @param signature the registered signature (from `DepositDataSet`).
+    function requestExit(bytes calldata pubkey, bytes calldata signature)
+        external
+        payable
+        nonReentrant
+        inState(State.Active)
+    {
+        if (msg.sender != governance && block.timestamp < endTime) {
+            revert MicroPoolUnauthorized(msg.sender);
+        }
+        bytes32 hash = keccak256(abi.encodePacked(pubkey, signature));
+        if (hash != depositDataHash) revert MicroPoolDepositDataUnknown(hash);
+        emit ExitRequested(msg.sender, msg.value);
+        if (WITHDRAWAL_REQUEST_CONTRACT.code.length == 0) revert MicroPoolExitRequestFailed(msg.value);
+        // 48-byte pubkey ‖ 8-byte big-endian amount; 0 = full exit.
+        (bool ok,) = WITHDRAWAL_REQUEST_CONTRACT.call{value: msg.value}(abi.encodePacked(pubkey, uint64(0)));
+        if (!ok) revert MicroPoolExitRequestFailed(msg.value);
     }
 
     // =====================================================================================

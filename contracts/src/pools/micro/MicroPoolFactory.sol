@@ -12,7 +12,8 @@ import {IInsurancePool} from "../../interfaces/IInsurancePool.sol";
 import {IMicroPoolFactory} from "../../interfaces/IMicroPoolFactory.sol";
 import {IProviderRegistry} from "../../interfaces/IProviderRegistry.sol";
 import {IRewardPool} from "../../interfaces/IRewardPool.sol";
-import {IValidatorFeeQuote} from "../../interfaces/IValidatorFeeQuote.sol";
+import {IPricingPolicy} from "../../interfaces/IPricingPolicy.sol";
+import {Resources} from "../../interfaces/ProtocolTypes.sol";
 import {MicroPool} from "./MicroPool.sol";
 
 /// @title MicroPoolFactory
@@ -25,15 +26,21 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @notice EIP-712 type of a migration the co-signer authorizes.
     bytes32 public constant MIGRATION_TYPEHASH =
         keccak256("Migration(address pool,uint256 newProviderId,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type by which the co-signer attests that `pubkey` is a threshold key whose shares the
+    ///         platform's co-signers hold, registered for `pool` with this DepositData root.
+    bytes32 public constant DEPOSIT_KEY_TYPEHASH =
+        keccak256("DepositKey(address pool,bytes32 pubkeyHash,bytes32 depositDataRoot)");
     /// @notice Basis-point denominator.
     uint256 public constant BPS = 10_000;
     /// @notice Smallest minimum stake governance may set (and the largest is 32 ETH).
     uint256 public constant MIN_STAKE_FLOOR = 0.001 ether;
+    /// @notice The pricing policy's project type of an Ethereum validator.
+    uint8 public constant VALIDATOR_TYPE = 0;
 
     /// @notice The ProviderRegistry: eligibility and k.
     IProviderRegistry public immutable providerRegistry;
-    /// @notice Where FP comes from.
-    IValidatorFeeQuote public immutable feeQuote;
+    /// @notice The governance-set pricing policy: FP = quote(validatorResources, duration, VALIDATOR_TYPE).fp.
+    IPricingPolicy public immutable pricingPolicy;
     /// @notice The Insurance Pool (this factory must be one of its authorized callers).
     IInsurancePool public immutable insurancePool;
     /// @notice The MicroPool implementation every pool clones.
@@ -45,6 +52,9 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     uint16 public insuranceBps = 1000;
     /// @notice Reward Pool share of ETH profit and MZKU fees for pools opened from now on (10% by default).
     uint16 public rewardBps = 1000;
+    /// @notice Resources a validator node is priced for (governance-set; default 4 cores, 16 GB RAM,
+    ///         2,000 GB storage, 25 Mbps).
+    Resources public validatorResources = Resources(4, 16, 2000, 25);
     /// @notice The platform-side co-signer whose EIP-712 signature every migration needs.
     address public coSigner;
     /// @notice Migration nonce of each pool (a signature is good for one migration).
@@ -69,6 +79,10 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     error MicroPoolFactoryBadParameter(uint256 value);
     /// @notice The co-signer's migration signature is invalid (or no co-signer is set).
     error MicroPoolFactoryBadCoSignature(address pool, address coSigner);
+    /// @notice ETH came from someone other than the Insurance Pool.
+    error MicroPoolFactoryUnexpectedEth(address sender);
+    /// @notice Forwarding compensation to a pool failed.
+    error MicroPoolFactoryEthTransferFailed(address to, uint256 amount);
     /// @notice The migration authorization expired.
     error MicroPoolFactoryExpired(uint256 deadline, uint256 now_);
 
@@ -82,6 +96,8 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         uint256 fixedPrice,
         uint256 providerEth
     );
+    /// @notice The resources a validator is priced for changed.
+    event ValidatorResourcesSet(Resources resources);
     /// @notice The minimum stake for new pools changed.
     event MinStakeSet(uint256 minStake);
     /// @notice The profit split for new pools changed.
@@ -101,7 +117,7 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @param depositContract_ The Ethereum deposit contract.
     /// @param rewardPool_ The Reward Pool.
     /// @param insurancePool_ The Insurance Pool.
-    /// @param feeQuote_ The source of FP for a validator.
+    /// @param pricingPolicy_ The pricing policy (source of FP).
     /// @param coSigner_ The platform co-signer for migrations (governance may change it).
     constructor(
         address governance_,
@@ -111,16 +127,16 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         IDepositContract depositContract_,
         IRewardPool rewardPool_,
         IInsurancePool insurancePool_,
-        IValidatorFeeQuote feeQuote_,
+        IPricingPolicy pricingPolicy_,
         address coSigner_
     ) Governed(governance_, authorizedCallers) EIP712("MZKU MicroPoolFactory", "1") {
         if (
             address(providerRegistry_) == address(0) || address(mzku_) == address(0)
                 || address(depositContract_) == address(0) || address(rewardPool_) == address(0)
-                || address(insurancePool_) == address(0) || address(feeQuote_) == address(0)
+                || address(insurancePool_) == address(0) || address(pricingPolicy_) == address(0)
         ) revert GovernedZeroAddress();
         providerRegistry = providerRegistry_;
-        feeQuote = feeQuote_;
+        pricingPolicy = pricingPolicy_;
         insurancePool = insurancePool_;
         implementation = address(new MicroPool(governance_, mzku_, depositContract_, rewardPool_, insurancePool_));
         coSigner = coSigner_;
@@ -139,7 +155,7 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         if (msg.value < k) revert MicroPoolFactoryCollateralTooLow(providerId, msg.value, k);
         if (msg.value > 32 ether) revert MicroPoolFactoryCollateralTooHigh(msg.value);
         if (endTime <= block.timestamp) revert MicroPoolFactoryBadEndTime(endTime);
-        uint256 fixedPrice = feeQuote.quoteValidator(endTime - block.timestamp);
+        (uint256 fixedPrice,) = pricingPolicy.quote(validatorResources, endTime - block.timestamp, VALIDATOR_TYPE);
         if (fixedPrice > type(uint128).max) revert MicroPoolFactoryFeeTooHigh(fixedPrice);
 
         pool = Clones.clone(implementation);
@@ -156,10 +172,21 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     }
 
     /// @inheritdoc IMicroPoolFactory
-    function compensate(uint256 amount) external returns (uint256 paid) {
+    /// @dev The Insurance Pool pushes ETH only to its caller (it credits other recipients for a later pull),
+    ///      so the factory asks to be paid itself and forwards the ETH to the pool in the same call.
+    function compensate(uint256 amount) external nonReentrant returns (uint256 paid) {
         if (!isPool[msg.sender]) revert MicroPoolFactoryNotPool(msg.sender);
-        paid = insurancePool.compensateEth(msg.sender, amount);
+        paid = insurancePool.compensateEth(address(this), amount);
         emit CompensationRequested(msg.sender, amount, paid);
+        if (paid != 0) {
+            (bool ok,) = payable(msg.sender).call{value: paid}("");
+            if (!ok) revert MicroPoolFactoryEthTransferFailed(msg.sender, paid);
+        }
+    }
+
+    /// @notice Takes compensation ETH from the Insurance Pool only (forwarded at once by `compensate`).
+    receive() external payable {
+        if (msg.sender != address(insurancePool)) revert MicroPoolFactoryUnexpectedEth(msg.sender);
     }
 
     /// @notice Governance moves `pool` to provider `newProviderId` (eligible), with the platform co-signer's
@@ -186,6 +213,22 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         MicroPool(payable(pool)).migrateOperator(newProviderId, newOperator);
     }
 
+    /// @inheritdoc IMicroPoolFactory
+    function isDepositKeyApproved(address pool, bytes32 pubkeyHash, bytes32 root, bytes calldata coSignature)
+        external
+        view
+        returns (bool)
+    {
+        address signer = coSigner;
+        return signer != address(0)
+            && SignatureChecker.isValidSignatureNow(signer, depositKeyDigest(pool, pubkeyHash, root), coSignature);
+    }
+
+    /// @notice The EIP-712 digest the co-signer signs to approve a pool's deposit key.
+    function depositKeyDigest(address pool, bytes32 pubkeyHash, bytes32 root) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DEPOSIT_KEY_TYPEHASH, pool, pubkeyHash, root)));
+    }
+
     /// @notice The EIP-712 digest the co-signer signs for a migration (for off-chain signers and tests).
     function migrationDigest(address pool, uint256 newProviderId, uint256 nonce, uint256 deadline)
         external
@@ -209,6 +252,12 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         insuranceBps = insuranceBps_;
         rewardBps = rewardBps_;
         emit SplitSet(insuranceBps_, rewardBps_);
+    }
+
+    /// @notice Governance sets the resources a validator node is priced for (pools opened from now on).
+    function setValidatorResources(Resources calldata resources) external onlyGovernance {
+        validatorResources = resources;
+        emit ValidatorResourcesSet(resources);
     }
 
     /// @notice Governance sets the platform co-signer for migrations.

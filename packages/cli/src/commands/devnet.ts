@@ -1,5 +1,15 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type AnvilInstance, deployProtocol, startAnvil } from "@mzku/sdk/devnet";
+import {
+  type AnvilInstance,
+  contractsDir,
+  deployProtocol,
+  devAccount,
+  devWallet,
+  seatInvitedGovernors,
+  startAnvil,
+} from "@mzku/sdk/devnet";
 import { CliError } from "../errors.js";
 import type { Logger } from "../log.js";
 
@@ -9,8 +19,8 @@ const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae78
 export const devnetUsage = `mzku devnet [--port 8545] [--config contracts/config/devnet.json] [--block-time <s>]
 
 Starts a local chain (anvil) on 127.0.0.1, deploys the whole protocol with the production deploy
-script, prints the deployed addresses as JSON on stdout and stays up until Ctrl-C, which stops
-everything it started.`;
+script, seats the invited governors of the config (they lock the minimum stake themselves), prints
+the deployed addresses as JSON on stdout and stays up until Ctrl-C, which stops everything it started.`;
 
 export async function devnet(argv: string[], log: Logger): Promise<void> {
   const { values } = parseArgs({
@@ -46,6 +56,10 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         if (/^\s*(##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
       },
     });
+    const configPath = values.config ?? join(contractsDir(), "config", "devnet.json");
+    const governors = devGovernors(configPath, anvil.rpcUrl);
+    log.info("Seating the invited governors", { count: governors.length });
+    await seatInvitedGovernors(deployment, governors);
     process.stdout.write(
       `${JSON.stringify({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, startBlock: deployment.startBlock.toString(), contracts: deployment.contracts }, null, 2)}\n`,
     );
@@ -59,4 +73,17 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     process.once("SIGTERM", resolve);
   });
   await stop();
+}
+
+/** The invited governors of the config, as dev accounts (their keys are anvil's public dev keys). */
+function devGovernors(configPath: string, rpcUrl: string) {
+  const config = JSON.parse(readFileSync(configPath, "utf8")) as { governance?: { invited?: unknown } };
+  const invited = config.governance?.invited;
+  if (!Array.isArray(invited)) throw new CliError("BAD_CONFIG", `${configPath}: governance.invited must be a list`, 2);
+  return invited.map((address) => {
+    for (let i = 0; i < 20; i++) {
+      if (devAccount(i).address.toLowerCase() === String(address).toLowerCase()) return devWallet(rpcUrl, i);
+    }
+    throw new CliError("BAD_CONFIG", `invited governor ${String(address)} is not one of anvil's 20 dev accounts`, 2);
+  });
 }

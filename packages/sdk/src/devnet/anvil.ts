@@ -20,6 +20,8 @@ export type StartAnvilOptions = {
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<AnvilInstance> {
   const port = options.port || (await freePort());
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId ?? 31337)];
+  // 20 funded dev accounts: the devnet config hands MZKU to all of them (governors, providers, stakers).
+  args.push("--accounts", "20", "--balance", "10000");
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
   const child = spawn(foundryBinary("anvil"), args, {
     stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],

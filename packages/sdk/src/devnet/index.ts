@@ -2,3 +2,4 @@ export * from "./accounts.js";
 export * from "./anvil.js";
 export * from "./deploy.js";
 export * from "./foundry.js";
+export * from "./governance.js";

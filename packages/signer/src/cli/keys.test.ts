@@ -268,7 +268,7 @@ describe("keys commands (separate processes)", () => {
           "--kdf",
           "pbkdf2",
           "--round-timeout-ms",
-          "5000",
+          "15000",
         ]),
       ),
     );

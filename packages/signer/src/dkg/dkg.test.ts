@@ -37,8 +37,8 @@ async function runAll(
         index: p.index,
         identity: ids[p.index - 1] as Identity,
         transport: hub.transport(p.index),
-        startTimeoutMs: 5000,
-        roundTimeoutMs: 3000,
+        startTimeoutMs: 15_000,
+        roundTimeoutMs: 8000,
         ...(party ? { party } : {}),
       });
     }),
@@ -73,7 +73,7 @@ function checkSigning(results: RunDkgResult[], t: number): void {
   }
 }
 
-describe("DKG in process", () => {
+describe("DKG in process", { timeout: 60_000 }, () => {
   it("3-of-4 with 5 validators: all parties agree, no one holds the group secret, shares sign", async () => {
     const { def, ids } = setup(3, 4, 5);
     const hub = new MemoryHub();
@@ -165,7 +165,7 @@ describe("DKG in process", () => {
     checkSigning(honest, 2);
     // The rogue party gets no shares from the honest ones and cannot finish.
     expect(settled[2]?.status).toBe("rejected");
-  }, 30_000);
+  }, 60_000);
 
   it("an equivocating dealer (different round 1 to different parties) makes the ceremony abort", async () => {
     const { def, ids } = setup(2, 3, 1);

@@ -24,7 +24,7 @@ try {
     identity: loadIdentity(JSON.parse(readFileSync(idPath, "utf8"))),
     transport,
     party: new Cheater(definition, index),
-    roundTimeoutMs: 5000,
+    roundTimeoutMs: 15000,
   });
   process.stdout.write(`${JSON.stringify({ qualified: r.qualified })}\n`);
 } catch (e) {

@@ -1,0 +1,126 @@
+import { governance, mzkuToken, nodeRegistry, providerRegistry, providerRegistryAbi, sidecarStaking } from "@mzku/sdk";
+import { advanceTime, seatInvitedGovernors } from "@mzku/sdk/devnet";
+import { encodeFunctionData } from "viem";
+
+const E = 10n ** 18n;
+const capacity = { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 };
+
+/** Provider application: the second provider ever (the registry's counter is warm), a 10-byte brand
+ *  name and a 66-byte metadata URI. */
+export const providerApply = {
+  name: "provider.apply",
+  description: "applyAsProvider by the second provider ever; 10-byte brand, 66-byte ipfs:// URI",
+  async run({ contracts, wallet }) {
+    const args = (brand) => [brand, capacity, 1000n * E, `ipfs://${"b".repeat(59)}`];
+    await providerRegistry.applyAsProvider(wallet(9), {
+      address: contracts.ProviderRegistry,
+      args: args("FirstNodes"),
+    });
+    const receipt = await providerRegistry.applyAsProvider(wallet(10), {
+      address: contracts.ProviderRegistry,
+      args: args("Acme Nodes"),
+    });
+    return { "gas.provider.apply": receipt.gasUsed };
+  },
+};
+
+/** MZKU stake to a sidecar by a staker who has never staked (the sidecar already has one staker). */
+export const sidecarStake = {
+  name: "sidecar.stake",
+  description: "stake by a new staker to a sidecar that already has stake; exact (not infinite) approval",
+  async run({ contracts, wallet, testClient }) {
+    const reader = wallet(0);
+    const sidecar = await qualifiedProviderWithNode({ contracts, wallet, testClient });
+    const stakeBy = async (i) => {
+      await mzkuToken.approve(wallet(i), { address: contracts.MzkuToken, args: [contracts.SidecarStaking, 100n * E] });
+      return sidecarStaking.stake(wallet(i), { address: contracts.SidecarStaking, args: [sidecar, 100n * E] });
+    };
+    await stakeBy(11);
+    const receipt = await stakeBy(12);
+    if (
+      (await sidecarStaking.totalStakedTo(reader, { address: contracts.SidecarStaking, args: [sidecar] })) !==
+      200n * E
+    ) {
+      throw new Error("sidecar.stake: stake not recorded");
+    }
+    return { "gas.sidecar.stake": receipt.gasUsed };
+  },
+};
+
+/** A parameter-change proposal among 3 seated governors, after an earlier proposal: propose, one
+ *  governor's vote (not the last), and the execution after the delay. */
+export const governanceProposal = {
+  name: "governance.proposal",
+  description: "3 seated governors; second proposal ever; setParam(QuorumBps); the vote measured is the second",
+  async run({ deployment, contracts, wallet, testClient }) {
+    const governors = [wallet(1), wallet(2), wallet(3)];
+    await seatInvitedGovernors(deployment, governors);
+    const gov = contracts.Governance;
+    const data = encodeFunctionData({
+      abi: (await import("@mzku/sdk")).governanceAbi,
+      functionName: "setParam",
+      args: [6, 6000n],
+    });
+    let measured;
+    for (let k = 0; k < 2; k++) {
+      const proposed = await governance.propose(governors[0], {
+        address: gov,
+        args: [[gov], [0n], [data], `quorum ${k}`],
+      });
+      const id = BigInt(k + 1);
+      const votes = [];
+      for (const g of governors) votes.push(await governance.castVote(g, { address: gov, args: [id, 1] }));
+      const wait =
+        (await governance.param(governors[0], { address: gov, args: [3] })) +
+        (await governance.param(governors[0], { address: gov, args: [4] }));
+      await advanceTime(testClient, governors[0], wait + 1n);
+      const executed = await governance.execute(governors[0], { address: gov, args: [id, [gov], [0n], [data]] });
+      measured = { propose: proposed.gasUsed, vote: votes[1].gasUsed, execute: executed.gasUsed };
+    }
+    return {
+      "gas.governance.propose": measured.propose,
+      "gas.governance.vote": measured.vote,
+      "gas.governance.execute": measured.execute,
+    };
+  },
+};
+
+/** Seats the governors, has a provider apply, get qualified, post Pmin collateral and register a node;
+ *  returns the node's sidecar address. */
+export async function qualifiedProviderWithNode({ contracts, wallet, testClient, deployment }) {
+  const { passProposal } = await import("@mzku/sdk/devnet");
+  const governors = [wallet(1), wallet(2), wallet(3)];
+  const reader = wallet(0);
+  if ((await governance.governorCount(reader, { address: contracts.Governance })) === 0n) {
+    await seatInvitedGovernors(deployment ?? { contracts }, governors);
+  }
+  const provider = wallet(9);
+  await providerRegistry.applyAsProvider(provider, {
+    address: contracts.ProviderRegistry,
+    args: ["Acme Nodes", capacity, 1000n * E, "ipfs://acme"],
+  });
+  const id = await providerRegistry.providerIdOf(reader, {
+    address: contracts.ProviderRegistry,
+    args: [provider.account.address],
+  });
+  await passProposal(
+    deployment ?? { contracts },
+    governors,
+    testClient,
+    [
+      {
+        target: contracts.ProviderRegistry,
+        data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "qualify", args: [id] }),
+      },
+    ],
+    "qualify",
+  );
+  await mzkuToken.approve(provider, { address: contracts.MzkuToken, args: [contracts.ProviderRegistry, 10_000n * E] });
+  await providerRegistry.depositCollateral(provider, { address: contracts.ProviderRegistry, args: [10_000n * E] });
+  const sidecar = wallet(15).account.address;
+  await nodeRegistry.registerNode(provider, {
+    address: contracts.NodeRegistry,
+    args: [sidecar, { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 25 }],
+  });
+  return sidecar;
+}
