@@ -424,6 +424,20 @@ contract MicroPoolTest is MicroPoolBase {
         assertEq(address(pool).balance, 0);
     }
 
+    function test_cancel_EmptyPoolForwardsFeeRemainder() public {
+        quote.set(1 ether + 1); // FP not a multiple of 32: fees round
+        MicroPool p = _open(provider, 0, 1 days);
+        _fund(alice, p);
+        _stake(p, alice, 0.1 ether);
+        vm.prank(alice);
+        p.withdraw(0.1 ether);
+        assertEq(mzku.balanceOf(address(p)), 1); // ceil − floor
+        vm.prank(provider);
+        p.cancel();
+        assertEq(mzku.balanceOf(address(p)), 0);
+        assertEq(rewardPool.mzkuIn(), 1);
+    }
+
     function test_RevertWhen_CancelByStrangerBeforeEnd() public {
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolUnauthorized.selector, stranger));

@@ -414,12 +414,14 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
 
     /// @notice Cancels an Open pool: the operator or governance at any time, anyone after the end time.
     ///         Stakers then `withdraw`, the collateral owner `withdrawCollateral`.
-    function cancel() external inState(State.Open) {
+    function cancel() external nonReentrant inState(State.Open) {
         if (msg.sender != operator && msg.sender != governance && block.timestamp < endTime) {
             revert MicroPoolUnauthorized(msg.sender);
         }
         state = State.Cancelled;
         emit Cancelled(msg.sender);
+        // No aETH left: the fee rounding remainder of earlier withdrawals goes to the Reward Pool now.
+        if (_totalSupply == 0) _forwardMzkuRemainder();
     }
 
     // =====================================================================================
