@@ -12,4 +12,7 @@ interface IGovernance {
 
     /// @notice MZKU locked by `account` as governor or candidate.
     function lockedStake(address account) external view returns (uint256);
+
+    /// @notice The seated governors now (at most 2n+1, n capped by a constant, so the list is bounded).
+    function governors() external view returns (address[] memory);
 }

@@ -15,4 +15,8 @@ interface ISidecarStaking {
 
     /// @notice Total MZKU delegated to `candidate` for governor elections (1 MZKU = 1 vote).
     function delegatedVotes(address candidate) external view returns (uint256);
+
+    /// @notice Votes delegated to `candidate` at the end of `timepoint`, a past unix time (elections read
+    ///         this so stake moved in the election's own block cannot count). Reverts if not in the past.
+    function delegatedVotesAt(address candidate, uint256 timepoint) external view returns (uint256);
 }

@@ -10,7 +10,8 @@ interface IStakeObserver {
     enum StakeClass {
         Governor, // MZKU locked by a governor or candidate (Governance)
         Provider, // provider collateral (ProviderRegistry)
-        Sidecar // MZKU staked to a sidecar (SidecarStaking); `key` is the sidecar
+        Sidecar, // MZKU staked to a sidecar (SidecarStaking); `key` is the sidecar
+        Requester // MZKU a requester has paid as FP into projects still running (ProjectMarket); key is 0
     }
 
     /// @notice `account`'s position in `class` (for sidecar stakes: at sidecar `key`; else key is 0)

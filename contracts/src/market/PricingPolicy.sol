@@ -61,7 +61,7 @@ contract PricingPolicy is Governed, IPricingPolicy {
             MarketParams({
                 feeRateBps: 1000,
                 bandBps: 500,
-                scoreThreshold: 2000,
+                scoreThreshold: 5000,
                 startPenaltyBps: 1000,
                 maxDrawCandidates: 8,
                 commitBlocks: 150,

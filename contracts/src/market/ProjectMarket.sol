@@ -321,7 +321,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
 
     // ---- lifecycle ----
 
-    /// @notice The winner starts the project on its active node `nodeId` before the start deadline.
+    /// @notice The winner starts the project on its active node `nodeId` (registered in the
+    ///         NodeRegistry with at least the project's resources, serving no other project) before
+    ///         the start deadline.
     function startProject(uint256 projectId, uint256 nodeId) external {
         Project storage p = _projects[projectId];
         if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
@@ -332,7 +334,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         INodeRegistry.Node memory node = nodeRegistry.getNode(nodeId);
         if (
             node.providerId != p.providerId || node.status != NodeStatus.Active || _projectOfNode[nodeId] != 0
-                || nodeId > type(uint48).max
+                || nodeId > type(uint48).max || !_covers(node.resources, p.resources)
         ) revert ProjectMarketBadNode(projectId, nodeId);
         _projectOfNode[nodeId] = projectId;
         p.status = Status.Running;
@@ -408,7 +410,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     }
 
     /// @notice Governance declares an assigned or running project failed [3.6]: FP returns to the
-    ///         requester, `loss` is paid to it from the provider's collateral, then from the Insurance Pool.
+    ///         requester, `loss` is paid to it from the provider's collateral, then from the Insurance
+    ///         Pool; a still-open node is marked Failed in the NodeRegistry.
     function failProject(uint256 projectId, uint256 loss) external onlyGovernance nonReentrant {
         Project storage p = _projects[projectId];
         Status st = p.status;
@@ -681,6 +684,11 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         weight = score + 1;
     }
 
+    function _covers(Resources memory have, Resources memory need) private pure returns (bool) {
+        return have.cpuCores >= need.cpuCores && have.ramGb >= need.ramGb && have.storageGb >= need.storageGb
+            && have.bandwidthMbps >= need.bandwidthMbps;
+    }
+
     function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran) private {
         p.status = Status.Failed;
         uint256 escrowed = p.pendingProfit;
@@ -696,6 +704,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 slashed = loss == 0 ? 0 : registry.slashCollateral(pid, loss, requester);
         uint256 compensated = slashed < loss ? insurancePool.compensateMzku(requester, loss - slashed) : 0;
         emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
+        if (nodeId != 0) {
+            NodeStatus ns = nodeRegistry.getNode(nodeId).status;
+            if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);
+        }
         reputation.recordFinish(pid, ran, p.duration, true);
     }
 }

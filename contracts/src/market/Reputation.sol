@@ -70,8 +70,9 @@ contract Reputation is Governed, IReputation {
     Weights public weights = Weights(25, 25, 25, 25);
     /// @notice Collateral that earns the full stake component (default 100,000 MZKU).
     uint256 public stakeTarget = 100_000 ether;
-    /// @notice Component value of a provider without history (default 5000 = 50%).
-    uint16 public neutralBps = 5000;
+    /// @notice Component value of a provider without history (default 7000 = 70%: a new provider
+    ///         with collateral Pmin scores 5500, above the registry's default threshold of 5000).
+    uint16 public neutralBps = 7000;
     /// @notice Subtracted from the score per recorded failure (default 1000 = 10 points).
     uint16 public failurePenaltyBps = 1000;
 

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {ProjectMarket} from "../../src/market/ProjectMarket.sol";
 import {Governed} from "../../src/governance/Governed.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
@@ -392,7 +392,7 @@ contract MarketAuctionTest is MarketBase {
         market.depositBond(BOND);
         vm.stopPrank();
         IPricingPolicy.MarketParams memory m = policy.marketParams();
-        m.scoreThreshold = 4001; // fresh providers score 4000
+        m.scoreThreshold = 5501; // fresh providers score 5500
         vm.prank(gov);
         policy.setMarketParams(m);
         uint256 id = _open();

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {Resources} from "../../src/interfaces/ProtocolTypes.sol";

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {console} from "forge-std/console.sol";
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 
 /// @notice Named gas snapshots (groups `auction` and `market`). Each measured call runs with the

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {MarketBase} from "./MarketBase.sol";
+import {MarketBase} from "../utils/MarketBase.sol";
 import {ProjectMarket} from "../../src/market/ProjectMarket.sol";
 import {Governed} from "../../src/governance/Governed.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {NodeStatus} from "../../src/interfaces/ProtocolTypes.sol";
-import {HostilePool} from "../mocks/MarketDoubles.sol";
+import {MarketHostilePool} from "../utils/MarketDoubles.sol";
 
 contract MarketLifecycleTest is MarketBase {
     address internal p1;
@@ -263,7 +263,7 @@ contract MarketLifecycleTest is MarketBase {
     // ---- reentrancy through hostile pools ----
 
     function test_confirmCompletion_hostileRewardPoolCannotReenter() public {
-        HostilePool hostile = new HostilePool(token);
+        MarketHostilePool hostile = new MarketHostilePool(token);
         ProjectMarket m2 = new ProjectMarket(
             gov,
             noCallers,
@@ -307,7 +307,7 @@ contract MarketLifecycleTest is MarketBase {
     }
 
     function test_settle_hostileInsurancePoolCannotReenter() public {
-        HostilePool hostile = new HostilePool(token);
+        MarketHostilePool hostile = new MarketHostilePool(token);
         ProjectMarket m2 = new ProjectMarket(
             gov,
             noCallers,

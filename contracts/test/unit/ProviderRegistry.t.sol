@@ -1017,7 +1017,7 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         _apply(carol); // warms the provider counter: alice is not the first ever to apply
         vm.prank(alice);
         reg.applyAsProvider(BRAND, _cap(), 1000 ether, URI);
-        uint256 txGas = vm.snapshotGasLastCall("provider", "applyAsProvider");
+        uint256 txGas = vm.snapshotGasLastCall("provider", "apply");
         bytes memory data = abi.encodeCall(reg.applyAsProvider, (BRAND, _cap(), 1000 ether, URI));
         uint256 calldataGas;
         for (uint256 i = 0; i < data.length; ++i) {

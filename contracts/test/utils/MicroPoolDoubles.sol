@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IStakeObserver} from "../../src/interfaces/IStakeObserver.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IProviderRegistry} from "../../src/interfaces/IProviderRegistry.sol";
@@ -65,6 +66,19 @@ contract RegistryDouble is IProviderRegistry {
 
     /// @dev Test double of the Reward Pool: keeps what it is given.
     contract RewardPoolDouble is IRewardPool {
+    // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+    function onProjectStarted(address) external {}
+
+    function onProjectEnded(address) external {}
+
+    function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
+    function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
         IERC20 public immutable mzku;
         uint256 public ethIn;
         uint256 public mzkuIn;

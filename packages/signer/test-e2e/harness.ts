@@ -186,7 +186,7 @@ export async function startCluster(dir: string, t: number, n: number, validators
     JSON.stringify({
       validators: validatorsCfg,
       cosigners: cosigners.map((c) => ({ index: c.index, url: c.url })),
-      timeoutMs: 800,
+      timeoutMs: 1500,
     }),
   );
   const db = join(dir, "combiner.sqlite");

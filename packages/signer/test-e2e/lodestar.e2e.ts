@@ -27,7 +27,9 @@ import {
   waitFor,
 } from "./harness.js";
 
-const VALIDATORS = 8;
+// a few interop validators: with Altair at genesis every validator sits in the 32-seat sync committee, so
+// each one costs ~5 signatures per 1 s slot; 4 keep the load sane on a shared 2-core machine
+const VALIDATORS = 4;
 afterAll(stopAll);
 
 /** Every pair of records that EIP-3076 / the slashing conditions forbid. */
@@ -80,7 +82,7 @@ async function scenario(t: number, n: number): Promise<void> {
     const rest = lodestar.rest;
 
     // 1. blocks and finality with all co-signers
-    const ms = await waitFor("finalized epoch >= 2", async () => (await finalizedEpoch(rest)) >= 2, 120_000);
+    const ms = await waitFor("finalized epoch >= 2", async () => (await finalizedEpoch(rest)) >= 2, 150_000);
     log(`finalized epoch ${await finalizedEpoch(rest)} after ${ms} ms, head slot ${await headSlot(rest)}`);
     expect(await headSlot(rest)).toBeGreaterThan(16);
 

@@ -22,6 +22,7 @@ import type { TLSSocket } from "node:tls";
 import type { SignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams } from "../signing/types.js";
+import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingProtectionDb } from "../slashing/db.js";
 import { SignerError } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -109,13 +110,22 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   }
 }
 
-function slashingCheck(db: SlashingProtectionDb, pubkey: string, p: PreparedSigning): string {
-  const gvr = p.genesisValidatorsRoot ?? new Uint8Array(32);
+async function slashingCheck(batcher: SlashingBatcher, pubkey: string, p: PreparedSigning): Promise<string> {
+  const base = {
+    pubkey,
+    genesisValidatorsRoot: p.genesisValidatorsRoot ?? new Uint8Array(32),
+    signingRoot: p.signingRoot,
+  };
   switch (p.slashing.kind) {
     case "block":
-      return db.checkAndInsertBlock(pubkey, gvr, p.slashing.slot, p.signingRoot);
+      return batcher.submit({ ...base, kind: "block", slot: p.slashing.slot });
     case "attestation":
-      return db.checkAndInsertAttestation(pubkey, gvr, p.slashing.sourceEpoch, p.slashing.targetEpoch, p.signingRoot);
+      return batcher.submit({
+        ...base,
+        kind: "attestation",
+        sourceEpoch: p.slashing.sourceEpoch,
+        targetEpoch: p.slashing.targetEpoch,
+      });
     case "none":
       return "not_slashable";
   }
@@ -137,6 +147,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const { backend, logger: log, metrics } = opts;
   const role = backend.role;
+  const batcher = new SlashingBatcher(opts.slashing);
 
   const authorized = (req: IncomingMessage): boolean => {
     if (tokenDigest !== undefined) {
@@ -162,9 +173,17 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       if (!backend.publicKeys().includes(pubkey)) {
         throw new SignerError("SIGNER_UNKNOWN_KEY", `public key ${pubkey} is not served here`);
       }
-      const outcome = slashingCheck(opts.slashing, pubkey, prepared);
       const reqLog = log.child({ type, pubkey: pubkey.slice(0, 18), ...prepared.logFields });
-      const result = await backend.sign(pubkey, prepared, body as Record<string, unknown>, reqLog);
+      const recorded = slashingCheck(batcher, pubkey, prepared);
+      // A co-signer computes its partial only once its own record is committed. The combiner commits its
+      // record while the co-signers work (their partials never leave this process) and answers only
+      // when both the record is committed and the combined signature is verified.
+      const signing =
+        role === "cosigner"
+          ? recorded.then(() => backend.sign(pubkey, prepared, body as Record<string, unknown>, reqLog))
+          : backend.sign(pubkey, prepared, body as Record<string, unknown>, reqLog);
+      signing.catch(() => {}); // if the record is refused first, this outcome is dropped
+      const [outcome, result] = await Promise.all([recorded, signing]);
       const signature = `0x${Buffer.from(result.signature).toString("hex")}`;
       metrics.signRequests.inc({ role, type, outcome: "ok" });
       reqLog.debug("Signed", { slashing: outcome });

@@ -213,3 +213,20 @@ describe("optimistic combining", () => {
     );
   });
 });
+
+describe("verifyBatch", () => {
+  it("accepts a batch of valid triples and rejects one bad member or a malformed point", async () => {
+    const { verifyBatch } = await import("./bls.js");
+    const sets = [1n, 2n, 3n].map((k) => {
+      const sk = scalarToBytes(k * 1234567n);
+      const message = new Uint8Array(40).fill(Number(k));
+      return { publicKey: secretKeyToPublicKey(sk), message, signature: sign(sk, message) };
+    });
+    expect(verifyBatch(sets)).toBe(true);
+    expect(verifyBatch([])).toBe(true);
+    expect(verifyBatch([sets[0], { ...(sets[1] as never), message: new Uint8Array(40) }, sets[2]] as never)).toBe(
+      false,
+    );
+    expect(verifyBatch([{ ...(sets[0] as never), publicKey: new Uint8Array(48) }])).toBe(false);
+  });
+});

@@ -205,6 +205,96 @@ describe("keys commands (separate processes)", () => {
     expect(short.stderr).toMatch(/^error THRESHOLD_NOT_ENOUGH_PARTIALS: .*\n$/);
   }, 120_000);
 
+  it("a cheating dealer in its own process is detected and excluded; the honest processes finish with a working key", async () => {
+    const pks: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const r = await run(["keys", "identity", "--out", `cid${i}.json`]);
+      pks.push(r.stdout.trim());
+    }
+    const ports = await freePorts(4);
+    const urls = ports.map((p) => `http://127.0.0.1:${p}`).join(",");
+    await run([
+      "keys",
+      "definition",
+      "--identities",
+      pks.join(","),
+      "--threshold",
+      "3",
+      "--validators",
+      "2",
+      "--urls",
+      urls,
+      "--out",
+      "cdef.json",
+    ]);
+    writeFileSync(join(dir, "pw"), "correct horse battery\n");
+    const cheater = new Promise<string>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          join(import.meta.dirname, "../dkg/testdata/cheating-party.mjs"),
+          "cdef.json",
+          "cid2.json",
+          "2",
+          join(PKG, "dist"),
+        ],
+        { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      children.add(child);
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.on("exit", () => {
+        children.delete(child);
+        resolve(out);
+      });
+    });
+    const honest = await Promise.all(
+      [1, 3, 4].map((i) =>
+        run([
+          "keys",
+          "dkg",
+          "--definition",
+          "cdef.json",
+          "--identity",
+          `cid${i}.json`,
+          "--index",
+          String(i),
+          "--out",
+          `cout${i}`,
+          "--password-file",
+          "pw",
+          "--kdf",
+          "pbkdf2",
+          "--round-timeout-ms",
+          "15000",
+        ]),
+      ),
+    );
+    for (const r of honest) expect(r.code, r.stderr).toBe(0);
+    expect(honest[1]?.stderr).toMatch(/"level":"warn","msg":"DKG complaints"/);
+    const outputs = [1, 3, 4].map((i) => readDkgOutput(join(dir, `cout${i}`)));
+    for (const o of outputs) {
+      expect(o.qualified).toEqual([1, 3, 4]);
+      expect(o.disqualified.map((d) => d.index)).toEqual([2]);
+    }
+    const shares = await Promise.all(
+      [1, 3, 4].map((i, k) => readShares(join(dir, `cout${i}`), outputs[k] as never, "correct horse battery")),
+    );
+    const msg = new Uint8Array(32).fill(9);
+    for (let v = 0; v < 2; v++) {
+      const group = fromHex(outputs[0]?.validators[v]?.groupPublicKey as string);
+      const partials = [1, 3, 4].map((i, k) => ({
+        index: i,
+        signature: partialSign({ index: i, secret: shares[k]?.[v] as Uint8Array }, msg),
+      }));
+      expect(verify(group, msg, combinePartials(partials))).toBe(true);
+    }
+    // The cheater, running the same checks on its own reveal, excludes itself too.
+    expect(JSON.parse((await cheater).trim().split("\n").pop() as string)).toEqual({ qualified: [1, 3, 4] });
+  }, 120_000);
+
   it.each([
     [["keys", "dkg"], /^error USAGE: --definition is required\n$/],
     [["keys", "dkg", "--definition", "nope.json"], /^error USAGE: cannot read definition nope.json/],

@@ -1,8 +1,10 @@
 /**
  * `mzku-signer signer ...` — thin CLI over the co-signer, the combiner and slashing protection.
  *
- *   signer start --role cosigner --shares a.json[,b.json] --db sp.sqlite [common options]
- *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000] [common]
+ *   signer start --role cosigner (--shares a.json[,b.json] | --dkg-dir D --password-file F) --db sp.sqlite
+ *                [common options]
+ *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
+ *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
  *             --genesis-fork-version 0x00000000 --log-level info
  *   signer import-interchange --db sp.sqlite --file interchange.json
@@ -34,6 +36,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     options: {
       role: { type: "string" },
       shares: { type: "string" },
+      "dkg-dir": { type: "string" },
+      "password-file": { type: "string" },
       config: { type: "string" },
       db: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
@@ -43,6 +47,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
       "genesis-fork-version": { type: "string" },
       "timeout-ms": { type: "string" },
+      verify: { type: "string" },
       "log-level": { type: "string", default: "info" },
     },
     strict: true,
@@ -65,21 +70,36 @@ export async function runSignerStart(argv: string[]): Promise<number> {
 
   let backend: import("../api/server.js").SignerBackend;
   if (values.role === "cosigner") {
-    if (values.shares === undefined) return fail("--shares <file>[,<file>] is required for a co-signer");
-    const { loadKeyShareFiles } = await import("../cosigner/shares.js");
+    const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");
-    backend = new CoSigner(loadKeyShareFiles(values.shares.split(",")));
+    const shares = values.shares === undefined ? [] : loadKeyShareFiles(values.shares.split(","));
+    if (values["dkg-dir"] !== undefined) {
+      // EIP-2335 keystores written by `keys dkg` (decrypted off the main thread)
+      if (values["password-file"] === undefined) return fail("--dkg-dir needs --password-file");
+      const { loadDkgKeyShares } = await import("../dkg/output.js");
+      const password = readFileSync(values["password-file"], "utf8").trim();
+      for (const [i, s] of (await loadDkgKeyShares(values["dkg-dir"], password)).entries()) {
+        shares.push(
+          parseKeyShare({ ...s, secretShare: `0x${Buffer.from(s.secret).toString("hex")}` }, `dkg-dir share ${i}`),
+        );
+      }
+    }
+    if (shares.length === 0) return fail("a co-signer needs --shares <file>[,<file>] and/or --dkg-dir <dir>");
+    backend = new CoSigner(shares);
   } else {
     if (values.config === undefined) return fail("--config <combiner.json> is required for a combiner");
     const { loadCombinerConfig } = await import("../combiner/config.js");
     const { Combiner } = await import("../combiner/combiner.js");
     const cfg = loadCombinerConfig(values.config);
     const timeoutMs = values["timeout-ms"] === undefined ? cfg.timeoutMs : Number(values["timeout-ms"]);
+    const verify = values.verify ?? cfg.verify;
+    if (verify !== undefined && verify !== "each" && verify !== "optimistic") return fail("--verify each|optimistic");
     backend = new Combiner({
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(verify === undefined ? {} : { verify }),
     });
   }
   const slashing = new SlashingProtectionDb(values.db);

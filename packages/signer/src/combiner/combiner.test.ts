@@ -64,7 +64,11 @@ async function cosigner(share: KeyShare, token?: string): Promise<RunningSignerS
   return s;
 }
 
-async function setup(t: number, n: number, opts: { badParty?: number; timeoutMs?: number } = {}) {
+async function setup(
+  t: number,
+  n: number,
+  opts: { badParty?: number; timeoutMs?: number; verify?: "each" | "optimistic" } = {},
+) {
   const secret = new Uint8Array(32);
   secret[31] = 7;
   secret[0] = 0x12;
@@ -92,6 +96,7 @@ async function setup(t: number, n: number, opts: { badParty?: number; timeoutMs?
       cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url })),
       timeoutMs: opts.timeoutMs ?? 1000,
       metrics,
+      ...(opts.verify === undefined ? {} : { verify: opts.verify }),
     }),
     slashing: combinerDb,
     signing: SIGNING,
@@ -139,15 +144,60 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     expect(String(down.json.message)).toMatch(/valid partial\(s\) of 3 needed .* 2 unreachable/);
   });
 
-  it("leaves out a bad partial and counts it", async () => {
-    const { combiner, pubkey, metrics } = await setup(2, 3, { badParty: 1 });
-    for (let i = 0; i < 3; i++) {
-      const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64 + 32 * i, i, i + 1));
-      expect(r.status, `signing ${i}`).toBe(200);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-    const text = await metrics.registry.getSingleMetricAsString("signer_partials_total");
-    expect(text).toMatch(/party="1",result="invalid"} [1-3]/);
+  for (const verify of ["each", "optimistic"] as const) {
+    it(`leaves out a bad partial and counts it (verify: ${verify})`, async () => {
+      const { combiner, pubkey, metrics, secret } = await setup(2, 3, { badParty: 1, verify });
+      for (let i = 0; i < 4; i++) {
+        const body = attestation(64 + 32 * i, i, i + 1);
+        const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, body);
+        expect(r.status, `signing ${i}`).toBe(200);
+        expect(r.json.signature, `signing ${i}`).toBe(hex(blsSign(secret, prepareSigning(body, SIGNING).signingRoot)));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const text = await metrics.registry.getSingleMetricAsString("signer_partials_total");
+      // party 1's partial is either checked and refused, or arrives after 2 and 3 were combined
+      expect(text).toMatch(/party="1",result="(invalid|late)"} [1-4]/);
+      expect(text).not.toMatch(/party="1",result="valid"/);
+    });
+  }
+
+  it("optimistic mode: one co-signer down and one bad partial fails closed, naming the bad one", async () => {
+    const { combiner, cos, pubkey } = await setup(2, 3, { badParty: 2, verify: "optimistic", timeoutMs: 500 });
+    await cos[2]?.close();
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2));
+    expect(r.status).toBe(503);
+    expect(r.json).toMatchObject({ code: "SIGNER_NOT_ENOUGH_PARTIALS", invalid: 1, valid: 1 });
+  });
+
+  it("refuses (502) when valid partials combine to a signature the group key does not verify", async () => {
+    const dealt = splitSecret(new Uint8Array(32).fill(3), 2, 3);
+    const other = secretKeyToPublicKey(new Uint8Array(32).fill(4));
+    const shares = keyShares(dealt).map((s) => ({ ...s, groupPublicKey: hex(other) }));
+    const cos = await Promise.all(shares.map((s) => cosigner(s)));
+    const metrics = createSignerMetrics();
+    const db = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+    dbs.push(db);
+    const combiner = await startSignerServer({
+      backend: new Combiner({
+        validators: [
+          {
+            groupPublicKey: hex(other),
+            threshold: 2,
+            publicShares: new Map(dealt.publicShares.map((p) => [p.index, p.publicKey])),
+          },
+        ],
+        cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url })),
+        metrics,
+      }),
+      slashing: db,
+      signing: SIGNING,
+      logger: silentLogger,
+      metrics,
+    });
+    servers.push(combiner);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${hex(other)}`, attestation(64, 1, 2));
+    expect(r.status).toBe(502);
+    expect(r.json.code).toBe("SIGNER_COMBINED_SIGNATURE_INVALID");
   });
 
   it("a co-signer refuses a double vote sent straight to it (412), and a root it did not compute (400)", async () => {

@@ -8,10 +8,12 @@
  * SIGNER_NOT_ENOUGH_PARTIALS (HTTP 503) naming how many answered, or SIGNER_SLASHABLE (412) if
  * co-signers refused on slashing grounds.
  */
+
+import blst from "@chainsafe/blst";
 import { SignerError } from "../api/errors.js";
 import type { Logger } from "../api/logger.js";
 import type { SignerBackend, SignResult } from "../api/server.js";
-import { combinePartials, type PartialSignature, verify, verifyPartial } from "../bls/threshold.js";
+import { combinePartials } from "../bls/threshold.js";
 import type { SignerMetrics } from "../metrics.js";
 import type { PreparedSigning } from "../signing/types.js";
 
@@ -35,20 +37,63 @@ export interface CombinerOptions {
   /** How long to wait for `threshold` valid partials (ms); 2000 by default. */
   timeoutMs?: number;
   metrics: SignerMetrics;
+  /**
+   * "each" (default): once `threshold` partials are in, they are combined and every partial (under its
+   * party's public share) and the combination (under the group key) are verified in one batched
+   * pairing check (random linear combination); if it fails, each partial is verified on its own, bad
+   * ones are left out and counted, and gathering goes on. "optimistic": only the combination is
+   * verified in the happy path; the fallback is the same. Both answer only a signature that verifies
+   * under the group key.
+   */
+  verify?: "each" | "optimistic";
 }
 
-type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout";
+type PartyResult = "valid" | "invalid" | "refused" | "error" | "timeout" | "late";
+
+interface Partial {
+  index: number;
+  signature: Uint8Array;
+  /** Decoded and subgroup-checked. */
+  sig: blst.Signature;
+}
+
+/** Decoded (and validated once, at start) keys of one validator. */
+interface ValidatorKeys {
+  group: blst.PublicKey;
+  share(index: number): blst.PublicKey;
+}
 
 export class Combiner implements SignerBackend {
   readonly role = "combiner" as const;
   private readonly validators: Map<string, CombinerValidator>;
   private readonly keys: string[];
   private readonly timeoutMs: number;
+  private readonly verifyMode: "each" | "optimistic";
+  private readonly keys_: Map<string, ValidatorKeys>;
 
   constructor(private readonly opts: CombinerOptions) {
     this.validators = new Map(opts.validators.map((v) => [v.groupPublicKey.toLowerCase(), v]));
     this.keys = [...this.validators.keys()];
     this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.verifyMode = opts.verify ?? "each";
+    this.keys_ = new Map();
+    for (const v of opts.validators) {
+      try {
+        const group = blst.PublicKey.fromBytes(Buffer.from(v.groupPublicKey.slice(2), "hex"), true);
+        const shares = new Map([...v.publicShares].map(([i, pk]) => [i, blst.PublicKey.fromBytes(pk, true)]));
+        this.keys_.set(v.groupPublicKey.toLowerCase(), {
+          group,
+          share: (i) => {
+            const pk = shares.get(i);
+            if (pk === undefined) throw new SignerError("SIGNER_INTERNAL", `no public share ${i}`);
+            return pk;
+          },
+        });
+      } catch (cause) {
+        if (cause instanceof SignerError) throw cause;
+        throw new SignerError("SIGNER_CONFIG_INVALID", `validator ${v.groupPublicKey}: invalid public key`, { cause });
+      }
+    }
     const indices = new Set(opts.cosigners.map((c) => c.index));
     if (indices.size !== opts.cosigners.length) {
       throw new SignerError("SIGNER_CONFIG_INVALID", "two co-signers with the same index");
@@ -75,11 +120,10 @@ export class Combiner implements SignerBackend {
     const payload = JSON.stringify({ ...body, signingRoot: `0x${Buffer.from(root).toString("hex")}` });
     const parties = this.opts.cosigners.filter((c) => v.publicShares.has(c.index));
     const { metrics } = this.opts;
-    const groupKey = new Uint8Array(Buffer.from(pubkey.slice(2), "hex"));
+    const keys = this.keys_.get(pubkey) as ValidatorKeys;
     const controller = new AbortController();
 
     return new Promise<SignResult>((resolve, reject) => {
-      const valid: PartialSignature[] = [];
       const results = new Map<number, PartyResult>();
       let settled = false;
       let pending = parties.length;
@@ -122,36 +166,111 @@ export class Combiner implements SignerBackend {
       };
 
       const timer = setTimeout(() => fail("timeout"), this.timeoutMs);
+      // Partials arrive as `unchecked` (decoded and subgroup-checked) and move to `valid` once verified.
+      const unchecked: Partial[] = [];
+      const validP: Partial[] = [];
 
-      const done = (index: number, result: PartyResult) => {
+      const record = (index: number, result: PartyResult) => {
         results.set(index, result);
         metrics.partials.inc({ party: String(index), result });
-        pending--;
+      };
+
+      const finish = (chosen: readonly Partial[], signature: Uint8Array) => {
+        settled = true;
+        clearTimeout(timer);
+        log.debug("Combined", { used: chosen.map((p) => p.index), invalid: summary().invalid });
+        resolve({ signature });
+      };
+
+      const combine = (chosen: readonly Partial[]): { bytes: Uint8Array; sig: blst.Signature } => {
+        const bytes = combinePartials(chosen.map((p) => ({ index: p.index, signature: p.signature })));
+        return { bytes, sig: blst.Signature.fromBytes(bytes, true, true) };
+      };
+
+      const evaluate = () => {
         if (settled) return;
-        if (valid.length >= v.threshold) {
-          settled = true;
-          clearTimeout(timer);
-          try {
-            const chosen = valid.slice(0, v.threshold);
-            const signature = combinePartials(chosen);
-            if (!verify(groupKey, root, signature)) {
-              reject(
-                new SignerError(
-                  "SIGNER_COMBINED_SIGNATURE_INVALID",
-                  "combined signature does not verify under the group key (public shares inconsistent?); not signed",
-                ),
-              );
+        try {
+          if (validP.length + unchecked.length >= v.threshold) {
+            const chosen = [...validP, ...unchecked].slice(0, v.threshold);
+            const combined = combine(chosen);
+            // one batched pairing check: the combination under the group key and, in "each" mode, every
+            // not yet verified partial under its party's public share (random linear combination)
+            const sets: blst.SignatureSet[] = [{ msg: root, pk: keys.group, sig: combined.sig }];
+            if (this.verifyMode === "each") {
+              for (const p of chosen) {
+                if (!validP.includes(p)) sets.push({ msg: root, pk: keys.share(p.index), sig: p.sig });
+              }
+            }
+            if (blst.verifyMultipleAggregateSignatures(sets, false, false)) {
+              for (const p of chosen) {
+                if (!validP.includes(p)) {
+                  validP.push(p);
+                  record(p.index, "valid");
+                }
+              }
+              finish(chosen, combined.bytes);
               return;
             }
-            const s = summary();
-            log.debug("Combined", { used: chosen.map((p) => p.index), invalid: s.invalid });
-            resolve({ signature });
-          } catch (e) {
-            reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
+            // something is bad: verify each unchecked partial on its own, leave out and count bad ones
+            for (const p of unchecked.splice(0)) {
+              if (blst.verify(root, keys.share(p.index), p.sig, false, false)) {
+                validP.push(p);
+                record(p.index, "valid");
+              } else {
+                log.warn("Invalid partial left out", { party: p.index });
+                record(p.index, "invalid");
+              }
+            }
+            if (validP.length >= v.threshold) {
+              const again = validP.slice(0, v.threshold);
+              const c = combine(again);
+              if (!blst.verify(root, keys.group, c.sig, false, false)) {
+                settled = true;
+                clearTimeout(timer);
+                reject(
+                  new SignerError(
+                    "SIGNER_COMBINED_SIGNATURE_INVALID",
+                    "combined signature does not verify under the group key (public shares inconsistent?); not signed",
+                  ),
+                );
+                return;
+              }
+              finish(again, c.bytes);
+              return;
+            }
           }
-        } else if (valid.length + pending < v.threshold) {
-          fail("exhausted");
+        } catch (e) {
+          settled = true;
+          clearTimeout(timer);
+          reject(new SignerError("SIGNER_INTERNAL", "combining failed", { cause: e }));
+          return;
         }
+        if (validP.length + unchecked.length + pending < v.threshold) fail("exhausted");
+      };
+
+      const onPartial = (index: number, signature: Uint8Array) => {
+        pending--;
+        if (settled) {
+          record(index, "late");
+          return;
+        }
+        let sig: blst.Signature;
+        try {
+          sig = blst.Signature.fromBytes(signature, true, true);
+        } catch {
+          log.warn("Undecodable partial left out", { party: index });
+          record(index, "invalid");
+          evaluate();
+          return;
+        }
+        unchecked.push({ index, signature, sig });
+        evaluate();
+      };
+
+      const done = (index: number, result: PartyResult) => {
+        pending--;
+        record(index, result);
+        evaluate();
       };
 
       for (const party of parties) {
@@ -188,14 +307,12 @@ export class Combiner implements SignerBackend {
             } catch {
               sig = undefined;
             }
-            const share = v.publicShares.get(party.index);
-            if (sig === undefined || share === undefined || !verifyPartial(share, root, sig)) {
-              log.warn("Invalid partial left out", { party: party.index });
+            if (sig === undefined) {
+              log.warn("Malformed partial left out", { party: party.index });
               done(party.index, "invalid");
               return;
             }
-            valid.push({ index: party.index, signature: sig });
-            done(party.index, "valid");
+            onPartial(party.index, sig);
           })
           .catch((e: unknown) => {
             if (settled && controller.signal.aborted) return;

@@ -2,7 +2,7 @@
  * Combiner configuration file (JSON):
  *   {"validators":[{"groupPublicKey":"0x..","threshold":2,"publicShares":{"1":"0x..","2":"0x..","3":"0x.."}}],
  *    "cosigners":[{"index":1,"url":"http://127.0.0.1:9101","tokenFile":"/path/optional"}],
- *    "timeoutMs":2000}
+ *    "timeoutMs":2000,"verify":"each"}
  */
 import { readFileSync } from "node:fs";
 import { SignerError } from "../api/errors.js";
@@ -12,6 +12,7 @@ export interface CombinerConfig {
   validators: CombinerValidator[];
   cosigners: CosignerEndpoint[];
   timeoutMs?: number;
+  verify?: "each" | "optimistic";
 }
 
 function invalid(msg: string): SignerError {
@@ -51,6 +52,8 @@ export function parseCombinerConfig(json: unknown): CombinerConfig {
   });
   const cfg: CombinerConfig = { validators, cosigners };
   if (typeof o.timeoutMs === "number") cfg.timeoutMs = o.timeoutMs;
+  if (o.verify === "each" || o.verify === "optimistic") cfg.verify = o.verify;
+  else if (o.verify !== undefined) throw invalid('verify must be "each" or "optimistic"');
   return cfg;
 }
 

@@ -37,8 +37,8 @@ async function runAll(
         index: p.index,
         identity: ids[p.index - 1] as Identity,
         transport: hub.transport(p.index),
-        startTimeoutMs: 5000,
-        roundTimeoutMs: 3000,
+        startTimeoutMs: 15_000,
+        roundTimeoutMs: 8000,
         ...(party ? { party } : {}),
       });
     }),
@@ -73,7 +73,7 @@ function checkSigning(results: RunDkgResult[], t: number): void {
   }
 }
 
-describe("DKG in process", () => {
+describe("DKG in process", { timeout: 60_000 }, () => {
   it("3-of-4 with 5 validators: all parties agree, no one holds the group secret, shares sign", async () => {
     const { def, ids } = setup(3, 4, 5);
     const hub = new MemoryHub();
@@ -165,7 +165,7 @@ describe("DKG in process", () => {
     checkSigning(honest, 2);
     // The rogue party gets no shares from the honest ones and cannot finish.
     expect(settled[2]?.status).toBe("rejected");
-  }, 30_000);
+  }, 60_000);
 
   it("an equivocating dealer (different round 1 to different parties) makes the ceremony abort", async () => {
     const { def, ids } = setup(2, 3, 1);
@@ -181,6 +181,37 @@ describe("DKG in process", () => {
     expect(reasons.length).toBeGreaterThanOrEqual(2);
     expect(reasons).toContain("DKG_INCONSISTENT_BROADCAST");
   });
+
+  it("11-of-16 (the largest supported committee) works", async () => {
+    const { def, ids } = setup(11, 16, 1);
+    const results = fulfilled(
+      await runAll(def, ids, new MemoryHub()),
+      Array.from({ length: 16 }, (_, k) => k + 1),
+    );
+    checkSigning(results, 11);
+  }, 60_000);
+
+  it("a party that never shows up is left out after the start timeout; the other three finish", async () => {
+    const { def, ids } = setup(3, 4, 2);
+    const hub = new MemoryHub();
+    const results = await Promise.all(
+      [1, 2, 3].map((i) =>
+        runDkg({
+          definition: def,
+          index: i,
+          identity: ids[i - 1] as Identity,
+          transport: hub.transport(i),
+          startTimeoutMs: 1000,
+          roundTimeoutMs: 2000,
+        }),
+      ),
+    );
+    for (const r of results) {
+      expect(r.qualified).toEqual([1, 2, 3]);
+      expect(r.disqualified).toEqual([{ index: 4, reason: "round 1: no message" }]);
+    }
+    checkSigning(results, 3);
+  }, 20_000);
 
   it("round 6 threshold-signs one message per validator with the new shares", async () => {
     const { def, ids } = setup(2, 3, 2);

@@ -18,6 +18,8 @@ export interface DkgLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
+/** Rounds 1-5 are the DKG, 6 the optional signing round; anything else is dropped. */
+const LAST_ROUND = 6;
 const silent: DkgLogger = { info: () => {}, warn: () => {} };
 
 export interface RunDkgOptions {
@@ -88,6 +90,7 @@ export async function runDkg(opts: RunDkgOptions): Promise<RunDkgResult> {
   transport.onMessage((raw) => {
     try {
       const { env, payload } = open(def, session, me, raw);
+      if (env.round < 1 || env.round > LAST_ROUND) throw new DkgError("DKG_BAD_MESSAGE", `no round ${env.round}`);
       inbox.put(env.round, env.from, payload);
       return true;
     } catch (e) {

@@ -47,6 +47,12 @@ parentPort.on("message", (m) => {
 
 let worker: Worker | null = null;
 let nextId = 1;
+let runs = 0;
+
+/** How many KDF runs this process has started (tests check batching with it). */
+export function kdfRunCount(): number {
+  return runs;
+}
 const waiting = new Map<number, { resolve: (k: Uint8Array) => void; reject: (e: Error) => void }>();
 
 function getWorker(): Worker {
@@ -99,6 +105,7 @@ export function deriveKey(password: Uint8Array, params: KdfParams): Promise<Uint
   const w = getWorker();
   w.ref();
   const id = nextId++;
+  runs++;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     w.postMessage({

@@ -48,6 +48,13 @@ function normKey(pubkey: string | Uint8Array): string {
   return typeof pubkey === "string" ? parseHex(pubkey, 48, "pubkey") : `0x${Buffer.from(pubkey).toString("hex")}`;
 }
 
+/** One message for `checkAndInsertMany`. */
+export type SlashingItem = {
+  pubkey: string | Uint8Array;
+  genesisValidatorsRoot: string | Uint8Array;
+  signingRoot: string | Uint8Array | null;
+} & ({ kind: "block"; slot: number } | { kind: "attestation"; sourceEpoch: number; targetEpoch: number });
+
 export interface SlashingProtectionDbOptions {
   /**
    * Binds a new database to this genesis validators root (0x hex). Without it the first import or
@@ -284,6 +291,39 @@ export class SlashingProtectionDb {
         if (outcome === "new") this.stmts.insertAtt.run(id, sourceEpoch, targetEpoch, root);
         return outcome;
       })
+      .immediate();
+  }
+
+  /**
+   * Group commit: runs several checks in ONE immediate transaction, so that a single fsync makes all of
+   * them durable. Each item gets its own outcome or refusal (a refused item writes nothing; the others
+   * are unaffected). Items are applied in order, so two conflicting items in one batch behave exactly as
+   * if they had come one after the other.
+   */
+  checkAndInsertMany(items: readonly SlashingItem[]): Array<SlashingOutcome | SignerError> {
+    return this.db
+      .transaction(() =>
+        items.map((it): SlashingOutcome | SignerError => {
+          try {
+            const key = normKey(it.pubkey);
+            const gvr = normRoot(it.genesisValidatorsRoot) ?? ZERO_ROOT;
+            const root = normRoot(it.signingRoot);
+            this.bindGenesis(gvr);
+            const id = this.validatorId(key);
+            if (it.kind === "block") {
+              const outcome = this.checkBlock(id, it.slot, root);
+              if (outcome === "new") this.stmts.insertBlock.run(id, it.slot, root);
+              return outcome;
+            }
+            const outcome = this.checkAttestation(id, it.sourceEpoch, it.targetEpoch, root);
+            if (outcome === "new") this.stmts.insertAtt.run(id, it.sourceEpoch, it.targetEpoch, root);
+            return outcome;
+          } catch (e) {
+            if (e instanceof SignerError) return e;
+            throw e;
+          }
+        }),
+      )
       .immediate();
   }
 

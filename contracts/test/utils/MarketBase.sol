@@ -10,17 +10,17 @@ import {GovernedUptimeFeed} from "../../src/market/GovernedUptimeFeed.sol";
 import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {NodeStatus, Resources} from "../../src/interfaces/ProtocolTypes.sol";
-import {NodeRegistryDouble, PoolDouble, RegistryDouble} from "../mocks/MarketDoubles.sol";
+import {MarketNodeRegistryDouble, MarketPoolDouble, MarketRegistryDouble} from "../utils/MarketDoubles.sol";
 
 /// @notice Deploys the market with test doubles for the registries and pools.
 abstract contract MarketBase is Test {
     address internal gov = makeAddr("governance");
     address internal requester = makeAddr("requester");
     MzkuToken internal token;
-    RegistryDouble internal registry;
-    NodeRegistryDouble internal nodes;
-    PoolDouble internal rewardPool;
-    PoolDouble internal insurancePool;
+    MarketRegistryDouble internal registry;
+    MarketNodeRegistryDouble internal nodes;
+    MarketPoolDouble internal rewardPool;
+    MarketPoolDouble internal insurancePool;
     GovernedUptimeFeed internal feed;
     Reputation internal reputation;
     PricingPolicy internal policy;
@@ -40,10 +40,10 @@ abstract contract MarketBase is Test {
         holders[0] = address(this);
         amounts[0] = 1e12 ether;
         token = new MzkuToken(holders, amounts);
-        registry = new RegistryDouble(token);
-        nodes = new NodeRegistryDouble();
-        rewardPool = new PoolDouble(token);
-        insurancePool = new PoolDouble(token);
+        registry = new MarketRegistryDouble(token);
+        nodes = new MarketNodeRegistryDouble();
+        rewardPool = new MarketPoolDouble(token);
+        insurancePool = new MarketPoolDouble(token);
         feed = new GovernedUptimeFeed(gov, noCallers);
         reputation = new Reputation(gov, noCallers, address(registry), address(feed));
         policy = new PricingPolicy(gov, noCallers, address(registry), address(reputation));

@@ -11,16 +11,7 @@ import {NodeStatus, Resources, TrustTier} from "../../src/interfaces/ProtocolTyp
 
 /// @notice Test double of the ProviderRegistry: same surface, storage shaped like a real one.
 ///         Collateral is real MZKU held here so `slashCollateral` moves tokens.
-contract RegistryDouble is IProviderRegistry {
-    // Qualified-list views the doubles do not exercise (the real ProviderRegistry implements them).
-    function qualifiedProviders(uint256, uint256) external pure returns (uint256[] memory ids) {
-        return ids;
-    }
-
-    function qualifiedCount() external pure returns (uint256) {
-        return 0;
-    }
-
+contract MarketRegistryDouble is IProviderRegistry {
     IERC20 public immutable token;
     uint256 public pMin = 1000 ether;
     uint256 public disqualifyBelow;
@@ -77,6 +68,19 @@ contract RegistryDouble is IProviderRegistry {
         _p[id].priceCap = cap;
     }
 
+    function qualifiedProviders(uint256 offset, uint256 limit) external view returns (uint256[] memory ids) {
+        uint256 n = offset >= providerCount ? 0 : providerCount - offset;
+        if (n > limit) n = limit;
+        ids = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ids[i] = offset + i + 1;
+        }
+    }
+
+    function qualifiedCount() external view returns (uint256) {
+        return providerCount;
+    }
+
     function getProvider(uint256 id) external view returns (Provider memory) {
         require(id != 0 && id <= providerCount, "unknown");
         return _p[id];
@@ -118,23 +122,13 @@ contract RegistryDouble is IProviderRegistry {
 }
 
 /// @notice Test double of the NodeRegistry.
-contract NodeRegistryDouble is INodeRegistry {
-    // Setters the market doubles do not exercise (the real NodeRegistry implements them).
-    function failNode(uint256 id) external {
-        _n[id].status = NodeStatus.Failed;
-    }
-
-    function setStakedEth(uint256, uint128) external {}
-
-    function setStakedMzku(uint256, uint128) external {}
-
-    function setCollectedRewards(uint256, uint128) external {}
-
+contract MarketNodeRegistryDouble is INodeRegistry {
     mapping(uint256 => Node) internal _n;
     uint256 public override nodeCount;
 
     function add(uint256 providerId, address sidecar, NodeStatus status) external returns (uint256 id) {
         id = ++nodeCount;
+        _n[id].resources = Resources(4, 16, 100, 100);
         _n[id].providerId = providerId;
         _n[id].sidecar = sidecar;
         _n[id].status = status;
@@ -152,10 +146,39 @@ contract NodeRegistryDouble is INodeRegistry {
     function nodeIdOfSidecar(address) external pure returns (uint256) {
         return 0;
     }
+
+    function failNode(uint256 id) external {
+        _n[id].status = NodeStatus.Failed;
+    }
+
+    function setStakedEth(uint256 id, uint128 a) external {
+        _n[id].stakedEth = a;
+    }
+
+    function setStakedMzku(uint256 id, uint128 a) external {
+        _n[id].stakedMzku = a;
+    }
+
+    function setCollectedRewards(uint256 id, uint128 a) external {
+        _n[id].collectedRewards = a;
+    }
 }
 
 /// @notice Test double of both pools: pulls MZKU deposits, pays compensation from its balance.
-contract PoolDouble is IRewardPool, IInsurancePool {
+contract MarketPoolDouble is IRewardPool, IInsurancePool {
+    // IRewardPool functions this double does not exercise (the real RewardPool implements them).
+    function onProjectStarted(address) external {}
+
+    function onProjectEnded(address) external {}
+
+    function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
+    function claimable(IStakeObserver.StakeClass, address, address) external pure returns (uint256, uint256) {
+        return (0, 0);
+    }
+
     IERC20 public immutable token;
     uint256 public depositedMzku;
     uint256 public compensatedMzku;
@@ -192,13 +215,13 @@ contract PoolDouble is IRewardPool, IInsurancePool {
 }
 
 /// @notice A pool that tries to re-enter the market when it is paid.
-contract HostilePool is PoolDouble {
+contract MarketHostilePool is MarketPoolDouble {
     address public target;
     bytes public payload;
     bool public reentered;
     bytes public revertData;
 
-    constructor(IERC20 token_) PoolDouble(token_) {}
+    constructor(IERC20 token_) MarketPoolDouble(token_) {}
 
     function arm(address target_, bytes calldata payload_) external {
         target = target_;

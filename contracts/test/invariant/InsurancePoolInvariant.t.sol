@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {MzkuToken} from "../../src/token/MzkuToken.sol";
+import {InsurancePool} from "../../src/pools/InsurancePool.sol";
+import {RewardPool} from "../../src/pools/RewardPool.sol";
+import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
+
+/// @notice Drives the Insurance Pool with random inflows, compensations, withdrawals, moves and burns.
+contract InsurancePoolHandler is Test {
+    InsurancePool public pool;
+    MzkuToken public token;
+    address public gov;
+    address public market;
+    address[3] public victims;
+
+    uint256[2] public ghostIn;
+    uint256[2] public ghostOut;
+    uint256 public ghostCredited;
+    uint256 public ghostWithdrawn;
+
+    constructor(InsurancePool pool_, MzkuToken token_, address gov_, address market_) {
+        (pool, token, gov, market) = (pool_, token_, gov_, market_);
+        victims = [address(0xB001), address(0xB002), address(0xB003)];
+        token.approve(address(pool), type(uint256).max);
+    }
+
+    function depositMzku(uint256 amount) external {
+        amount = bound(amount, 1, 1e24);
+        pool.depositMzku(amount);
+        ghostIn[0] += amount;
+    }
+
+    function depositEth(uint256 amount) external {
+        amount = bound(amount, 1, 1e22);
+        vm.deal(address(this), amount);
+        pool.depositEth{value: amount}();
+        ghostIn[1] += amount;
+    }
+
+    function compensateMzku(uint256 victimSeed, uint256 amount, bool byGov) external {
+        amount = bound(amount, 0, 2e24);
+        vm.prank(byGov ? gov : market);
+        uint256 paid = pool.compensateMzku(victims[bound(victimSeed, 0, 2)], amount);
+        assertLe(paid, amount);
+        ghostOut[0] += paid;
+    }
+
+    function compensateEth(uint256 victimSeed, uint256 amount, bool byGov) external {
+        amount = bound(amount, 0, 2e22);
+        vm.prank(byGov ? gov : market);
+        uint256 paid = pool.compensateEth(victims[bound(victimSeed, 0, 2)], amount);
+        assertLe(paid, amount);
+        ghostCredited += paid;
+    }
+
+    function withdraw(uint256 victimSeed) external {
+        address v = victims[bound(victimSeed, 0, 2)];
+        if (pool.ethOwedOf(v) == 0) return;
+        vm.prank(v);
+        uint256 amount = pool.withdrawEth();
+        ghostOut[1] += amount;
+        ghostWithdrawn += amount;
+    }
+
+    function moveExcess(uint256 m, uint256 e) external {
+        m = bound(m, 0, pool.excessMzku());
+        e = bound(e, 0, pool.excessEth());
+        vm.prank(gov);
+        pool.moveExcessToRewardPool(m, e);
+        ghostOut[0] += m;
+        ghostOut[1] += e;
+    }
+
+    function burn(uint256 m) external {
+        m = bound(m, 0, pool.excessMzku());
+        vm.prank(gov);
+        pool.burnExcessMzku(m);
+        ghostOut[0] += m;
+    }
+
+    function setThresholds(uint256 m, uint256 e) external {
+        vm.prank(gov);
+        pool.setThresholds(bound(m, 0, 1e24), bound(e, 0, 1e22));
+    }
+
+    function owedSum() external view returns (uint256 s) {
+        for (uint256 i = 0; i < 3; ++i) {
+            s += pool.ethOwedOf(victims[i]);
+        }
+    }
+
+    receive() external payable {}
+}
+
+contract InsurancePoolInvariantTest is Test {
+    InsurancePool internal pool;
+    MzkuToken internal token;
+    InsurancePoolHandler internal handler;
+
+    function setUp() public {
+        address gov = makeAddr("governance");
+        address market = makeAddr("market");
+        address[] memory holders = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        holders[0] = address(this);
+        amounts[0] = 1e30;
+        token = new MzkuToken(holders, amounts);
+        address[4] memory sources;
+        RewardPool rp =
+            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
+        address[] memory callers = new address[](1);
+        callers[0] = market;
+        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rp)), 1e21, 1e18);
+        handler = new InsurancePoolHandler(pool, token, gov, market);
+        token.transfer(address(handler), 1e30);
+        targetContract(address(handler));
+    }
+
+    /// @notice Balances == Σ in - Σ out, to the wei (nothing is split: no dust).
+    function invariant_balancesExact() public view {
+        assertEq(token.balanceOf(address(pool)), handler.ghostIn(0) - handler.ghostOut(0), "MZKU");
+        assertEq(address(pool).balance, handler.ghostIn(1) - handler.ghostOut(1), "ETH");
+    }
+
+    /// @notice Credited compensation is covered and equals what was credited minus withdrawn.
+    function invariant_reservedCovered() public view {
+        assertEq(pool.ethReserved(), handler.owedSum(), "reserved == sum of owed");
+        assertEq(
+            pool.ethReserved(), handler.ghostCredited() - handler.ghostWithdrawn(), "reserved == credited - withdrawn"
+        );
+        assertLe(pool.ethReserved(), address(pool).balance, "solvent");
+    }
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {MzkuToken} from "../../src/token/MzkuToken.sol";
+import {InsurancePool} from "../../src/pools/InsurancePool.sol";
+import {RewardPool} from "../../src/pools/RewardPool.sol";
+import {Governed} from "../../src/governance/Governed.sol";
+import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
+
+/// @notice A receiver that re-enters the Insurance Pool when paid ETH, or refuses it.
+contract HostileInsuranceReceiver {
+    InsurancePool internal immutable _pool;
+    bool public reentered;
+    bool public reentrySucceeded;
+    bool public refuse;
+
+    constructor(InsurancePool pool_) {
+        _pool = pool_;
+    }
+
+    function setRefuse(bool r) external {
+        refuse = r;
+    }
+
+    function withdraw() external returns (uint256) {
+        return _pool.withdrawEth();
+    }
+
+    function compensateSelf(uint256 amount) external returns (uint256) {
+        return _pool.compensateEth(address(this), amount);
+    }
+
+    receive() external payable {
+        if (refuse) revert("no");
+        if (reentered) return;
+        reentered = true;
+        try _pool.withdrawEth() {
+            reentrySucceeded = true;
+        } catch {}
+        try _pool.compensateEth(address(this), 1 ether) {
+            reentrySucceeded = true;
+        } catch {}
+    }
+}
+
+contract InsurancePoolTest is Test {
+    address internal gov = makeAddr("governance");
+    address internal market = makeAddr("market");
+    address internal funder = makeAddr("funder");
+    address internal victim = makeAddr("victim");
+    address internal stranger = makeAddr("stranger");
+
+    MzkuToken internal token;
+    RewardPool internal rewardPool;
+    InsurancePool internal pool;
+
+    function setUp() public {
+        address[] memory holders = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        holders[0] = funder;
+        amounts[0] = 1e9 ether;
+        token = new MzkuToken(holders, amounts);
+        address[4] memory sources;
+        rewardPool =
+            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
+        address[] memory callers = new address[](1);
+        callers[0] = market;
+        pool = new InsurancePool(
+            gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 100 ether, 1 ether
+        );
+        vm.deal(funder, 1000 ether);
+        vm.startPrank(funder);
+        token.approve(address(pool), type(uint256).max);
+        pool.depositMzku(1000 ether);
+        pool.depositEth{value: 10 ether}();
+        vm.stopPrank();
+    }
+
+    // ---------------------------------------------------------------- inflows and compensation
+
+    function test_constructor_setsParameters() public view {
+        assertEq(address(pool.mzku()), address(token));
+        assertEq(address(pool.rewardPool()), address(rewardPool));
+        assertEq(pool.thresholdMzku(), 100 ether);
+        assertEq(pool.thresholdEth(), 1 ether);
+        assertTrue(pool.isAuthorizedCaller(market));
+    }
+
+    function test_deposits_addToBalances() public view {
+        assertEq(token.balanceOf(address(pool)), 1000 ether);
+        assertEq(address(pool).balance, 10 ether);
+    }
+
+    function test_compensateMzku_paysAtMostTheBalance() public {
+        vm.prank(market);
+        uint256 paid = pool.compensateMzku(victim, 400 ether);
+        assertEq(paid, 400 ether);
+        assertEq(token.balanceOf(victim), 400 ether);
+        vm.prank(gov);
+        paid = pool.compensateMzku(victim, 1e6 ether);
+        assertEq(paid, 600 ether, "capped at the balance");
+        assertEq(token.balanceOf(address(pool)), 0);
+    }
+
+    function test_compensateEth_creditsOthersForPull() public {
+        vm.prank(market);
+        uint256 paid = pool.compensateEth(victim, 4 ether);
+        assertEq(paid, 4 ether);
+        assertEq(pool.ethOwedOf(victim), 4 ether);
+        assertEq(pool.ethReserved(), 4 ether);
+        assertEq(victim.balance, 0, "nothing pushed");
+        vm.prank(victim);
+        assertEq(pool.withdrawEth(), 4 ether);
+        assertEq(victim.balance, 4 ether);
+        assertEq(pool.ethReserved(), 0);
+    }
+
+    function test_compensateEth_pushesToTheCallingContract() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        vm.prank(gov);
+        pool.setAuthorizedCaller(address(r), true);
+        assertEq(r.compensateSelf(3 ether), 3 ether);
+        assertEq(address(r).balance, 3 ether);
+    }
+
+    function test_compensateEth_cappedAtFreeBalance() public {
+        vm.prank(market);
+        pool.compensateEth(victim, 8 ether);
+        vm.prank(market);
+        uint256 paid = pool.compensateEth(stranger, 8 ether);
+        assertEq(paid, 2 ether, "reserved ETH is not paid twice");
+    }
+
+    // ---------------------------------------------------------------- excess
+
+    function test_excess_isBalanceAboveThreshold() public {
+        assertEq(pool.excessMzku(), 900 ether);
+        assertEq(pool.excessEth(), 9 ether);
+        vm.prank(market);
+        pool.compensateEth(victim, 5 ether);
+        assertEq(pool.excessEth(), 4 ether, "reserved ETH is not excess");
+        vm.prank(gov);
+        pool.setThresholds(2000 ether, 100 ether);
+        assertEq(pool.excessMzku(), 0);
+        assertEq(pool.excessEth(), 0);
+    }
+
+    function test_moveExcessToRewardPool_depositsThere() public {
+        vm.prank(gov);
+        pool.moveExcessToRewardPool(900 ether, 9 ether);
+        assertEq(token.balanceOf(address(rewardPool)), 900 ether);
+        assertEq(address(rewardPool).balance, 9 ether);
+        (uint256 cur, uint256 queued) = rewardPool.streamOf(0);
+        assertEq(cur, 0);
+        assertEq(queued, 900 ether);
+        assertEq(token.balanceOf(address(pool)), 100 ether);
+        assertEq(address(pool).balance, 1 ether);
+    }
+
+    function test_burnExcessMzku_sendsToBurnAddress() public {
+        vm.prank(gov);
+        pool.burnExcessMzku(500 ether);
+        assertEq(token.balanceOf(pool.BURN_ADDRESS()), 500 ether);
+        assertEq(token.balanceOf(address(pool)), 500 ether);
+    }
+
+    // ---------------------------------------------------------------- reverts
+
+    function test_RevertWhen_constructorZeroToken() public {
+        vm.expectRevert(Governed.GovernedZeroAddress.selector);
+        new InsurancePool(gov, new address[](0), IERC20(address(0)), IRewardPool(address(rewardPool)), 0, 0);
+    }
+
+    function test_RevertWhen_constructorZeroRewardPool() public {
+        vm.expectRevert(Governed.GovernedZeroAddress.selector);
+        new InsurancePool(gov, new address[](0), IERC20(address(token)), IRewardPool(address(0)), 0, 0);
+    }
+
+    function test_RevertWhen_depositMzkuZero() public {
+        vm.expectRevert(InsurancePool.InsurancePoolZeroDeposit.selector);
+        pool.depositMzku(0);
+    }
+
+    function test_RevertWhen_depositEthZero() public {
+        vm.expectRevert(InsurancePool.InsurancePoolZeroDeposit.selector);
+        pool.depositEth();
+    }
+
+    function test_RevertWhen_compensateToZero() public {
+        vm.startPrank(market);
+        vm.expectRevert(InsurancePool.InsurancePoolZeroRecipient.selector);
+        pool.compensateEth(address(0), 1);
+        vm.expectRevert(InsurancePool.InsurancePoolZeroRecipient.selector);
+        pool.compensateMzku(address(0), 1);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_moveMoreThanExcess() public {
+        vm.startPrank(gov);
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether)
+        );
+        pool.moveExcessToRewardPool(901 ether, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 1, 9 ether + 1, 9 ether)
+        );
+        pool.moveExcessToRewardPool(0, 9 ether + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolExceedsExcess.selector, 0, 901 ether, 900 ether)
+        );
+        pool.burnExcessMzku(901 ether);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_nothingToWithdraw() public {
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNothingToWithdraw.selector, victim));
+        vm.prank(victim);
+        pool.withdrawEth();
+    }
+
+    function test_RevertWhen_ethTransferFails() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
+        vm.prank(market);
+        pool.compensateEth(address(r), 1 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolEthTransferFailed.selector, address(r), 1 ether)
+        );
+        r.withdraw();
+    }
+
+    // ---------------------------------------------------------------- access control
+
+    function test_RevertWhen_compensateEthUnauthorized() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, stranger));
+        vm.prank(stranger);
+        pool.compensateEth(stranger, 1 ether);
+    }
+
+    function test_RevertWhen_compensateMzkuUnauthorized() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, stranger));
+        vm.prank(stranger);
+        pool.compensateMzku(stranger, 1 ether);
+    }
+
+    function test_RevertWhen_moveExcessNotGovernance() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, market));
+        vm.prank(market);
+        pool.moveExcessToRewardPool(1, 1);
+    }
+
+    function test_RevertWhen_burnExcessNotGovernance() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, market));
+        vm.prank(market);
+        pool.burnExcessMzku(1);
+    }
+
+    function test_RevertWhen_setThresholdsNotGovernance() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
+        vm.prank(stranger);
+        pool.setThresholds(0, 0);
+    }
+
+    function test_RevertWhen_setAuthorizedCallerNotGovernance() public {
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
+        vm.prank(stranger);
+        pool.setAuthorizedCaller(stranger, true);
+    }
+
+    // ---------------------------------------------------------------- reentrancy
+
+    function test_withdrawEth_hostileReceiverCannotReenter() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        vm.prank(gov);
+        pool.setAuthorizedCaller(address(r), true);
+        vm.prank(market);
+        pool.compensateEth(address(r), 2 ether);
+        assertEq(r.withdraw(), 2 ether);
+        assertTrue(r.reentered());
+        assertFalse(r.reentrySucceeded());
+        assertEq(address(r).balance, 2 ether, "paid once");
+        assertEq(pool.ethReserved(), 0);
+    }
+}
+
+/// @notice Named gas snapshots (group "insurance"), each call its own transaction.
+/// forge-config: default.isolate = true
+contract InsurancePoolGasTest is Test {
+    address internal gov = makeAddr("governance");
+    address internal market = makeAddr("market");
+    address internal funder = makeAddr("funder");
+    address internal victim = makeAddr("victim");
+    MzkuToken internal token;
+    InsurancePool internal pool;
+    RewardPool internal rewardPool;
+
+    function setUp() public {
+        address[] memory holders = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        holders[0] = funder;
+        amounts[0] = 1e9 ether;
+        token = new MzkuToken(holders, amounts);
+        address[4] memory sources;
+        rewardPool =
+            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
+        address[] memory callers = new address[](1);
+        callers[0] = market;
+        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 0, 0);
+        vm.deal(funder, 1000 ether);
+        vm.deal(victim, 1 ether);
+        vm.startPrank(funder);
+        token.transfer(victim, 1 ether);
+        token.approve(address(pool), type(uint256).max);
+        pool.depositMzku(1000 ether);
+        pool.depositEth{value: 10 ether}();
+        vm.stopPrank();
+        vm.prank(market);
+        pool.compensateEth(victim, 1 ether); // the victim's slot is warm: not a first credit
+        vm.prank(victim);
+        pool.withdrawEth();
+    }
+
+    function test_gas_insurance() public {
+        vm.prank(funder);
+        pool.depositMzku(10 ether);
+        vm.snapshotGasLastCall("insurance", "deposit_mzku");
+        vm.prank(funder);
+        pool.depositEth{value: 1 ether}();
+        vm.snapshotGasLastCall("insurance", "deposit_eth");
+        vm.prank(market);
+        pool.compensateMzku(victim, 5 ether);
+        vm.snapshotGasLastCall("insurance", "compensate_mzku");
+        vm.prank(market);
+        pool.compensateEth(victim, 1 ether);
+        vm.snapshotGasLastCall("insurance", "compensate_eth");
+        vm.prank(victim);
+        pool.withdrawEth();
+        vm.snapshotGasLastCall("insurance", "withdraw_eth");
+        vm.prank(gov);
+        pool.moveExcessToRewardPool(10 ether, 1 ether);
+        vm.snapshotGasLastCall("insurance", "move_excess_to_reward_pool");
+        vm.prank(gov);
+        pool.burnExcessMzku(10 ether);
+        vm.snapshotGasLastCall("insurance", "burn_excess_mzku");
+        vm.prank(gov);
+        pool.setThresholds(1 ether, 1 ether);
+        vm.snapshotGasLastCall("insurance", "set_thresholds");
+    }
+}

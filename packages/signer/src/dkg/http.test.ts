@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { toHex } from "../bls/bytes.js";
+import { DKG_VERSION, parseDefinition, sessionId } from "./definition.js";
+import { open, seal } from "./envelope.js";
+import { HttpTransport } from "./http.js";
+import { generateIdentity, loadIdentity } from "./identity.js";
+
+async function freePorts(k: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: k },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const s = createServer();
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+const started: HttpTransport[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((t) => t.close(0)));
+});
+
+describe("HTTP transport", () => {
+  it("delivers signed envelopes, answers 401 to forged ones, and retries until the peer is up", async () => {
+    const files = [generateIdentity(), generateIdentity()];
+    const ports = await freePorts(2);
+    const def = parseDefinition({
+      version: DKG_VERSION,
+      name: "http",
+      nonce: toHex(randomBytes(16)),
+      threshold: 2,
+      validators: 1,
+      parties: files.map((f, k) => ({ index: k + 1, identity: f.publicKey, url: `http://127.0.0.1:${ports[k]}` })),
+    });
+    const session = sessionId(def);
+    const id1 = loadIdentity(files[0] as never);
+    const t1 = await HttpTransport.start({ definition: def, index: 1 });
+    started.push(t1);
+
+    // Party 2 is not up yet: the send retries until it is.
+    const env = seal(id1, session, 1, 1, 0, { hello: "world" });
+    const sending = t1.send(2, env, Date.now() + 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const received: unknown[] = [];
+    const t2 = await HttpTransport.start({ definition: def, index: 2 });
+    started.push(t2);
+    t2.onMessage((raw) => {
+      try {
+        received.push(open(def, session, 2, raw).payload);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await sending;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(received).toEqual([{ hello: "world" }]);
+
+    // A tampered envelope is refused with 401 and the sender learns it.
+    await expect(t1.send(2, { ...env, payload: '{"hello":"mallory"}' }, Date.now() + 2000)).rejects.toThrow(
+      /rejected the message \(HTTP 401\)/,
+    );
+    expect(received).toHaveLength(1);
+
+    // Non-JSON and wrong paths.
+    const bad = await fetch(`http://127.0.0.1:${ports[1]}/dkg/v1/message`, { method: "POST", body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect((await fetch(`http://127.0.0.1:${ports[1]}/other`)).status).toBe(404);
+
+    // An unreachable peer fails at the deadline.
+    await t2.close(0);
+    started.pop();
+    await expect(t1.send(2, env, Date.now() + 300)).rejects.toThrow(/unreachable/);
+  }, 20_000);
+});

@@ -1,0 +1,56 @@
+/**
+ * Group commit for slashing protection: requests that arrive while the event loop is busy are checked
+ * and recorded together in one SQLite transaction (one fsync), then each caller gets its own outcome.
+ * A signature is still released only after the transaction holding its record has committed.
+ */
+import type { SignerError } from "../api/errors.js";
+import type { SlashingItem, SlashingOutcome, SlashingProtectionDb } from "./db.js";
+
+interface Pending {
+  item: SlashingItem;
+  resolve(o: SlashingOutcome): void;
+  reject(e: SignerError | Error): void;
+}
+
+export class SlashingBatcher {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  /** Largest batch committed so far (for metrics and tests). */
+  maxBatch = 0;
+
+  constructor(
+    private readonly db: SlashingProtectionDb,
+    private readonly maxItems = 256,
+  ) {}
+
+  /** Resolves once the item's record is committed; rejects with SIGNER_SLASHABLE when refused. */
+  submit(item: SlashingItem): Promise<SlashingOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxItems);
+      this.maxBatch = Math.max(this.maxBatch, batch.length);
+      let results: Array<SlashingOutcome | SignerError>;
+      try {
+        results = this.db.checkAndInsertMany(batch.map((p) => p.item));
+      } catch (e) {
+        for (const p of batch) p.reject(e instanceof Error ? e : new Error(String(e)));
+        continue;
+      }
+      batch.forEach((p, i) => {
+        const r = results[i];
+        if (typeof r === "string") p.resolve(r);
+        else p.reject(r ?? new Error("missing batch result"));
+      });
+    }
+  }
+}
