@@ -1,6 +1,6 @@
 import { type Address, type Client, encodeFunctionData, type Hex, type TestClient } from "viem";
-import { governanceAbi, providerRegistryAbi, sidecarStakingAbi } from "../abis.js";
 import { getBlock } from "viem/actions";
+import { governanceAbi, providerRegistryAbi, sidecarStakingAbi } from "../abis.js";
 import { governance, mzkuToken } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
 import { MzkuError } from "../errors.js";
@@ -74,7 +74,10 @@ export async function advanceTimeTo(testClient: TestClient, timestamp: bigint): 
 export function bootstrapActions(deployment: Deployment): ProposalAction[] {
   const { Governance, ProviderRegistry, SidecarStaking, RewardPool } = deployment.contracts;
   return [
-    { target: Governance, data: encodeFunctionData({ abi: governanceAbi, functionName: "setStakeObserver", args: [RewardPool] }) },
+    {
+      target: Governance,
+      data: encodeFunctionData({ abi: governanceAbi, functionName: "setStakeObserver", args: [RewardPool] }),
+    },
     {
       target: ProviderRegistry,
       data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "setStakeObserver", args: [RewardPool] }),
