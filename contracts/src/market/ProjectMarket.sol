@@ -347,6 +347,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.nodeId = uint48(nodeId);
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
+        reputation.recordWin(p.providerId, p.price, p.fixedPrice);
         _requesterStakeChanged(p.requester, p.fixedPrice, true);
         rewardPool.onProjectStarted(node.sidecar);
     }
@@ -686,7 +687,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }
         emit AuctionSettled(projectId, d.seed, d.entropy, d.candidates, winner, pid, bid, price, d.forfeited);
-        if (winner != address(0)) reputation.recordWin(pid, price, p.fixedPrice);
     }
 
     /// @dev Eligibility at settlement; returns weight = score + 1 if eligible, else 0.

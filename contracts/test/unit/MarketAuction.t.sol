@@ -302,7 +302,12 @@ contract MarketAuctionTest is MarketBase {
         assertEq(market.getProject(id).winner, provs[2]);
         assertEq(market.getProject(id).price, 80 ether);
         assertEq(uint8(_status(id)), uint8(IProjectMarket.Status.Assigned));
+        assertEq(reputation.recentWinningBids(pids[2])[0], 0, "a win is recorded at start, not at settlement");
+        uint256 nodeId = _node(pids[2]);
+        vm.prank(provs[2]);
+        market.startProject(id, nodeId);
         assertEq(reputation.recentWinningBids(pids[2])[0], 80 ether, "recent bid recorded");
+        assertEq(reputation.statsOf(pids[2]).wins, 1);
     }
 
     function test_settle_vickreyPaysSecondLowest() public {
