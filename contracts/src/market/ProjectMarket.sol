@@ -309,7 +309,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 entropy = block.number <= revealEnd + p.settleGraceBlocks ? block.prevrandao : 0;
         bytes32 seed = keccak256(abi.encode(projectId, p.saltMix, entropy));
         uint256 count = p.commitCount;
-        (uint256[] memory keys, uint256 n) = _sortedKeys(projectId, seed, count, p.revealedMask);
+        (uint256[] memory keys, uint256 n) = _walkKeys(projectId, seed, count, p.revealedMask);
         Draw memory d = _walk(projectId, p, keys, n);
         d.seed = seed;
         d.entropy = entropy;
@@ -568,7 +568,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
 
     /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
     ///      price << 160 | tiebreak << 5 | index, with tiebreak = keccak256(abi.encode(seed, index)) >> 101.
-    function _sortedKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
+    function _walkKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
         private
         view
         returns (uint256[] memory keys, uint256 n)
