@@ -563,6 +563,17 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.startWindow = m.startWindow;
         p.duration = duration;
         emit ProjectOpened(projectId, msg.sender, projectType, resources, duration, fp, m.bidBond, commitEnd, revealEnd);
+        emit ProjectTermsSet(
+            projectId,
+            m.feeRateBps,
+            m.bandBps,
+            m.scoreThreshold,
+            m.startPenaltyBps,
+            m.maxDrawCandidates,
+            vickrey,
+            m.settleGraceBlocks,
+            m.startWindow
+        );
         token.safeTransferFrom(msg.sender, address(this), fp);
     }
 
