@@ -41,6 +41,8 @@ contract MarketAuctionTest is MarketBase {
 
     function test_openProject_escrowsFixedPrice() public {
         uint256 before = token.balanceOf(address(market));
+        vm.expectEmit(address(market));
+        emit IProjectMarket.ProjectTermsSet(1, 1000, 500, 5000, 1000, 4, false, 2, 1 days);
         uint256 id = _open();
         IProjectMarket.ProjectView memory v = market.getProject(id);
         assertEq(token.balanceOf(address(market)), before + FP);
