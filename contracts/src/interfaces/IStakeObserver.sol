@@ -11,11 +11,12 @@ interface IStakeObserver {
         Governor, // MZKU locked by a governor or candidate (Governance)
         Provider, // provider collateral (ProviderRegistry)
         Sidecar, // MZKU staked to a sidecar (SidecarStaking); `key` is the sidecar
-        Requester // MZKU a requester has paid as FP into projects still running (ProjectMarket); key is 0
+        Requester // FP (MZKU) a requester has in running projects (ProjectMarket); key 0 or the project id
     }
 
-    /// @notice `account`'s position in `class` (for sidecar stakes: at sidecar `key`; else key is 0)
-    ///         changes from `oldAmount` to `newAmount`.
+    /// @notice `account`'s position in `class` changes from `oldAmount` to `newAmount`. `key`: the sidecar
+    ///         for sidecar stakes; for requester stakes 0 (one aggregate position) or
+    ///         `address(uint160(projectId))` (one position per project); otherwise 0.
     function onStakeChanged(StakeClass class, address account, address key, uint256 oldAmount, uint256 newAmount)
         external;
 }

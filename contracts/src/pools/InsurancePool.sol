@@ -15,9 +15,9 @@ import {IRewardPool} from "../interfaces/IRewardPool.sol";
 ///         above a governance-set threshold may be moved to the Reward Pool or (MZKU) burned, by
 ///         governance decision.
 ///
-///         ETH compensation is pushed only to the calling protocol contract itself (`to == msg.sender`);
-///         for anyone else it is credited and pulled with `withdrawEth`. MZKU is transferred at once
-///         (the protocol's own ERC-20 has no receiver hooks).
+///         ETH compensation is pushed to the recipient and, if the recipient refuses it, credited to it
+///         for `withdrawEth` (pull fallback). MZKU is transferred at once (the protocol's own ERC-20
+///         has no receiver hooks).
 ///
 ///         Invariant an extension must keep: ETH balance == Σ ETH in - Σ ETH sent out, and
 ///         `ethReserved` (credited, not yet withdrawn) <= ETH balance; MZKU balance == Σ MZKU in -
@@ -38,8 +38,8 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
 
     /// @notice `amount` of `asset` (0 MZKU, 1 ETH) came in from `from`.
     event InsurancePoolDeposited(address indexed from, uint8 indexed asset, uint256 amount);
-    /// @notice `caller` compensated `to` with `paid` of `asset` (asked `requested`); ETH not sent to the
-    ///         caller itself is credited (`credited` true) for `withdrawEth`.
+    /// @notice `caller` compensated `to` with `paid` of `asset` (asked `requested`); `credited` is true
+    ///         when `to` refused the ETH and it was credited for `withdrawEth`.
     event InsurancePoolCompensated(
         address indexed caller, address indexed to, uint8 indexed asset, uint256 requested, uint256 paid, bool credited
     );
@@ -106,18 +106,25 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInsurancePool
-    /// @dev Governance or an authorized protocol contract. Pushed if `to` is the caller, else credited.
+    /// @dev Governance or an authorized protocol contract. The ETH is pushed to `to`; if `to` refuses
+    ///      it, it is credited to `to` instead (pulled with `withdrawEth`), so a refusing receiver
+    ///      cannot block the caller's flow. `paid` counts both.
     function compensateEth(address to, uint256 amount) external onlyAuthorized nonReentrant returns (uint256 paid) {
         if (to == address(0)) revert InsurancePoolZeroRecipient();
         uint256 free = address(this).balance - ethReserved;
         paid = amount < free ? amount : free;
-        bool credited = to != msg.sender;
-        if (credited) {
+        if (paid == 0) {
+            emit InsurancePoolCompensated(msg.sender, to, 1, amount, 0, false);
+            return 0;
+        }
+        // Nothing is written before the call; if it fails the ETH is back and is credited instead
+        // (re-entry is blocked by the guard, and during the call the state shows nothing owed).
+        (bool ok,) = payable(to).call{value: paid}("");
+        if (!ok) {
             ethReserved += paid;
             _ethOwed[to] += paid;
         }
-        emit InsurancePoolCompensated(msg.sender, to, 1, amount, paid, credited);
-        if (!credited && paid != 0) _sendEth(to, paid);
+        emit InsurancePoolCompensated(msg.sender, to, 1, amount, paid, !ok);
     }
 
     /// @inheritdoc IInsurancePool

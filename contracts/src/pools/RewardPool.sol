@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Governed} from "../governance/Governed.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
+import {ISidecarProjectObserver} from "../interfaces/ISidecarProjectObserver.sol";
 
 /// @title RewardPool
 /// @notice The Reward Pool [3.4.6-3.4.8, 3.6]. Inflows (MZKU and ETH) received during period N are
@@ -16,7 +17,7 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///         Streaming makes every reward proportional to amount x time staked.
 ///
 ///         Accounting is by reward-per-share accumulators, so no call loops over stakers:
-///         - per pool class c and asset a: `acc[c][a]` = reward per staked wei x 1e18 (wrapping uint88);
+///         - per pool class c and asset a: `acc[c][a]` = reward per staked wei x 1e18 (wrapping uint96);
 ///         - a position keeps `snap` = acc at its last checkpoint; it has earned stake x (acc - snap) / 1e18;
 ///         - sidecar stakers have two levels: the sidecar is a position of the sidecar class, and its
 ///           own accumulator splits what it earns among its stakers, with vesting per project.
@@ -25,7 +26,7 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///         Σ credited (`_owed`) + Σ what positions can claim or have unvested + queued and not yet
 ///         streamed inflows + carried remainders; the difference is rounding dust of under 2 wei per
 ///         checkpoint, which stays in the pool (the "rounding reserve").
-contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
+contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ------------------------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     /// @notice The caller is not the stake source governance set for `class`.
     error RewardPoolUnauthorizedSource(StakeClass class, address caller);
-    /// @notice A stake total would exceed what the accumulators support (2^96 - 1 wei).
+    /// @notice A stake or stake total would exceed MAX_STAKE (2^91 - 1 wei).
     error RewardPoolStakeTooLarge(uint256 amount, uint256 max);
     /// @notice A deposit of zero.
     error RewardPoolZeroDeposit();
@@ -114,8 +115,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @notice A class (or a sidecar receiving forfeits) with less than this much stake earns nothing;
     ///         what would stream to it goes to the treasury. Bounds accumulator steps (docs/pools.md).
     uint256 public constant MIN_ACTIVE_STAKE = 1e18;
-    /// @notice Largest stake total (class, sidecar or position).
-    uint256 public constant MAX_STAKE = type(uint96).max;
+    /// @notice Largest stake total (class, sidecar or position): 2^91 - 1 wei (2.4 billion MZKU), so a
+    ///         class's carried remainder (< total / 1e18 + 1) fits 32 bits.
+    uint256 public constant MAX_STAKE = 2 ** 91 - 1;
     /// @notice Largest inflow of one asset in one period.
     uint256 public constant MAX_PERIOD_INFLOW = type(uint96).max;
     /// @notice Shortest allowed period.
@@ -154,11 +156,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     /// @notice One asset of one pool class (one slot). `carry` is wei streamed to the class but not yet
-    ///         credited to `acc` (< total / 1e18 + 1 < 2^40). `total` is the class's stake (same in
+    ///         credited to `acc` (< total / 1e18 + 1 <= 2^91 / 1e18 + 1 < 2^32). `total` is the class's stake (same in
     ///         both asset slots).
     struct ClassAsset {
-        uint88 acc;
-        uint40 carry;
+        uint96 acc;
+        uint32 carry;
         uint32 lastUpdate;
         uint96 total;
     }
@@ -166,7 +168,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @notice A staked position; the ETH snapshot lives in `_snapEth` so an MZKU claim touches one slot.
     struct Position {
         uint96 stake;
-        uint88 snapMzku;
+        uint96 snapMzku;
         bool owedMzku; // `_owed[account].mzku` was credited from this position: its claims pay it too
         bool owedEth;
     }
@@ -187,8 +189,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @notice One asset of a sidecar: its snapshot of the sidecar class accumulator, its own
     ///         accumulator over its stakers, and its carried remainder.
     struct SidecarAsset {
-        uint88 classSnap;
-        uint88 acc;
+        uint96 classSnap;
+        uint96 acc;
         uint40 carry;
     }
 
@@ -209,12 +211,12 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     PeriodMeta internal _meta;
     ClassAsset[2][3] internal _class; // [pool class][asset]
     mapping(bytes32 id => Position) internal _positions;
-    mapping(bytes32 id => uint88) internal _snapEth;
+    mapping(bytes32 id => uint96) internal _snapEth;
     mapping(bytes32 id => Vesting) internal _vesting;
     mapping(address account => Owed) internal _owed;
     mapping(address sidecar => SidecarInfo) internal _sidecar;
     mapping(address sidecar => SidecarAsset[2]) internal _sidecarAsset;
-    mapping(address sidecar => uint88[2]) internal _sidecarVest; // sidecar acc at its last boundary
+    mapping(address sidecar => uint96[2]) internal _sidecarVest; // sidecar acc at its last boundary
     mapping(StakeClass class => address source) internal _stakeSource;
 
     // ------------------------------------------------------------------------------------------------
@@ -325,18 +327,18 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             (m, e) = _changeSidecarStake(id, pos, account, key, newAmount);
         } else {
             uint256 c = _poolClass(class);
-            // casting is safe: stakes <= MAX_STAKE = 2^96 - 1 (checked), so they fit int256
+            // casting is safe: stakes <= MAX_STAKE < 2^91 (checked), so they fit int256
             // forge-lint: disable-next-line(unsafe-typecast)
-            uint88 accM = _touchClass(c, MZKU, int256(newAmount) - int256(old));
-            // casting is safe: stakes <= MAX_STAKE = 2^96 - 1 (checked), so they fit int256
+            uint96 accM = _touchClass(c, MZKU, int256(newAmount) - int256(old));
+            // casting is safe: stakes <= MAX_STAKE < 2^91 (checked), so they fit int256
             // forge-lint: disable-next-line(unsafe-typecast)
-            uint88 accE = _touchClass(c, ETH, int256(newAmount) - int256(old));
+            uint96 accE = _touchClass(c, ETH, int256(newAmount) - int256(old));
             m = _earned(pos.stake, accM, pos.snapMzku);
             e = _earned(pos.stake, accE, _snapEth[id]);
             pos.snapMzku = accM;
             _snapEth[id] = accE;
         }
-        // casting is safe: newAmount <= MAX_STAKE = 2^96 - 1 (checked at entry)
+        // casting is safe: newAmount <= MAX_STAKE < 2^91 (checked at entry)
         // forge-lint: disable-next-line(unsafe-typecast)
         pos.stake = uint96(newAmount);
         if (m != 0) pos.owedMzku = true;
@@ -346,7 +348,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (m != 0 || e != 0) _credit(account, m, e);
     }
 
-    /// @inheritdoc IRewardPool
+    /// @inheritdoc ISidecarProjectObserver
+    /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
         SidecarInfo memory info = _syncSidecar(sidecar);
         if (info.activeProjects == 0) _vestBoundary(sidecar, info);
@@ -355,7 +358,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         emit RewardPoolProjectMarked(sidecar, true, info.epoch, info.activeProjects);
     }
 
-    /// @inheritdoc IRewardPool
+    /// @inheritdoc ISidecarProjectObserver
+    /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectEnded(address sidecar) external onlyAuthorized nonReentrant {
         if (_sidecar[sidecar].activeProjects == 0) revert RewardPoolNoActiveProject(sidecar);
         SidecarInfo memory info = _syncSidecar(sidecar);
@@ -369,7 +373,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // Claims
     // ------------------------------------------------------------------------------------------------
 
-    /// @inheritdoc IRewardPool
+    /// @notice Pays the caller its vested rewards of the position (`class`, `key`) in MZKU and ETH, plus
+    ///         what was credited to it from that position.
     function claim(StakeClass class, address key) external nonReentrant returns (uint256 mzkuPaid, uint256 ethPaid) {
         (mzkuPaid, ethPaid) = _claim(class, key, true, true);
     }
@@ -413,7 +418,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // Views
     // ------------------------------------------------------------------------------------------------
 
-    /// @inheritdoc IRewardPool
+    /// @notice MZKU and ETH the position (`class`, `account`, `key`) can claim now (vested part only,
+    ///         without credited amounts: see `owedOf`).
     function claimable(StakeClass class, address account, address key)
         external
         view
@@ -564,7 +570,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @dev Brings (class `c`, `asset`) up to now within the current period (callers ran `_syncPeriod`),
     ///      adds `stakeDelta` to its total and stores it; returns the accumulator. What streams while
     ///      the class holds under MIN_ACTIVE_STAKE is credited to the treasury.
-    function _touchClass(uint256 c, uint256 asset, int256 stakeDelta) internal returns (uint88 acc) {
+    function _touchClass(uint256 c, uint256 asset, int256 stakeDelta) internal returns (uint96 acc) {
         ClassAsset storage slot = _class[c][asset];
         ClassAsset memory ca = slot;
         if (ca.lastUpdate != block.timestamp) {
@@ -580,7 +586,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             return ca.acc;
         }
         if (stakeDelta != 0) {
-            // casting is safe: totals and stakes are <= 2^96 - 1, so they fit int256 and the sum is >= 0
+            // casting is safe: totals and stakes are < 2^91, so they fit int256 and the sum is >= 0
             // forge-lint: disable-next-line(unsafe-typecast)
             uint256 total = uint256(int256(uint256(ca.total)) + stakeDelta);
             if (total > MAX_STAKE) revert RewardPoolStakeTooLarge(total, MAX_STAKE);
@@ -640,37 +646,37 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (ca.total < MIN_ACTIVE_STAKE) return reward;
         uint256 carry;
         (ca.acc, carry) = _distribute(ca.acc, ca.carry, reward, ca.total);
-        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // casting is safe: carry < total / 1e18 + 1 <= 2^91 / 1e18 + 1 < 2^32 (see _distribute)
         // forge-lint: disable-next-line(unsafe-typecast)
-        ca.carry = uint40(carry);
+        ca.carry = uint32(carry);
     }
 
     /// @dev Adds `reward` (plus the carried remainder) over `total` stake to accumulator `acc`. The part
     ///      credited is rounded up (so the positions' floors never sum above it) and the rest carried:
-    ///      carry < total / ACC_PRECISION + 1 <= 2^96 / 1e18 + 1 < 2^40.
-    function _distribute(uint88 acc, uint256 carry, uint256 reward, uint256 total)
+    ///      carry < total / ACC_PRECISION + 1 <= 2^91 / 1e18 + 1 < 2^32.
+    function _distribute(uint96 acc, uint256 carry, uint256 reward, uint256 total)
         internal
         pure
-        returns (uint88 newAcc, uint256 newCarry)
+        returns (uint96 newAcc, uint256 newCarry)
     {
         uint256 x = reward + carry;
         if (x == 0) return (acc, 0);
         uint256 d = x * ACC_PRECISION / total;
         uint256 used = (d * total + ACC_PRECISION - 1) / ACC_PRECISION;
         newCarry = x - used;
-        // Accumulators wrap modulo 2^88 on purpose: only differences between checkpoints are used and
-        // they stay below 2^88 (docs/pools.md, "Bounds").
+        // Accumulators wrap modulo 2^96 on purpose: only differences between checkpoints are used and
+        // they stay below 2^96 (docs/pools.md, "Bounds").
         unchecked {
-            // casting is safe: accumulators wrap modulo 2^88 on purpose (see above)
+            // casting is safe: accumulators wrap modulo 2^96 on purpose (see above)
             // forge-lint: disable-next-line(unsafe-typecast)
-            newAcc = uint88(uint256(acc) + d);
+            newAcc = uint96(uint256(acc) + d);
         }
     }
 
-    /// @dev What `stake` earned between accumulator values `snap` and `acc` (difference modulo 2^88).
-    function _earned(uint256 stake, uint88 acc, uint88 snap) internal pure returns (uint256) {
+    /// @dev What `stake` earned between accumulator values `snap` and `acc` (difference modulo 2^96).
+    function _earned(uint256 stake, uint96 acc, uint96 snap) internal pure returns (uint256) {
         unchecked {
-            return stake * uint88(acc - snap) / ACC_PRECISION;
+            return stake * uint96(acc - snap) / ACC_PRECISION;
         }
     }
 
@@ -693,12 +699,12 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         } else {
             uint256 c = _poolClass(class);
             if (wantM) {
-                uint88 acc = _touchClass(c, MZKU, 0);
+                uint96 acc = _touchClass(c, MZKU, 0);
                 m = _earned(pos.stake, acc, pos.snapMzku);
                 pos.snapMzku = acc;
             }
             if (wantE) {
-                uint88 acc = _touchClass(c, ETH, 0);
+                uint96 acc = _touchClass(c, ETH, 0);
                 e = _earned(pos.stake, acc, _snapEth[id]);
                 _snapEth[id] = acc;
             }
@@ -764,7 +770,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         info = _sidecar[sidecar];
         uint256 c = _poolClass(StakeClass.Sidecar);
         for (uint256 a = 0; a < 2; ++a) {
-            uint88 classAcc = _touchClass(c, a, 0);
+            uint96 classAcc = _touchClass(c, a, 0);
             SidecarAsset memory sa = _sidecarAsset[sidecar][a];
             _accrueSidecar(sa, info.total, classAcc);
             _sidecarAsset[sidecar][a] = sa;
@@ -772,13 +778,13 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     /// @dev What the sidecar earned as a position of its class goes to its own accumulator.
-    function _accrueSidecar(SidecarAsset memory sa, uint256 total, uint88 classAcc) internal pure {
+    function _accrueSidecar(SidecarAsset memory sa, uint256 total, uint96 classAcc) internal pure {
         uint256 reward = _earned(total, classAcc, sa.classSnap);
         sa.classSnap = classAcc;
         if (total == 0) return; // reward == 0
         uint256 carry;
         (sa.acc, carry) = _distribute(sa.acc, sa.carry, reward, total);
-        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // casting is safe: carry < total / 1e18 + 1 <= 2^91 / 1e18 + 1 < 2^32 < 2^40 (see _distribute)
         // forge-lint: disable-next-line(unsafe-typecast)
         sa.carry = uint40(carry);
     }
@@ -797,9 +803,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         internal
         returns (uint256 m, uint256 e)
     {
-        uint88 accM = _sidecarAsset[sidecar][MZKU].acc;
-        uint88 accE = _sidecarAsset[sidecar][ETH].acc;
-        uint88 snapE;
+        uint96 accM = _sidecarAsset[sidecar][MZKU].acc;
+        uint96 accE = _sidecarAsset[sidecar][ETH].acc;
+        uint96 snapE;
         (m, e, snapE) = _sidecarEarned(pos, _snapEth[id], v, info, sidecar, accM, accE);
         _snapEth[id] = snapE;
     }
@@ -807,17 +813,17 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @dev Pure-ish core of `_settleSidecar` shared with the views.
     function _sidecarEarned(
         Position memory pos,
-        uint88 snapE,
+        uint96 snapE,
         Vesting memory v,
         SidecarInfo memory info,
         address sidecar,
-        uint88 accM,
-        uint88 accE
-    ) internal view returns (uint256 m, uint256 e, uint88 newSnapE) {
+        uint96 accM,
+        uint96 accE
+    ) internal view returns (uint256 m, uint256 e, uint96 newSnapE) {
         if (v.epoch != info.epoch) {
             // A boundary passed since the last checkpoint: what accrued up to it vested.
-            uint88 vestM = _sidecarVest[sidecar][MZKU];
-            uint88 vestE = _sidecarVest[sidecar][ETH];
+            uint96 vestM = _sidecarVest[sidecar][MZKU];
+            uint96 vestE = _sidecarVest[sidecar][ETH];
             m = v.unvestedMzku + _earned(pos.stake, vestM, pos.snapMzku);
             e = v.unvestedEth + _earned(pos.stake, vestE, snapE);
             (pos.snapMzku, snapE) = (vestM, vestE);
@@ -849,10 +855,10 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         Vesting memory v = _vesting[id];
         (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         uint256 old = pos.stake;
-        // casting is safe: stakes <= MAX_STAKE = 2^96 - 1, so they fit int256
+        // casting is safe: stakes <= MAX_STAKE < 2^91, so they fit int256
         // forge-lint: disable-next-line(unsafe-typecast)
         int256 delta = int256(newAmount) - int256(old);
-        // casting is safe: totals and stakes are <= 2^96 - 1, so they fit int256 and the sum is >= 0
+        // casting is safe: totals and stakes are < 2^91, so they fit int256 and the sum is >= 0
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 newTotal = uint256(int256(uint256(info.total)) + delta);
         if (newTotal > MAX_STAKE) revert RewardPoolStakeTooLarge(newTotal, MAX_STAKE);
@@ -901,9 +907,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     function _reCredit(address sidecar, uint256 asset, uint256 amount, uint256 total) internal {
         SidecarAsset storage slot = _sidecarAsset[sidecar][asset];
-        (uint88 acc, uint256 carry) = _distribute(slot.acc, slot.carry, amount, total);
+        (uint96 acc, uint256 carry) = _distribute(slot.acc, slot.carry, amount, total);
         slot.acc = acc;
-        // casting is safe: carry < total / 1e18 + 1 <= 2^96 / 1e18 + 1 < 2^40 (see _distribute)
+        // casting is safe: carry < total / 1e18 + 1 <= 2^91 / 1e18 + 1 < 2^32 < 2^40 (see _distribute)
         // forge-lint: disable-next-line(unsafe-typecast)
         slot.carry = uint40(carry);
     }
@@ -920,7 +926,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         returns (uint256 m, uint256 e, uint256 um, uint256 ue)
     {
         uint256 c = _poolClass(class);
-        uint88[2] memory acc;
+        uint96[2] memory acc;
         for (uint256 a = 0; a < 2; ++a) {
             ClassAsset memory ca = _class[c][a];
             _accrueClass(c, a, ca, _period, _queue, _meta.nextLength, block.timestamp);
@@ -934,13 +940,13 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         return _previewSidecar(id, pos, key, acc);
     }
 
-    function _previewSidecar(bytes32 id, Position memory pos, address sidecar, uint88[2] memory classAcc)
+    function _previewSidecar(bytes32 id, Position memory pos, address sidecar, uint96[2] memory classAcc)
         internal
         view
         returns (uint256 m, uint256 e, uint256 um, uint256 ue)
     {
         SidecarInfo memory info = _sidecar[sidecar];
-        uint88[2] memory acc;
+        uint96[2] memory acc;
         for (uint256 a = 0; a < 2; ++a) {
             SidecarAsset memory sa = _sidecarAsset[sidecar][a];
             _accrueSidecar(sa, info.total, classAcc[a]);

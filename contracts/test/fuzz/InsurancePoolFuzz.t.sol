@@ -45,7 +45,7 @@ contract InsurancePoolFuzzTest is Test {
         assertEq(pm, askM < inM ? askM : inM);
         assertEq(pe, askE < inE ? askE : inE);
         assertEq(token.balanceOf(victim) + token.balanceOf(address(pool)), inM, "MZKU exact");
-        assertEq(pool.ethOwedOf(victim), pe);
+        assertEq(victim.balance, pe, "pushed to the victim");
         assertEq(pool.excessEth() + pool.ethReserved(), address(pool).balance, "ETH exact");
     }
 

@@ -23,7 +23,7 @@ contract InsurancePoolHandler is Test {
 
     constructor(InsurancePool pool_, MzkuToken token_, address gov_, address market_) {
         (pool, token, gov, market) = (pool_, token_, gov_, market_);
-        victims = [address(0xB001), address(0xB002), address(0xB003)];
+        victims = [address(0xB001), address(0xB002), address(new Refuser())];
         token.approve(address(pool), type(uint256).max);
     }
 
@@ -50,15 +50,25 @@ contract InsurancePoolHandler is Test {
 
     function compensateEth(uint256 victimSeed, uint256 amount, bool byGov) external {
         amount = bound(amount, 0, 2e22);
+        address v = victims[bound(victimSeed, 0, 2)];
+        uint256 owedBefore = pool.ethOwedOf(v);
         vm.prank(byGov ? gov : market);
-        uint256 paid = pool.compensateEth(victims[bound(victimSeed, 0, 2)], amount);
+        uint256 paid = pool.compensateEth(v, amount);
         assertLe(paid, amount);
-        ghostCredited += paid;
+        uint256 credited = pool.ethOwedOf(v) - owedBefore;
+        ghostCredited += credited;
+        ghostOut[1] += paid - credited; // pushed
+    }
+
+    /// @dev The third victim refuses ETH half of the time, so compensation is credited to it.
+    function toggleRefusal() external {
+        Refuser(payable(victims[2])).toggle();
     }
 
     function withdraw(uint256 victimSeed) external {
         address v = victims[bound(victimSeed, 0, 2)];
         if (pool.ethOwedOf(v) == 0) return;
+        if (v.code.length != 0 && Refuser(payable(v)).refusing()) return;
         vm.prank(v);
         uint256 amount = pool.withdrawEth();
         ghostOut[1] += amount;
@@ -93,6 +103,19 @@ contract InsurancePoolHandler is Test {
     }
 
     receive() external payable {}
+}
+
+/// @notice A victim that can refuse ETH.
+contract Refuser {
+    bool public refusing = true;
+
+    function toggle() external {
+        refusing = !refusing;
+    }
+
+    receive() external payable {
+        if (refusing) revert("no");
+    }
 }
 
 contract InsurancePoolInvariantTest is Test {

@@ -104,32 +104,44 @@ contract InsurancePoolTest is Test {
         assertEq(token.balanceOf(address(pool)), 0);
     }
 
-    function test_compensateEth_creditsOthersForPull() public {
+    function test_compensateEth_pushesToRecipient() public {
         vm.prank(market);
         uint256 paid = pool.compensateEth(victim, 4 ether);
         assertEq(paid, 4 ether);
-        assertEq(pool.ethOwedOf(victim), 4 ether);
-        assertEq(pool.ethReserved(), 4 ether);
-        assertEq(victim.balance, 0, "nothing pushed");
-        vm.prank(victim);
-        assertEq(pool.withdrawEth(), 4 ether);
         assertEq(victim.balance, 4 ether);
+        assertEq(pool.ethReserved(), 0);
+        assertEq(pool.ethOwedOf(victim), 0);
+    }
+
+    function test_compensateEth_creditsWhenRecipientRefuses() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
+        vm.prank(market);
+        uint256 paid = pool.compensateEth(address(r), 4 ether);
+        assertEq(paid, 4 ether);
+        assertEq(address(r).balance, 0);
+        assertEq(pool.ethOwedOf(address(r)), 4 ether);
+        assertEq(pool.ethReserved(), 4 ether);
+        r.setRefuse(false);
+        assertEq(r.withdraw(), 4 ether);
+        assertEq(address(r).balance, 4 ether);
         assertEq(pool.ethReserved(), 0);
     }
 
-    function test_compensateEth_pushesToTheCallingContract() public {
-        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
-        vm.prank(gov);
-        pool.setAuthorizedCaller(address(r), true);
-        assertEq(r.compensateSelf(3 ether), 3 ether);
-        assertEq(address(r).balance, 3 ether);
+    function test_compensateEth_zeroWhenNothingFree() public {
+        vm.prank(market);
+        pool.compensateEth(victim, 10 ether);
+        vm.prank(market);
+        assertEq(pool.compensateEth(victim, 1 ether), 0);
     }
 
     function test_compensateEth_cappedAtFreeBalance() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
         vm.prank(market);
-        pool.compensateEth(victim, 8 ether);
+        pool.compensateEth(address(r), 8 ether); // credited: stays reserved
         vm.prank(market);
-        uint256 paid = pool.compensateEth(stranger, 8 ether);
+        uint256 paid = pool.compensateEth(victim, 8 ether);
         assertEq(paid, 2 ether, "reserved ETH is not paid twice");
     }
 
@@ -138,8 +150,10 @@ contract InsurancePoolTest is Test {
     function test_excess_isBalanceAboveThreshold() public {
         assertEq(pool.excessMzku(), 900 ether);
         assertEq(pool.excessEth(), 9 ether);
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
         vm.prank(market);
-        pool.compensateEth(victim, 5 ether);
+        pool.compensateEth(address(r), 5 ether);
         assertEq(pool.excessEth(), 4 ether, "reserved ETH is not excess");
         vm.prank(gov);
         pool.setThresholds(2000 ether, 100 ether);
@@ -271,12 +285,25 @@ contract InsurancePoolTest is Test {
 
     // ---------------------------------------------------------------- reentrancy
 
-    function test_withdrawEth_hostileReceiverCannotReenter() public {
+    function test_compensateEth_hostileReceiverCannotReenter() public {
         HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
         vm.prank(gov);
-        pool.setAuthorizedCaller(address(r), true);
+        pool.setAuthorizedCaller(address(r), true); // even an authorized receiver cannot re-enter
+        vm.prank(market);
+        assertEq(pool.compensateEth(address(r), 2 ether), 2 ether);
+        assertTrue(r.reentered());
+        assertFalse(r.reentrySucceeded());
+        assertEq(address(r).balance, 2 ether, "paid once");
+        assertEq(pool.ethReserved(), 0);
+        assertEq(address(pool).balance, 8 ether);
+    }
+
+    function test_withdrawEth_hostileReceiverCannotReenter() public {
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
         vm.prank(market);
         pool.compensateEth(address(r), 2 ether);
+        r.setRefuse(false);
         assertEq(r.withdraw(), 2 ether);
         assertTrue(r.reentered());
         assertFalse(r.reentrySucceeded());
@@ -316,10 +343,6 @@ contract InsurancePoolGasTest is Test {
         pool.depositMzku(1000 ether);
         pool.depositEth{value: 10 ether}();
         vm.stopPrank();
-        vm.prank(market);
-        pool.compensateEth(victim, 1 ether); // the victim's slot is warm: not a first credit
-        vm.prank(victim);
-        pool.withdrawEth();
     }
 
     function test_gas_insurance() public {
@@ -335,7 +358,13 @@ contract InsurancePoolGasTest is Test {
         vm.prank(market);
         pool.compensateEth(victim, 1 ether);
         vm.snapshotGasLastCall("insurance", "compensate_eth");
-        vm.prank(victim);
+        HostileInsuranceReceiver r = new HostileInsuranceReceiver(pool);
+        r.setRefuse(true);
+        vm.prank(market);
+        pool.compensateEth(address(r), 1 ether);
+        vm.snapshotGasLastCall("insurance", "compensate_eth_credited");
+        r.setRefuse(false);
+        vm.prank(address(r));
         pool.withdrawEth();
         vm.snapshotGasLastCall("insurance", "withdraw_eth");
         vm.prank(gov);

@@ -190,6 +190,30 @@ contract MicroPoolTest is MicroPoolBase {
         assertEq(MZKU_PER_USER - mzku.balanceOf(alice), 2.5 ether + 25);
     }
 
+    function test_stakeWithPermit_NoPriorApproval() public {
+        uint256 key = 0xA11CE2;
+        address signer = vm.addr(key);
+        vm.deal(signer, 10 ether);
+        mzku.transfer(signer, 1000 ether);
+        uint256 fee = FP * 2 / 32;
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                signer,
+                address(pool),
+                fee,
+                mzku.nonces(signer),
+                block.timestamp
+            )
+        );
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, keccak256(abi.encodePacked("\x19\x01", mzku.DOMAIN_SEPARATOR(), structHash)));
+        vm.prank(signer);
+        pool.stakeWithPermit{value: 2 ether}(fee, block.timestamp, v, r, s);
+        assertEq(pool.balanceOf(signer), 2 ether);
+        assertEq(mzku.balanceOf(signer), 1000 ether - fee);
+    }
+
     function test_stake_LastPieceMayBeUnderMinimum() public {
         _stake(pool, alice, 16 ether - 0.05 ether);
         _stake(pool, bob, 0.05 ether);
@@ -398,6 +422,20 @@ contract MicroPoolTest is MicroPoolBase {
         vm.prank(provider16);
         assertEq(pool.withdrawCollateral(), 16 ether);
         assertEq(address(pool).balance, 0);
+    }
+
+    function test_cancel_EmptyPoolForwardsFeeRemainder() public {
+        quote.set(1 ether + 1); // FP not a multiple of 32: fees round
+        MicroPool p = _open(provider, 0, 1 days);
+        _fund(alice, p);
+        _stake(p, alice, 0.1 ether);
+        vm.prank(alice);
+        p.withdraw(0.1 ether);
+        assertEq(mzku.balanceOf(address(p)), 1); // ceil − floor
+        vm.prank(provider);
+        p.cancel();
+        assertEq(mzku.balanceOf(address(p)), 0);
+        assertEq(rewardPool.mzkuIn(), 1);
     }
 
     function test_RevertWhen_CancelByStrangerBeforeEnd() public {

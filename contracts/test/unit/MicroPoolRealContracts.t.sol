@@ -11,10 +11,13 @@ import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {Resources, TrustTier} from "../../src/interfaces/ProtocolTypes.sol";
 import {MicroPool} from "../../src/pools/micro/MicroPool.sol";
 import {MicroPoolFactory} from "../../src/pools/micro/MicroPoolFactory.sol";
-import {RewardPoolDouble, InsurancePoolDouble} from "../utils/MicroPoolDoubles.sol";
+import {RewardPool} from "../../src/pools/RewardPool.sol";
+import {InsurancePool} from "../../src/pools/InsurancePool.sol";
+import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
 import {DepositVector, DepositVectors} from "../fixtures/DepositVectors.sol";
 
-/// @dev The factory against the real ProviderRegistry (eligibility, k by trust tier) and PricingPolicy (FP).
+/// @dev The factory and pools against the real ProviderRegistry (eligibility, k by trust tier), PricingPolicy
+///      (FP), RewardPool and InsurancePool (splits in, compensation out).
 contract MicroPoolRealContractsTest is Test {
     address internal governance = makeAddr("governance");
     address internal owner = makeAddr("providerOwner");
@@ -23,6 +26,8 @@ contract MicroPoolRealContractsTest is Test {
     ProviderRegistry internal registry;
     PricingPolicy internal pricing;
     MicroPoolFactory internal factory;
+    RewardPool internal rp;
+    InsurancePool internal ip;
     uint256 internal id;
 
     function setUp() public {
@@ -33,11 +38,14 @@ contract MicroPoolRealContractsTest is Test {
         mzku = new MzkuToken(holders, amounts);
         registry = new ProviderRegistry(governance, new address[](0), mzku, makeAddr("nodeRegistry"));
         pricing = new PricingPolicy(governance, new address[](0), address(registry), makeAddr("reputation"));
-        RewardPoolDouble rp = new RewardPoolDouble(mzku);
-        InsurancePoolDouble ip = new InsurancePoolDouble();
+        address[4] memory sources = [governance, address(registry), makeAddr("sidecars"), makeAddr("market")];
+        rp = new RewardPool(governance, new address[](0), mzku, makeAddr("treasury"), sources, 7 days);
+        ip = new InsurancePool(governance, new address[](0), mzku, IRewardPool(address(rp)), 0, 0);
         factory = new MicroPoolFactory(
             governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, vm.addr(0xC0)
         );
+        vm.prank(governance);
+        ip.setAuthorizedCaller(address(factory), true);
         vm.prank(owner);
         id = registry.applyAsProvider("P", Resources(64, 256, 20_000, 1000), 1000 ether, "ipfs://p");
         mzku.transfer(owner, registry.pMin());
@@ -49,7 +57,7 @@ contract MicroPoolRealContractsTest is Test {
         vm.deal(staker, 100 ether);
     }
 
-    function test_openPool_UsesRealRegistryAndPricing() public {
+    function test_lifecycle_RealRegistryPricingAndPools() public {
         vm.prank(owner);
         vm.expectRevert(
             abi.encodeWithSelector(MicroPoolFactory.MicroPoolFactoryProviderNotEligible.selector, owner, id)
@@ -89,6 +97,33 @@ contract MicroPoolRealContractsTest is Test {
         pool.setDepositData(v.pubkey, v.signature, root, abi.encodePacked(sr, ss, sv));
         pool.activate(v.pubkey, v.signature);
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Active));
+        uint256 mzkuFees = (24 ether * fp + 32 ether - 1) / 32 ether;
+        assertEq(mzku.balanceOf(address(rp)), mzkuFees / 10);
+
+        // Rewards: 1 ETH → 0.1 to each real pool, 0.8 pro rata (24 staker : 8 provider).
+        vm.deal(address(pool), 1 ether);
+        pool.distribute();
+        assertEq(address(rp).balance, 0.1 ether);
+        assertEq(address(ip).balance, 0.1 ether);
+        assertEq(pool.claimableOf(staker), 0.6 ether);
+        vm.prank(staker);
+        pool.claim();
+
+        // Slashing: 20 ETH come back. Loss 12: the provider's 8 first, then 4 from the real Insurance Pool.
+        vm.deal(makeAddr("donor"), 10 ether);
+        vm.prank(makeAddr("donor"));
+        ip.depositEth{value: 10 ether}();
+        vm.deal(address(pool), address(pool).balance + 20 ether);
+        vm.prank(governance);
+        pool.complete();
+        assertEq(pool.collateralToReturn(), 0);
+        assertEq(pool.redemptionPot(), 24 ether);
+        assertEq(address(ip).balance, 10.1 ether - 4 ether);
+        uint256 before = staker.balance;
+        vm.prank(staker);
+        pool.redeem(24 ether);
+        assertEq(staker.balance - before, 24 ether);
+        assertEq(address(pool).balance, pool.reserved());
     }
 
     function computeRoot(bytes calldata pubkey, bytes32 wc, bytes calldata signature) external pure returns (bytes32) {

@@ -167,6 +167,16 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(alice.balance - before, 3 ether);
     }
 
+    /// @dev Regression (fuzz): 1 MZKU of governor stake receiving 3e26 wei once wrapped a uint88 accumulator.
+    function test_claim_largeRewardPerStakeIsExact() public {
+        _stake(GOV, alice, address(0), 1 ether);
+        _depositM(SUPPLY);
+        _toNextPeriod(0);
+        _toNextPeriod(0);
+        (uint256 m,) = _claim(alice, GOV, address(0));
+        assertEq(m, SUPPLY * 3 / 10);
+    }
+
     function test_claim_skipsManyEmptyPeriods() public {
         _stake(GOV, alice, address(0), 100 ether);
         _depositM(1000 ether);
@@ -177,6 +187,27 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(index, 100);
         assertLe(start, block.timestamp);
         assertGt(start + length, block.timestamp);
+    }
+
+    function test_claim_twoQueuedStreamsAcrossSkippedPeriods() public {
+        _stake(GOV, alice, address(0), 100 ether);
+        _depositM(1000 ether); // streams in period 1
+        _toNextPeriod(10);
+        _depositM(500 ether); // streams in period 2
+        vm.warp(block.timestamp + 5 * PERIOD); // one transaction walks through both streams
+        (uint256 m,) = _claim(alice, GOV, address(0));
+        assertEq(m, 450 ether, "30% of both inflows");
+        (uint256 tm,) = pool.owedOf(treasury);
+        assertEq(tm, 150 ether + 900 ether, "10% of both plus the empty classes' 60%");
+    }
+
+    function test_onStakeChanged_poolRecordIsTheTruth() public {
+        vm.expectEmit(address(pool));
+        emit RewardPool.RewardPoolStakeChanged(GOV, alice, address(0), 0, 5 ether, 7 ether);
+        vm.prank(govSource);
+        pool.onStakeChanged(GOV, alice, address(0), 7 ether, 5 ether); // a source reporting a stale old
+        assertEq(pool.stakeOf(GOV, alice, address(0)), 5 ether);
+        assertEq(pool.classTotal(0), 5 ether);
     }
 
     function test_setPeriodLength_appliesFromNextPeriod() public {
@@ -286,6 +317,39 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(owedM, 100 ether, "idle part vested and credited");
         (uint256 tAfter,) = pool.owedOf(treasury);
         assertEq(tAfter - tBefore, 50 ether, "the forfeit without remaining stakers");
+    }
+
+    function test_sidecar_claimMzkuCreditsTheVestedEth() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        _toNextPeriod(0);
+        vm.prank(alice);
+        uint256 m = pool.claimMzku(SIDE, sidecarX);
+        assertEq(m, 200 ether);
+        (, uint256 owedE) = pool.owedOf(alice);
+        assertEq(owedE, 2 ether, "ETH vested with the MZKU is credited");
+        vm.prank(alice);
+        uint256 e = pool.claimEth(SIDE, sidecarX);
+        assertEq(e, 2 ether, "and paid by the next ETH claim of the position");
+    }
+
+    function test_sidecar_unvestedReportedDuringProject() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 2);
+        (uint256 cm, uint256 ce) = pool.claimable(SIDE, alice, sidecarX);
+        (uint256 um, uint256 ue) = pool.unvested(alice, sidecarX);
+        assertEq(cm + ce + um, 0);
+        assertEq(ue, 1 ether, "half of the 20% of 10 ETH, unvested");
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (, ce) = pool.claimable(SIDE, alice, sidecarX);
+        assertEq(ce, 1 ether, "vested at the end");
     }
 
     function test_onProjectStarted_nestedProjectsVestAtEachEnd() public {

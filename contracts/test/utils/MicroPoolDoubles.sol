@@ -23,8 +23,8 @@ contract RegistryDouble is IProviderRegistry {
 
     mapping(uint256 => Provider) internal _providers;
     mapping(uint256 => bool) public eligible;
-    mapping(address => uint256) public override providerIdOf;
-    uint256 public override providerCount;
+    mapping(address => uint256) public providerIdOf;
+    uint256 public providerCount;
 
     function add(address owner, uint256 k, bool isEligible_) external returns (uint256 id) {
         id = ++providerCount;
@@ -54,18 +54,25 @@ contract RegistryDouble is IProviderRegistry {
         return true;
     }
 
-    function onNodeOpened(uint256, Resources calldata) external {}
-    function onNodeClosed(uint256, Resources calldata) external {}
+    function onNodeOpened(uint256, Resources calldata) external pure {
+        return;
+    }
+
+    function onNodeClosed(uint256, Resources calldata) external pure {
+        return;
+    }
 
     function slashCollateral(uint256, uint256, address) external pure returns (uint256) {
         return 0;
     }
 
-    function reportScore(uint256, uint256) external {}
+    function reportScore(uint256, uint256) external pure {
+        return;
+    }
 }
 
-    /// @dev Test double of the Reward Pool: keeps what it is given.
-    contract RewardPoolDouble is IRewardPool {
+/// @dev Test double of the Reward Pool: keeps what it is given.
+contract RewardPoolDouble is IRewardPool {
     // IRewardPool functions this double does not exercise (the real RewardPool implements them).
     function onProjectStarted(address) external {}
 
@@ -79,115 +86,115 @@ contract RegistryDouble is IProviderRegistry {
         return (0, 0);
     }
 
-        IERC20 public immutable mzku;
-        uint256 public ethIn;
-        uint256 public mzkuIn;
+    IERC20 public immutable mzku;
+    uint256 public ethIn;
+    uint256 public mzkuIn;
 
-        constructor(IERC20 mzku_) {
-            mzku = mzku_;
-        }
-
-        function depositMzku(uint256 amount) external {
-            mzkuIn += amount;
-            mzku.transferFrom(msg.sender, address(this), amount);
-        }
-
-        function depositEth() external payable {
-            ethIn += msg.value;
-        }
-
-        function onStakeChanged(StakeClass, address, address, uint256, uint256) external {}
+    constructor(IERC20 mzku_) {
+        mzku = mzku_;
     }
 
-    /// @dev Test double of the Insurance Pool: pays compensation to authorized callers up to its balance.
-    contract InsurancePoolDouble is IInsurancePool {
-        mapping(address => bool) public authorized;
-        uint256 public ethIn;
-        uint256 public ethPaid;
-
-        function setAuthorized(address who, bool ok) external {
-            authorized[who] = ok;
-        }
-
-        function depositMzku(uint256) external pure {
-            revert("unused");
-        }
-
-        function depositEth() external payable {
-            ethIn += msg.value;
-        }
-
-        mapping(address => uint256) public credited;
-        uint256 public totalCredited;
-
-        /// @dev Like the real InsurancePool: pushes to the caller itself, credits anyone else for a later pull.
-        function compensateEth(address to, uint256 amount) external returns (uint256 paid) {
-            require(authorized[msg.sender], "InsurancePoolDouble: unauthorized");
-            uint256 free = address(this).balance - totalCredited;
-            paid = amount < free ? amount : free;
-            ethPaid += paid;
-            if (to != msg.sender) {
-                credited[to] += paid;
-                totalCredited += paid;
-                return paid;
-            }
-            (bool ok,) = to.call{value: paid}("");
-            require(ok, "InsurancePoolDouble: send");
-        }
-
-        function compensateMzku(address, uint256) external pure returns (uint256) {
-            return 0;
-        }
-
-        receive() external payable {}
+    function depositMzku(uint256 amount) external {
+        mzkuIn += amount;
+        mzku.transferFrom(msg.sender, address(this), amount);
     }
 
-    /// @dev Test double of the pricing policy: a fixed FP whatever the resources and duration.
-    contract FeeQuoteDouble is IPricingPolicy {
-        uint256 public fp;
-
-        constructor(uint256 fp_) {
-            fp = fp_;
-        }
-
-        function set(uint256 fp_) external {
-            fp = fp_;
-        }
-
-        function quote(Resources calldata, uint256, uint8) external view returns (uint256, uint256) {
-            return (fp, 0);
-        }
-
-        function unitPricesOf(uint8) external pure returns (UnitPrices memory p) {
-            return p;
-        }
-
-        function typeTermsOf(uint8) external pure returns (TypeTerms memory t) {
-            return t;
-        }
-
-        function marketParams() external pure returns (MarketParams memory m) {
-            return m;
-        }
-
-        function mzkuPerEth() external pure returns (uint256) {
-            return 0;
-        }
-
-        function listProviders(uint256, uint256, Resources calldata, uint256, uint8)
-            external
-            pure
-            returns (ProviderView[] memory rows)
-        {
-            return rows;
-        }
+    function depositEth() external payable {
+        ethIn += msg.value;
     }
 
-    /// @dev A plain OpenZeppelin ERC-20: the baseline of the aETH transfer overhead.
-    contract PlainErc20 is ERC20 {
-        constructor() ERC20("Plain", "PLN") {}
+    function onStakeChanged(StakeClass, address, address, uint256, uint256) external {}
+}
 
-        function mint(address to, uint256 amount) external {
-            _mint(to, amount);
-        }
+/// @dev Test double of the Insurance Pool: pays compensation to authorized callers up to its balance.
+contract InsurancePoolDouble is IInsurancePool {
+    mapping(address => bool) public authorized;
+    uint256 public ethIn;
+    uint256 public ethPaid;
+
+    function setAuthorized(address who, bool ok) external {
+        authorized[who] = ok;
     }
+
+    function depositMzku(uint256) external pure {
+        revert("unused");
+    }
+
+    function depositEth() external payable {
+        ethIn += msg.value;
+    }
+
+    mapping(address => uint256) public credited;
+    uint256 public totalCredited;
+
+    /// @dev Like the real InsurancePool: pushes to the caller itself, credits anyone else for a later pull.
+    function compensateEth(address to, uint256 amount) external returns (uint256 paid) {
+        require(authorized[msg.sender], "InsurancePoolDouble: unauthorized");
+        uint256 free = address(this).balance - totalCredited;
+        paid = amount < free ? amount : free;
+        ethPaid += paid;
+        if (to != msg.sender) {
+            credited[to] += paid;
+            totalCredited += paid;
+            return paid;
+        }
+        (bool ok,) = to.call{value: paid}("");
+        require(ok, "InsurancePoolDouble: send");
+    }
+
+    function compensateMzku(address, uint256) external pure returns (uint256) {
+        return 0;
+    }
+
+    receive() external payable {}
+}
+
+/// @dev Test double of the pricing policy: a fixed FP whatever the resources and duration.
+contract FeeQuoteDouble is IPricingPolicy {
+    uint256 public fp;
+
+    constructor(uint256 fp_) {
+        fp = fp_;
+    }
+
+    function set(uint256 fp_) external {
+        fp = fp_;
+    }
+
+    function quote(Resources calldata, uint256, uint8) external view returns (uint256, uint256) {
+        return (fp, 0);
+    }
+
+    function unitPricesOf(uint8) external pure returns (UnitPrices memory p) {
+        return p;
+    }
+
+    function typeTermsOf(uint8) external pure returns (TypeTerms memory t) {
+        return t;
+    }
+
+    function marketParams() external pure returns (MarketParams memory m) {
+        return m;
+    }
+
+    function mzkuPerEth() external pure returns (uint256) {
+        return 0;
+    }
+
+    function listProviders(uint256, uint256, Resources calldata, uint256, uint8)
+        external
+        pure
+        returns (ProviderView[] memory rows)
+    {
+        return rows;
+    }
+}
+
+/// @dev A plain OpenZeppelin ERC-20: the baseline of the aETH transfer overhead.
+contract PlainErc20 is ERC20 {
+    constructor() ERC20("Plain", "PLN") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+}

@@ -14,17 +14,26 @@ describe("mzku devnet", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
+    let stderr = "";
     child.stdout.on("data", (c: Buffer) => {
       stdout += c.toString();
     });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
     const deadline = Date.now() + 120_000;
-    while (!stdout.trim().endsWith("}") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!stdout.trim().endsWith("}") && Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`mzku devnet exited early (${child.exitCode}): ${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const printed = JSON.parse(stdout) as { rpcUrl: string; contracts: Record<string, `0x${string}`> };
     expect(printed.rpcUrl).toBe(`http://127.0.0.1:${port}`);
     const reader = devWallet(printed.rpcUrl, 0);
     const gov = printed.contracts.Governance;
     if (!gov) throw new Error("no Governance address printed");
     expect(await governance.governorCount(reader, { address: gov })).toBe(3n);
+    const rewardPool = printed.contracts.RewardPool;
+    expect(await governance.stakeObserver(reader, { address: gov })).toBe(rewardPool);
 
     child.kill("SIGINT");
     const [code] = await once(child, "exit");

@@ -4,3 +4,7 @@ export type { ReadParameters, WriteParameters } from "./call.js";
 export * from "./deployment.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./market/draw.js";
+export * from "./market/recomputeDrawFromChain.js";
+export * from "./market/reputation.js";
+export * from "./market/split.js";

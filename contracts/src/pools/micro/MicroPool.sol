@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -288,6 +289,22 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice Stakes `msg.value` ETH: mints as many aETH to the caller and pulls ceil(value × FP / 32 ETH)
     ///         MZKU from it (approve the pool first). The fee is held by the pool until activation.
     function stake() external payable nonReentrant {
+        _stake();
+    }
+
+    /// @notice `stake` with an EIP-2612 permit for the MZKU fee instead of a prior approval (`value` is the
+    ///         MZKU allowance granted). A permit that fails (for example front-run) is ignored when the
+    ///         allowance is already there.
+    function stakeWithPermit(uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+        payable
+        nonReentrant
+    {
+        try IERC20Permit(address(mzku)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
+        _stake();
+    }
+
+    function _stake() private {
         if (state != State.Open) revert MicroPoolWrongState(state);
         uint256 end = endTime;
         if (block.timestamp >= end) revert MicroPoolEnded(end, block.timestamp);
@@ -397,12 +414,14 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
 
     /// @notice Cancels an Open pool: the operator or governance at any time, anyone after the end time.
     ///         Stakers then `withdraw`, the collateral owner `withdrawCollateral`.
-    function cancel() external inState(State.Open) {
+    function cancel() external nonReentrant inState(State.Open) {
         if (msg.sender != operator && msg.sender != governance && block.timestamp < endTime) {
             revert MicroPoolUnauthorized(msg.sender);
         }
         state = State.Cancelled;
         emit Cancelled(msg.sender);
+        // No aETH left: the fee rounding remainder of earlier withdrawals goes to the Reward Pool now.
+        if (_totalSupply == 0) _forwardMzkuRemainder();
     }
 
     // =====================================================================================

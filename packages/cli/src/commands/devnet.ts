@@ -3,13 +3,17 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type AnvilInstance,
+  bootstrapActions,
   contractsDir,
   deployProtocol,
   devAccount,
   devWallet,
+  passProposal,
   seatInvitedGovernors,
   startAnvil,
 } from "@mzku/sdk/devnet";
+import { createTestClient, http } from "viem";
+import { foundry } from "viem/chains";
 import { CliError } from "../errors.js";
 import type { Logger } from "../log.js";
 
@@ -19,7 +23,8 @@ const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae78
 export const devnetUsage = `mzku devnet [--port 8545] [--config contracts/config/devnet.json] [--block-time <s>]
 
 Starts a local chain (anvil) on 127.0.0.1, deploys the whole protocol with the production deploy
-script, seats the invited governors of the config (they lock the minimum stake themselves), prints
+script, seats the invited governors of the config (they lock the minimum stake themselves), passes
+the bootstrap proposal (stake observers → Reward Pool; the devnet clock jumps past the timelock), prints
 the deployed addresses as JSON on stdout and stays up until Ctrl-C, which stops everything it started.`;
 
 export async function devnet(argv: string[], log: Logger): Promise<void> {
@@ -60,6 +65,12 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     const governors = devGovernors(configPath, anvil.rpcUrl);
     log.info("Seating the invited governors", { count: governors.length });
     await seatInvitedGovernors(deployment, governors);
+    log.info(
+      "Passing the bootstrap proposal (stake observers → Reward Pool); moves the devnet clock past the timelock",
+    );
+    const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
+    const proposalId = await passProposal(deployment, governors, testClient, bootstrapActions(deployment), "bootstrap");
+    log.info("Bootstrap proposal executed", { proposalId });
     process.stdout.write(
       `${JSON.stringify({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, startBlock: deployment.startBlock.toString(), contracts: deployment.contracts }, null, 2)}\n`,
     );

@@ -1,5 +1,6 @@
-import type { Address, Client, Hex, TestClient } from "viem";
+import { type Address, type Client, encodeFunctionData, type Hex, type TestClient } from "viem";
 import { getBlock } from "viem/actions";
+import { governanceAbi, providerRegistryAbi, sidecarStakingAbi } from "../abis.js";
 import { governance, mzkuToken } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
 import { MzkuError } from "../errors.js";
@@ -63,4 +64,27 @@ export async function advanceTime(testClient: TestClient, reader: Client, second
 export async function advanceTimeTo(testClient: TestClient, timestamp: bigint): Promise<void> {
   await testClient.setNextBlockTimestamp({ timestamp });
   await testClient.mine({ blocks: 1 });
+}
+
+/**
+ * The first proposal a fresh deployment needs: point the stake observers of Governance,
+ * ProviderRegistry and SidecarStaking at the Reward Pool, so governor stakes, provider collateral and
+ * sidecar stakes start earning (the deploy script cannot: only governance may set them).
+ */
+export function bootstrapActions(deployment: Deployment): ProposalAction[] {
+  const { Governance, ProviderRegistry, SidecarStaking, RewardPool } = deployment.contracts;
+  return [
+    {
+      target: Governance,
+      data: encodeFunctionData({ abi: governanceAbi, functionName: "setStakeObserver", args: [RewardPool] }),
+    },
+    {
+      target: ProviderRegistry,
+      data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "setStakeObserver", args: [RewardPool] }),
+    },
+    {
+      target: SidecarStaking,
+      data: encodeFunctionData({ abi: sidecarStakingAbi, functionName: "setStakeObserver", args: [RewardPool] }),
+    },
+  ];
 }
