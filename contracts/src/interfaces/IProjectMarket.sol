@@ -62,6 +62,19 @@ interface IProjectMarket {
         uint256 commitEndBlock,
         uint256 revealEndBlock
     );
+    /// @notice The policy terms the project snapshotted when it opened (what the settlement and the
+    ///         split will use).
+    event ProjectTermsSet(
+        uint256 indexed projectId,
+        uint16 feeRateBps,
+        uint16 bandBps,
+        uint16 scoreThreshold,
+        uint16 startPenaltyBps,
+        uint8 maxDrawCandidates,
+        bool vickrey,
+        uint32 settleGraceBlocks,
+        uint32 startWindow
+    );
     /// @notice MZKU was deposited to the caller's bond balance.
     event BondDeposited(address indexed bidder, uint256 amount);
     /// @notice MZKU was withdrawn from the caller's free bond balance.

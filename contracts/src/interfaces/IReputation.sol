@@ -8,7 +8,7 @@ pragma solidity 0.8.30;
 interface IReputation {
     /// @notice Per-provider inputs of the score that the market records.
     struct Stats {
-        uint32 wins; // auctions won (bid-price samples)
+        uint32 wins; // won projects started (bid-price samples)
         uint32 finished; // projects completed or failed (running-time samples)
         uint32 failures; // projects failed
         uint80 sumPriceBps; // Σ over wins of price·10000/FP
@@ -35,7 +35,8 @@ interface IReputation {
 
     // ---- restricted to authorized protocol contracts (the market) ----
 
-    /// @notice `providerId` won an auction at `price` for a project of budget `fp`.
+    /// @notice `providerId` started a project it won at `price` (budget `fp`): a bid-price sample and
+    ///         a recent winning price. Recorded at start, not at settlement, to keep `settle` cheap.
     function recordWin(uint256 providerId, uint256 price, uint256 fp) external;
 
     /// @notice A project of `providerId` ended after running `ran` of `planned` seconds; `failed`

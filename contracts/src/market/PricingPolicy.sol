@@ -63,7 +63,7 @@ contract PricingPolicy is Governed, IPricingPolicy {
                 bandBps: 500,
                 scoreThreshold: 5000,
                 startPenaltyBps: 1000,
-                maxDrawCandidates: 8,
+                maxDrawCandidates: 4,
                 commitBlocks: 150,
                 revealBlocks: 150,
                 settleGraceBlocks: 2,

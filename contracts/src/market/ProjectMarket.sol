@@ -310,7 +310,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 entropy = block.number <= revealEnd + p.settleGraceBlocks ? block.prevrandao : 0;
         bytes32 seed = keccak256(abi.encode(projectId, p.saltMix, entropy));
         uint256 count = p.commitCount;
-        (uint256[] memory keys, uint256 n) = _sortedKeys(projectId, seed, count, p.revealedMask);
+        (uint256[] memory keys, uint256 n) = _walkKeys(projectId, seed, count, p.revealedMask);
         Draw memory d = _walk(projectId, p, keys, n);
         d.seed = seed;
         d.entropy = entropy;
@@ -348,6 +348,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.nodeId = uint48(nodeId);
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
+        reputation.recordWin(p.providerId, p.price, p.fixedPrice);
         _requesterStakeChanged(p.requester, p.fixedPrice, true);
         ISidecarProjectObserver(address(rewardPool)).onProjectStarted(node.sidecar);
     }
@@ -563,12 +564,23 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.startWindow = m.startWindow;
         p.duration = duration;
         emit ProjectOpened(projectId, msg.sender, projectType, resources, duration, fp, m.bidBond, commitEnd, revealEnd);
+        emit ProjectTermsSet(
+            projectId,
+            m.feeRateBps,
+            m.bandBps,
+            m.scoreThreshold,
+            m.startPenaltyBps,
+            m.maxDrawCandidates,
+            vickrey,
+            m.settleGraceBlocks,
+            m.startWindow
+        );
         token.safeTransferFrom(msg.sender, address(this), fp);
     }
 
     /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
     ///      price << 160 | tiebreak << 5 | index, with tiebreak = keccak256(abi.encode(seed, index)) >> 101.
-    function _sortedKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
+    function _walkKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
         private
         view
         returns (uint256[] memory keys, uint256 n)
@@ -687,7 +699,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }
         emit AuctionSettled(projectId, d.seed, d.entropy, d.candidates, winner, pid, bid, price, d.forfeited);
-        if (winner != address(0)) reputation.recordWin(pid, price, p.fixedPrice);
     }
 
     /// @dev Eligibility at settlement; returns weight = score + 1 if eligible, else 0.

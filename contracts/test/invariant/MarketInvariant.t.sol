@@ -298,6 +298,19 @@ contract MarketInvariantTest is MarketBase {
         invariant_ghostFlowsBalance();
     }
 
+    /// The requester's Reward Pool stake is exactly the FP of its running projects, and the pool was
+    /// told every change.
+    function invariant_requesterStakeIsRunningFP() public view {
+        uint256 running;
+        uint256 n = market.projectCount();
+        for (uint256 id = 1; id <= n; ++id) {
+            IProjectMarket.ProjectView memory v = market.getProject(id);
+            if (v.status == IProjectMarket.Status.Running) running += v.fixedPrice;
+        }
+        assertEq(market.requesterStakeOf(requester), running, "market's record");
+        assertEq(rewardPool.requesterStake(requester), running, "pool's record");
+    }
+
     /// Everything that came in either went out or is still held.
     function invariant_ghostFlowsBalance() public view {
         uint256 initial = 4 * 100 ether; // bonds deposited in setUp

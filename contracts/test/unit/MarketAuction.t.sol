@@ -41,6 +41,8 @@ contract MarketAuctionTest is MarketBase {
 
     function test_openProject_escrowsFixedPrice() public {
         uint256 before = token.balanceOf(address(market));
+        vm.expectEmit(address(market));
+        emit IProjectMarket.ProjectTermsSet(1, 1000, 500, 5000, 1000, 4, false, 2, 1 days);
         uint256 id = _open();
         IProjectMarket.ProjectView memory v = market.getProject(id);
         assertEq(token.balanceOf(address(market)), before + FP);
@@ -302,7 +304,12 @@ contract MarketAuctionTest is MarketBase {
         assertEq(market.getProject(id).winner, provs[2]);
         assertEq(market.getProject(id).price, 80 ether);
         assertEq(uint8(_status(id)), uint8(IProjectMarket.Status.Assigned));
+        assertEq(reputation.recentWinningBids(pids[2])[0], 0, "a win is recorded at start, not at settlement");
+        uint256 nodeId = _node(pids[2]);
+        vm.prank(provs[2]);
+        market.startProject(id, nodeId);
         assertEq(reputation.recentWinningBids(pids[2])[0], 80 ether, "recent bid recorded");
+        assertEq(reputation.statsOf(pids[2]).wins, 1);
     }
 
     function test_settle_vickreyPaysSecondLowest() public {

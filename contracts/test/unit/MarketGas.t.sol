@@ -76,7 +76,7 @@ contract MarketGasTest is MarketBase {
     }
 
     /// Worst case: 32 revealed bids all at the same price, every one eligible: the draw takes the
-    /// first `maxDrawCandidates` (8) in the seed order.
+    /// first `maxDrawCandidates` (4) in the seed order.
     function test_gas_auctionAllEqual() public {
         uint256[] memory prices = _providers(32, false);
         _open();

@@ -131,4 +131,23 @@ contract MarketRealRegistryTest is MarketRealBase {
         _snap("real_settle_32", abi.encodeCall(market.settle, (id)));
         assertEq(market.getProject(id).price <= 63 ether, true, "winner in the 5% band of 60");
     }
+
+    /// Worst case with the default cap: 32 equal eligible bids (the draw takes 4 in the seed order).
+    function test_gas_auctionRealRegistriesAllEqual() public {
+        _providers(32);
+        _open();
+        uint256 id = _open();
+        for (uint256 i = 0; i < 32; ++i) {
+            _commit(id, provs[i], 60 ether);
+        }
+        _toReveal(id);
+        for (uint256 i = 0; i < 32; ++i) {
+            _reveal(id, provs[i], i, 60 ether);
+        }
+        _toSettle(id);
+        _coolAll();
+        market.settle(id);
+        _snap("real_settle_32_all_equal", abi.encodeCall(market.settle, (id)));
+        assertEq(market.getProject(id).price, 60 ether);
+    }
 }

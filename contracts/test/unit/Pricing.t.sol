@@ -80,6 +80,9 @@ contract PricingPolicyTest is MarketBase {
             _reveal(id, a, 0, 60 ether + k * 1 ether);
             _toSettle(id);
             market.settle(id);
+            uint256 nodeId = _node(ida);
+            vm.prank(a);
+            market.startProject(id, nodeId); // the win is recorded when the project starts
         }
         IPricingPolicy.ProviderView[] memory rows = policy.listProviders(0, 1, _res(), DAY, T);
         assertEq(rows[0].providerId, ida);
