@@ -13,7 +13,7 @@ import { foundry } from "viem/chains";
 import { scenarios } from "./scenarios/index.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const anvil = await startAnvil();
+const anvil = await startAnvil({ accounts: 60 });
 const results = {};
 const raw = {
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, platform: platform(), arch: arch() },

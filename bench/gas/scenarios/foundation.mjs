@@ -28,9 +28,10 @@ export const providerApply = {
 export const sidecarStake = {
   name: "sidecar.stake",
   description: "stake by a new staker to a sidecar that already has stake; exact (not infinite) approval",
-  async run({ contracts, wallet, testClient }) {
+  async run(ctx) {
+    const { contracts, wallet } = ctx;
     const reader = wallet(0);
-    const sidecar = await qualifiedProviderWithNode({ contracts, wallet, testClient });
+    const sidecar = await qualifiedProviderWithNode(ctx);
     const stakeBy = async (i) => {
       await mzkuToken.approve(wallet(i), { address: contracts.MzkuToken, args: [contracts.SidecarStaking, 100n * E] });
       return sidecarStaking.stake(wallet(i), { address: contracts.SidecarStaking, args: [sidecar, 100n * E] });
@@ -92,7 +93,7 @@ export async function qualifiedProviderWithNode({ contracts, wallet, testClient,
   const governors = [wallet(1), wallet(2), wallet(3)];
   const reader = wallet(0);
   if ((await governance.governorCount(reader, { address: contracts.Governance })) === 0n) {
-    await seatInvitedGovernors(deployment ?? { contracts }, governors);
+    await seatInvitedGovernors(deployment, governors);
   }
   const provider = wallet(9);
   await providerRegistry.applyAsProvider(provider, {
@@ -124,3 +125,29 @@ export async function qualifiedProviderWithNode({ contracts, wallet, testClient,
   });
   return sidecar;
 }
+
+/** Same as sidecar.stake, after the bootstrap proposal made the Reward Pool the stake observer: the
+ *  stake also opens the staker's reward position (what a staker pays once rewards are wired). */
+export const sidecarStakeWithRewards = {
+  name: "sidecar.stake_with_rewards",
+  description: "as sidecar.stake, with the Reward Pool wired as stake observer",
+  async run(ctx) {
+    const { contracts, wallet, testClient, deployment } = ctx;
+    const { bootstrapActions, passProposal } = await import("@mzku/sdk/devnet");
+    const sidecar = await qualifiedProviderWithNode(ctx);
+    await passProposal(
+      deployment,
+      [wallet(1), wallet(2), wallet(3)],
+      testClient,
+      bootstrapActions(deployment),
+      "bootstrap",
+    );
+    const stakeBy = async (i) => {
+      await mzkuToken.approve(wallet(i), { address: contracts.MzkuToken, args: [contracts.SidecarStaking, 100n * E] });
+      return sidecarStaking.stake(wallet(i), { address: contracts.SidecarStaking, args: [sidecar, 100n * E] });
+    };
+    await stakeBy(11);
+    const receipt = await stakeBy(12);
+    return { "gas.sidecar.stake_with_rewards": receipt.gasUsed };
+  },
+};

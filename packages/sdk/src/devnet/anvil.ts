@@ -14,14 +14,15 @@ export type StartAnvilOptions = {
   blockTime?: number;
   /** Print anvil's own output. */
   verbose?: boolean;
+  /** Funded dev accounts (default 20: the devnet config hands MZKU to all of them). */
+  accounts?: number;
 };
 
 /** Starts anvil on 127.0.0.1 and waits until its RPC answers. */
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<AnvilInstance> {
   const port = options.port || (await freePort());
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId ?? 31337)];
-  // 20 funded dev accounts: the devnet config hands MZKU to all of them (governors, providers, stakers).
-  args.push("--accounts", "20", "--balance", "10000");
+  args.push("--accounts", String(options.accounts ?? 20), "--balance", "10000");
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
   const child = spawn(foundryBinary("anvil"), args, {
     stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],

@@ -1,0 +1,112 @@
+import {
+  mzkuToken,
+  pricingPolicyAbi,
+  projectMarket,
+  providerRegistry,
+  providerRegistryAbi,
+  reputation,
+} from "@mzku/sdk";
+import { passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
+import { encodeFunctionData, keccak256, toHex } from "viem";
+
+const E = 10n ** 18n;
+const TYPE = 2;
+const DAY = 86_400;
+const resources = { cpuCores: 4, ramGb: 16, storageGb: 100, bandwidthMbps: 100 };
+const PROVIDERS = 32;
+const FIRST = 20; // dev accounts 20..51 are the bidders (anvil started with 60 funded accounts)
+
+/** Sealed-bid auction with 32 qualified providers (dev accounts 20–51), each with Pmin collateral and a
+ *  bid bond already deposited; the measured commit and reveal are the second of the auction (the
+ *  project's commit list is warm); settle evaluates 32 revealed bids at distinct prices 60..91 MZKU
+ *  committed in shuffled order, then draws among the lowest band. */
+export const auction = {
+  name: "auction.settle_32",
+  description: "32 qualified providers bid 60..91 MZKU (shuffled); second commit/reveal measured; settle of 32 reveals",
+  async run({ deployment, contracts: c, wallet, testClient }) {
+    const reader = wallet(0);
+    const governors = [wallet(1), wallet(2), wallet(3)];
+    await seatInvitedGovernors(deployment, governors);
+    const bidders = Array.from({ length: PROVIDERS }, (_, i) => wallet(FIRST + i));
+    const ids = [];
+    for (const [i, w] of bidders.entries()) {
+      await mzkuToken.transfer(reader, { address: c.MzkuToken, args: [w.account.address, 20_000n * E] });
+      await providerRegistry.applyAsProvider(w, {
+        address: c.ProviderRegistry,
+        args: [`P${i}`, { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 1000n * E, "ipfs://p"],
+      });
+      ids.push(await providerRegistry.providerIdOf(reader, { address: c.ProviderRegistry, args: [w.account.address] }));
+      await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
+      await providerRegistry.depositCollateral(w, { address: c.ProviderRegistry, args: [10_000n * E] });
+      await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProjectMarket, 1_000n * E] });
+      await projectMarket.depositBond(w, { address: c.ProjectMarket, args: [100n * E] });
+    }
+    const qualify = ids.map((id) => ({
+      target: c.ProviderRegistry,
+      data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "qualify", args: [id] }),
+    }));
+    const pricing = [
+      {
+        target: c.PricingPolicy,
+        data: encodeFunctionData({
+          abi: pricingPolicyAbi,
+          functionName: "setUnitPrices",
+          args: [
+            TYPE,
+            { basePerDay: 100n * E, perCpuCoreDay: 0n, perRamGbDay: 0n, perStorageGbDay: 0n, perBandwidthMbpsDay: 0n },
+          ],
+        }),
+      },
+      {
+        target: c.PricingPolicy,
+        data: encodeFunctionData({
+          abi: pricingPolicyAbi,
+          functionName: "setTypeTerms",
+          args: [TYPE, { enabled: true, vickrey: false, expectedAprBps: 0, principalWei: 0n }],
+        }),
+      },
+    ];
+    // A proposal carries at most 16 actions.
+    await passProposal(deployment, governors, testClient, qualify.slice(0, 16), "qualify providers 1-16");
+    await passProposal(deployment, governors, testClient, qualify.slice(16), "qualify providers 17-32");
+    await passProposal(deployment, governors, testClient, pricing, "price type 2");
+    for (const id of ids) await reputation.refresh(reader, { address: c.Reputation, args: [id] });
+
+    const requester = wallet(12);
+    await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, 1_000n * E] });
+    // A first project warms the market's counters (the common case is not the first project ever).
+    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, 100n * E] });
+    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, 100n * E] });
+    const projectId = 2n;
+    const price = (i) => 60n * E + BigInt((i * 13) % 32) * E; // a permutation of 60..91
+    const salt = (i) => keccak256(toHex(`bench salt ${i}`));
+    const commits = [];
+    for (const [i, w] of bidders.entries()) {
+      const commitment = await projectMarket.commitmentOf(reader, {
+        address: c.ProjectMarket,
+        args: [price(i), salt(i), w.account.address, projectId],
+      });
+      commits.push(await projectMarket.commit(w, { address: c.ProjectMarket, args: [projectId, commitment] }));
+    }
+    const project = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [projectId] });
+    await mineTo(reader, testClient, project.commitEndBlock);
+    const reveals = [];
+    for (const [i, w] of bidders.entries()) {
+      reveals.push(
+        await projectMarket.reveal(w, { address: c.ProjectMarket, args: [projectId, BigInt(i), price(i), salt(i)] }),
+      );
+    }
+    await mineTo(reader, testClient, project.revealEndBlock);
+    const settled = await projectMarket.settle(reader, { address: c.ProjectMarket, args: [projectId] });
+    return {
+      "gas.auction.commit": commits[1].gasUsed,
+      "gas.auction.reveal": reveals[1].gasUsed,
+      "gas.auction.settle_32": settled.gasUsed,
+    };
+  },
+};
+
+async function mineTo(reader, testClient, block) {
+  const now = await reader.getBlockNumber();
+  if (block > now) await testClient.mine({ blocks: Number(block - now) });
+}
