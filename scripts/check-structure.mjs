@@ -4,13 +4,16 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+// Vendored data keeps its upstream layout: only its top two levels are listed.
+const VENDORED = ["vectors"];
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
   .split("\n")
   .filter(Boolean);
 const dirs = new Set();
 for (const file of files) {
   const parts = file.split("/");
-  for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  const depth = VENDORED.includes(parts[0] ?? "") ? Math.min(parts.length, 3) : parts.length;
+  for (let i = 1; i < depth; i++) dirs.add(parts.slice(0, i).join("/"));
 }
 const tree = readFileSync("docs/structure.md", "utf8");
 // Each tree line names a folder as `name/`; nesting is by indentation (4 characters per level).

@@ -4,7 +4,8 @@ import { advanceTime, bootstrapActions, passProposal, seatInvitedGovernors } fro
 const E = 10n ** 18n;
 const WEEK = 7n * 86_400n;
 
-/** Reward Pool MZKU claim by a governor who has claimed before, in the middle of a period, with the
+/** Reward Pool MZKU claim by a governor who has claimed before, in the middle of a period (3 h after
+ *  its last claim would do as well: the period does not roll over in between), with the
  *  stake observers wired by the bootstrap proposal and one week's inflow streaming. */
 export const rewardsClaim = {
   name: "rewards.claim",
@@ -24,10 +25,10 @@ export const rewardsClaim = {
     await rewardPool.depositMzku(funder, { address: c.RewardPool, args: [10_000n * E] });
     await advanceTime(testClient, wallet(0), WEEK + 1n); // the inflow streams over the next period
     await rewardPool.depositMzku(funder, { address: c.RewardPool, args: [10_000n * E] });
-    await advanceTime(testClient, wallet(0), WEEK / 4n);
+    await advanceTime(testClient, wallet(0), WEEK / 8n);
     const g = governors[0];
     await rewardPool.claimMzku(g, { address: c.RewardPool, args: [0, "0x0000000000000000000000000000000000000000"] });
-    await advanceTime(testClient, wallet(0), WEEK / 4n);
+    await advanceTime(testClient, wallet(0), WEEK / 8n);
     const receipt = await rewardPool.claimMzku(g, {
       address: c.RewardPool,
       args: [0, "0x0000000000000000000000000000000000000000"],

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mzkuToken } from "./actions/index.js";
+import { contractsDir } from "./devnet/foundry.js";
 import { isContractError } from "./errors.js";
 import { decodeProtocolEvents } from "./events.js";
 import { devAccount, startTestProtocol, type TestProtocol } from "./test/protocol.js";
@@ -14,7 +17,11 @@ describe("deploy script on anvil", () => {
   it("mints the configured supply once, to the configured holders", async () => {
     const client = p.wallet(0);
     const token = p.deployment.contracts.MzkuToken;
-    expect(await mzkuToken.totalSupply(client, { address: token })).toBe(19_000_000n * 10n ** 18n);
+    const config = JSON.parse(readFileSync(join(contractsDir(), "config", "devnet.json"), "utf8")) as {
+      token: { amounts: string[] };
+    };
+    const configured = config.token.amounts.reduce((sum, a) => sum + BigInt(a), 0n);
+    expect(await mzkuToken.totalSupply(client, { address: token })).toBe(configured);
     expect(await mzkuToken.balanceOf(client, { address: token, args: [devAccount(1).address] })).toBe(
       1_000_000n * 10n ** 18n,
     );

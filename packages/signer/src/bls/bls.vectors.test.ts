@@ -13,7 +13,7 @@ import {
 } from "./bls.js";
 import { fromHex, toHex } from "./bytes.js";
 
-const DIR = join(import.meta.dirname, "../../../../../shared/vectors/bls");
+const DIR = join(import.meta.dirname, "../../../../vectors/bls");
 const SHARED = process.env.MZKU_VECTORS ?? DIR;
 
 interface Case {

@@ -16,7 +16,7 @@ import {
   verifyPartial,
 } from "./threshold.js";
 
-const VECTORS = join(import.meta.dirname, "../../../../../shared/vectors");
+const VECTORS = join(import.meta.dirname, "../../../../vectors");
 
 interface ThresholdVector {
   threshold: string;

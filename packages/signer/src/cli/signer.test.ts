@@ -15,7 +15,13 @@ describe("signer CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "cli-"));
     dirs.push(dir);
     const vector = JSON.parse(
-      readFileSync("/work/shared/vectors/eip3076/multiple_validators_multiple_blocks_and_attestations.json", "utf8"),
+      readFileSync(
+        join(
+          import.meta.dirname,
+          "../../../../vectors/eip3076/multiple_validators_multiple_blocks_and_attestations.json",
+        ),
+        "utf8",
+      ),
     ) as { steps: Array<{ interchange: unknown }> };
     const file = join(dir, "in.json");
     writeFileSync(file, JSON.stringify(vector.steps[0]?.interchange));

@@ -12,7 +12,7 @@ import {
   parseForkVersion,
 } from "./deposit.js";
 
-const VECTORS = join(import.meta.dirname, "../../../../../shared/vectors");
+const VECTORS = join(import.meta.dirname, "../../../../vectors");
 interface Case {
   name: string;
   signing_key_path: string;

@@ -18,7 +18,7 @@ import {
 import { kdfRunCount, stopKdfWorker } from "./kdf.js";
 import { decryptKeystore, decryptKeystores, encryptKeystores, processPassword } from "./keystore.js";
 
-const VECTORS = join(import.meta.dirname, "../../../../../shared/vectors");
+const VECTORS = join(import.meta.dirname, "../../../../vectors");
 const json = (p: string) => JSON.parse(readFileSync(join(VECTORS, p), "utf8"));
 afterAll(() => stopKdfWorker());
 

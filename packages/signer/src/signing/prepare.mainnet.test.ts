@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SignerError } from "../api/errors.js";
 import { prepareSigning } from "./prepare.js";
 
 const require = createRequire(import.meta.url);
 const yaml = require("js-yaml") as { load(s: string): unknown };
-const SPEC = "/work/shared/vectors/apis/web3signer/eth2/signing/paths/sign.yaml";
+const SPEC = join(import.meta.dirname, "../../../../vectors/apis/web3signer/eth2/signing/paths/sign.yaml");
 const params = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array([0, 0, 0, 1]) };
 type Example = { value: Record<string, unknown> };
 const spec = yaml.load(readFileSync(SPEC, "utf8")) as {
@@ -98,7 +99,9 @@ describe("prepareSigning (mainnet preset)", () => {
   });
 
   it("computes DEPOSIT signing roots equal to the deposit vectors (staking-deposit-cli)", () => {
-    const file = JSON.parse(readFileSync("/work/shared/vectors/deposit/deposit_data_cases.json", "utf8")) as {
+    const file = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../../../vectors/deposit/deposit_data_cases.json"), "utf8"),
+    ) as {
       cases: Array<Record<string, string | number> & { computed: { signing_root: string } }>;
     };
     expect(file.cases.length).toBeGreaterThan(0);

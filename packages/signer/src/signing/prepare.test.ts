@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import "./testPresetMinimal.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -6,7 +7,7 @@ import { prepareSigning } from "./prepare.js";
 
 const require = createRequire(import.meta.url);
 const yaml = require("js-yaml") as { load(s: string): unknown };
-const SPEC = "/work/shared/vectors/apis/web3signer/eth2/signing/paths/sign.yaml";
+const SPEC = join(import.meta.dirname, "../../../../vectors/apis/web3signer/eth2/signing/paths/sign.yaml");
 const params = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array([0, 0, 0, 1]) };
 
 type Example = { value: Record<string, unknown> };

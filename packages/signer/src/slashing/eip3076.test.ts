@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SignerError } from "../api/errors.js";
 import { SlashingProtectionDb } from "./db.js";
 
-const DIR = "/work/shared/vectors/eip3076";
+const DIR = join(import.meta.dirname, "../../../../vectors/eip3076");
 const files = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "schema.json");
 
 interface Check {
