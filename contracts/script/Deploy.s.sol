@@ -100,7 +100,10 @@ contract Deploy is Script {
             a.providerRegistry,
             address(
                 new ProviderRegistry(
-                    a.governance, _list(a.projectMarket, a.reputation, a.microPoolFactory), IERC20(a.token), a.nodeRegistry
+                    a.governance,
+                    _list(a.projectMarket, a.reputation, a.microPoolFactory),
+                    IERC20(a.token),
+                    a.nodeRegistry
                 )
             )
         );
@@ -109,7 +112,9 @@ contract Deploy is Script {
             a.nodeRegistry,
             address(
                 new NodeRegistry(
-                    a.governance, _list(a.projectMarket, a.microPoolFactory, a.rewardPool), IProviderRegistry(a.providerRegistry)
+                    a.governance,
+                    _list(a.projectMarket, a.microPoolFactory, a.rewardPool),
+                    IProviderRegistry(a.providerRegistry)
                 )
             )
         );

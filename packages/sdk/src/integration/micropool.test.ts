@@ -25,7 +25,6 @@ import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
 const ETH = (n: string) => parseEther(n);
-const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString("hex")}`;
 
 /** A 2-of-3 threshold validator key from a DKG run by three parties in this process. */
 async function thresholdValidatorKey() {
