@@ -1,4 +1,4 @@
-import { governance, mzkuToken, nodeRegistry, providerRegistry, providerRegistryAbi, sidecarStaking } from "@mzku/sdk";
+import { governance, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "@mzku/sdk";
 import { advanceTime, seatInvitedGovernors } from "@mzku/sdk/devnet";
 import { encodeFunctionData } from "viem";
 
@@ -89,35 +89,15 @@ export const governanceProposal = {
 /** Seats the governors, has a provider apply, get qualified, post Pmin collateral and register a node;
  *  returns the node's sidecar address. */
 export async function qualifiedProviderWithNode({ contracts, wallet, testClient, deployment }) {
-  const { passProposal } = await import("@mzku/sdk/devnet");
+  const { passProposal, qualifyActions, registerProvider } = await import("@mzku/sdk/devnet");
   const governors = [wallet(1), wallet(2), wallet(3)];
   const reader = wallet(0);
   if ((await governance.governorCount(reader, { address: contracts.Governance })) === 0n) {
     await seatInvitedGovernors(deployment, governors);
   }
+  const id = await registerProvider(deployment, wallet(9), { brandName: "Acme Nodes" });
+  await passProposal(deployment, governors, testClient, qualifyActions(deployment, [id]), "qualify");
   const provider = wallet(9);
-  await providerRegistry.applyAsProvider(provider, {
-    address: contracts.ProviderRegistry,
-    args: ["Acme Nodes", capacity, 1000n * E, "ipfs://acme"],
-  });
-  const id = await providerRegistry.providerIdOf(reader, {
-    address: contracts.ProviderRegistry,
-    args: [provider.account.address],
-  });
-  await passProposal(
-    deployment ?? { contracts },
-    governors,
-    testClient,
-    [
-      {
-        target: contracts.ProviderRegistry,
-        data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "qualify", args: [id] }),
-      },
-    ],
-    "qualify",
-  );
-  await mzkuToken.approve(provider, { address: contracts.MzkuToken, args: [contracts.ProviderRegistry, 10_000n * E] });
-  await providerRegistry.depositCollateral(provider, { address: contracts.ProviderRegistry, args: [10_000n * E] });
   const sidecar = wallet(15).account.address;
   await nodeRegistry.registerNode(provider, {
     address: contracts.NodeRegistry,

@@ -1,12 +1,5 @@
-import {
-  mzkuToken,
-  pricingPolicyAbi,
-  projectMarket,
-  providerRegistry,
-  providerRegistryAbi,
-  reputation,
-} from "@mzku/sdk";
-import { passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
+import { mzkuToken, pricingPolicyAbi, projectMarket, reputation } from "@mzku/sdk";
+import { passProposal, qualifyActions, registerProvider, seatInvitedGovernors } from "@mzku/sdk/devnet";
 import { encodeFunctionData, keccak256, toHex } from "viem";
 
 const E = 10n ** 18n;
@@ -31,20 +24,11 @@ export const auction = {
     const ids = [];
     for (const [i, w] of bidders.entries()) {
       await mzkuToken.transfer(reader, { address: c.MzkuToken, args: [w.account.address, 20_000n * E] });
-      await providerRegistry.applyAsProvider(w, {
-        address: c.ProviderRegistry,
-        args: [`P${i}`, { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 1000n * E, "ipfs://p"],
-      });
-      ids.push(await providerRegistry.providerIdOf(reader, { address: c.ProviderRegistry, args: [w.account.address] }));
-      await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
-      await providerRegistry.depositCollateral(w, { address: c.ProviderRegistry, args: [10_000n * E] });
+      ids.push(await registerProvider(deployment, w, { brandName: `P${i}` }));
       await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProjectMarket, 1_000n * E] });
       await projectMarket.depositBond(w, { address: c.ProjectMarket, args: [100n * E] });
     }
-    const qualify = ids.map((id) => ({
-      target: c.ProviderRegistry,
-      data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "qualify", args: [id] }),
-    }));
+    const qualify = qualifyActions(deployment, ids);
     const pricing = [
       {
         target: c.PricingPolicy,

@@ -1,7 +1,14 @@
 import { ssz } from "@lodestar/types";
-import { microPool, microPoolFactory, mzkuToken, providerRegistry, providerRegistryAbi } from "@mzku/sdk";
-import { devAccount, passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
-import { encodeFunctionData, keccak256, parseEther, toHex } from "viem";
+import { microPool, microPoolFactory, mzkuToken } from "@mzku/sdk";
+import {
+  devAccount,
+  passProposal,
+  qualifyActions,
+  registerProvider,
+  seatInvitedGovernors,
+  trustTierAction,
+} from "@mzku/sdk/devnet";
+import { keccak256, parseEther, toHex } from "viem";
 
 const E = 10n ** 18n;
 
@@ -18,26 +25,13 @@ export const pool = {
     const governors = [wallet(1), wallet(2), wallet(3)];
     await seatInvitedGovernors(deployment, governors);
     const provider = wallet(9);
-    await providerRegistry.applyAsProvider(provider, {
-      address: c.ProviderRegistry,
-      args: ["Trusty", { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 10_000n * E, "ipfs://t"],
-    });
-    const id = await providerRegistry.providerIdOf(reader, {
-      address: c.ProviderRegistry,
-      args: [provider.account.address],
-    });
-    await mzkuToken.approve(provider, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
-    await providerRegistry.depositCollateral(provider, { address: c.ProviderRegistry, args: [10_000n * E] });
-    const call = (functionName, args) => ({
-      target: c.ProviderRegistry,
-      data: encodeFunctionData({ abi: providerRegistryAbi, functionName, args }),
-    });
+    const id = await registerProvider(deployment, provider, { brandName: "Trusty", priceCap: 10_000n * E });
     await passProposal(
       deployment,
       governors,
       testClient,
-      [call("qualify", [id]), call("setTrustTier", [id, 2, 0n])],
-      "trusted",
+      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, 2, 0n)],
+      "qualify Trusty as a trusted provider",
     );
     const { timestamp } = await reader.getBlock();
     // A first pool warms the factory's counters.

@@ -3,3 +3,4 @@ export * from "./anvil.js";
 export * from "./deploy.js";
 export * from "./foundry.js";
 export * from "./governance.js";
+export * from "./providers.js";

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { governanceAbi } from "../abis.js";
 import { governance, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "../actions/index.js";
 import { advanceTime, advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { qualifyActions, registerProvider } from "../devnet/providers.js";
 import { isContractError } from "../errors.js";
 import { decodeProtocolEvents } from "../events.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
-const E = 10n ** 18n;
 const Phase = { Initialization: 0, Transition: 1, Automated: 2 } as const;
 
 describe("governance lifecycle through the sdk", () => {
@@ -40,30 +40,15 @@ describe("governance lifecycle through the sdk", () => {
 
     // They govern already: qualify a provider, whose node's sidecar then receives delegating stake.
     const provider = p.wallet(9);
-    await providerRegistry.applyAsProvider(provider, {
-      address: c.ProviderRegistry,
-      args: ["Acme Nodes", { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 1000n * E, "ipfs://acme"],
-    });
-    const providerId = await providerRegistry.providerIdOf(reader, {
-      address: c.ProviderRegistry,
-      args: [provider.account.address],
-    });
-    const qualify = encodeFunctionData({
-      abi: (await import("../abis.js")).providerRegistryAbi,
-      functionName: "qualify",
-      args: [providerId],
-    });
+    const providerId = await registerProvider(p.deployment, provider, { brandName: "Acme Nodes" });
+    expect(await providerRegistry.isEligible(reader, { address: c.ProviderRegistry, args: [providerId] })).toBe(false);
     await passProposal(
       p.deployment,
       founders,
       p.testClient,
-      [{ target: c.ProviderRegistry, data: qualify }],
+      qualifyActions(p.deployment, [providerId]),
       "qualify Acme",
     );
-    expect(await providerRegistry.isEligible(reader, { address: c.ProviderRegistry, args: [providerId] })).toBe(false); // no collateral yet
-    const pmin = 10_000n * E;
-    await mzkuToken.approve(provider, { address: c.MzkuToken, args: [c.ProviderRegistry, pmin] });
-    await providerRegistry.depositCollateral(provider, { address: c.ProviderRegistry, args: [pmin] });
     expect(await providerRegistry.isEligible(reader, { address: c.ProviderRegistry, args: [providerId] })).toBe(true);
     const sidecar = p.wallet(10).account.address;
     await nodeRegistry.registerNode(provider, {

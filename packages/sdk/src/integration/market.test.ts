@@ -3,10 +3,11 @@
 // FP 100, bids 60 / 70 / 75, X 300 → P1 wins and gets 60, Reward Pool 40, Insurance Pool 40, requester 260.
 import { encodeFunctionData, type Hex, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pricingPolicyAbi, projectMarketAbi, providerRegistryAbi } from "../abis.js";
-import { mzkuToken, nodeRegistry, projectMarket, providerRegistry, reputation } from "../actions/index.js";
+import { pricingPolicyAbi, projectMarketAbi } from "../abis.js";
+import { mzkuToken, nodeRegistry, projectMarket, reputation } from "../actions/index.js";
 import type { DevWallet } from "../devnet/accounts.js";
 import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { qualifyActions, registerProvider } from "../devnet/providers.js";
 import { recomputeDrawFromChain } from "../market/recomputeDrawFromChain.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
@@ -35,13 +36,7 @@ describe("marketplace worked example through the sdk", () => {
     // at a flat 100 MZKU per day.
     const ids: bigint[] = [];
     for (const [i, w] of providers.entries()) {
-      await providerRegistry.applyAsProvider(w, {
-        address: c.ProviderRegistry,
-        args: [`P${i + 1}`, { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 1000n * E, "ipfs://p"],
-      });
-      ids.push(await providerRegistry.providerIdOf(reader, { address: c.ProviderRegistry, args: [w.account.address] }));
-      await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
-      await providerRegistry.depositCollateral(w, { address: c.ProviderRegistry, args: [10_000n * E] });
+      ids.push(await registerProvider(p.deployment, w, { brandName: `P${i + 1}` }));
       await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProjectMarket, 10_000n * E] });
       await projectMarket.depositBond(w, { address: c.ProjectMarket, args: [100n * E] });
     }
@@ -50,10 +45,7 @@ describe("marketplace worked example through the sdk", () => {
       governors,
       p.testClient,
       [
-        ...ids.map((id) => ({
-          target: c.ProviderRegistry,
-          data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "qualify", args: [id] }),
-        })),
+        ...qualifyActions(p.deployment, ids),
         {
           target: c.PricingPolicy,
           data: encodeFunctionData({

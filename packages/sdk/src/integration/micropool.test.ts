@@ -16,10 +16,11 @@ import {
 } from "@mzku/signer";
 import { encodeFunctionData, type Hex, keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { microPoolAbi, providerRegistryAbi } from "../abis.js";
+import { microPoolAbi } from "../abis.js";
 import { insurancePool, microPool, microPoolFactory, mzkuToken, providerRegistry } from "../actions/index.js";
 import { devAccount } from "../devnet/accounts.js";
 import { passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
 import { decodeProtocolEvents } from "../events.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
@@ -81,26 +82,13 @@ describe("micro-pool lifecycle through the sdk", () => {
     await seatInvitedGovernors(p.deployment, governors);
 
     // A trusted provider (k = 0), qualified by governance, with Pmin collateral.
-    await providerRegistry.applyAsProvider(provider, {
-      address: c.ProviderRegistry,
-      args: ["Trusty", { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 }, 10_000n * E, "ipfs://t"],
-    });
-    const id = await providerRegistry.providerIdOf(reader, {
-      address: c.ProviderRegistry,
-      args: [provider.account.address],
-    });
-    await mzkuToken.approve(provider, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
-    await providerRegistry.depositCollateral(provider, { address: c.ProviderRegistry, args: [10_000n * E] });
-    const call = (functionName: "qualify" | "setTrustTier", args: readonly unknown[]) => ({
-      target: c.ProviderRegistry,
-      data: encodeFunctionData({ abi: providerRegistryAbi, functionName, args } as never),
-    });
+    const id = await registerProvider(p.deployment, provider, { brandName: "Trusty", priceCap: 10_000n * E });
     await passProposal(
       p.deployment,
       governors,
       p.testClient,
-      [call("qualify", [id]), call("setTrustTier", [id, 2, 0n])],
-      "trusted",
+      [...qualifyActions(p.deployment, [id]), trustTierAction(p.deployment, id, 2, 0n)],
+      "qualify Trusty as a trusted provider",
     );
     expect(await providerRegistry.ethShareOf(reader, { address: c.ProviderRegistry, args: [id] })).toBe(0n);
 

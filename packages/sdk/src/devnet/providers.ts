@@ -1,0 +1,64 @@
+import type { Address } from "viem";
+import { encodeFunctionData } from "viem";
+import { providerRegistryAbi } from "../abis.js";
+import { mzkuToken, providerRegistry } from "../actions/index.js";
+import type { Deployment } from "../deployment.js";
+import type { DevWallet } from "./accounts.js";
+import type { ProposalAction } from "./governance.js";
+
+const E = 10n ** 18n;
+
+/** What a provider declares when it applies. */
+export type ProviderApplication = {
+  brandName: string;
+  capacity?: { cpuCores: number; ramGb: number; storageGb: number; bandwidthMbps: number };
+  /** Most the provider asks for a project, MZKU wei (default 1,000 MZKU). */
+  priceCap?: bigint;
+  metadataURI?: string;
+  /** Collateral to lock, MZKU wei (default Pmin = 10,000 MZKU). */
+  collateral?: bigint;
+};
+
+/**
+ * A provider applies and locks its collateral (approve + depositCollateral); returns its provider id.
+ * Qualification is governance's act: see `qualifyActions`.
+ */
+export async function registerProvider(
+  deployment: Deployment,
+  wallet: DevWallet,
+  application: ProviderApplication,
+): Promise<bigint> {
+  const { ProviderRegistry, MzkuToken } = deployment.contracts;
+  const collateral = application.collateral ?? 10_000n * E;
+  await providerRegistry.applyAsProvider(wallet, {
+    address: ProviderRegistry,
+    args: [
+      application.brandName,
+      application.capacity ?? { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 },
+      application.priceCap ?? 1000n * E,
+      application.metadataURI ?? `ipfs://${application.brandName}`,
+    ],
+  });
+  await mzkuToken.approve(wallet, { address: MzkuToken, args: [ProviderRegistry, collateral] });
+  await providerRegistry.depositCollateral(wallet, { address: ProviderRegistry, args: [collateral] });
+  return providerRegistry.providerIdOf(wallet, { address: ProviderRegistry, args: [wallet.account.address] });
+}
+
+/** Proposal actions that qualify `providerIds` (a proposal carries at most 16 actions). */
+export function qualifyActions(deployment: Deployment, providerIds: readonly bigint[]): ProposalAction[] {
+  return providerIds.map((id) => providerAction(deployment.contracts.ProviderRegistry, "qualify", [id]));
+}
+
+/** Proposal action that sets a provider's trust tier (0 untrusted, 1 semi-trusted, 2 trusted) and k. */
+export function trustTierAction(
+  deployment: Deployment,
+  providerId: bigint,
+  tier: 0 | 1 | 2,
+  k: bigint,
+): ProposalAction {
+  return providerAction(deployment.contracts.ProviderRegistry, "setTrustTier", [providerId, tier, k]);
+}
+
+function providerAction(target: Address, functionName: "qualify" | "setTrustTier", args: readonly unknown[]) {
+  return { target, data: encodeFunctionData({ abi: providerRegistryAbi, functionName, args } as never) };
+}
