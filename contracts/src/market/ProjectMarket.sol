@@ -12,7 +12,6 @@ import {IPricingPolicy} from "../interfaces/IPricingPolicy.sol";
 import {IProjectMarket} from "../interfaces/IProjectMarket.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
-import {ISidecarProjectObserver} from "../interfaces/ISidecarProjectObserver.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
@@ -350,7 +349,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         emit ProjectStarted(projectId, nodeId, block.timestamp);
         reputation.recordWin(p.providerId, p.price, p.fixedPrice);
         _requesterStakeChanged(p.requester, p.fixedPrice, true);
-        ISidecarProjectObserver(address(rewardPool)).onProjectStarted(node.sidecar);
+        rewardPool.onProjectStarted(node.sidecar);
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
@@ -721,7 +720,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     ///      and the sidecar's stakers' rewards vest.
     function _projectEnded(Project storage p) private {
         _requesterStakeChanged(p.requester, p.fixedPrice, false);
-        ISidecarProjectObserver(address(rewardPool)).onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
+        rewardPool.onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
     }
 
     /// @dev The requester's MZKU in running projects (the Reward Pool's Requester stake class) grows or

@@ -7,7 +7,6 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Governed} from "../governance/Governed.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
-import {ISidecarProjectObserver} from "../interfaces/ISidecarProjectObserver.sol";
 
 /// @title RewardPool
 /// @notice The Reward Pool [3.4.6-3.4.8, 3.6]. Inflows (MZKU and ETH) received during period N are
@@ -26,7 +25,7 @@ import {ISidecarProjectObserver} from "../interfaces/ISidecarProjectObserver.sol
 ///         Σ credited (`_owed`) + Σ what positions can claim or have unvested + queued and not yet
 ///         streamed inflows + carried remainders; the difference is rounding dust of under 2 wei per
 ///         checkpoint, which stays in the pool (the "rounding reserve").
-contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, ReentrancyGuardTransient {
+contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ------------------------------------------------------------------------------------------------
@@ -348,7 +347,7 @@ contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, Reentranc
         if (m != 0 || e != 0) _credit(account, m, e);
     }
 
-    /// @inheritdoc ISidecarProjectObserver
+    /// @inheritdoc IRewardPool
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
         SidecarInfo memory info = _syncSidecar(sidecar);
@@ -358,7 +357,7 @@ contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, Reentranc
         emit RewardPoolProjectMarked(sidecar, true, info.epoch, info.activeProjects);
     }
 
-    /// @inheritdoc ISidecarProjectObserver
+    /// @inheritdoc IRewardPool
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectEnded(address sidecar) external onlyAuthorized nonReentrant {
         if (_sidecar[sidecar].activeProjects == 0) revert RewardPoolNoActiveProject(sidecar);
@@ -373,8 +372,7 @@ contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, Reentranc
     // Claims
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Pays the caller its vested rewards of the position (`class`, `key`) in MZKU and ETH, plus
-    ///         what was credited to it from that position.
+    /// @inheritdoc IRewardPool
     function claim(StakeClass class, address key) external nonReentrant returns (uint256 mzkuPaid, uint256 ethPaid) {
         (mzkuPaid, ethPaid) = _claim(class, key, true, true);
     }
@@ -418,8 +416,8 @@ contract RewardPool is IRewardPool, ISidecarProjectObserver, Governed, Reentranc
     // Views
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice MZKU and ETH the position (`class`, `account`, `key`) can claim now (vested part only,
-    ///         without credited amounts: see `owedOf`).
+    /// @inheritdoc IRewardPool
+    /// @dev Without credited amounts: see `owedOf`.
     function claimable(StakeClass class, address account, address key)
         external
         view
