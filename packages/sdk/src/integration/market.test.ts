@@ -82,7 +82,7 @@ describe("marketplace worked example through the sdk", () => {
     const requesterBefore = await balance(requester.account.address);
     await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, fp] });
     const fromBlock = await reader.getBlockNumber();
-    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, Number(DAY), TYPE, fp] });
+    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, fp] });
     const projectId = 1n;
 
     // Sealed bids: commit, then reveal, then anyone settles.

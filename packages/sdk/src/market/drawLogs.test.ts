@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Address, encodeAbiParameters, encodeEventTopics, type Hex } from "viem";
+import { type Address, encodeAbiParameters, encodeEventTopics, type Hex, type Log } from "viem";
 import { describe, expect, it } from "vitest";
 import { DrawRecomputeError, recomputeDraw } from "./draw.js";
 import { drawEventsAbi, drawInputFromLogs } from "./drawLogs.js";
@@ -25,7 +25,8 @@ const id = BigInt(f.projectId);
 
 /** Re-encodes the fixture as the raw logs the contract emitted. */
 function logs() {
-  const out: { data: Hex; topics: Hex[] }[] = [];
+  // encodeEventTopics types its result loosely (topics may be null or arrays); here every topic is set.
+  const out: { data: Hex; topics: unknown[] }[] = [];
   out.push({
     topics: encodeEventTopics({ abi: drawEventsAbi, eventName: "ProjectTermsSet", args: { projectId: id } }),
     data: encodeAbiParameters(
@@ -105,7 +106,7 @@ function logs() {
       ],
     ),
   });
-  return out;
+  return out as unknown as Pick<Log, "data" | "topics">[];
 }
 
 describe("drawInputFromLogs", () => {

@@ -224,9 +224,9 @@ describe("verifyBatch", () => {
     });
     expect(verifyBatch(sets)).toBe(true);
     expect(verifyBatch([])).toBe(true);
-    expect(verifyBatch([sets[0], { ...(sets[1] as never), message: new Uint8Array(40) }, sets[2]] as never)).toBe(
-      false,
-    );
-    expect(verifyBatch([{ ...(sets[0] as never), publicKey: new Uint8Array(48) }])).toBe(false);
+    expect(
+      verifyBatch([sets[0], { ...(sets[1] as (typeof sets)[number]), message: new Uint8Array(40) }, sets[2]] as never),
+    ).toBe(false);
+    expect(verifyBatch([{ ...(sets[0] as (typeof sets)[number]), publicKey: new Uint8Array(48) }])).toBe(false);
   });
 });
