@@ -35,6 +35,17 @@ function secretKey(sk: Uint8Array): blst.SecretKey {
 }
 
 /** Decodes and validates (infinity + subgroup) a public key, or returns `null`. */
+/** Every key parsed and checked, or null if any is invalid. */
+function tryPublicKeys(pks: readonly Uint8Array[]): blst.PublicKey[] | null {
+  const keys: blst.PublicKey[] = [];
+  for (const pk of pks) {
+    const p = tryPublicKey(pk);
+    if (p === null) return null;
+    keys.push(p);
+  }
+  return keys;
+}
+
 function tryPublicKey(pk: Uint8Array): blst.PublicKey | null {
   if (pk.length !== PUBLIC_KEY_LENGTH) return null;
   try {
@@ -90,12 +101,8 @@ export function aggregateSignatures(signatures: readonly Uint8Array[]): Uint8Arr
 /** `FastAggregateVerify(pks, message, signature)`; `false` for an empty key list. */
 export function fastAggregateVerify(pks: readonly Uint8Array[], message: Uint8Array, signature: Uint8Array): boolean {
   if (pks.length === 0) return false;
-  const keys: blst.PublicKey[] = [];
-  for (const pk of pks) {
-    const p = tryPublicKey(pk);
-    if (p === null) return false;
-    keys.push(p);
-  }
+  const keys = tryPublicKeys(pks);
+  if (keys === null) return false;
   const s = trySignature(signature);
   if (s === null) return false;
   try {
@@ -112,12 +119,8 @@ export function aggregateVerify(
   signature: Uint8Array,
 ): boolean {
   if (pks.length === 0 || pks.length !== messages.length) return false;
-  const keys: blst.PublicKey[] = [];
-  for (const pk of pks) {
-    const p = tryPublicKey(pk);
-    if (p === null) return false;
-    keys.push(p);
-  }
+  const keys = tryPublicKeys(pks);
+  if (keys === null) return false;
   const s = trySignature(signature);
   if (s === null) return false;
   try {

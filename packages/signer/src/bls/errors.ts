@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.js";
+
 /**
  * Typed errors of the BLS / threshold layer. `code` is stable and is what logs, metrics and CLI exit
  * messages use; `message` is for humans.
@@ -13,11 +15,6 @@ export type BlsErrorCode =
   | "THRESHOLD_NOT_ENOUGH_PARTIALS"
   | "THRESHOLD_COMBINED_SIGNATURE_INVALID";
 
-export class BlsError extends Error {
+export class BlsError extends CodedError<BlsErrorCode> {
   override readonly name = "BlsError";
-  readonly code: BlsErrorCode;
-  constructor(code: BlsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -34,18 +34,13 @@ import { HttpTransport } from "../dkg/http.js";
 import { generateIdentity, type IdentityFile, loadIdentity } from "../dkg/identity.js";
 import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
 import { type DkgLogger, runDkg } from "../dkg/runner.js";
+import { CodedError } from "../errors.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
 import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
 
 /** Bad command-line input: exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends CodedError<string> {
   override readonly name = "UsageError";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const jsonLog: DkgLogger = {

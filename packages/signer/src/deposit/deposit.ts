@@ -10,15 +10,11 @@ import { DOMAIN_DEPOSIT } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
 import { verify } from "../bls/bls.js";
 import { fromHex, toHexBare } from "../bls/bytes.js";
+import { CodedError } from "../errors.js";
 
 export type DepositErrorCode = "DEPOSIT_INVALID_INPUT" | "DEPOSIT_BAD_SIGNATURE";
-export class DepositError extends Error {
+export class DepositError extends CodedError<DepositErrorCode> {
   override readonly name = "DepositError";
-  readonly code: DepositErrorCode;
-  constructor(code: DepositErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** 32 ETH in Gwei. */

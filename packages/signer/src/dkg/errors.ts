@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.js";
+
 /** Typed errors of the DKG. `code` is stable (logs, metrics, CLI exit messages). */
 export type DkgErrorCode =
   | "DKG_INVALID_DEFINITION"
@@ -11,11 +13,6 @@ export type DkgErrorCode =
   | "DKG_OUTPUT_CHECK_FAILED"
   | "DKG_WRONG_STATE";
 
-export class DkgError extends Error {
+export class DkgError extends CodedError<DkgErrorCode> {
   override readonly name = "DkgError";
-  readonly code: DkgErrorCode;
-  constructor(code: DkgErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.js";
+
 /** Typed errors of keystores and key derivation (`code` is stable). */
 export type KeystoreErrorCode =
   | "KEYSTORE_INVALID"
@@ -7,11 +9,6 @@ export type KeystoreErrorCode =
   | "DERIVATION_INVALID_PATH"
   | "DERIVATION_INVALID_SEED";
 
-export class KeystoreError extends Error {
+export class KeystoreError extends CodedError<KeystoreErrorCode> {
   override readonly name = "KeystoreError";
-  readonly code: KeystoreErrorCode;
-  constructor(code: KeystoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
