@@ -1,5 +1,13 @@
-import { governance, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "@mzku/sdk";
-import { advanceTime, seatInvitedGovernors } from "@mzku/sdk/devnet";
+import { governance, governanceAbi, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "@mzku/sdk";
+import {
+  advanceTime,
+  bootstrapActions,
+  passProposal,
+  qualifyActions,
+  registerProvider,
+  seatInvitedGovernors,
+  timelockSeconds,
+} from "@mzku/sdk/devnet";
 import { encodeFunctionData } from "viem";
 
 const E = 10n ** 18n;
@@ -58,7 +66,7 @@ export const governanceProposal = {
     await seatInvitedGovernors(deployment, governors);
     const gov = contracts.Governance;
     const data = encodeFunctionData({
-      abi: (await import("@mzku/sdk")).governanceAbi,
+      abi: governanceAbi,
       functionName: "setParam",
       args: [6, 6000n],
     });
@@ -71,9 +79,7 @@ export const governanceProposal = {
       const id = BigInt(k + 1);
       const votes = [];
       for (const g of governors) votes.push(await governance.castVote(g, { address: gov, args: [id, 1] }));
-      const wait =
-        (await governance.param(governors[0], { address: gov, args: [3] })) +
-        (await governance.param(governors[0], { address: gov, args: [4] }));
+      const wait = await timelockSeconds(governors[0], gov);
       await advanceTime(testClient, governors[0], wait + 1n);
       const executed = await governance.execute(governors[0], { address: gov, args: [id, [gov], [0n], [data]] });
       measured = { propose: proposed.gasUsed, vote: votes[1].gasUsed, execute: executed.gasUsed };
@@ -89,7 +95,6 @@ export const governanceProposal = {
 /** Seats the governors, has a provider apply, get qualified, post Pmin collateral and register a node;
  *  returns the node's sidecar address. */
 export async function qualifiedProviderWithNode({ contracts, wallet, testClient, deployment }) {
-  const { passProposal, qualifyActions, registerProvider } = await import("@mzku/sdk/devnet");
   const governors = [wallet(1), wallet(2), wallet(3)];
   const reader = wallet(0);
   if ((await governance.governorCount(reader, { address: contracts.Governance })) === 0n) {
@@ -113,7 +118,6 @@ export const sidecarStakeWithRewards = {
   description: "as sidecar.stake, with the Reward Pool wired as stake observer",
   async run(ctx) {
     const { contracts, wallet, testClient, deployment } = ctx;
-    const { bootstrapActions, passProposal } = await import("@mzku/sdk/devnet");
     const sidecar = await qualifiedProviderWithNode(ctx);
     await passProposal(
       deployment,

@@ -1,6 +1,12 @@
-import { mzkuToken, pricingPolicyAbi, projectMarket, reputation } from "@mzku/sdk";
-import { passProposal, qualifyActions, registerProvider, seatInvitedGovernors } from "@mzku/sdk/devnet";
-import { encodeFunctionData, keccak256, toHex } from "viem";
+import { mzkuToken, projectMarket, reputation } from "@mzku/sdk";
+import {
+  flatPricingActions,
+  passProposal,
+  qualifyActions,
+  registerProvider,
+  seatInvitedGovernors,
+} from "@mzku/sdk/devnet";
+import { keccak256, toHex } from "viem";
 
 const E = 10n ** 18n;
 const TYPE = 2;
@@ -29,27 +35,7 @@ export const auction = {
       await projectMarket.depositBond(w, { address: c.ProjectMarket, args: [100n * E] });
     }
     const qualify = qualifyActions(deployment, ids);
-    const pricing = [
-      {
-        target: c.PricingPolicy,
-        data: encodeFunctionData({
-          abi: pricingPolicyAbi,
-          functionName: "setUnitPrices",
-          args: [
-            TYPE,
-            { basePerDay: 100n * E, perCpuCoreDay: 0n, perRamGbDay: 0n, perStorageGbDay: 0n, perBandwidthMbpsDay: 0n },
-          ],
-        }),
-      },
-      {
-        target: c.PricingPolicy,
-        data: encodeFunctionData({
-          abi: pricingPolicyAbi,
-          functionName: "setTypeTerms",
-          args: [TYPE, { enabled: true, vickrey: false, expectedAprBps: 0, principalWei: 0n }],
-        }),
-      },
-    ];
+    const pricing = flatPricingActions(deployment, TYPE, 100n * E);
     // A proposal carries at most 16 actions.
     await passProposal(deployment, governors, testClient, qualify.slice(0, 16), "qualify providers 1-16");
     await passProposal(deployment, governors, testClient, qualify.slice(16), "qualify providers 17-32");

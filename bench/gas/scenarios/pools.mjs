@@ -1,4 +1,4 @@
-import { mzkuToken, rewardPool } from "@mzku/sdk";
+import { governance, mzkuToken, rewardPool } from "@mzku/sdk";
 import { advanceTime, bootstrapActions, passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
 
 const E = 10n ** 18n;
@@ -17,7 +17,6 @@ export const rewardsClaim = {
     // Stakes are reported to the pool from now on; re-lock a little so the governors' positions exist.
     for (const g of governors) {
       await mzkuToken.approve(g, { address: c.MzkuToken, args: [c.Governance, E] });
-      const { governance } = await import("@mzku/sdk");
       await governance.addStake(g, { address: c.Governance, args: [E] });
     }
     const funder = wallet(19);

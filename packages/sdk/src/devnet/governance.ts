@@ -46,11 +46,20 @@ export async function passProposal(
     throw new MzkuError("DEVNET_FAILED", "propose emitted no ProposalCreated");
   const proposalId = created.args.proposalId as bigint;
   for (const wallet of governors) await governance.castVote(wallet, { address: gov, args: [proposalId, 1] });
-  const votingPeriod = await governance.param(proposer, { address: gov, args: [3] });
-  const delay = await governance.param(proposer, { address: gov, args: [4] });
-  await advanceTime(testClient, proposer, votingPeriod + delay + 1n);
+  await advanceTime(testClient, proposer, (await timelockSeconds(proposer, gov)) + 1n);
   await governance.execute(proposer, { address: gov, args: [proposalId, targets, values, calldatas] });
   return proposalId;
+}
+
+/** Governance parameter indices (`Governance.Param`) the devnet steps read. */
+const PARAM_VOTING_PERIOD = 3;
+const PARAM_EXECUTION_DELAY = 4;
+
+/** Seconds from a proposal's creation until it may be executed: voting period + execution delay. */
+export async function timelockSeconds(client: Client, governanceAddress: Address): Promise<bigint> {
+  const votingPeriod = await governance.param(client, { address: governanceAddress, args: [PARAM_VOTING_PERIOD] });
+  const delay = await governance.param(client, { address: governanceAddress, args: [PARAM_EXECUTION_DELAY] });
+  return votingPeriod + delay;
 }
 
 /** Devnet only: moves anvil's clock forward by `seconds` and mines a block. */

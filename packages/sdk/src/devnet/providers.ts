@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 import { encodeFunctionData } from "viem";
-import { providerRegistryAbi } from "../abis.js";
+import { pricingPolicyAbi, providerRegistryAbi } from "../abis.js";
 import { mzkuToken, providerRegistry } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
 import type { DevWallet } from "./accounts.js";
@@ -61,4 +61,24 @@ export function trustTierAction(
 
 function providerAction(target: Address, functionName: "qualify" | "setTrustTier", args: readonly unknown[]) {
   return { target, data: encodeFunctionData({ abi: providerRegistryAbi, functionName, args } as never) };
+}
+
+/**
+ * Proposal actions that enable project type `projectType` at a flat `basePerDay` MZKU wei per day
+ * (no per-resource prices, first-price auction, no expected return).
+ */
+export function flatPricingActions(deployment: Deployment, projectType: number, basePerDay: bigint): ProposalAction[] {
+  const target = deployment.contracts.PricingPolicy;
+  const prices = { basePerDay, perCpuCoreDay: 0n, perRamGbDay: 0n, perStorageGbDay: 0n, perBandwidthMbpsDay: 0n };
+  const terms = { enabled: true, vickrey: false, expectedAprBps: 0, principalWei: 0n };
+  return [
+    {
+      target,
+      data: encodeFunctionData({ abi: pricingPolicyAbi, functionName: "setUnitPrices", args: [projectType, prices] }),
+    },
+    {
+      target,
+      data: encodeFunctionData({ abi: pricingPolicyAbi, functionName: "setTypeTerms", args: [projectType, terms] }),
+    },
+  ];
 }

@@ -3,11 +3,11 @@
 // FP 100, bids 60 / 70 / 75, X 300 → P1 wins and gets 60, Reward Pool 40, Insurance Pool 40, requester 260.
 import { encodeFunctionData, type Hex, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pricingPolicyAbi, projectMarketAbi } from "../abis.js";
+import { projectMarketAbi } from "../abis.js";
 import { mzkuToken, nodeRegistry, projectMarket, reputation } from "../actions/index.js";
 import type { DevWallet } from "../devnet/accounts.js";
 import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
-import { qualifyActions, registerProvider } from "../devnet/providers.js";
+import { flatPricingActions, qualifyActions, registerProvider } from "../devnet/providers.js";
 import { recomputeDrawFromChain } from "../market/recomputeDrawFromChain.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
@@ -44,34 +44,7 @@ describe("marketplace worked example through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [
-        ...qualifyActions(p.deployment, ids),
-        {
-          target: c.PricingPolicy,
-          data: encodeFunctionData({
-            abi: pricingPolicyAbi,
-            functionName: "setUnitPrices",
-            args: [
-              TYPE,
-              {
-                basePerDay: 100n * E,
-                perCpuCoreDay: 0n,
-                perRamGbDay: 0n,
-                perStorageGbDay: 0n,
-                perBandwidthMbpsDay: 0n,
-              },
-            ],
-          }),
-        },
-        {
-          target: c.PricingPolicy,
-          data: encodeFunctionData({
-            abi: pricingPolicyAbi,
-            functionName: "setTypeTerms",
-            args: [TYPE, { enabled: true, vickrey: false, expectedAprBps: 0, principalWei: 0n }],
-          }),
-        },
-      ],
+      [...qualifyActions(p.deployment, ids), ...flatPricingActions(p.deployment, TYPE, 100n * E)],
       "qualify three providers; price type 2",
     );
     for (const id of ids) await reputation.refresh(reader, { address: c.Reputation, args: [id] });
