@@ -1,0 +1,6 @@
+export * from "./errors.js";
+export * from "./ingest/follower.js";
+export * from "./ingest/metrics.js";
+export * from "./log.js";
+export * from "./store/db.js";
+export * from "./store/migrations.js";
