@@ -47,6 +47,7 @@ type State = {
   last_block: number;
   last_hash: string;
   final_block: number;
+  head_block: number;
 };
 
 /** The deployment as it is recorded in the database (which chain, which contracts). */
@@ -104,8 +105,8 @@ export class Follower {
     if (!block) throw new IndexerError("INDEXER_RPC_FAILED", `block ${anchor} not found`, { details: { block: anchor } });
     await db.transaction(async (tx) => {
       await tx.run(
-        "INSERT INTO indexer_state (id, chain_id, deployment, start_block, last_block, last_hash, final_block, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-        [chainId, key, start, anchor, block.hash, anchor, new Date().toISOString()],
+        "INSERT INTO indexer_state (id, chain_id, deployment, start_block, last_block, last_hash, final_block, head_block, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [chainId, key, start, anchor, block.hash, anchor, anchor, new Date().toISOString()],
       );
       await tx.run("INSERT INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)", [anchor, block.hash, Number(block.timestamp)]);
     });
@@ -114,7 +115,7 @@ export class Follower {
 
   private async state(db: DbTx): Promise<State | undefined> {
     const rows = await db.query<State>(
-      "SELECT chain_id, deployment, start_block, last_block, last_hash, final_block FROM indexer_state WHERE id = 1",
+      "SELECT chain_id, deployment, start_block, last_block, last_hash, final_block, head_block FROM indexer_state WHERE id = 1",
     );
     return rows[0];
   }
@@ -186,6 +187,9 @@ export class Follower {
     if (!cursor || cursor.hash !== state.last_hash) return this.handleReorg(state);
     if (state.last_block >= head) {
       metrics?.indexedBlock.set(state.last_block);
+      if (head !== state.head_block) {
+        await db.run("UPDATE indexer_state SET head_block = ?, updated_at = ? WHERE id = 1", [head, new Date().toISOString()]);
+      }
       return { kind: "idle", head, indexed: state.last_block };
     }
     const from = state.last_block + 1;
@@ -237,8 +241,8 @@ export class Follower {
         );
       }
       await tx.run(
-        "UPDATE indexer_state SET last_block = ?, last_hash = ?, final_block = ?, updated_at = ? WHERE id = 1",
-        [to, toAfter.hash, finalTarget, new Date().toISOString()],
+        "UPDATE indexer_state SET last_block = ?, last_hash = ?, final_block = ?, head_block = ?, updated_at = ? WHERE id = 1",
+        [to, toAfter.hash, finalTarget, head, new Date().toISOString()],
       );
       if (finalTarget > state.final_block) {
         await tx.run("DELETE FROM undo_log WHERE block_number <= ?", [finalTarget]);

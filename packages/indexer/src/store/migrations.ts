@@ -31,6 +31,7 @@ const v1: Migration = {
       last_block BIGINT NOT NULL,
       last_hash TEXT NOT NULL,
       final_block BIGINT NOT NULL,
+      head_block BIGINT NOT NULL,
       updated_at TEXT NOT NULL
     )`,
     // Hashes of the blocks a reorg check may need: every indexed block with events above the final
@@ -269,7 +270,7 @@ const v1: Migration = {
       period_index BIGINT,
       account TEXT,
       kind TEXT NOT NULL,
-      PRIMARY KEY (block_number, log_index)
+      PRIMARY KEY (block_number, log_index, asset)
     )`,
     `CREATE INDEX pool_flows_by_pool ON pool_flows (pool, period_index, block_number)`,
     `CREATE TABLE governors (

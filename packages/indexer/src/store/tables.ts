@@ -22,7 +22,7 @@ export const stateTables = {
 export const appendTables = {
   events: ["block_number", "log_index"],
   provider_wins: ["project_id"],
-  pool_flows: ["block_number", "log_index"],
+  pool_flows: ["block_number", "log_index", "asset"],
   votes: ["proposal_id", "governor"],
   elections: ["election_id"],
   governor_slashes: ["block_number", "log_index"],
