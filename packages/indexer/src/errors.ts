@@ -3,6 +3,7 @@
  * lines), a one-line `shortMessage` and the values involved as `details`.
  */
 export type IndexerErrorCode =
+  | "CONFIG_INVALID"
   | "DB_NEWER_THAN_CODE"
   | "DB_MIGRATION_FAILED"
   | "DB_QUERY_TIMEOUT"

@@ -21,7 +21,14 @@ export function createLogger(options: {
     (level: keyof typeof ranks) =>
     (message: string, fields: Readonly<Record<string, unknown>> = {}) => {
       if (ranks[level] < min) return;
-      const line = { time: new Date().toISOString(), level, component: options.component, message, ...bound, ...fields };
+      const line = {
+        time: new Date().toISOString(),
+        level,
+        component: options.component,
+        message,
+        ...bound,
+        ...fields,
+      };
       write(`${JSON.stringify(line, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`);
     };
   return {

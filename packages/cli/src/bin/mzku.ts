@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { MzkuError } from "@mzku/sdk";
 import { devnet, devnetUsage } from "../commands/devnet.js";
+import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
 import { CliError } from "../errors.js";
 import { createLogger } from "../log.js";
 
 const commands: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   devnet: { usage: devnetUsage, run: (argv) => devnet(argv, createLogger("devnet")) },
+  indexer: { usage: indexerUsage, run: (argv) => indexerService("indexer", argv) },
+  api: { usage: apiUsage, run: (argv) => indexerService("api", argv) },
+  serve: { usage: serveUsage, run: (argv) => indexerService("serve", argv) },
 };
 
 const usage = `Usage: mzku <command> [options]\n\nCommands:\n${Object.values(commands)

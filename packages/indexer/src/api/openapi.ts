@@ -55,19 +55,54 @@ function paramSchema(type: FieldType): Schema {
 }
 
 const errorResponses = {
-  "400": { description: "Bad request: the body names the parameter", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "404": { description: "Not found", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "503": { description: "Query timeout", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "400": {
+    description: "Bad request: the body names the parameter",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "404": {
+    description: "Not found",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "503": {
+    description: "Query timeout",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
 };
 
 function listOperation(resource: ListResource, maxLimit: number, defaultLimit: number): Schema {
   const parameters: Schema[] = [
     ...resource.pathParams.map((p) => ({ name: p.param, in: "path", required: true, schema: paramSchema(p.type) })),
-    ...resource.filters.map((f) => ({ name: f.param, in: "query", required: false, description: f.description, schema: paramSchema(f.type) })),
-    { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: maxLimit, default: defaultLimit } },
-    { name: "offset", in: "query", required: false, schema: { type: "integer", minimum: 0, maximum: 100_000, default: 0 } },
-    { name: "sort", in: "query", required: false, schema: { type: "string", enum: Object.keys(resource.sorts), default: resource.defaultSort } },
-    { name: "order", in: "query", required: false, schema: { type: "string", enum: ["asc", "desc"], default: resource.defaultOrder } },
+    ...resource.filters.map((f) => ({
+      name: f.param,
+      in: "query",
+      required: false,
+      description: f.description,
+      schema: paramSchema(f.type),
+    })),
+    {
+      name: "limit",
+      in: "query",
+      required: false,
+      schema: { type: "integer", minimum: 1, maximum: maxLimit, default: defaultLimit },
+    },
+    {
+      name: "offset",
+      in: "query",
+      required: false,
+      schema: { type: "integer", minimum: 0, maximum: 100_000, default: 0 },
+    },
+    {
+      name: "sort",
+      in: "query",
+      required: false,
+      schema: { type: "string", enum: Object.keys(resource.sorts), default: resource.defaultSort },
+    },
+    {
+      name: "order",
+      in: "query",
+      required: false,
+      schema: { type: "string", enum: ["asc", "desc"], default: resource.defaultOrder },
+    },
   ];
   return {
     get: {
@@ -166,7 +201,8 @@ export function openApiDocument(options: { maxLimit: number; defaultLimit: numbe
   }
   for (const item of items) {
     const extra: Record<string, Schema> = {};
-    for (const e of item.embed) extra[e.name] = { type: "array", items: { $ref: `#/components/schemas/${e.list.schema}` } };
+    for (const e of item.embed)
+      extra[e.name] = { type: "array", items: { $ref: `#/components/schemas/${e.list.schema}` } };
     schemas[`${item.list.schema}Detail`] = objectSchema(item.list.fields, extra);
     paths[item.path] = itemOperation(item);
   }
@@ -188,11 +224,17 @@ export function openApiDocument(options: { maxLimit: number; defaultLimit: numbe
     get: {
       summary: "Prometheus metrics",
       operationId: "getMetrics",
-      responses: { "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } } },
+      responses: {
+        "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } },
+      },
     },
   };
   paths["/openapi.json"] = {
-    get: { summary: "This document", operationId: "getOpenApi", responses: { "200": json({ type: "object" }, "OpenAPI 3.1") } },
+    get: {
+      summary: "This document",
+      operationId: "getOpenApi",
+      responses: { "200": json({ type: "object" }, "OpenAPI 3.1") },
+    },
   };
   return {
     openapi: "3.1.0",

@@ -56,7 +56,12 @@ function intParam(query: URLSearchParams, name: string, fallback: number, min: n
   const raw = query.get(name);
   if (raw === null) return fallback;
   if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw badRequest(`${name} must be an integer from ${min} to ${max}`, { param: name, value: raw.slice(0, 100), min, max });
+    throw badRequest(`${name} must be an integer from ${min} to ${max}`, {
+      param: name,
+      value: raw.slice(0, 100),
+      min,
+      max,
+    });
   }
   return Number(raw);
 }
@@ -120,7 +125,8 @@ export function parseList(
     if (!allowed.has(name)) {
       throw badRequest(`unknown query parameter ${name}`, { param: name, allowed: [...allowed].sort() });
     }
-    if (query.getAll(name).length > 1) throw badRequest(`query parameter ${name} given more than once`, { param: name });
+    if (query.getAll(name).length > 1)
+      throw badRequest(`query parameter ${name} given more than once`, { param: name });
   }
   const where: string[] = [];
   const params: SqlValue[] = [];
@@ -139,11 +145,19 @@ export function parseList(
   const sort = query.get("sort") ?? resource.defaultSort;
   const sortColumn = resource.sorts[sort];
   if (!sortColumn) {
-    throw badRequest(`cannot sort by ${sort.slice(0, 100)}`, { param: "sort", value: sort.slice(0, 100), allowed: Object.keys(resource.sorts) });
+    throw badRequest(`cannot sort by ${sort.slice(0, 100)}`, {
+      param: "sort",
+      value: sort.slice(0, 100),
+      allowed: Object.keys(resource.sorts),
+    });
   }
   const order = query.get("order") ?? resource.defaultOrder;
   if (order !== "asc" && order !== "desc") {
-    throw badRequest("order must be asc or desc", { param: "order", value: order.slice(0, 100), allowed: ["asc", "desc"] });
+    throw badRequest("order must be asc or desc", {
+      param: "order",
+      value: order.slice(0, 100),
+      allowed: ["asc", "desc"],
+    });
   }
   return {
     where,

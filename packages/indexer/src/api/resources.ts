@@ -120,7 +120,9 @@ export const providerWins = list({
   summary: "Auctions a provider won, with the price paid and the fixed price",
   table: "provider_wins",
   schema: "ProviderWin",
-  fields: fields("project_id:int provider_id:int price:amount fixed_price:amount price_bps:int block_number:int block_timestamp:int"),
+  fields: fields(
+    "project_id:int provider_id:int price:amount fixed_price:amount price_bps:int block_number:int block_timestamp:int",
+  ),
   filters: [],
   sorts: { blockNumber: "block_number", price: "price" },
   defaultSort: "blockNumber",
@@ -152,7 +154,9 @@ export const sidecars = list({
   summary: "Sidecars: MZKU staked to them, stakers, rewards their stakers claimed",
   table: "sidecars",
   schema: "Sidecar",
-  fields: fields("sidecar:address node_id:int? provider_id:int? total_stake:amount stakers:int reward_mzku:amount reward_eth:amount updated_block:int"),
+  fields: fields(
+    "sidecar:address node_id:int? provider_id:int? total_stake:amount stakers:int reward_mzku:amount reward_eth:amount updated_block:int",
+  ),
   filters: [eq("providerId", "provider_id", "int", "Provider id")],
   sorts: { sidecar: "sidecar", totalStake: "total_stake", stakers: "stakers", rewardMzku: "reward_mzku" },
   defaultSort: "totalStake",
@@ -176,7 +180,8 @@ export const sidecarStakes = list({
 
 export const projects = list({
   path: "/projects",
-  summary: "Projects: the ask, the auction's terms and outcome (seed, entropy, winner, price), the lifecycle and the split",
+  summary:
+    "Projects: the ask, the auction's terms and outcome (seed, entropy, winner, price), the lifecycle and the split",
   table: "projects",
   schema: "Project",
   fields: fields(`project_id:int requester:address project_type:int cpu_cores:int ram_gb:int storage_gb:int
@@ -288,7 +293,10 @@ export const governors = list({
   schema: "Governor",
   fields: fields(`account:address locked:amount pending_withdrawal:amount invited:bool candidate:bool seated:bool
     seat_nonce:int? delegated_votes:amount slashed_total:amount votes_cast:int updated_block:int`),
-  filters: [eq("seated", "seated", "bool", "Seated governors only (true) or others (false)"), eq("candidate", "candidate", "bool", "Candidates")],
+  filters: [
+    eq("seated", "seated", "bool", "Seated governors only (true) or others (false)"),
+    eq("candidate", "candidate", "bool", "Candidates"),
+  ],
   sorts: { account: "account", locked: "locked", delegatedVotes: "delegated_votes" },
   defaultSort: "locked",
   defaultOrder: "desc",
@@ -327,7 +335,9 @@ export const elections = list({
   summary: "Governor elections",
   table: "elections",
   schema: "Election",
-  fields: fields("election_id:int snapshot:amount elected:int next_election_at:int block_number:int block_timestamp:int"),
+  fields: fields(
+    "election_id:int snapshot:amount elected:int next_election_at:int block_number:int block_timestamp:int",
+  ),
   filters: [],
   sorts: { electionId: "election_id" },
   defaultSort: "electionId",
@@ -340,7 +350,9 @@ export const governorSlashes = list({
   summary: "Governors slashed for missed votes",
   table: "governor_slashes",
   schema: "GovernorSlash",
-  fields: fields("block_number:int log_index:int governor:address amount:amount first_proposal_id:int receiver:address"),
+  fields: fields(
+    "block_number:int log_index:int governor:address amount:amount first_proposal_id:int receiver:address",
+  ),
   filters: [eq("governor", "governor", "address", "Governor")],
   sorts: { blockNumber: "block_number" },
   defaultSort: "blockNumber",
@@ -350,7 +362,8 @@ export const governorSlashes = list({
 
 export const params = list({
   path: "/params",
-  summary: "Governance-set parameters of every contract (value: a number, or the setter event's arguments as JSON text)",
+  summary:
+    "Governance-set parameters of every contract (value: a number, or the setter event's arguments as JSON text)",
   table: "params",
   schema: "Param",
   fields: fields("contract:string name:string value:string updated_block:int"),
@@ -385,7 +398,9 @@ export const events = list({
   summary: "Every decoded protocol event (args: the event's arguments, integers as decimal strings)",
   table: "events",
   schema: "Event",
-  fields: fields("block_number:int log_index:int block_timestamp:int tx_hash:hash address:address contract:string event_name:string args:json"),
+  fields: fields(
+    "block_number:int log_index:int block_timestamp:int tx_hash:hash address:address contract:string event_name:string args:json",
+  ),
   filters: [
     eq("contract", "contract", "string", "Contract name (MicroPool for the pools)"),
     eq("eventName", "event_name", "string", "Event name"),
@@ -430,9 +445,7 @@ export const items: readonly ItemResource[] = [
     summary: "One provider with its latest wins and nodes",
     list: providers,
     key: [intKey("providerId", "provider_id")],
-    embed: [
-      { name: "recentWins", list: providerWins, bind: { providerId: "provider_id" }, limit: 5 },
-    ],
+    embed: [{ name: "recentWins", list: providerWins, bind: { providerId: "provider_id" }, limit: 5 }],
   },
   { path: "/nodes/{nodeId}", summary: "One node", list: nodes, key: [intKey("nodeId", "node_id")], embed: [] },
   {

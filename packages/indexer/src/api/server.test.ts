@@ -46,7 +46,13 @@ describe("read API", () => {
     beforeAll(async () => {
       const url = await dbs.url();
       writer = await dbs.open(url);
-      const follower = new Follower({ rpcUrl: chain.anvil.rpcUrl, deployment: chain.deployment, db: writer, log: silentLogger, confirmations: 5 });
+      const follower = new Follower({
+        rpcUrl: chain.anvil.rpcUrl,
+        deployment: chain.deployment,
+        db: writer,
+        log: silentLogger,
+        confirmations: 5,
+      });
       await follower.init();
       while ((await follower.step()).kind !== "idle") {}
       reader = await dbs.open(url, { readonly: true, statementTimeoutMs: 2_000 });
@@ -102,7 +108,8 @@ describe("read API", () => {
       }
       expect(seen.map((p) => p.providerId).sort()).toEqual([1, 2, 3]);
       expect(typeof seen[0]?.collateral).toBe("string");
-      const byScore = (await checked("/providers?sort=score&order=desc&status=qualified", "/providers")).body.items as Json[];
+      const byScore = (await checked("/providers?sort=score&order=desc&status=qualified", "/providers")).body
+        .items as Json[];
       const scores = byScore.map((p) => p.score as number);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     });

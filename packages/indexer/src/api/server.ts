@@ -70,7 +70,13 @@ async function getItem(db: Db, item: ItemResource, path: Record<string, string>,
   for (const e of item.embed) {
     const bound: Record<string, string> = {};
     for (const [param, column] of Object.entries(e.bind)) bound[param] = String(row[column]);
-    const request = parseList(e.list, new URLSearchParams({ limit: String(Math.min(e.limit, maxLimit)) }), bound, Math.max(e.limit, maxLimit), e.limit);
+    const request = parseList(
+      e.list,
+      new URLSearchParams({ limit: String(Math.min(e.limit, maxLimit)) }),
+      bound,
+      Math.max(e.limit, maxLimit),
+      e.limit,
+    );
     out[e.name] = (await runList(db, e.list, request)).items;
   }
   return out;
@@ -105,7 +111,9 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
     const h = await health(db);
     return h.indexedBlock === null ? undefined : { indexedBlock: h.indexedBlock, headBlock: h.headBlock ?? 0 };
   });
-  const registry = options.extraRegistries?.length ? Registry.merge([metrics.registry, ...options.extraRegistries]) : metrics.registry;
+  const registry = options.extraRegistries?.length
+    ? Registry.merge([metrics.registry, ...options.extraRegistries])
+    : metrics.registry;
   const document = openApiDocument({ maxLimit, defaultLimit });
 
   const listHandler =
@@ -151,7 +159,11 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
 
   const send = (res: ServerResponse, status: number, body: unknown, contentType = "application/json") => {
     const text = typeof body === "string" ? body : JSON.stringify(body);
-    res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+    res.writeHead(status, {
+      "content-type": contentType,
+      "content-length": Buffer.byteLength(text),
+      "cache-control": "no-store",
+    });
     res.end(text);
   };
   const sendError = (res: ServerResponse, status: number, error: IndexerError) =>
@@ -166,7 +178,13 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
       if (req.method !== "GET" && req.method !== "HEAD") {
         status = 405;
         res.setHeader("allow", "GET, HEAD");
-        sendError(res, 405, new IndexerError("API_METHOD_NOT_ALLOWED", `method ${req.method} not allowed`, { details: { method: req.method, allowed: ["GET", "HEAD"] } }));
+        sendError(
+          res,
+          405,
+          new IndexerError("API_METHOD_NOT_ALLOWED", `method ${req.method} not allowed`, {
+            details: { method: req.method, allowed: ["GET", "HEAD"] },
+          }),
+        );
         return;
       }
       let match: { route: Route; values: Record<string, string> } | undefined;
@@ -182,14 +200,25 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
       }
       if (!match) {
         status = 404;
-        sendError(res, 404, new IndexerError("API_NOT_FOUND", `no route ${url.pathname.slice(0, 200)}`, { details: { path: url.pathname.slice(0, 200) } }));
+        sendError(
+          res,
+          404,
+          new IndexerError("API_NOT_FOUND", `no route ${url.pathname.slice(0, 200)}`, {
+            details: { path: url.pathname.slice(0, 200) },
+          }),
+        );
         return;
       }
       routeName = match.route.name;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new IndexerError("API_TIMEOUT", `request took longer than ${requestTimeoutMs} ms`, { details: { timeoutMs: requestTimeoutMs } })),
+          () =>
+            reject(
+              new IndexerError("API_TIMEOUT", `request took longer than ${requestTimeoutMs} ms`, {
+                details: { timeoutMs: requestTimeoutMs },
+              }),
+            ),
           requestTimeoutMs,
         );
       });
@@ -209,18 +238,33 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
               : error.code === "API_TIMEOUT" || error.code === "DB_QUERY_TIMEOUT"
                 ? 503
                 : 500;
-        if (status >= 500) log.error("Request failed", { route: routeName, code: error.code, error: error.shortMessage });
-        sendError(res, status, status === 500 ? new IndexerError("API_INTERNAL", "internal error", { details: {} }) : error);
+        if (status >= 500)
+          log.error("Request failed", { route: routeName, code: error.code, error: error.shortMessage });
+        sendError(
+          res,
+          status,
+          status === 500 ? new IndexerError("API_INTERNAL", "internal error", { details: {} }) : error,
+        );
       } else {
         status = 500;
-        log.error("Request failed", { route: routeName, code: "API_INTERNAL", error: error instanceof Error ? error.message : String(error) });
+        log.error("Request failed", {
+          route: routeName,
+          code: "API_INTERNAL",
+          error: error instanceof Error ? error.message : String(error),
+        });
         sendError(res, 500, new IndexerError("API_INTERNAL", "internal error", { details: {} }));
       }
     } finally {
       const seconds = (performance.now() - started) / 1000;
       metrics.requests.inc({ route: routeName, status: String(status) });
       metrics.duration.observe({ route: routeName }, seconds);
-      log.debug("Request", { method: req.method, path: req.url?.slice(0, 200), route: routeName, status, ms: Math.round(seconds * 1e4) / 10 });
+      log.debug("Request", {
+        method: req.method,
+        path: req.url?.slice(0, 200),
+        route: routeName,
+        status,
+        ms: Math.round(seconds * 1e4) / 10,
+      });
     }
   };
 

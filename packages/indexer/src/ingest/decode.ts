@@ -4,8 +4,8 @@
  * are clones whose addresses the factory announces (`PoolOpened`), added with `addMicroPool`.
  */
 import type { ContractName, Deployment } from "@mzku/sdk";
-import { microPoolAbi, protocolContractNames } from "@mzku/sdk";
 import * as abis from "@mzku/sdk";
+import { microPoolAbi, protocolContractNames } from "@mzku/sdk";
 import { type Abi, type AbiEvent, decodeEventLog, type Hex, type Log, toEventSelector } from "viem";
 import { IndexerError } from "../errors.js";
 

@@ -30,7 +30,14 @@ describe("follower on the demo lifecycle", () => {
     let db: Db;
     beforeAll(async () => {
       db = await dbs.open(await dbs.url());
-      const follower = new Follower({ rpcUrl: chain.anvil.rpcUrl, deployment: chain.deployment, db, log: silentLogger, batchBlocks: 50, confirmations: 5 });
+      const follower = new Follower({
+        rpcUrl: chain.anvil.rpcUrl,
+        deployment: chain.deployment,
+        db,
+        log: silentLogger,
+        batchBlocks: 50,
+        confirmations: 5,
+      });
       await follower.init();
       await catchUp(follower);
     });
@@ -59,7 +66,10 @@ describe("follower on the demo lifecycle", () => {
 
     it("the project, its revealed bids and the draw inputs", async () => {
       const project = (await db.query("SELECT * FROM projects WHERE project_id = ?", [Number(scenario.projectId)]))[0];
-      const onChain = await projectMarket.getProject(chain.wallet(0), { address: chain.deployment.contracts.ProjectMarket, args: [scenario.projectId] });
+      const onChain = await projectMarket.getProject(chain.wallet(0), {
+        address: chain.deployment.contracts.ProjectMarket,
+        args: [scenario.projectId],
+      });
       expect(project?.status).toBe("completed");
       expect(project?.fixed_price).toBe((100n * E).toString());
       expect(project?.price).toBe(onChain.price.toString());
@@ -68,7 +78,9 @@ describe("follower on the demo lifecycle", () => {
       expect(project?.to_reward_pool).toBe((40n * E).toString());
       expect(project?.to_requester).toBe((260n * E).toString());
       expect(typeof project?.seed).toBe("string");
-      const bids = await db.query("SELECT * FROM bids WHERE project_id = ? ORDER BY bid_index", [Number(scenario.projectId)]);
+      const bids = await db.query("SELECT * FROM bids WHERE project_id = ? ORDER BY bid_index", [
+        Number(scenario.projectId),
+      ]);
       expect(bids.map((b) => b.price)).toEqual(bidPrices.map(String));
       expect(bids.every((b) => b.revealed === 1 && typeof b.salt === "string")).toBe(true);
       expect(bids.some((b) => b.evaluated === 1)).toBe(true);
@@ -79,14 +91,23 @@ describe("follower on the demo lifecycle", () => {
       const reader = chain.wallet(0);
       const sc = (await db.query("SELECT * FROM sidecars WHERE sidecar = ?", [scenario.sidecar.toLowerCase()]))[0];
       expect(sc?.stakers).toBe(2);
-      expect(sc?.total_stake).toBe((await sidecarStaking.totalStakedTo(reader, { address: c.SidecarStaking, args: [scenario.sidecar] })).toString());
+      expect(sc?.total_stake).toBe(
+        (
+          await sidecarStaking.totalStakedTo(reader, { address: c.SidecarStaking, args: [scenario.sidecar] })
+        ).toString(),
+      );
       const pool = (await db.query("SELECT * FROM micro_pools WHERE pool = ?", [scenario.pool.toLowerCase()]))[0];
       expect(pool?.staked).toBe((8n * E).toString());
       expect(pool?.aeth_supply).toBe((await microPool.totalSupply(reader, { address: scenario.pool })).toString());
       expect(pool?.holders).toBe(3);
-      const balances = await db.query("SELECT holder, balance FROM aeth_balances WHERE pool = ? ORDER BY holder", [scenario.pool.toLowerCase()]);
+      const balances = await db.query("SELECT holder, balance FROM aeth_balances WHERE pool = ? ORDER BY holder", [
+        scenario.pool.toLowerCase(),
+      ]);
       for (const b of balances) {
-        const onChain = await microPool.balanceOf(reader, { address: scenario.pool, args: [b.holder as `0x${string}`] });
+        const onChain = await microPool.balanceOf(reader, {
+          address: scenario.pool,
+          args: [b.holder as `0x${string}`],
+        });
         expect(b.balance, `aETH of ${b.holder}`).toBe(onChain.toString());
       }
     });

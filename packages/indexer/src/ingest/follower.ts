@@ -85,9 +85,13 @@ export class Follower {
     this.columns = await db.tableColumns();
     const chainId = await this.rpc("eth_chainId", () => this.client.getChainId());
     if (chainId !== deployment.chainId) {
-      throw new IndexerError("INDEXER_DEPLOYMENT_MISMATCH", `RPC is chain ${chainId}, deployment is chain ${deployment.chainId}`, {
-        details: { rpcChainId: chainId, deploymentChainId: deployment.chainId },
-      });
+      throw new IndexerError(
+        "INDEXER_DEPLOYMENT_MISMATCH",
+        `RPC is chain ${chainId}, deployment is chain ${deployment.chainId}`,
+        {
+          details: { rpcChainId: chainId, deploymentChainId: deployment.chainId },
+        },
+      );
     }
     const key = deploymentKey(deployment);
     const state = await this.state(db);
@@ -102,13 +106,18 @@ export class Follower {
     const start = Number(deployment.startBlock);
     const anchor = Math.max(0, start - 1);
     const block = await this.block(anchor);
-    if (!block) throw new IndexerError("INDEXER_RPC_FAILED", `block ${anchor} not found`, { details: { block: anchor } });
+    if (!block)
+      throw new IndexerError("INDEXER_RPC_FAILED", `block ${anchor} not found`, { details: { block: anchor } });
     await db.transaction(async (tx) => {
       await tx.run(
         "INSERT INTO indexer_state (id, chain_id, deployment, start_block, last_block, last_hash, final_block, head_block, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
         [chainId, key, start, anchor, block.hash, anchor, anchor, new Date().toISOString()],
       );
-      await tx.run("INSERT INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)", [anchor, block.hash, Number(block.timestamp)]);
+      await tx.run("INSERT INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)", [
+        anchor,
+        block.hash,
+        Number(block.timestamp),
+      ]);
     });
     log.info("Indexer initialized", { chainId, startBlock: start, db: db.description });
   }
@@ -124,10 +133,14 @@ export class Follower {
     try {
       return await call();
     } catch (cause) {
-      throw new IndexerError("INDEXER_RPC_FAILED", `${what} failed: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`, {
-        details: { call: what },
-        cause,
-      });
+      throw new IndexerError(
+        "INDEXER_RPC_FAILED",
+        `${what} failed: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`,
+        {
+          details: { call: what },
+          cause,
+        },
+      );
     }
   }
 
@@ -164,7 +177,9 @@ export class Follower {
       const first = Math.min(...opened.map((e) => e.blockNumber));
       if (fresh.length > 0) {
         const more = await getLogs(fresh as Hex[], first);
-        events = events.concat(more.map((l) => this.decoder.decode(l)).filter((e): e is DecodedEvent => e !== undefined));
+        events = events.concat(
+          more.map((l) => this.decoder.decode(l)).filter((e): e is DecodedEvent => e !== undefined),
+        );
         events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
       }
     }
@@ -188,7 +203,10 @@ export class Follower {
     if (state.last_block >= head) {
       metrics?.indexedBlock.set(state.last_block);
       if (head !== state.head_block) {
-        await db.run("UPDATE indexer_state SET head_block = ?, updated_at = ? WHERE id = 1", [head, new Date().toISOString()]);
+        await db.run("UPDATE indexer_state SET head_block = ?, updated_at = ? WHERE id = 1", [
+          head,
+          new Date().toISOString(),
+        ]);
       }
       return { kind: "idle", head, indexed: state.last_block };
     }
@@ -203,7 +221,12 @@ export class Follower {
     } catch (error) {
       if (this.batchBlocks > 1) {
         this.batchBlocks = Math.max(1, Math.floor(this.batchBlocks / 2));
-        log.warn("Batch failed, retrying with fewer blocks", { from, to, batchBlocks: this.batchBlocks, error: String(error) });
+        log.warn("Batch failed, retrying with fewer blocks", {
+          from,
+          to,
+          batchBlocks: this.batchBlocks,
+          error: String(error),
+        });
       }
       throw error;
     }
@@ -219,7 +242,8 @@ export class Follower {
       }
     }
     const timestamps = await this.timestamps(events, toAfter);
-    const finalBlock = finalTarget === to ? toAfter : finalTarget > state.final_block ? await this.block(finalTarget) : undefined;
+    const finalBlock =
+      finalTarget === to ? toAfter : finalTarget > state.final_block ? await this.block(finalTarget) : undefined;
     if (finalBlock === null) throw new IndexerError("INDEXER_RPC_FAILED", `block ${finalTarget} not found`);
     await db.transaction(async (tx) => {
       const writer = new BatchWriter(tx, this.columns);
@@ -230,7 +254,8 @@ export class Follower {
       await writer.flush(tx);
       const hashes = new Map<number, { hash: string; timestamp: number }>();
       for (const e of events) {
-        if (e.blockNumber > finalTarget) hashes.set(e.blockNumber, { hash: e.blockHash, timestamp: timestamps.get(e.blockNumber) ?? 0 });
+        if (e.blockNumber > finalTarget)
+          hashes.set(e.blockNumber, { hash: e.blockHash, timestamp: timestamps.get(e.blockNumber) ?? 0 });
       }
       hashes.set(to, { hash: toAfter.hash ?? "", timestamp: Number(toAfter.timestamp) });
       if (finalBlock) hashes.set(finalTarget, { hash: finalBlock.hash ?? "", timestamp: Number(finalBlock.timestamp) });
@@ -254,7 +279,8 @@ export class Follower {
     metrics?.indexedBlock.set(to);
     metrics?.events.inc(events.length);
     metrics?.batchDuration.observe(seconds);
-    if (events.length > 0 || to === head) log.debug("Batch indexed", { from, to, events: events.length, head, seconds });
+    if (events.length > 0 || to === head)
+      log.debug("Batch indexed", { from, to, events: events.length, head, seconds });
     return { kind: "batch", from, to, events: events.length, head };
   }
 
@@ -287,7 +313,9 @@ export class Follower {
       throw new IndexerError(
         "INDEXER_REORG_TOO_DEEP",
         `chain reorganized below the final block ${state.final_block} (confirmations ${this.confirmations}); the database is left at block ${state.last_block} and must be rebuilt`,
-        { details: { finalBlock: state.final_block, indexedBlock: state.last_block, confirmations: this.confirmations } },
+        {
+          details: { finalBlock: state.final_block, indexedBlock: state.last_block, confirmations: this.confirmations },
+        },
       );
     }
     const target = ancestor;
@@ -324,7 +352,10 @@ export class Follower {
         if (result.kind === "idle") await sleep(pollIntervalMs, signal);
       } catch (error) {
         if (error instanceof IndexerError && error.code !== "INDEXER_RPC_FAILED") throw error;
-        log.warn("Indexer step failed; retrying", { error: error instanceof Error ? error.message : String(error), backoffMs: backoff });
+        log.warn("Indexer step failed; retrying", {
+          error: error instanceof Error ? error.message : String(error),
+          backoffMs: backoff,
+        });
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 30_000);
       }

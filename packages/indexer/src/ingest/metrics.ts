@@ -12,7 +12,11 @@ export interface IndexerMetrics {
 
 export function createIndexerMetrics(registry: Registry = new Registry()): IndexerMetrics {
   const indexedBlock = new Gauge({ name: "indexer_indexed_block", help: "Last block indexed", registers: [registry] });
-  const headBlock = new Gauge({ name: "indexer_head_block", help: "Chain head seen by the follower", registers: [registry] });
+  const headBlock = new Gauge({
+    name: "indexer_head_block",
+    help: "Chain head seen by the follower",
+    registers: [registry],
+  });
   new Gauge({
     name: "indexer_lag_blocks",
     help: "Blocks between the chain head and the last indexed block",

@@ -224,7 +224,13 @@ async function aethMove(ctx: Ctx, holder: string, delta: bigint): Promise<number
   const old = BigInt((before?.balance as string | undefined) ?? "0");
   const next = old + delta;
   if (next === 0n) await ctx.w.delete("aeth_balances", [ctx.e.address, holder]);
-  else await ctx.w.put("aeth_balances", { pool: ctx.e.address, holder, balance: next.toString(), updated_block: ctx.block });
+  else
+    await ctx.w.put("aeth_balances", {
+      pool: ctx.e.address,
+      holder,
+      balance: next.toString(),
+      updated_block: ctx.block,
+    });
   return (next !== 0n ? 1 : 0) - (old !== 0n ? 1 : 0);
 }
 
@@ -247,7 +253,14 @@ async function rewardPeriod(ctx: Ctx, index: number): Promise<Row> {
   );
 }
 
-function flow(ctx: Ctx, pool: "reward" | "insurance", direction: "in" | "out", asset: number, value: bigint, extra: { period?: number; account?: string }): void {
+function flow(
+  ctx: Ctx,
+  pool: "reward" | "insurance",
+  direction: "in" | "out",
+  asset: number,
+  value: bigint,
+  extra: { period?: number; account?: string },
+): void {
   if (value === 0n) return;
   ctx.w.append("pool_flows", {
     block_number: ctx.block,

@@ -29,7 +29,10 @@ async function catchUp(follower: Follower): Promise<StepResult[]> {
 async function otherBranch(chain: TestChain, wallet: number): Promise<void> {
   const c = chain.deployment.contracts;
   await registerProvider(chain.deployment, chain.wallet(wallet), { brandName: `Other branch ${wallet}` });
-  await mzkuToken.transfer(chain.wallet(18), { address: c.MzkuToken, args: [chain.wallet(19).account.address, 5n * E] });
+  await mzkuToken.transfer(chain.wallet(18), {
+    address: c.MzkuToken,
+    args: [chain.wallet(19).account.address, 5n * E],
+  });
 }
 
 describe.each(engines)("reorgs on %s", (engine) => {
@@ -39,7 +42,14 @@ describe.each(engines)("reorgs on %s", (engine) => {
   const follower = async (confirmations: number) => {
     const db = await dbs.open(await dbs.url());
     open.push(db);
-    const f = new Follower({ rpcUrl: chain.anvil.rpcUrl, deployment: chain.deployment, db, log: silentLogger, confirmations, batchBlocks: 7 });
+    const f = new Follower({
+      rpcUrl: chain.anvil.rpcUrl,
+      deployment: chain.deployment,
+      db,
+      log: silentLogger,
+      confirmations,
+      batchBlocks: 7,
+    });
     await f.init();
     return { db, f };
   };
@@ -69,7 +79,9 @@ describe.each(engines)("reorgs on %s", (engine) => {
     const reorg = steps.find((s) => s.kind === "reorg");
     expect(reorg, "a reorg was detected").toBeDefined();
     expect(await db.query("SELECT project_id FROM projects")).toEqual([]);
-    expect(await db.query("SELECT * FROM undo_log WHERE block_number > (SELECT last_block FROM indexer_state)")).toEqual([]);
+    expect(
+      await db.query("SELECT * FROM undo_log WHERE block_number > (SELECT last_block FROM indexer_state)"),
+    ).toEqual([]);
 
     const fresh = await follower(500);
     await catchUp(fresh.f);

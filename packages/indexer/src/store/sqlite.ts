@@ -10,7 +10,10 @@ import { IndexerError } from "../errors.js";
 import type { Db, DbTx, OpenDbOptions, Row, SqlValue } from "./db.js";
 
 export function openSqlite(options: OpenDbOptions): Db {
-  const db = new Database(options.url, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(options.url, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   if (!options.readonly) {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");

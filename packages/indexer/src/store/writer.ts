@@ -187,7 +187,11 @@ export async function insertMany(
  * Undoes every block above `block`: state rows from the undo log (newest first), append rows and
  * block hashes by block number.
  */
-export async function rollbackTo(tx: DbTx, block: number, columns: ReadonlyMap<string, readonly string[]>): Promise<number> {
+export async function rollbackTo(
+  tx: DbTx,
+  block: number,
+  columns: ReadonlyMap<string, readonly string[]>,
+): Promise<number> {
   const entries = await tx.query<{ table_name: string; row_key: string; before_row: string | null }>(
     "SELECT table_name, row_key, before_row FROM undo_log WHERE block_number > ? ORDER BY block_number DESC, seq DESC",
     [block],

@@ -52,7 +52,22 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     join(bin, "postgres"),
-    ["-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    [
+      "-D",
+      data,
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ],
     { stdio: ["ignore", "ignore", "pipe"], ...(user ?? {}) },
   );
   let stderr = "";

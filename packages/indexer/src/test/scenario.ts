@@ -2,7 +2,16 @@
 // proposal, three providers qualified (one trusted), a sealed-bid auction settled, a node started and
 // the project completed through governance, sidecar stakes, a micro-pool with two stakers and an aETH
 // transfer.
-import { microPool, microPoolFactory, mzkuToken, nodeRegistry, projectMarket, projectMarketAbi, reputation, sidecarStaking } from "@mzku/sdk";
+import {
+  microPool,
+  microPoolFactory,
+  mzkuToken,
+  nodeRegistry,
+  projectMarket,
+  projectMarketAbi,
+  reputation,
+  sidecarStaking,
+} from "@mzku/sdk";
 import {
   advanceTime,
   bootstrapActions,
@@ -81,7 +90,10 @@ export async function runAuction(chain: TestChain): Promise<bigint> {
   const project = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [projectId] });
   await mineTo(chain, project.commitEndBlock);
   for (const [i, w] of providers.entries()) {
-    await projectMarket.reveal(w, { address: c.ProjectMarket, args: [projectId, BigInt(i), bidPrices[i] ?? 0n, salts[i] ?? "0x"] });
+    await projectMarket.reveal(w, {
+      address: c.ProjectMarket,
+      args: [projectId, BigInt(i), bidPrices[i] ?? 0n, salts[i] ?? "0x"],
+    });
   }
   await mineTo(chain, project.revealEndBlock);
   await projectMarket.settle(reader, { address: c.ProjectMarket, args: [projectId] });
@@ -146,6 +158,9 @@ export async function runScenario(chain: TestChain): Promise<ScenarioResult> {
     await mzkuToken.approve(s, { address: c.MzkuToken, args: [pool, poolFp] });
     await microPool.stake(s, { address: pool, value: parseEther("4") });
   }
-  await microPool.transfer(chain.wallet(4), { address: pool, args: [chain.wallet(6).account.address, parseEther("1")] });
+  await microPool.transfer(chain.wallet(4), {
+    address: pool,
+    args: [chain.wallet(6).account.address, parseEther("1")],
+  });
   return { providerIds, projectId, pool, sidecar };
 }

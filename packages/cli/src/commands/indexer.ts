@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { IndexerError, parseServiceArgs, runService, type ServiceMode, serviceUsage } from "@mzku/indexer";
+import { contractsDir } from "@mzku/sdk/devnet";
+import { CliError } from "../errors.js";
+
+export const indexerUsage = `mzku indexer start [options]
+
+Follows every MZKU contract's events from the deployment's start block into SQLite (default) or
+PostgreSQL (--database-url), reorg-safe, resuming where it stopped.
+
+${serviceUsage}`;
+
+export const apiUsage = `mzku api start [options]
+
+Serves the read API (JSON, OpenAPI 3.1 at /openapi.json, /health, /metrics) over a database an
+indexer fills, on 127.0.0.1:8550 by default.
+
+${serviceUsage}`;
+
+export const serveUsage = `mzku serve [options]
+
+The indexer and the read API in one process (the API on its own database connection).
+
+${serviceUsage}`;
+
+/** Runs `mode` until Ctrl-C; `start` is required after `indexer` and `api`. */
+export async function indexerService(mode: ServiceMode, argv: string[]): Promise<void> {
+  let rest = argv;
+  if (mode !== "serve") {
+    const [sub, ...more] = argv;
+    if (sub !== "start") throw new CliError("UNKNOWN_COMMAND", `usage: mzku ${mode} start [options]`, 2);
+    rest = more;
+  }
+  try {
+    await runService(parseServiceArgs(mode, rest, join(contractsDir(), "deployments", "devnet.json")));
+  } catch (error) {
+    if (error instanceof IndexerError) {
+      throw new CliError(error.code, error.shortMessage, error.code === "CONFIG_INVALID" ? 2 : 1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+// Migrations and adapters on SQLite and PostgreSQL: versions recorded, re-running is a no-op, a
+// failing migration leaves nothing behind, a newer database is refused, statements time out.
+import { afterAll, describe, expect, it } from "vitest";
+import { IndexerError } from "../errors.js";
+import { engines, TestDatabases } from "../test/databases.js";
+import type { Db } from "./db.js";
+import { latestVersion, type Migration, migrate, migrations, schemaVersion } from "./migrations.js";
+import { stateTables } from "./tables.js";
+
+describe.each(engines)("migrations on %s", (engine) => {
+  const dbs = new TestDatabases(engine);
+  const open: Db[] = [];
+  const fresh = async () => {
+    const db = await dbs.open(await dbs.url());
+    open.push(db);
+    return db;
+  };
+  afterAll(async () => {
+    for (const db of open) await db.close();
+    await dbs.stop();
+  });
+
+  it("applies every version once and records it", async () => {
+    const db = await fresh();
+    expect(await schemaVersion(db)).toBe(0);
+    expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
+    expect(await migrate(db)).toEqual([]);
+    expect(await schemaVersion(db)).toBe(latestVersion);
+    const columns = await db.tableColumns();
+    for (const table of Object.keys(stateTables)) expect(columns.has(table), table).toBe(true);
+  });
+
+  it("rolls a failing migration back whole", async () => {
+    const db = await fresh();
+    await migrate(db);
+    const broken: Migration = {
+      version: latestVersion + 1,
+      name: "broken",
+      statements: ["CREATE TABLE half_done (x INTEGER)", "CREATE TABLE providers (x INTEGER)"],
+    };
+    const error = await migrate(db, [...migrations, broken]).catch((e: unknown) => e);
+    expect((error as IndexerError).code).toBe("DB_MIGRATION_FAILED");
+    expect(await schemaVersion(db)).toBe(latestVersion);
+    expect((await db.tableColumns()).has("half_done")).toBe(false);
+  });
+
+  it("refuses a database newer than the code", async () => {
+    const db = await fresh();
+    await migrate(db);
+    await db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+      latestVersion + 5,
+      "future",
+      "later",
+    ]);
+    const error = await migrate(db).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexerError);
+    expect((error as IndexerError).code).toBe("DB_NEWER_THAN_CODE");
+  });
+
+  it("keeps amounts exact beyond 2^64 and sorts them numerically", async () => {
+    const db = await fresh();
+    await migrate(db);
+    const amounts = [
+      "115792089237316195423570985008687907853269984665640564039457584007913129639935",
+      "9",
+      "10",
+      "18446744073709551617",
+    ];
+    for (const [i, a] of amounts.entries()) {
+      await db.run("INSERT INTO sidecar_stakes (sidecar, staker, amount, updated_block) VALUES (?, ?, ?, ?)", [
+        "0xs",
+        `0x${i}`,
+        a,
+        1,
+      ]);
+    }
+    const rows = await db.query<{ amount: string }>(
+      "SELECT amount FROM sidecar_stakes ORDER BY LENGTH(amount) DESC, amount DESC",
+    );
+    expect(rows.map((r) => r.amount)).toEqual([amounts[0], amounts[3], amounts[2], amounts[1]]);
+  });
+
+  it.runIf(engine === "postgres")("times a slow statement out with DB_QUERY_TIMEOUT", async () => {
+    const db = await fresh();
+    const error = await db.query("SELECT pg_sleep(2)", [], { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect((error as IndexerError).code).toBe("DB_QUERY_TIMEOUT");
+    expect(await db.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
+  });
+});
