@@ -17,7 +17,7 @@ import {
   DOMAIN_VOLUNTARY_EXIT,
 } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { computeDomain, computeSigningRoot } from "./roots.js";
 import {
   type ForkInfo,
