@@ -119,7 +119,7 @@ async function oneRun(run) {
           return {};
         }
       })
-      .find((l) => l.msg === "DKG output written");
+      .find((l) => l.message === "DKG output written");
     return { party: d.party, exitSeconds: +(d.ms / 1000).toFixed(3), timingsMs: line?.timings ?? null };
   });
   return { run, seconds: +seconds.toFixed(3), parties: phases };

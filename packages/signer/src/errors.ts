@@ -1,11 +1,6 @@
 /**
- * Base of the package's typed errors: `code` is stable (logs, metrics and CLI exit messages use it);
- * `message` is for humans. Each area narrows `C` to its own codes and names its subclass.
+ * The package's typed errors all extend the one MZKU error base: `code` is stable (logs, metrics and
+ * CLI exit messages use it); `message` is for humans. Each area narrows `C` to its own codes and
+ * names its subclass.
  */
-export class CodedError<C extends string> extends Error {
-  readonly code: C;
-  constructor(code: C, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export { CodedError, type CodedErrorOptions } from "@mzku/errors";

@@ -3,9 +3,9 @@
  * Each area exports its public API here; see docs/signer-keys.md (keys) and the signer docs.
  */
 
+export { createLogger, type Logger, silentLogger } from "@mzku/log";
 // Co-signer / combiner / slashing protection / Web3Signer API (docs/signer-api.md)
 export { SignerError, type SignerErrorCode } from "./api/errors.js";
-export { createLogger, type Logger, silentLogger } from "./api/logger.js";
 export { type SignerBackend, type SignerServerOptions, startSignerServer } from "./api/server.js";
 export * from "./bls/bls.js";
 export { fromHex, toHex } from "./bls/bytes.js";
@@ -60,7 +60,7 @@ export {
   writeDkgOutput,
 } from "./dkg/output.js";
 export { DkgParty, type DkgResult, type DkgValidatorKey } from "./dkg/protocol.js";
-export { type DkgLogger, type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
+export { type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
 export { type DkgTransport, MemoryHub } from "./dkg/transport.js";
 export {
   blsWithdrawalCredentials,

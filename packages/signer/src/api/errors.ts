@@ -2,6 +2,8 @@
  * Typed errors of the co-signer / combiner / slashing-protection layer. `code` is stable (logs, metrics,
  * CLI exit messages and the JSON error body use it); `status` is the HTTP status the API answers with.
  */
+import { CodedError, type CodedErrorOptions } from "@mzku/errors";
+
 export type SignerErrorCode =
   | "SIGNER_BAD_REQUEST"
   | "SIGNER_SIGNING_ROOT_MISMATCH"
@@ -31,21 +33,13 @@ const STATUS: Record<SignerErrorCode, number> = {
   SIGNER_INTERNAL: 500,
 };
 
-export class SignerError extends Error {
+/** `details` holds extra machine-readable fields for the JSON error body (never secrets). */
+export class SignerError extends CodedError<SignerErrorCode> {
   override readonly name = "SignerError";
-  readonly code: SignerErrorCode;
   readonly status: number;
-  /** Extra machine-readable fields for the JSON error body (never secrets). */
-  readonly details: Readonly<Record<string, unknown>>;
-  constructor(
-    code: SignerErrorCode,
-    message: string,
-    options?: { cause?: unknown; details?: Record<string, unknown> },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+  constructor(code: SignerErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
     this.status = STATUS[code];
-    this.details = options?.details ?? {};
   }
 }
 

@@ -19,13 +19,13 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
+import type { Logger } from "@mzku/log";
 import type { SignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams } from "../signing/types.js";
 import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingProtectionDb } from "../slashing/db.js";
 import { SignerError } from "./errors.js";
-import type { Logger } from "./logger.js";
 
 export interface SignResult {
   signature: Uint8Array;

@@ -6,7 +6,7 @@
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
- *             --genesis-fork-version 0x00000000 --log-level info
+ *             --genesis-fork-version 0x00000000 --log-level info (default: MZKU_LOG_LEVEL, else info)
  *   signer import-interchange --db sp.sqlite --file interchange.json
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -15,17 +15,18 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { cliFailure, UsageError } from "@mzku/errors";
 
-const USAGE_ERROR = 2;
-
+/** Prints the usage error the way every command does and returns its exit code (2). */
 function fail(message: string): number {
-  process.stderr.write(`error USAGE: ${message}\n`);
-  return USAGE_ERROR;
+  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  process.stderr.write(failure.line);
+  return failure.exitCode;
 }
 
 function hex4(v: string | undefined, fallback: string): Uint8Array {
   const s = v ?? fallback;
-  if (!/^0x[0-9a-fA-F]{8}$/.test(s)) throw new Error("--genesis-fork-version must be 0x + 4 bytes");
+  if (!/^0x[0-9a-fA-F]{8}$/.test(s)) throw new UsageError("USAGE", "--genesis-fork-version must be 0x + 4 bytes");
   return new Uint8Array(Buffer.from(s.slice(2), "hex"));
 }
 
@@ -48,7 +49,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       "genesis-fork-version": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
-      "log-level": { type: "string", default: "info" },
+      "log-level": { type: "string" },
     },
     strict: true,
   });
@@ -60,12 +61,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   if (params.ACTIVE_PRESET !== values.preset) {
     return fail(`preset ${values.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
-  const { createLogger } = await import("../api/logger.js");
+  const { createLogger, resolveLogLevel } = await import("@mzku/log");
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
-  const level = values["log-level"] as "debug" | "info" | "warn" | "error";
-  const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
+  const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
+  const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
   let backend: import("../api/server.js").SignerBackend;

@@ -1,6 +1,6 @@
+import { silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { SignerError } from "../api/errors.js";
-import { silentLogger } from "../api/logger.js";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
 import { type DealtKey, splitSecret, verify } from "../bls/threshold.js";

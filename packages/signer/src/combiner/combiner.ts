@@ -10,8 +10,8 @@
  */
 
 import blst from "@chainsafe/blst";
+import type { Logger } from "@mzku/log";
 import { SignerError } from "../api/errors.js";
-import type { Logger } from "../api/logger.js";
 import type { SignerBackend, SignResult } from "../api/server.js";
 import { combinePartials } from "../bls/threshold.js";
 import type { SignerMetrics } from "../metrics.js";

@@ -4,8 +4,8 @@
  * co-signer then returns its partial signature (a BLS signature with its share) and its index.
  */
 
+import type { Logger } from "@mzku/log";
 import { SignerError } from "../api/errors.js";
-import type { Logger } from "../api/logger.js";
 import type { SignerBackend, SignResult } from "../api/server.js";
 import { partialSign } from "../bls/threshold.js";
 import type { PreparedSigning } from "../signing/types.js";
