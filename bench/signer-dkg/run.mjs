@@ -21,7 +21,7 @@ if (!existsSync(BIN)) {
   console.error("signer-dkg: build first (npm run build -w @mzku/signer)");
   process.exit(1);
 }
-const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import(join(pkg, "index.js"));
+const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import("@mzku/signer");
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PARTIES = 4;

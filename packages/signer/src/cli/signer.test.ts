@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toHex } from "../bls/bytes.js";
-import { splitSecret } from "../bls/dealer.js";
+import { splitSecret } from "../testing/dealer.js";
 import { runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
 
 const dirs: string[] = [];

@@ -69,7 +69,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
-  let backend: import("../api/server.js").SignerBackend;
+  let backend: import("../service/backend.js").SignerBackend;
   if (values.role === "cosigner") {
     const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");

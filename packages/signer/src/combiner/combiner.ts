@@ -11,10 +11,10 @@
 
 import blst from "@chainsafe/blst";
 import type { Logger } from "@mzku/log";
-import { SignerError } from "../api/errors.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
 import { combinePartials } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
 import type { SignerMetrics } from "../metrics.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { PreparedSigning } from "../signing/types.js";
 
 export interface CombinerValidator {

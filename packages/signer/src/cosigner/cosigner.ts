@@ -5,9 +5,9 @@
  */
 
 import type { Logger } from "@mzku/log";
-import { SignerError } from "../api/errors.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
 import { partialSign } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { PreparedSigning } from "../signing/types.js";
 import type { KeyShare } from "./shares.js";
 

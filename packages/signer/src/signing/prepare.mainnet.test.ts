@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { prepareSigning } from "./prepare.js";
 
 const require = createRequire(import.meta.url);

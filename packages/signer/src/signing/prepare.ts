@@ -17,8 +17,9 @@ import {
   DOMAIN_VOLUNTARY_EXIT,
 } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { computeDomain, computeSigningRoot } from "./roots.js";
+import { assertJsonDepth, assertSszJson, type SszShape } from "./strict.js";
 import {
   type ForkInfo,
   type PreparedSigning,
@@ -64,6 +65,7 @@ function uint(v: unknown, where: string): number {
 /** Parses an SSZ JSON value with the given type, turning its errors into 400s. */
 function fromJson<T>(type: { fromJson(json: unknown): T }, json: unknown, where: string): T {
   if (json === undefined) throw bad(`${where} is required`);
+  assertSszJson(type as SszShape, json, where);
   try {
     return type.fromJson(json);
   } catch (e) {
@@ -311,6 +313,7 @@ function parseType(body: Json): SigningType {
  */
 export function prepareSigning(body: unknown, params: SigningParams): PreparedSigning {
   if (!isObject(body)) throw bad("request body must be a JSON object");
+  assertJsonDepth(body);
   const type = parseType(body);
   assertSafeIntegers(body, "request");
   const callerRoot =
