@@ -1,7 +1,7 @@
 /**
  * Web3Signer-compatible HTTP server (node:http / node:https) shared by the co-signer and the combiner.
  *
- *   GET  /upcheck                              {"status":"OK"} (text "OK" if the client asks for text/plain)
+ *   GET  /upcheck                              text/plain "OK" ({"status":"OK"} if the client names application/json)
  *   GET  /healthcheck                          {"status":"UP", ...}
  *   GET  /api/v1/eth2/publicKeys               ["0x..."]: validator (group) public keys served
  *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."}
@@ -26,6 +26,7 @@ import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingProtectionDb } from "../slashing/db.js";
 import { SignerError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { sendSignature, sendUpcheck } from "./reply.js";
 
 export interface SignResult {
   signature: Uint8Array;
@@ -86,11 +87,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, err: SignerError): void {
   sendJson(res, err.status, { code: err.code, message: err.message, ...err.details });
-}
-
-function wantsText(req: IncomingMessage): boolean {
-  const accept = req.headers.accept ?? "";
-  return accept.includes("text/plain") && !accept.includes("application/json");
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
@@ -187,12 +183,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       const signature = `0x${Buffer.from(result.signature).toString("hex")}`;
       metrics.signRequests.inc({ role, type, outcome: "ok" });
       reqLog.debug("Signed", { slashing: outcome });
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end(signature);
-      } else {
-        sendJson(res, 200, { signature, ...result.extra });
-      }
+      sendSignature(req, res, signature, result.extra);
     } catch (e) {
       const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e });
       const outcome =
@@ -228,10 +219,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     const path = url.pathname;
     const method = req.method ?? "GET";
     if (method === "GET" && path === "/upcheck") {
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end("OK");
-      } else sendJson(res, 200, { status: "OK" });
+      sendUpcheck(req, res);
       return;
     }
     if (method === "GET" && path === "/healthcheck") {

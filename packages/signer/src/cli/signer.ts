@@ -5,8 +5,9 @@
  *                [common options]
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
- *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
- *             --genesis-fork-version 0x00000000 --log-level info
+ *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
+ *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info
  *   signer import-interchange --db sp.sqlite --file interchange.json
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -15,6 +16,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
 
 const USAGE_ERROR = 2;
 
@@ -23,10 +25,46 @@ function fail(message: string): number {
   return USAGE_ERROR;
 }
 
-function hex4(v: string | undefined, fallback: string): Uint8Array {
-  const s = v ?? fallback;
-  if (!/^0x[0-9a-fA-F]{8}$/.test(s)) throw new Error("--genesis-fork-version must be 0x + 4 bytes");
-  return new Uint8Array(Buffer.from(s.slice(2), "hex"));
+/** The chain a signer serves: preset, GENESIS_FORK_VERSION and, for a known network, its fork table. */
+export interface ChainChoice {
+  preset: "mainnet" | "minimal";
+  genesisForkVersion: Uint8Array;
+  network?: Network;
+}
+
+/**
+ * `--network` sets the preset and the genesis fork version together; `--preset` and
+ * `--genesis-fork-version` may repeat them but not contradict them. Without `--network`, the preset
+ * (default mainnet, or LODESTAR_PRESET) and the genesis fork version (default the preset's:
+ * 0x00000000 mainnet, 0x00000001 minimal) are taken as given, and a genesis fork version of a known
+ * network of that preset selects that network. Returns a usage message on bad input.
+ */
+export function resolveChain(
+  networkName: string | undefined,
+  preset: string | undefined,
+  genesis: string | undefined,
+): ChainChoice | string {
+  if (genesis !== undefined && !/^0x[0-9a-fA-F]{8}$/.test(genesis))
+    return "--genesis-fork-version must be 0x + 4 bytes";
+  const gfv = genesis === undefined ? undefined : new Uint8Array(Buffer.from(genesis.slice(2), "hex"));
+  if (networkName !== undefined) {
+    if (!isNetworkName(networkName)) return `--network must be one of ${NETWORKS.join(", ")}`;
+    const network = getNetwork(networkName);
+    if (preset !== undefined && preset !== network.preset) {
+      return `--preset ${preset} contradicts --network ${networkName} (preset ${network.preset})`;
+    }
+    if (gfv !== undefined && !Buffer.from(gfv).equals(Buffer.from(network.genesisForkVersion))) {
+      return `--genesis-fork-version ${genesis} contradicts --network ${networkName}`;
+    }
+    return { preset: network.preset, genesisForkVersion: network.genesisForkVersion, network };
+  }
+  const p = preset ?? process.env.LODESTAR_PRESET ?? "mainnet";
+  if (p !== "mainnet" && p !== "minimal") return "--preset mainnet|minimal";
+  const genesisForkVersion = gfv ?? new Uint8Array([0, 0, 0, p === "minimal" ? 1 : 0]);
+  const network = networkByGenesisForkVersion(genesisForkVersion);
+  return network !== undefined && network.preset === p
+    ? { preset: p, genesisForkVersion, network }
+    : { preset: p, genesisForkVersion };
 }
 
 /** `signer start`: runs a co-signer or a combiner until SIGINT/SIGTERM. */
@@ -44,7 +82,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       port: { type: "string", default: "9000" },
       "token-file": { type: "string" },
       "metrics-port": { type: "string" },
-      preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
+      network: { type: "string" },
+      preset: { type: "string" },
       "genesis-fork-version": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
@@ -54,11 +93,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   });
   if (values.role !== "cosigner" && values.role !== "combiner") return fail("--role cosigner|combiner is required");
   if (values.db === undefined) return fail("--db <sqlite file> is required");
-  if (values.preset !== "mainnet" && values.preset !== "minimal") return fail("--preset mainnet|minimal");
-  process.env.LODESTAR_PRESET = values.preset;
+  const chain = resolveChain(values.network, values.preset, values["genesis-fork-version"]);
+  if (typeof chain === "string") return fail(chain);
+  process.env.LODESTAR_PRESET = chain.preset;
   const params = await import("@lodestar/params");
-  if (params.ACTIVE_PRESET !== values.preset) {
-    return fail(`preset ${values.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
+  if (params.ACTIVE_PRESET !== chain.preset) {
+    return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
   const { createLogger } = await import("../api/logger.js");
   const { startSignerServer } = await import("../api/server.js");
@@ -109,10 +149,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     slashing,
     signing: {
       slotsPerEpoch: params.SLOTS_PER_EPOCH,
-      genesisForkVersion: hex4(
-        values["genesis-fork-version"],
-        values.preset === "minimal" ? "0x00000001" : "0x00000000",
-      ),
+      genesisForkVersion: chain.genesisForkVersion,
+      ...(chain.network === undefined ? {} : { network: chain.network }),
     },
     logger,
     metrics,
