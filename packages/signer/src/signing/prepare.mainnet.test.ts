@@ -86,7 +86,7 @@ describe("prepareSigning (mainnet preset)", () => {
       ["negative slot", (b) => Object.assign(b.attestation as object, { slot: "-1" })],
       ["slot above 2^64-1", (b) => Object.assign(b.attestation as object, { slot: "18446744073709551616" })],
       ["hex slot", (b) => Object.assign(b.attestation as object, { slot: "0x10" })],
-      ["unsafe JSON number", (b) => Object.assign(b.attestation as object, { slot: 9007199254740993 })],
+      ["unsafe JSON number", (b) => Object.assign(b.attestation as object, { slot: 2 ** 53 + 2 })],
       ["source after target", (b) => Object.assign((b.attestation as { source: object }).source, { epoch: "9" })],
       ["bad signingRoot", (b) => Object.assign(b, { signingRoot: "0x1234" })],
     ];
