@@ -25,6 +25,7 @@ import type { PreparedSigning, SigningParams } from "../signing/types.js";
 import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingProtectionDb } from "../slashing/db.js";
 import { SignerError } from "./errors.js";
+import { type HealthSource, healthReport } from "./health.js";
 import type { Logger } from "./logger.js";
 import { sendSignature, sendUpcheck } from "./reply.js";
 
@@ -35,7 +36,7 @@ export interface SignResult {
 }
 
 /** What actually signs: the co-signer (a partial with its share) or the combiner (a full signature). */
-export interface SignerBackend {
+export interface SignerBackend extends HealthSource {
   readonly role: "cosigner" | "combiner";
   /** Validator (group) public keys served, lower-case 0x hex. */
   publicKeys(): string[];
@@ -223,11 +224,16 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       return;
     }
     if (method === "GET" && path === "/healthcheck") {
-      sendJson(res, 200, { status: "UP", role, keys: backend.publicKeys().length });
+      void healthReport(opts.slashing, backend).then((r) => sendJson(res, r.status === "UP" ? 200 : 503, r));
       return;
     }
     if (!authorized(req)) {
       sendError(res, new SignerError("SIGNER_UNAUTHORIZED", "missing or wrong credentials"));
+      return;
+    }
+    if (method === "GET" && path === "/api/v1/eth2/highWatermark") {
+      const hw = opts.slashing.highWatermark();
+      sendJson(res, 200, hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) });
       return;
     }
     if (method === "GET" && path === "/api/v1/eth2/publicKeys") {

@@ -207,3 +207,40 @@ export async function runSignerExportInterchange(argv: string[]): Promise<number
     db.close();
   }
 }
+
+/**
+ * `signer high-watermark --db F (--epoch E --slot S | --remove)`: sets or removes the high watermark (no
+ * block at or above S, no attestation reaching E is signed); prints the watermark in force.
+ */
+export async function runSignerHighWatermark(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: "string" },
+      epoch: { type: "string" },
+      slot: { type: "string" },
+      remove: { type: "boolean", default: false },
+    },
+  });
+  if (values.db === undefined) return fail("--db <sqlite> is required");
+  const set = values.epoch !== undefined || values.slot !== undefined;
+  if (set && (values.epoch === undefined || values.slot === undefined || values.remove)) {
+    return fail("--epoch and --slot go together, and not with --remove");
+  }
+  for (const v of [values.epoch, values.slot]) {
+    if (v !== undefined && !/^[0-9]{1,19}$/.test(v)) return fail("--epoch / --slot must be decimal integers");
+  }
+  const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const db = new SlashingProtectionDb(values.db);
+  try {
+    if (values.remove) db.setHighWatermark(null);
+    else if (set) db.setHighWatermark({ epoch: BigInt(values.epoch ?? 0), slot: BigInt(values.slot ?? 0) });
+    const hw = db.highWatermark();
+    process.stdout.write(
+      `${JSON.stringify(hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) })}\n`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}

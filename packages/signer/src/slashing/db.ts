@@ -28,7 +28,8 @@ export type SlashingRefusalReason =
   | "SURROUNDING_VOTE"
   | "SURROUNDED_VOTE"
   | "ATTESTATION_SOURCE_BELOW_LOWER_BOUND"
-  | "ATTESTATION_TARGET_BELOW_LOWER_BOUND";
+  | "ATTESTATION_TARGET_BELOW_LOWER_BOUND"
+  | "ABOVE_HIGH_WATERMARK";
 
 const ZERO_ROOT = `0x${"00".repeat(32)}`;
 
@@ -127,6 +128,8 @@ export class SlashingProtectionDb {
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
+      putMeta: db.prepare<[string, string]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+      deleteMeta: db.prepare<[string]>("DELETE FROM meta WHERE key = ?"),
       getValidator: db.prepare<[string], { id: number }>("SELECT id FROM validators WHERE pubkey = ?"),
       addValidator: db.prepare<[string]>("INSERT INTO validators (pubkey) VALUES (?)"),
       blocksAtSlot: db
@@ -216,7 +219,42 @@ export class SlashingProtectionDb {
     return Number(this.stmts.addValidator.run(pubkey).lastInsertRowid);
   }
 
+  /**
+   * The high watermark: when set, no block at or above `slot` and no attestation whose source or target
+   * is at or above `epoch` is signed (an operator sets it before moving keys, as Web3Signer does).
+   */
+  highWatermark(): { epoch?: bigint; slot?: bigint } {
+    const epoch = this.stmts.getMeta.get("high_watermark_epoch")?.value;
+    const slot = this.stmts.getMeta.get("high_watermark_slot")?.value;
+    return {
+      ...(epoch === undefined ? {} : { epoch: BigInt(epoch) }),
+      ...(slot === undefined ? {} : { slot: BigInt(slot) }),
+    };
+  }
+
+  /** Sets (or, with null, removes) the high watermark. */
+  setHighWatermark(w: { epoch: Uint; slot: Uint } | null): void {
+    this.db
+      .transaction(() => {
+        if (w === null) {
+          this.stmts.deleteMeta.run("high_watermark_epoch");
+          this.stmts.deleteMeta.run("high_watermark_slot");
+          return;
+        }
+        this.stmts.putMeta.run("high_watermark_epoch", String(dbInt(w.epoch, "epoch")));
+        this.stmts.putMeta.run("high_watermark_slot", String(dbInt(w.slot, "slot")));
+      })
+      .immediate();
+  }
+
   private checkBlock(id: number, slot: bigint, root: string | null): SlashingOutcome {
+    const hw = this.highWatermark().slot;
+    if (hw !== undefined && slot >= hw) {
+      throw refuse("ABOVE_HIGH_WATERMARK", `slot ${slot} is at or above the high watermark ${hw}`, {
+        slot: String(slot),
+        highWatermark: String(hw),
+      });
+    }
     const same = this.stmts.blocksAtSlot.all(id, slot);
     if (same.length > 0) {
       if (root !== null && same.every((r) => r.signing_root === root)) return "repeat";
@@ -239,6 +277,14 @@ export class SlashingProtectionDb {
       throw refuse("ATTESTATION_SOURCE_AFTER_TARGET", `source ${source} is after target ${target}`, {
         source: String(source),
         target: String(target),
+      });
+    }
+    const hw = this.highWatermark().epoch;
+    if (hw !== undefined && (source >= hw || target >= hw)) {
+      throw refuse("ABOVE_HIGH_WATERMARK", `(${source}, ${target}) reaches the high watermark epoch ${hw}`, {
+        source: String(source),
+        target: String(target),
+        highWatermark: String(hw),
       });
     }
     const same = this.stmts.attsAtTarget.all(id, target);
