@@ -100,7 +100,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   if (params.ACTIVE_PRESET !== chain.preset) {
     return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
-  const { createLogger } = await import("../api/logger.js");
+  const { createLogger } = await import("../logger.js");
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
@@ -108,7 +108,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
   const metrics = createSignerMetrics();
 
-  let backend: import("../api/server.js").SignerBackend;
+  let backend: import("../service/backend.js").SignerBackend;
   if (values.role === "cosigner") {
     const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");

@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
-import { silentLogger } from "../api/logger.js";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
-import { type DealtKey, splitSecret, verify } from "../bls/threshold.js";
+import { verify } from "../bls/threshold.js";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
+import { SignerError } from "../errors.js";
+import { silentLogger } from "../logger.js";
 import { createSignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { type DealtKey, splitSecret } from "../testing/index.js";
 import { Combiner } from "./combiner.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;

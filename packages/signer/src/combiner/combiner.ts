@@ -10,12 +10,12 @@
  */
 
 import blst from "@chainsafe/blst";
-import { SignerError } from "../api/errors.js";
-import type { HealthCheckEntry } from "../api/health.js";
-import type { Logger } from "../api/logger.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
 import { combinePartials } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
+import type { HealthCheckEntry } from "../service/health.js";
 import type { PreparedSigning } from "../signing/types.js";
 
 export interface CombinerValidator {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { hexOf, referenceRoot } from "../testing/reference.js";
 import { EXAMPLE_CORRECTIONS } from "../testing/specExamples.js";
 import { prepareSigning } from "./prepare.js";

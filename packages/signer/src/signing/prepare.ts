@@ -17,9 +17,10 @@ import {
   DOMAIN_VOLUNTARY_EXIT,
 } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { voluntaryExitForkVersion } from "./network.js";
 import { computeDomain, computeSigningRoot } from "./roots.js";
+import { assertJsonDepth, assertSszJson, type SszShape } from "./strict.js";
 import {
   type ForkInfo,
   type PreparedSigning,
@@ -84,6 +85,7 @@ const T = {
 /** Parses an SSZ JSON value with the given type, turning its errors into 400s. */
 function fromJson<T>(type: { fromJson(json: unknown): T }, json: unknown, where: string): T {
   if (json === undefined) throw bad(`${where} is required`);
+  assertSszJson(type as SszShape, json, where);
   try {
     return type.fromJson(json);
   } catch (e) {
@@ -303,6 +305,7 @@ function parseType(body: Json): SigningType {
  */
 export function prepareSigning(body: unknown, params: SigningParams): PreparedSigning {
   if (!isObject(body)) throw bad("request body must be a JSON object");
+  assertJsonDepth(body);
   const type = parseType(body);
   const callerRoot =
     body.signingRoot === undefined || body.signingRoot === null

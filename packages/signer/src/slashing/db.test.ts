@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { SlashingProtectionDb } from "./db.js";
 
 const PK = `0x${"a9".repeat(48)}`;

@@ -14,7 +14,7 @@
  * the method returns, i.e. before any signature can leave the process.
  */
 import Database from "better-sqlite3";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { type Interchange, parseHex, parseInterchange } from "./interchange.js";
 
 export type SlashingOutcome = "new" | "repeat";

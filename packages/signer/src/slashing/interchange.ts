@@ -1,5 +1,5 @@
 /** EIP-3076 slashing-protection interchange format, version 5: types and validation. */
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 
 export interface InterchangeBlock {
   slot: string;
