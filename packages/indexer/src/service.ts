@@ -7,12 +7,13 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
+import { UsageError } from "@mzku/errors";
+import { createLogger, type Logger, resolveLogLevel } from "@mzku/log";
 import { type Deployment, loadDeployment } from "@mzku/sdk";
 import { type ApiServer, startApi } from "./api/server.js";
 import { IndexerError } from "./errors.js";
 import { Follower } from "./ingest/follower.js";
 import { createIndexerMetrics } from "./ingest/metrics.js";
-import { createLogger, type Logger } from "./log.js";
 import { type Db, isPostgresUrl, openDb } from "./store/db.js";
 import { migrate } from "./store/migrations.js";
 
@@ -65,7 +66,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const indexerMetrics = createIndexerMetrics();
     if (follow) {
       if (!options.rpcUrl || !options.deployment) {
-        throw new IndexerError("CONFIG_INVALID", "the indexer needs --rpc-url and --deployment");
+        throw new UsageError("CONFIG_INVALID", "the indexer needs --rpc-url and --deployment");
       }
       const db = await openDb({ url: options.databaseUrl });
       opened.push(db);
@@ -107,7 +108,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
     if (serveApi) {
       if (!follow && !isPostgresUrl(options.databaseUrl) && !existsSync(options.databaseUrl)) {
-        throw new IndexerError("CONFIG_INVALID", `no database at ${options.databaseUrl} (start the indexer first)`);
+        throw new UsageError("CONFIG_INVALID", `no database at ${options.databaseUrl} (start the indexer first)`);
       }
       const timeout = options.requestTimeoutMs ?? 5_000;
       if (!follow) {
@@ -154,7 +155,7 @@ function int(name: string, raw: string | undefined, min: number, max: number): n
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new IndexerError("CONFIG_INVALID", `--${name} must be an integer from ${min} to ${max}, got ${raw}`, {
+    throw new UsageError("CONFIG_INVALID", `--${name} must be an integer from ${min} to ${max}, got ${raw}`, {
       details: { option: name, value: raw },
     });
   }
@@ -162,7 +163,12 @@ function int(name: string, raw: string | undefined, min: number, max: number): n
 }
 
 /** Parses the service flags (see `serviceUsage`); `defaultDeployment` is where the devnet writes it. */
-export function parseServiceArgs(mode: ServiceMode, argv: string[], defaultDeployment: string): ServiceOptions {
+export function parseServiceArgs(
+  mode: ServiceMode,
+  argv: string[],
+  defaultDeployment: string,
+  logLevel?: string,
+): ServiceOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -181,22 +187,19 @@ export function parseServiceArgs(mode: ServiceMode, argv: string[], defaultDeplo
     },
     strict: true,
   });
-  const level = values["log-level"] ?? "info";
-  if (level !== "debug" && level !== "info" && level !== "warn" && level !== "error") {
-    throw new IndexerError("CONFIG_INVALID", `--log-level must be debug, info, warn or error, got ${level}`);
-  }
+  const level = resolveLogLevel({ flag: values["log-level"] ?? logLevel, env: process.env });
   if (values["database-url"] && values.db) {
-    throw new IndexerError("CONFIG_INVALID", "give --database-url or --db, not both");
+    throw new UsageError("CONFIG_INVALID", "give --database-url or --db, not both");
   }
   const databaseUrl = values["database-url"] ?? values.db ?? "mzku-indexer.sqlite";
   if (values["database-url"] && !isPostgresUrl(databaseUrl)) {
-    throw new IndexerError("CONFIG_INVALID", "--database-url must be a postgres:// or postgresql:// URL");
+    throw new UsageError("CONFIG_INVALID", "--database-url must be a postgres:// or postgresql:// URL");
   }
   const options: ServiceOptions = { mode, databaseUrl, log: createLogger({ component: `mzku-${mode}`, level }) };
   if (mode !== "api") {
     options.rpcUrl = values["rpc-url"] ?? "http://127.0.0.1:8545";
     const file = values.deployment ?? defaultDeployment;
-    if (!existsSync(file)) throw new IndexerError("CONFIG_INVALID", `no deployment file at ${file} (--deployment)`);
+    if (!existsSync(file)) throw new UsageError("CONFIG_INVALID", `no deployment file at ${file} (--deployment)`);
     options.deployment = loadDeployment(file);
   }
   const set = <K extends keyof ServiceOptions>(key: K, value: ServiceOptions[K] | undefined) => {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { IndexerError, parseServiceArgs, runService, type ServiceMode, serviceUsage } from "@mzku/indexer";
+import { UsageError } from "@mzku/errors";
+import { parseServiceArgs, runService, type ServiceMode, serviceUsage } from "@mzku/indexer";
 import { contractsDir } from "@mzku/sdk/devnet";
-import { CliError } from "../errors.js";
 
 export const indexerUsage = `mzku indexer start [options]
 
@@ -24,19 +24,12 @@ The indexer and the read API in one process (the API on its own database connect
 ${serviceUsage}`;
 
 /** Runs `mode` until Ctrl-C; `start` is required after `indexer` and `api`. */
-export async function indexerService(mode: ServiceMode, argv: string[]): Promise<void> {
+export async function indexerService(mode: ServiceMode, argv: string[], logLevel: string | undefined): Promise<void> {
   let rest = argv;
   if (mode !== "serve") {
     const [sub, ...more] = argv;
-    if (sub !== "start") throw new CliError("UNKNOWN_COMMAND", `usage: mzku ${mode} start [options]`, 2);
+    if (sub !== "start") throw new UsageError("USAGE", `usage: mzku ${mode} start [options]`);
     rest = more;
   }
-  try {
-    await runService(parseServiceArgs(mode, rest, join(contractsDir(), "deployments", "devnet.json")));
-  } catch (error) {
-    if (error instanceof IndexerError) {
-      throw new CliError(error.code, error.shortMessage, error.code === "CONFIG_INVALID" ? 2 : 1);
-    }
-    throw error;
-  }
+  await runService(parseServiceArgs(mode, rest, join(contractsDir(), "deployments", "devnet.json"), logLevel));
 }

@@ -1,10 +1,11 @@
 // The read API over a database the follower filled from the demo lifecycle on anvil, on SQLite and on
 // PostgreSQL: every response is checked against the served OpenAPI document; bad queries get a 400
 // naming the parameter; unknown routes 404; a slow request times out with a 503.
+
+import { silentLogger } from "@mzku/log";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Follower } from "../ingest/follower.js";
-import { silentLogger } from "../log.js";
 import type { Db } from "../store/db.js";
 import { startTestChain, type TestChain } from "../test/chain.js";
 import { engines, TestDatabases } from "../test/databases.js";

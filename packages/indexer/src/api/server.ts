@@ -7,9 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Logger } from "@mzku/log";
 import { Registry } from "prom-client";
 import { IndexerError } from "../errors.js";
-import type { Logger } from "../log.js";
 import type { Db } from "../store/db.js";
 import { schemaVersion } from "../store/migrations.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";

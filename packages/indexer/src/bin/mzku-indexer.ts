@@ -2,8 +2,8 @@
 // `mzku-indexer <indexer|api|serve> [options]`: the service without the rest of the CLI (containers,
 // tests). `mzku indexer start`, `mzku api start` and `mzku serve` run the same code.
 import { join } from "node:path";
+import { cliFailure } from "@mzku/errors";
 import { contractsDir } from "@mzku/sdk/devnet";
-import { IndexerError } from "../errors.js";
 import { parseServiceArgs, runService, serviceUsage } from "../service.js";
 
 const usage = `Usage: mzku-indexer <indexer|api|serve> [options]\n\n${serviceUsage}\n`;
@@ -19,9 +19,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const code = error instanceof IndexerError ? error.code : "INTERNAL";
-  const message =
-    error instanceof IndexerError ? error.shortMessage : error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mzku-indexer: ${code}: ${message}\n`);
-  process.exit(code === "CONFIG_INVALID" ? 2 : 1);
+  const failure = cliFailure("mzku-indexer", error);
+  process.stderr.write(failure.line);
+  process.exit(failure.exitCode);
 });

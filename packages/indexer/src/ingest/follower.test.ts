@@ -1,8 +1,9 @@
 // The follower on a real anvil (protocol deployed by the production deploy script), on SQLite and on
 // PostgreSQL: the demo lifecycle lands in the derived tables as the contracts' own views report it.
+
+import { silentLogger } from "@mzku/log";
 import { microPool, projectMarket, providerRegistry, sidecarStaking } from "@mzku/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../log.js";
 import type { Db } from "../store/db.js";
 import { startTestChain, type TestChain } from "../test/chain.js";
 import { engines, TestDatabases } from "../test/databases.js";

@@ -10,10 +10,11 @@
  * the final block is no longer on the chain, the fork is deeper than the confirmation depth: the
  * follower stops with `INDEXER_REORG_TOO_DEEP` and writes nothing.
  */
+
+import type { Logger } from "@mzku/log";
 import type { Deployment } from "@mzku/sdk";
 import { type Block, createPublicClient, type Hex, http, type Log, type PublicClient } from "viem";
 import { IndexerError } from "../errors.js";
-import type { Logger } from "../log.js";
 import type { Db, DbTx } from "../store/db.js";
 import { migrate } from "../store/migrations.js";
 import { BatchWriter, rollbackTo } from "../store/writer.js";

@@ -2,11 +2,12 @@
 // confirmation window is rolled back and re-applied, ending exactly where a fresh index of the new
 // chain ends; a reorg deeper than the window stops the follower with INDEXER_REORG_TOO_DEEP and
 // leaves the database untouched.
+
+import { silentLogger } from "@mzku/log";
 import { mzkuToken } from "@mzku/sdk";
 import { registerProvider } from "@mzku/sdk/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IndexerError } from "../errors.js";
-import { silentLogger } from "../log.js";
 import type { Db } from "../store/db.js";
 import { appendTables, stateTables } from "../store/tables.js";
 import { startTestChain, type TestChain } from "../test/chain.js";

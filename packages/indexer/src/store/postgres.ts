@@ -12,7 +12,7 @@ const INT8_OID = 20;
 function parseInt8(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) {
-    throw new IndexerError("INDEXER_AMOUNT_OUT_OF_RANGE", `BIGINT ${value} is not a safe integer`, {
+    throw new IndexerError("INDEXER_VALUE_OUT_OF_RANGE", `BIGINT ${value} is not a safe integer`, {
       details: { value },
     });
   }

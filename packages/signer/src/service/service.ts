@@ -12,8 +12,9 @@
  * - combiner: record committed while the co-signers work (their partials never leave the process), and
  *   the answer waits for both the commit and the verified combined signature.
  */
+
+import type { Logger } from "@mzku/log";
 import { SignerError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";
@@ -21,6 +22,7 @@ import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
 import type { Interchange } from "../slashing/interchange.js";
 import type { SignerBackend } from "./backend.js";
+import { type HealthReport, healthReport } from "./health.js";
 
 export interface SigningServiceOptions {
   backend: SignerBackend;
@@ -137,6 +139,16 @@ export class SigningService {
       this.opts.logger.warn("Interchange import refused", { code: err.code, message: err.message });
       throw err;
     }
+  }
+
+  /** The slashing database and, on a combiner, the co-signers' reachability (service/health.ts). */
+  health(): Promise<HealthReport> {
+    return healthReport(this.opts.slashing, this.opts.backend);
+  }
+
+  /** The high watermark in force (slashing/db.ts), if any. */
+  highWatermark(): { epoch?: bigint; slot?: bigint } {
+    return this.opts.slashing.highWatermark();
   }
 
   /** The complete history as an EIP-3076 v5 interchange. */
