@@ -31,5 +31,7 @@ export async function indexerService(mode: ServiceMode, argv: string[], logLevel
     if (sub !== "start") throw new UsageError("USAGE", `usage: mzku ${mode} start [options]`);
     rest = more;
   }
+  // Loaded on use: the database drivers and the HTTP stack stay out of every other command's start-up.
+  const { parseServiceArgs, runService } = await import("@mzku/indexer");
   await runService(parseServiceArgs(mode, rest, join(contractsDir(), "deployments", "devnet.json"), logLevel));
 }
