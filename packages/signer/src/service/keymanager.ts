@@ -21,12 +21,12 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { Logger } from "@mzku/log";
 import { secretKeyToPublicKey } from "../bls/bls.js";
 import type { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { SignerError } from "../errors.js";
 import { decryptKeystore, encryptKeystore, type Keystore, parseKeystore } from "../keystore/keystore.js";
-import type { Logger } from "../logger.js";
 import type { SlashingProtectionDb } from "../slashing/db.js";
 
 export interface KeyEntry {
