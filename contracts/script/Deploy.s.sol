@@ -218,6 +218,7 @@ contract Deploy is Script {
         c.maxCandidates = _uint(".governance.maxCandidates");
         c.withdrawalDelay = _uint(".governance.withdrawalDelay");
         c.candidacyPeriod = _uint(".governance.candidacyPeriod");
+        c.voteAveragingWindow = _uint(".governance.voteAveragingWindow");
         return address(
             new Governance(
                 IERC20(a.token),
