@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CoSigner } from "../cosigner/cosigner.js";
+import { silentLogger } from "../logger.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
-import { silentLogger } from "./logger.js";
 import { startSignerServer } from "./server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mtls-"));

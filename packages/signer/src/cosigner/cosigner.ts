@@ -4,10 +4,10 @@
  * co-signer then returns its partial signature (a BLS signature with its share) and its index.
  */
 
-import { SignerError } from "../api/errors.js";
-import type { Logger } from "../api/logger.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
 import { partialSign } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { PreparedSigning } from "../signing/types.js";
 import type { KeyShare } from "./shares.js";
 

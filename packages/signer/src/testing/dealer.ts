@@ -3,15 +3,15 @@
  * which is exactly what production must never do (the key would exist whole on one machine).
  * Production shares come only from the DKG in `src/dkg/`. This exists to test the threshold maths
  * against fixed vectors (known keys split into shares must reproduce known signatures) and to give
- * tests quick shares. `src/bls/dealer.guard.test.ts` fails if a non-test module other than the
- * threshold re-export or the index `testing` namespace imports it.
+ * tests quick shares. It is exported only on the `@mzku/signer/testing` subpath; `src/layers.test.ts`
+ * fails if a production module imports it.
  */
 
-import { secretKeyToPublicKey } from "./bls.js";
-import { bytesToScalar, scalarToBytes } from "./bytes.js";
-import { BlsError } from "./errors.js";
-import { CURVE_ORDER, evalPolynomial, randomScalar } from "./field.js";
-import { assertThresholdParams, type PublicShare, type SecretShare } from "./types.js";
+import { secretKeyToPublicKey } from "../bls/bls.js";
+import { bytesToScalar, scalarToBytes } from "../bls/bytes.js";
+import { BlsError } from "../bls/errors.js";
+import { CURVE_ORDER, evalPolynomial, randomScalar } from "../bls/field.js";
+import { assertThresholdParams, type PublicShare, type SecretShare } from "../bls/types.js";
 
 export interface DealtKey {
   readonly threshold: number;
@@ -47,4 +47,9 @@ export function splitSecret(
     publicShares.push({ index: i, publicKey: secretKeyToPublicKey(secretI) });
   }
   return { threshold: t, shares, publicShares, groupPublicKey: secretKeyToPublicKey(secret) };
+}
+
+/** TEST-ONLY: a random secret key (0 < s < r), for tests and benches that deal keys. */
+export function randomSecretKey(): Uint8Array {
+  return scalarToBytes(randomScalar());
 }
