@@ -7,7 +7,7 @@
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
  *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
- *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info (default: MZKU_LOG_LEVEL, else info)
  *   signer import-interchange --db sp.sqlite --file interchange.json
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -16,13 +16,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { cliFailure, UsageError } from "@mzku/errors";
 import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
 
-const USAGE_ERROR = 2;
-
+/** Prints the usage error the way every command does and returns its exit code (2). */
 function fail(message: string): number {
-  process.stderr.write(`error USAGE: ${message}\n`);
-  return USAGE_ERROR;
+  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  process.stderr.write(failure.line);
+  return failure.exitCode;
 }
 
 /** The chain a signer serves: preset, GENESIS_FORK_VERSION and, for a known network, its fork table. */
@@ -87,7 +88,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       "genesis-fork-version": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
-      "log-level": { type: "string", default: "info" },
+      "log-level": { type: "string" },
     },
     strict: true,
   });
@@ -100,12 +101,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   if (params.ACTIVE_PRESET !== chain.preset) {
     return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
-  const { createLogger } = await import("../logger.js");
+  const { createLogger, resolveLogLevel } = await import("@mzku/log");
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
-  const level = values["log-level"] as "debug" | "info" | "warn" | "error";
-  const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
+  const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
+  const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
   let backend: import("../service/backend.js").SignerBackend;

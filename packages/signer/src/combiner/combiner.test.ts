@@ -1,3 +1,4 @@
+import { silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
@@ -5,7 +6,6 @@ import { verify } from "../bls/threshold.js";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { SignerError } from "../errors.js";
-import { silentLogger } from "../logger.js";
 import { createSignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import { SlashingProtectionDb } from "../slashing/db.js";

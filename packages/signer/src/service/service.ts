@@ -12,8 +12,9 @@
  * - combiner: record committed while the co-signers work (their partials never leave the process), and
  *   the answer waits for both the commit and the verified combined signature.
  */
+
+import type { Logger } from "@mzku/log";
 import { SignerError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";
