@@ -1,5 +1,5 @@
 import { ssz } from "@lodestar/types";
-import { microPool, microPoolFactory, mzkuToken } from "@mzku/sdk";
+import { microPool, microPoolFactory, mzkuToken, TrustTier } from "@mzku/sdk";
 import {
   devAccount,
   passProposal,
@@ -30,7 +30,7 @@ export const pool = {
       deployment,
       governors,
       testClient,
-      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, 2, 0n)],
+      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, TrustTier.Trusted, 0n)],
       "qualify Trusty as a trusted provider",
     );
     const { timestamp } = await reader.getBlock();
