@@ -643,6 +643,11 @@ export const governanceAbi = [
             "name": "candidacyPeriod",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "voteAveragingWindow",
+            "type": "uint256",
+            "internalType": "uint256"
           }
         ]
       }
@@ -750,6 +755,47 @@ export const governanceAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "activityOf",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct Governance.Activity",
+        "components": [
+          {
+            "name": "proposalVoteEnd",
+            "type": "uint48",
+            "internalType": "uint48"
+          },
+          {
+            "name": "seatEndedAt",
+            "type": "uint48",
+            "internalType": "uint48"
+          },
+          {
+            "name": "seatEndProposal",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "resigned",
+            "type": "bool",
+            "internalType": "bool"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -932,6 +978,30 @@ export const governanceAbi = [
   },
   {
     "type": "function",
+    "name": "electionVotesAt",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "timepoint",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "execute",
     "inputs": [
       {
@@ -1079,6 +1149,30 @@ export const governanceAbi = [
         "name": "account",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "lockedStakeAt",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "timepoint",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [
@@ -1518,6 +1612,19 @@ export const governanceAbi = [
   },
   {
     "type": "function",
+    "name": "stakeVault",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract GovernorStakeVault"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "state",
     "inputs": [
       {
@@ -1933,6 +2040,11 @@ export const governanceAbi = [
   },
   {
     "type": "error",
+    "name": "CheckpointUnorderedInsertion",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "GovernanceActionsMismatch",
     "inputs": [
       {
@@ -2067,6 +2179,22 @@ export const governanceAbi = [
         "name": "dueAt",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GovernanceForbiddenTarget",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -2289,6 +2417,22 @@ export const governanceAbi = [
       },
       {
         "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "GovernanceProposalPending",
+    "inputs": [
+      {
+        "name": "proposer",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "voteEnd",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -5769,6 +5913,35 @@ export const sidecarStakingAbi = [
   },
   {
     "type": "function",
+    "name": "averageDelegatedVotes",
+    "inputs": [
+      {
+        "name": "candidate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "from",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "to",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "clock",
     "inputs": [],
     "outputs": [
@@ -5808,6 +5981,30 @@ export const sidecarStakingAbi = [
         "name": "",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "delegatedVoteSecondsAt",
+    "inputs": [
+      {
+        "name": "candidate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "timepoint",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -6407,6 +6604,22 @@ export const sidecarStakingAbi = [
       },
       {
         "name": "need",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SidecarStakingInvalidWindow",
+    "inputs": [
+      {
+        "name": "from",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "to",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -10457,6 +10670,25 @@ export const rewardPoolAbi = [
   },
   {
     "type": "function",
+    "name": "claimOwedEthTo",
+    "inputs": [
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address payable"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "ethPaid",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "claimable",
     "inputs": [
       {
@@ -11060,6 +11292,31 @@ export const rewardPoolAbi = [
         "type": "uint64",
         "indexed": false,
         "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "RewardPoolEthSentTo",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -12312,6 +12569,19 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "function",
+    "name": "ACTIVATION_TYPEHASH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "BPS",
     "inputs": [],
     "outputs": [
@@ -12319,6 +12589,32 @@ export const microPoolFactoryAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "CO_SIGNER_CHANGE_DELAY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "CO_SIGNER_CHANGE_TYPEHASH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "stateMutability": "view"
@@ -12377,6 +12673,55 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "function",
+    "name": "activationDigest",
+    "inputs": [
+      {
+        "name": "pool",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "depositRoot",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "applyCoSigner",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "claimDepositKey",
+    "inputs": [
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "coSigner",
     "inputs": [],
     "outputs": [
@@ -12384,6 +12729,48 @@ export const microPoolFactoryAbi = [
         "name": "",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "coSignerChangeDigest",
+    "inputs": [
+      {
+        "name": "newCoSigner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "nonce",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "deadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "coSignerChangeNonce",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -12432,6 +12819,25 @@ export const microPoolFactoryAbi = [
         "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "depositKeyPool",
+    "inputs": [
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "pool",
+        "type": "address",
+        "internalType": "address"
       }
     ],
     "stateMutability": "view"
@@ -12551,6 +12957,40 @@ export const microPoolFactoryAbi = [
         "name": "",
         "type": "address",
         "internalType": "contract IInsurancePool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isActivationApproved",
+    "inputs": [
+      {
+        "name": "pool",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "depositRoot",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "coSignature",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -12742,6 +13182,32 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "function",
+    "name": "pendingCoSigner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingCoSignerAt",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "poolCount",
     "inputs": [],
     "outputs": [
@@ -12794,6 +13260,19 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "function",
+    "name": "scheduleCoSigner",
+    "inputs": [
+      {
+        "name": "newCoSigner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setAuthorizedCaller",
     "inputs": [
       {
@@ -12815,9 +13294,19 @@ export const microPoolFactoryAbi = [
     "name": "setCoSigner",
     "inputs": [
       {
-        "name": "coSigner_",
+        "name": "newCoSigner",
         "type": "address",
         "internalType": "address"
+      },
+      {
+        "name": "deadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "consent",
+        "type": "bytes",
+        "internalType": "bytes"
       }
     ],
     "outputs": [],
@@ -12938,6 +13427,25 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "event",
+    "name": "CoSignerChangeScheduled",
+    "inputs": [
+      {
+        "name": "newCoSigner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "effectiveAt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "CoSignerSet",
     "inputs": [
       {
@@ -12970,6 +13478,25 @@ export const microPoolFactoryAbi = [
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DepositKeyClaimed",
+    "inputs": [
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "pool",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
       }
     ],
     "anonymous": false
@@ -13198,6 +13725,22 @@ export const microPoolFactoryAbi = [
   },
   {
     "type": "error",
+    "name": "MicroPoolFactoryBadConsent",
+    "inputs": [
+      {
+        "name": "coSigner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "newCoSigner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MicroPoolFactoryBadEndTime",
     "inputs": [
       {
@@ -13213,6 +13756,22 @@ export const microPoolFactoryAbi = [
     "inputs": [
       {
         "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MicroPoolFactoryCoSignerChangeNotDue",
+    "inputs": [
+      {
+        "name": "pendingCoSigner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "effectiveAt",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -13247,6 +13806,22 @@ export const microPoolFactoryAbi = [
         "name": "need",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MicroPoolFactoryDepositKeyUsed",
+    "inputs": [
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "pool",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -13414,6 +13989,32 @@ export const microPoolAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_DISTRIBUTION",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_REWARD_PER_SECOND",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "SHARE_UNIT",
     "inputs": [],
     "outputs": [
@@ -13462,6 +14063,16 @@ export const microPoolAbi = [
       },
       {
         "name": "signature",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "depositRoot",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "coSignature",
         "type": "bytes",
         "internalType": "bytes"
       }
@@ -13702,6 +14313,19 @@ export const microPoolAbi = [
   },
   {
     "type": "function",
+    "name": "exitRequested",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "factory",
     "inputs": [],
     "outputs": [
@@ -13809,6 +14433,19 @@ export const microPoolAbi = [
         "name": "",
         "type": "address",
         "internalType": "contract IInsurancePool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "lastDistributedAt",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint40",
+        "internalType": "uint40"
       }
     ],
     "stateMutability": "view"
@@ -14608,6 +15245,25 @@ export const microPoolAbi = [
   },
   {
     "type": "event",
+    "name": "RewardsReleased",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "pending",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Staked",
     "inputs": [
       {
@@ -14696,6 +15352,22 @@ export const microPoolAbi = [
   },
   {
     "type": "error",
+    "name": "MicroPoolActivationNotApproved",
+    "inputs": [
+      {
+        "name": "pubkeyHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "depositRoot",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MicroPoolAlreadyInitialized",
     "inputs": []
   },
@@ -14755,6 +15427,22 @@ export const microPoolAbi = [
   },
   {
     "type": "error",
+    "name": "MicroPoolDepositRootChanged",
+    "inputs": [
+      {
+        "name": "approved",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "actual",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MicroPoolEnded",
     "inputs": [
       {
@@ -14782,6 +15470,22 @@ export const microPoolAbi = [
         "name": "amount",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MicroPoolExitExpected",
+    "inputs": [
+      {
+        "name": "endTime",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "exitRequested",
+        "type": "bool",
+        "internalType": "bool"
       }
     ]
   },

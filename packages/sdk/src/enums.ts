@@ -35,6 +35,8 @@ export const GovernanceParam = {
   MaxCandidates: 8,
   /** seconds between a withdrawal request and the withdrawal */
   WithdrawalDelay: 9,
+  /** seconds over which delegated votes are averaged before an election snapshot */
+  VoteAveragingWindow: 10,
 } as const;
 export type GovernanceParam = (typeof GovernanceParam)[keyof typeof GovernanceParam];
 

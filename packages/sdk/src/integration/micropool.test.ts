@@ -17,9 +17,16 @@ import {
 import { encodeFunctionData, type Hex, keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { microPoolAbi } from "../abis.js";
-import { insurancePool, microPool, microPoolFactory, mzkuToken, providerRegistry } from "../actions/index.js";
+import {
+  depositContract,
+  insurancePool,
+  microPool,
+  microPoolFactory,
+  mzkuToken,
+  providerRegistry,
+} from "../actions/index.js";
 import { devAccount } from "../devnet/accounts.js";
-import { passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
 import { TrustTier } from "../enums.js";
 import { decodeEvents, findEvent } from "../events.js";
@@ -147,7 +154,18 @@ describe("micro-pool lifecycle through the sdk", () => {
     });
     const coSignature = await devAccount(18).sign({ hash: digest });
     await microPool.setDepositData(provider, { address: pool, args: [pubkey, sig, dataRoot, coSignature] });
-    const activated = await microPool.activate(reader, { address: pool, args: [pubkey, sig] });
+    // Front-running guard: the co-signer checks that no deposit exists for the key at the deposit
+    // contract's current root and signs it; activation deposits only while the root is unchanged.
+    const depositRoot = await depositContract.get_deposit_root(reader, { address: c.DepositContract });
+    const activationDigest = await microPoolFactory.activationDigest(reader, {
+      address: c.MicroPoolFactory,
+      args: [pool, keccak256(pubkey), depositRoot],
+    });
+    const activationApproval = await devAccount(18).sign({ hash: activationDigest });
+    const activated = await microPool.activate(reader, {
+      address: pool,
+      args: [pubkey, sig, depositRoot, activationApproval],
+    });
     const contracts = { ...c, MicroPool: pool };
     const events = decodeEvents(activated.logs, contracts);
     expect(findEvent(events, "DepositContract", "DepositEvent")?.args.pubkey).toBe(pubkey);
@@ -157,7 +175,11 @@ describe("micro-pool lifecycle through the sdk", () => {
     // Rewards arrive (a consensus-layer withdrawal runs no code: the balance just grows).
     const grow = async (amount: bigint) =>
       p.testClient.setBalance({ address: pool, value: (await reader.getBalance({ address: pool })) + amount });
+    // `distribute` takes at most MAX_REWARD_PER_SECOND per second since the last one: wait for 1 ETH.
+    const rate = await microPool.MAX_REWARD_PER_SECOND(reader, { address: pool });
+    const waitFor = (amount: bigint) => advanceTime(p.testClient, reader, amount / rate + 1n);
     await grow(ETH("1"));
+    await waitFor(ETH("1"));
     await microPool.distribute(reader, { address: pool });
     for (const [i, s] of stakers.entries()) {
       expect(await microPool.claimableOf(reader, { address: pool, args: [s.account.address] }), `staker ${i}`).toBe(
@@ -173,6 +195,7 @@ describe("micro-pool lifecycle through the sdk", () => {
     // Half-way aETH transfer: earned rewards stay, future ones follow the aETH.
     await microPool.transfer(second, { address: pool, args: [newcomer.account.address, ETH("2")] });
     await grow(ETH("1"));
+    await waitFor(ETH("1"));
     await microPool.distribute(reader, { address: pool });
     expect(await microPool.claimableOf(reader, { address: pool, args: [second.account.address] })).toBe(ETH("0.15"));
     expect(await microPool.claimableOf(reader, { address: pool, args: [newcomer.account.address] })).toBe(ETH("0.05"));

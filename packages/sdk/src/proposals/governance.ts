@@ -28,8 +28,8 @@ export type SetStakeObserverProposalParameters = ProposalActionParameters<
 
 /**
  * `Governance.setStakeObserver` as one action of a governance proposal (only governance may call it).
- * Sets the contract told of every locked-stake change; zero disables the call.
- * Only this contract, i.e. an executed proposal.
+ * Sets the contract told of every change of a seated governor's locked stake (class         Governor); zero disables the call. The governors seated now are reported to it at once         (0 -> locked), and to the previous observer as leaving (locked -> 0), so its Governor class         holds exactly the seated governors' stake whenever it is set.
+ * Only this contract, i.e. an executed proposal. Bounded: seats <= 2 * MAX_SEATS_N + 1.
  *
  * @example
  * const action = proposals.governance.setStakeObserver({

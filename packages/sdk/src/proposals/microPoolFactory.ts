@@ -21,6 +21,24 @@ export function migratePool(parameters: MigratePoolProposalParameters): Proposal
   return proposalAction(microPoolFactoryAbi, "migratePool", parameters);
 }
 
+export type ScheduleCoSignerProposalParameters = ProposalActionParameters<
+  ContractFunctionArgs<typeof microPoolFactoryAbi, "nonpayable" | "payable", "scheduleCoSigner">
+>;
+
+/**
+ * `MicroPoolFactory.scheduleCoSigner` as one action of a governance proposal (only governance may call it).
+ * Governance schedules a new co-signer without the current one's consent (a lost or rogue         co-signer): it takes effect `CO_SIGNER_CHANGE_DELAY` later (`applyCoSigner`), so stakers can         leave Open pools before the new co-signer can approve a deposit key. Replaces an earlier         schedule.
+ *
+ * @example
+ * const action = proposals.microPoolFactory.scheduleCoSigner({
+ *   address: deployment.contracts.MicroPoolFactory,
+ *   args: [newCoSigner],
+ * });
+ */
+export function scheduleCoSigner(parameters: ScheduleCoSignerProposalParameters): ProposalAction {
+  return proposalAction(microPoolFactoryAbi, "scheduleCoSigner", parameters);
+}
+
 export type SetAuthorizedCallerProposalParameters = ProposalActionParameters<
   ContractFunctionArgs<typeof microPoolFactoryAbi, "nonpayable" | "payable", "setAuthorizedCaller">
 >;
@@ -46,12 +64,12 @@ export type SetCoSignerProposalParameters = ProposalActionParameters<
 
 /**
  * `MicroPoolFactory.setCoSigner` as one action of a governance proposal (only governance may call it).
- * Governance sets the platform co-signer for migrations.
+ * Governance replaces the platform co-signer at once, with the current co-signer's EIP-712         `CoSignerChange(newCoSigner, nonce, deadline)` consent (ERC-1271 co-signers work too). A         scheduled change is dropped.
  *
  * @example
  * const action = proposals.microPoolFactory.setCoSigner({
  *   address: deployment.contracts.MicroPoolFactory,
- *   args: [coSigner_],
+ *   args: [newCoSigner, deadline, consent],
  * });
  */
 export function setCoSigner(parameters: SetCoSignerProposalParameters): ProposalAction {

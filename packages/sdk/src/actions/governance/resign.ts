@@ -7,7 +7,7 @@ export type ResignParameters = WriteParameters<ContractFunctionArgs<typeof gover
 export type ResignReturnType = TransactionReceipt;
 
 /**
- * Gives up the caller's seat (its stake stays locked until it requests a withdrawal).
+ * Gives up the caller's seat (its stake stays locked until it requests a withdrawal). The         proposals it could vote on and did not, open ones included, still count as missed votes         (`slashAbsentee` reaches former governors).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
  * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendResign` returns the

@@ -7,7 +7,7 @@ export type SetCoSignerParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type SetCoSignerReturnType = TransactionReceipt;
 
 /**
- * Governance sets the platform co-signer for migrations.
+ * Governance replaces the platform co-signer at once, with the current co-signer's EIP-712         `CoSignerChange(newCoSigner, nonce, deadline)` consent (ERC-1271 co-signers work too). A         scheduled change is dropped.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
  * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetCoSigner` returns the
@@ -16,7 +16,7 @@ export type SetCoSignerReturnType = TransactionReceipt;
  * @example
  * const receipt = await microPoolFactory.setCoSigner(walletClient, {
  *   address: deployment.contracts.MicroPoolFactory,
- *   args: [coSigner_],
+ *   args: [newCoSigner, deadline, consent],
  * });
  */
 export async function setCoSigner(client: Client, parameters: SetCoSignerParameters): Promise<SetCoSignerReturnType> {

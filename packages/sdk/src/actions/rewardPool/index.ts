@@ -6,6 +6,7 @@ export * from "./claimable.js";
 export * from "./claimEth.js";
 export * from "./claimMzku.js";
 export * from "./claimOwed.js";
+export * from "./claimOwedEthTo.js";
 export * from "./CLASS_COUNT.js";
 export * from "./classTotal.js";
 export * from "./depositEth.js";
