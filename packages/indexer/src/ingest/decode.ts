@@ -1,15 +1,22 @@
 /**
- * Decodes raw logs with the generated ABI of the contract that emitted them, keyed by address and
- * topic (event names collide across contracts: `Transfer` of MZKU and of an aETH pool). Micro-pools
- * are clones whose addresses the factory announces (`PoolOpened`), added with `addMicroPool`.
+ * Decodes the followed contracts' logs with the sdk's one decoder (`decodeEvents`: each log with the
+ * ABI of the contract at its address; event names collide across contracts, such as `Transfer` of
+ * MZKU and of an aETH pool). Micro-pools are clones whose addresses the factory announces
+ * (`PoolOpened`), added with `addMicroPool`. A log of a followed address that the ABI does not declare
+ * stops the follower (`INDEXER_DECODE_FAILED`): the sdk is older than the contracts, and skipping it
+ * would leave the derived tables silently wrong.
  */
-import type { ContractName, Deployment } from "@mzku/sdk";
-import * as abis from "@mzku/sdk";
-import { microPoolAbi, protocolContractNames } from "@mzku/sdk";
-import { type Abi, type AbiEvent, decodeEventLog, type Hex, type Log, toEventSelector } from "viem";
+import {
+  type ContractAddresses,
+  type Deployment,
+  decodeEvents,
+  protocolContractNames,
+  type SdkContractName,
+} from "@mzku/sdk";
+import type { Address, Hex, Log } from "viem";
 import { IndexerError } from "../errors.js";
 
-export type SourceName = ContractName | "MicroPool";
+export type SourceName = SdkContractName;
 
 /** A decoded protocol event with everything a projection needs. */
 export interface DecodedEvent {
@@ -23,78 +30,76 @@ export interface DecodedEvent {
   txHash: string;
 }
 
-type Source = { name: SourceName; byTopic: Map<string, AbiEvent> };
-
-function abiOf(name: ContractName): Abi {
-  const key = `${name.charAt(0).toLowerCase()}${name.slice(1)}Abi`;
-  const abi = (abis as unknown as Record<string, Abi | undefined>)[key];
-  if (!abi) throw new Error(`no generated ABI for ${name}`);
-  return abi;
-}
-
-function byTopic(abi: Abi): Map<string, AbiEvent> {
-  const map = new Map<string, AbiEvent>();
-  for (const item of abi) if (item.type === "event") map.set(toEventSelector(item), item);
-  return map;
-}
-
 export class EventDecoder {
-  private readonly sources = new Map<string, Source>();
-  private readonly microPoolTopics = byTopic(microPoolAbi as Abi);
+  private readonly statics: Map<string, SdkContractName>;
+  private readonly pools = new Set<string>();
 
   constructor(deployment: Deployment) {
-    for (const name of protocolContractNames) {
-      this.sources.set(deployment.contracts[name].toLowerCase(), { name, byTopic: byTopic(abiOf(name)) });
-    }
+    this.statics = new Map(protocolContractNames.map((name) => [deployment.contracts[name].toLowerCase(), name]));
   }
 
   /** Addresses of the deployment's contracts (fixed). */
   staticAddresses(): Hex[] {
-    return [...this.sources.entries()].filter(([, s]) => s.name !== "MicroPool").map(([a]) => a as Hex);
+    return [...this.statics.keys()] as Hex[];
   }
 
   addMicroPool(address: string): void {
-    this.sources.set(address.toLowerCase(), { name: "MicroPool", byTopic: this.microPoolTopics });
+    this.pools.add(address.toLowerCase());
   }
 
   isKnown(address: string): boolean {
-    return this.sources.has(address.toLowerCase());
+    const a = address.toLowerCase();
+    return this.statics.has(a) || this.pools.has(a);
   }
 
-  /** Decodes one log; `undefined` for a log of an address we do not follow. */
-  decode(log: Log): DecodedEvent | undefined {
-    const address = log.address.toLowerCase();
-    const source = this.sources.get(address);
-    if (!source) return undefined;
-    const topic = log.topics[0];
-    const item = topic ? source.byTopic.get(topic) : undefined;
-    if (!item || log.blockNumber === null || log.logIndex === null || log.transactionHash === null || !log.blockHash) {
-      throw new IndexerError("INDEXER_DECODE_FAILED", `${source.name} emitted a log the sdk's ABI does not know`, {
-        details: { address, topic, block: log.blockNumber?.toString(), txHash: log.transactionHash },
-      });
+  private book(): ContractAddresses {
+    const book: Record<string, Address | Address[]> = {};
+    for (const [address, name] of this.statics) book[name] = address as Address;
+    book.MicroPool = [...this.pools] as Address[];
+    return book as ContractAddresses;
+  }
+
+  /** Decodes `logs` (in order); logs of addresses not followed are dropped. */
+  decodeAll(logs: readonly Log[]): DecodedEvent[] {
+    const followed = logs.filter((l) => this.isKnown(l.address));
+    const decoded = decodeEvents(followed, this.book());
+    if (decoded.length !== followed.length) {
+      const seen = new Set(decoded.map((e) => `${e.blockNumber}:${e.logIndex}`));
+      const missing = followed.find((l) => !seen.has(`${l.blockNumber}:${l.logIndex}`));
+      throw new IndexerError(
+        "INDEXER_DECODE_FAILED",
+        "a followed contract emitted a log the sdk's ABI does not declare",
+        {
+          details: {
+            address: missing?.address,
+            topic: missing?.topics[0],
+            block: missing?.blockNumber?.toString(),
+            txHash: missing?.transactionHash,
+          },
+        },
+      );
     }
-    try {
-      const decoded = decodeEventLog({ abi: [item], data: log.data, topics: log.topics, strict: true });
+    return decoded.map((e) => {
+      if (e.blockNumber === null || e.logIndex === null || e.transactionHash === null || e.blockHash === null) {
+        throw new IndexerError("INDEXER_DECODE_FAILED", "pending log in a mined range", {
+          details: { address: e.address },
+        });
+      }
       return {
-        contract: source.name,
-        address,
-        eventName: decoded.eventName,
-        args: (decoded.args ?? {}) as Record<string, unknown>,
-        blockNumber: Number(log.blockNumber),
-        blockHash: log.blockHash,
-        logIndex: log.logIndex,
-        txHash: log.transactionHash,
+        contract: e.contract,
+        address: e.address.toLowerCase(),
+        eventName: e.eventName,
+        args: (e.args ?? {}) as Record<string, unknown>,
+        blockNumber: Number(e.blockNumber),
+        blockHash: e.blockHash,
+        logIndex: e.logIndex,
+        txHash: e.transactionHash,
       };
-    } catch (cause) {
-      throw new IndexerError("INDEXER_DECODE_FAILED", `cannot decode ${source.name}.${item.name}`, {
-        details: { address, block: Number(log.blockNumber), logIndex: log.logIndex },
-        cause,
-      });
-    }
+    });
   }
 }
 
-/** JSON of decoded arguments: bigints as decimal strings, addresses lower-case. */
+/** JSON of decoded arguments: bigints as decimal strings. */
 export function argsJson(args: Record<string, unknown>): string {
   return JSON.stringify(args, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }

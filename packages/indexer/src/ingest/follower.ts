@@ -170,7 +170,7 @@ export class Follower {
       ) as Promise<Log[]>;
     const known = [...this.decoder.staticAddresses(), ...(await this.knownPools())];
     const logs = await getLogs(known, from);
-    let events = logs.map((l) => this.decoder.decode(l)).filter((e): e is DecodedEvent => e !== undefined);
+    let events = this.decoder.decodeAll(logs);
     const opened = events.filter((e) => e.contract === "MicroPoolFactory" && e.eventName === "PoolOpened");
     if (opened.length > 0) {
       const fresh = opened.map((e) => String(e.args.pool).toLowerCase()).filter((a) => !this.decoder.isKnown(a));
@@ -178,9 +178,7 @@ export class Follower {
       const first = Math.min(...opened.map((e) => e.blockNumber));
       if (fresh.length > 0) {
         const more = await getLogs(fresh as Hex[], first);
-        events = events.concat(
-          more.map((l) => this.decoder.decode(l)).filter((e): e is DecodedEvent => e !== undefined),
-        );
+        events = events.concat(this.decoder.decodeAll(more));
         events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
       }
     }

@@ -51,7 +51,7 @@ function startIndexer(
   };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -123,5 +123,5 @@ describe.each(engines)("restart after SIGKILL on %s", (engine) => {
     await follower.init();
     while ((await follower.step()).kind !== "idle") {}
     expect(await dumpTables(db, derived)).toEqual(await dumpTables(clean, derived));
-  });
+  }, 600_000);
 });
