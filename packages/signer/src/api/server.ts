@@ -34,6 +34,8 @@ export interface HttpServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; ca: string | Buffer };
   /** Largest accepted request body; 4 MiB by default. */
   maxBodyBytes?: number;
+  /** Largest accepted slashing-protection interchange import; `maxBodyBytes` by default. */
+  maxImportBytes?: number;
 }
 
 /** Either a ready service, or the parts to build one. */
@@ -71,13 +73,27 @@ function wantsText(req: IncomingMessage): boolean {
   return accept.includes("text/plain") && !accept.includes("application/json");
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
+function asSignerError(e: unknown): SignerError {
+  return e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e });
+}
+
+/**
+ * Reads and parses a JSON body of at most `max` bytes. A declared or actual size above it is refused
+ * at once (the connection is closed after the answer rather than drained).
+ */
+async function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+  const tooLarge = () => {
+    res.shouldKeepAlive = false;
+    return new SignerError("SIGNER_PAYLOAD_TOO_LARGE", `request body above ${max} bytes`, { details: { limit: max } });
+  };
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > max) throw new SignerError("SIGNER_PAYLOAD_TOO_LARGE", `request body above ${max} bytes`);
+    if (size > max) throw tooLarge();
     chunks.push(buf);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -86,6 +102,13 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   } catch {
     throw new SignerError("SIGNER_BAD_REQUEST", "request body is not valid JSON");
   }
+}
+
+/** The path of a request target without its query; never throws, whatever the target is. */
+function pathOf(target: string | undefined): string {
+  const raw = target ?? "/";
+  const q = raw.indexOf("?");
+  return q === -1 ? raw : raw.slice(0, q);
 }
 
 /**
@@ -102,6 +125,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
   }
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token);
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxImport = opts.maxImportBytes ?? maxBody;
   const service = "service" in opts ? opts.service : new SigningService(opts);
   const log = service.logger;
   const role = service.role;
@@ -118,7 +142,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
 
   const handleSign = async (req: IncomingMessage, res: ServerResponse, identifier: string): Promise<void> => {
     try {
-      const body = await readBody(req, maxBody);
+      const body = await readBody(req, res, maxBody);
       const { signature, extra } = await service.sign(identifier, body);
       if (wantsText(req)) {
         res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
@@ -127,13 +151,31 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
         sendJson(res, 200, { signature, ...extra });
       }
     } catch (e) {
-      sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e }));
+      reply(res, asSignerError(e));
     }
   };
 
+  /** Answers an error, unless an answer is already on its way (then the connection is dropped). */
+  const reply = (res: ServerResponse, err: SignerError): void => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err.code === "SIGNER_INTERNAL") log.error("Request failed", { code: err.code, message: String(err.cause) });
+    sendError(res, err);
+  };
+
+  // No request may end the process: every route runs inside this try, and async ones catch their own.
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const path = url.pathname;
+    try {
+      route(req, res);
+    } catch (e) {
+      reply(res, asSignerError(e));
+    }
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = pathOf(req.url);
     const method = req.method ?? "GET";
     if (method === "GET" && path === "/upcheck") {
       if (wantsText(req)) {
@@ -160,25 +202,27 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
         sendError(res, new SignerError("SIGNER_NOT_FOUND", "sign requests are POST"));
         return;
       }
-      void handleSign(req, res, decodeURIComponent(sign[1]));
+      let identifier: string;
+      try {
+        identifier = decodeURIComponent(sign[1]);
+      } catch {
+        throw new SignerError("SIGNER_BAD_REQUEST", "identifier is not valid percent-encoding");
+      }
+      void handleSign(req, res, identifier);
       return;
     }
     if (path === "/api/v1/eth2/slashing-protection") {
       if (method === "GET") {
-        try {
-          sendJson(res, 200, service.exportInterchange());
-        } catch (e) {
-          sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "export failed"));
-        }
+        sendJson(res, 200, service.exportInterchange());
         return;
       }
       if (method === "POST") {
-        readBody(req, 256 * 1024 * 1024)
-          .then((doc) => {
-            sendJson(res, 200, { status: "imported", ...service.importInterchange(doc) });
+        readBody(req, res, maxImport)
+          .then(async (doc) => {
+            sendJson(res, 200, { status: "imported", ...(await service.importInterchange(doc)) });
           })
           .catch((e: unknown) => {
-            sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed"));
+            reply(res, asSignerError(e));
           });
         return;
       }

@@ -6,8 +6,8 @@
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
- *             --genesis-fork-version 0x00000000 --log-level info
- *   signer import-interchange --db sp.sqlite --file interchange.json
+ *             --genesis-fork-version 0x00000000 --genesis-validators-root 0x.. --log-level info
+ *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
  *
  * `start` prints one JSON line on stdout once listening ({"event":"listening","url":...,"port":...});
@@ -46,6 +46,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       "metrics-port": { type: "string" },
       preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
       "genesis-fork-version": { type: "string" },
+      "genesis-validators-root": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
       "log-level": { type: "string", default: "info" },
@@ -102,7 +103,11 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       ...(verify === undefined ? {} : { verify }),
     });
   }
-  const slashing = new SlashingProtectionDb(values.db);
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
+  // bound at open: a database of another chain refuses to start, and so does every import for another chain
+  const slashing = new SlashingProtectionDb(values.db, gvr === undefined ? {} : { genesisValidatorsRoot: gvr });
   const token = values["token-file"] === undefined ? undefined : readFileSync(values["token-file"], "utf8").trim();
   const server = await startSignerServer({
     backend,
@@ -116,6 +121,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     },
     logger,
     metrics,
+    ...(gvr === undefined ? {} : { genesisValidatorsRoot: gvr.toLowerCase() }),
     host: values.host,
     port: Number(values.port),
     ...(token === undefined ? {} : { token }),
@@ -139,14 +145,30 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `signer import-interchange --db F --file F`: imports an EIP-3076 v5 interchange (atomic). */
+/**
+ * `signer import-interchange --db F --file F [--genesis-validators-root 0x..]`: imports an EIP-3076 v5
+ * interchange (atomic). The interchange must be for the expected chain: the given root, or the one the
+ * database is already bound to; a fresh database needs the root.
+ */
 export async function runSignerImportInterchange(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: "string" }, file: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: "string" }, file: { type: "string" }, "genesis-validators-root": { type: "string" } },
+  });
   if (values.db === undefined || values.file === undefined) return fail("--db <sqlite> --file <interchange.json>");
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
   const db = new SlashingProtectionDb(values.db);
   try {
-    const counts = db.importInterchange(JSON.parse(readFileSync(values.file, "utf8")) as unknown);
+    if (gvr === undefined && db.genesisValidatorsRoot() === undefined) {
+      return fail("--genesis-validators-root <0x..> is required to import into a database not yet bound to a chain");
+    }
+    const counts = db.importInterchange(
+      JSON.parse(readFileSync(values.file, "utf8")) as unknown,
+      gvr === undefined ? {} : { expectedGenesisValidatorsRoot: gvr },
+    );
     process.stdout.write(`${JSON.stringify({ event: "imported", ...counts })}\n`);
     return 0;
   } finally {

@@ -19,7 +19,7 @@ import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";
 import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
-import type { Interchange } from "../slashing/interchange.js";
+import { type Interchange, type ParsedRecord, parseInterchange } from "../slashing/interchange.js";
 import type { SignerBackend } from "./backend.js";
 
 export interface SigningServiceOptions {
@@ -28,6 +28,35 @@ export interface SigningServiceOptions {
   signing: SigningParams;
   logger: Logger;
   metrics: SignerMetrics;
+  /** The chain this signer serves (0x hex); interchange imports for another chain are refused. */
+  genesisValidatorsRoot?: string;
+}
+
+/** Rows written per transaction when an interchange is imported while signing goes on. */
+export const IMPORT_PIECE_ROWS = 2000;
+
+/** Splits records into pieces of at most `rows` blocks + attestations (a large record is split too). */
+function* pieces(records: readonly ParsedRecord[], rows: number): Generator<ParsedRecord[]> {
+  let piece: ParsedRecord[] = [];
+  let size = 0;
+  for (const rec of records) {
+    const items = [...rec.blocks.map((b) => ({ b })), ...rec.attestations.map((a) => ({ a }))];
+    for (let i = 0; i < items.length || i === 0; i += rows) {
+      const part = items.slice(i, i + rows);
+      if (size + part.length > rows && piece.length > 0) {
+        yield piece;
+        piece = [];
+        size = 0;
+      }
+      piece.push({
+        pubkey: rec.pubkey,
+        blocks: part.flatMap((x) => ("b" in x ? [x.b] : [])),
+        attestations: part.flatMap((x) => ("a" in x ? [x.a] : [])),
+      });
+      size += part.length;
+    }
+  }
+  if (piece.length > 0) yield piece;
 }
 
 /** A signed request: the signature as lower-case 0x hex and the backend's extra fields. */
@@ -124,17 +153,46 @@ export class SigningService {
   }
 
   /**
-   * Imports an EIP-3076 v5 interchange (atomic, all or nothing).
+   * Imports an EIP-3076 v5 interchange. The whole document is validated and its chain checked first
+   * (against the configured genesis validators root, or the one the database is bound to; with
+   * neither, the import is refused), then it is written in pieces of at most `IMPORT_PIECE_ROWS`
+   * rows with the event loop free in between: signing goes on for other validators, and signings for
+   * the validators in the document wait until the last piece is committed.
    * @throws SignerError SIGNER_INTERCHANGE_INVALID or SIGNER_SLASHABLE (another chain).
    */
-  importInterchange(doc: unknown): { validators: number; blocks: number; attestations: number } {
+  async importInterchange(doc: unknown): Promise<{ validators: number; blocks: number; attestations: number }> {
+    const { slashing, logger: log } = this.opts;
     try {
-      const counts = this.opts.slashing.importInterchange(doc);
-      this.opts.logger.info("Imported slashing-protection interchange", counts);
+      const expected = this.opts.genesisValidatorsRoot ?? slashing.genesisValidatorsRoot();
+      if (expected === undefined) {
+        throw new SignerError(
+          "SIGNER_INTERCHANGE_INVALID",
+          "this signer is not bound to a chain yet: start it with --genesis-validators-root to import",
+        );
+      }
+      const { genesisValidatorsRoot, records } = parseInterchange(doc);
+      slashing.checkImportChain(genesisValidatorsRoot, expected);
+      const release = this.batcher.hold(records.map((r) => r.pubkey));
+      const counts = { validators: new Set(records.map((r) => r.pubkey)).size, blocks: 0, attestations: 0 };
+      log.info("Importing slashing-protection interchange", {
+        validators: counts.validators,
+        rows: records.reduce((n, r) => n + r.blocks.length + r.attestations.length, 0),
+      });
+      try {
+        for (const piece of pieces(records, IMPORT_PIECE_ROWS)) {
+          const c = slashing.importRecords(genesisValidatorsRoot, piece);
+          counts.blocks += c.blocks;
+          counts.attestations += c.attestations;
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        release();
+      }
+      log.info("Imported slashing-protection interchange", counts);
       return counts;
     } catch (e) {
       const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed", { cause: e });
-      this.opts.logger.warn("Interchange import refused", { code: err.code, message: err.message });
+      log.warn("Interchange import refused", { code: err.code, message: err.message });
       throw err;
     }
   }
