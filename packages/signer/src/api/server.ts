@@ -10,9 +10,9 @@
  *
  * This layer reads requests, authenticates callers and maps error codes to statuses; the signing
  * pipeline itself (validation, root, key, slashing commit, backend) is `service/service.ts`.
- * Authentication: with a bearer token configured, every route except /upcheck and /healthcheck needs
- * `Authorization: Bearer <token>`; without one the server only binds and answers on loopback (or
- * behind mutual TLS, where the client certificate is the credential).
+ * Authentication: plaintext HTTP only on loopback; anywhere else the server speaks HTTPS and requires a
+ * client certificate chaining to the configured CA (mutual TLS). A bearer token, when configured, is
+ * required in addition on every route except /upcheck and /healthcheck.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -28,7 +28,7 @@ export type { SignerBackend, SignResult } from "../service/backend.js";
 export interface HttpServerOptions {
   host?: string;
   port?: number;
-  /** Bearer token required on every route but /upcheck and /healthcheck (required off loopback). */
+  /** Bearer token required on every route but /upcheck and /healthcheck. */
   token?: string;
   /** Mutual TLS: the server's key and certificate and the CA that client certificates must chain to. */
   tls?: { key: string | Buffer; cert: string | Buffer; ca: string | Buffer };
@@ -113,14 +113,14 @@ function pathOf(target: string | undefined): string {
 
 /**
  * Starts the server and resolves once it listens.
- * @throws SignerError SIGNER_CONFIG_INVALID when asked to listen off loopback without a token or mTLS.
+ * @throws SignerError SIGNER_CONFIG_INVALID when asked to listen off loopback without mutual TLS.
  */
 export async function startSignerServer(opts: SignerServerOptions): Promise<RunningSignerServer> {
   const host = opts.host ?? "127.0.0.1";
-  if (!isLoopback(host) && opts.token === undefined && opts.tls === undefined) {
+  if (!isLoopback(host) && opts.tls === undefined) {
     throw new SignerError(
       "SIGNER_CONFIG_INVALID",
-      `refusing to listen on ${host} without authentication: set a bearer token or mutual TLS`,
+      `refusing to listen on ${host} in plaintext: off loopback the signer serves only mutual TLS (--tls-cert, --tls-key, --tls-ca)`,
     );
   }
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token);
@@ -250,7 +250,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     role,
     url,
     keys: service.publicKeys().length,
-    auth: tokenDigest ? "bearer" : "loopback",
+    auth: [opts.tls === undefined ? "loopback" : "mtls", ...(tokenDigest ? ["bearer"] : [])].join("+"),
   });
   return {
     server,
@@ -260,6 +260,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        if (!("service" in opts)) service.close();
       }),
   };
 }

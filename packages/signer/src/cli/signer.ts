@@ -6,6 +6,7 @@
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
+ *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
  *             --genesis-fork-version 0x00000000 --genesis-validators-root 0x.. --log-level info
  *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
@@ -47,6 +48,9 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
       "genesis-fork-version": { type: "string" },
       "genesis-validators-root": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-ca": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
       "log-level": { type: "string", default: "info" },
@@ -65,6 +69,18 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const tlsFiles = [values["tls-cert"], values["tls-key"], values["tls-ca"]];
+  if (tlsFiles.some((f) => f !== undefined) && tlsFiles.some((f) => f === undefined)) {
+    return fail("--tls-cert, --tls-key and --tls-ca go together");
+  }
+  const tls =
+    values["tls-cert"] === undefined
+      ? undefined
+      : {
+          cert: readFileSync(values["tls-cert"]),
+          key: readFileSync(values["tls-key"] as string),
+          ca: readFileSync(values["tls-ca"] as string),
+        };
   const level = values["log-level"] as "debug" | "info" | "warn" | "error";
   const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
   const metrics = createSignerMetrics();
@@ -99,6 +115,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
+      ...(cfg.tls !== undefined ? { tls: cfg.tls } : tls !== undefined ? { tls } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(verify === undefined ? {} : { verify }),
     });
@@ -125,6 +142,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     host: values.host,
     port: Number(values.port),
     ...(token === undefined ? {} : { token }),
+    ...(tls === undefined ? {} : { tls }),
   });
   const metricsServer =
     values["metrics-port"] === undefined

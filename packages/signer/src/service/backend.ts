@@ -17,4 +17,6 @@ export interface SignerBackend {
    * `body` is the validated request as received (the combiner forwards it).
    */
   sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult>;
+  /** Releases held resources (connections); optional. */
+  close?(): void;
 }

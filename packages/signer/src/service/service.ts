@@ -7,10 +7,11 @@
  * (`slashing/`, fsynced, group commit), and only then is the backend asked to sign. A signature never
  * leaves this class before the record that guards it is durable.
  *
- * Ordering per role:
- * - co-signer: record committed, then the partial is computed with the share;
- * - combiner: record committed while the co-signers work (their partials never leave the process), and
- *   the answer waits for both the commit and the verified combined signature.
+ * The same order holds for both roles: the record is committed, then the backend runs. A co-signer
+ * computes its partial only once its record is durable. The combiner is the slashing authority for
+ * what leaves the cluster: it commits its record before it asks any co-signer, so a message it refuses
+ * never reaches a co-signer; each co-signer still checks its own database before it releases a partial,
+ * so neither a combiner nor a co-signer alone can get a slashable message signed.
  */
 import { SignerError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -86,6 +87,11 @@ export class SigningService {
     return this.opts.backend.publicKeys();
   }
 
+  /** Releases the backend's resources (the combiner's connections to its co-signers). */
+  close(): void {
+    this.opts.backend.close?.();
+  }
+
   /** Sets `signer_keys_loaded_count` to the keys served. */
   keysLoaded(): void {
     this.opts.metrics.keysLoaded.set(this.publicKeys().length);
@@ -113,13 +119,8 @@ export class SigningService {
       }
       const reqLog = log.child({ type, pubkey: pubkey.slice(0, 18), ...prepared.logFields });
       const request = body as Record<string, unknown>;
-      const recorded = this.record(pubkey, prepared);
-      const signing =
-        role === "cosigner"
-          ? recorded.then(() => backend.sign(pubkey, prepared, request, reqLog))
-          : backend.sign(pubkey, prepared, request, reqLog);
-      signing.catch(() => {}); // if the record is refused first, this outcome is dropped
-      const [outcome, result] = await Promise.all([recorded, signing]);
+      const outcome = await this.record(pubkey, prepared);
+      const result = await backend.sign(pubkey, prepared, request, reqLog);
       metrics.signRequests.inc({ role, type, outcome: "ok" });
       reqLog.debug("Signed", { slashing: outcome });
       return {
@@ -138,6 +139,7 @@ export class SigningService {
         "SIGNER_CONFIG_INVALID",
         "SIGNER_NOT_ENOUGH_PARTIALS",
         "SIGNER_COMBINED_SIGNATURE_INVALID",
+        "SIGNER_COSIGNER_UNAUTHORIZED",
       ];
       log[serverSide.includes(err.code) ? "error" : "warn"]("Sign request refused", {
         type,
@@ -241,6 +243,8 @@ function outcomeOf(err: SignerError): string {
       return "unknown_key";
     case "SIGNER_NOT_ENOUGH_PARTIALS":
       return "not_enough_partials";
+    case "SIGNER_COSIGNER_UNAUTHORIZED":
+      return "cosigner_unauthorized";
     default:
       return "error";
   }
