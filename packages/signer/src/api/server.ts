@@ -1,10 +1,11 @@
 /**
  * Web3Signer-compatible HTTP server (node:http / node:https) shared by the co-signer and the combiner.
  *
- *   GET  /upcheck                              {"status":"OK"} (text "OK" if the client asks for text/plain)
- *   GET  /healthcheck                          {"status":"UP", ...}
+ *   GET  /upcheck                              text/plain "OK" ({"status":"OK"} if the client names application/json)
+ *   GET  /healthcheck                          {"status","checks","outcome"}: 200 all UP, 503 otherwise
+ *   GET  /api/v1/eth2/highWatermark            {"epoch","slot"} or {} when none is set
  *   GET  /api/v1/eth2/publicKeys               ["0x..."]: validator (group) public keys served
- *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."}
+ *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."} or text (api/reply.ts)
  *   GET  /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange export
  *   POST /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange import
  *
@@ -21,6 +22,7 @@ import type { TLSSocket } from "node:tls";
 import { SignerError } from "../errors.js";
 import { SigningService, type SigningServiceOptions } from "../service/service.js";
 import { errorBody, httpStatus } from "./errors.js";
+import { sendSignature, sendUpcheck } from "./reply.js";
 
 export type { SignerBackend, SignResult } from "../service/backend.js";
 
@@ -66,11 +68,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, err: SignerError): void {
   sendJson(res, httpStatus(err.code), errorBody(err));
-}
-
-function wantsText(req: IncomingMessage): boolean {
-  const accept = req.headers.accept ?? "";
-  return accept.includes("text/plain") && !accept.includes("application/json");
 }
 
 function asSignerError(e: unknown): SignerError {
@@ -144,12 +141,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     try {
       const body = await readBody(req, res, maxBody);
       const { signature, extra } = await service.sign(identifier, body);
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end(signature);
-      } else {
-        sendJson(res, 200, { signature, ...extra });
-      }
+      sendSignature(req, res, signature, extra);
     } catch (e) {
       reply(res, asSignerError(e));
     }
@@ -178,14 +170,14 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     const path = pathOf(req.url);
     const method = req.method ?? "GET";
     if (method === "GET" && path === "/upcheck") {
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end("OK");
-      } else sendJson(res, 200, { status: "OK" });
+      sendUpcheck(req, res);
       return;
     }
     if (method === "GET" && path === "/healthcheck") {
-      sendJson(res, 200, { status: "UP", role, keys: service.publicKeys().length });
+      service.health().then(
+        (r) => sendJson(res, r.status === "UP" ? 200 : 503, r),
+        (e: unknown) => reply(res, asSignerError(e)),
+      );
       return;
     }
     if (!authorized(req)) {
@@ -194,6 +186,11 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     }
     if (method === "GET" && path === "/api/v1/eth2/publicKeys") {
       sendJson(res, 200, service.publicKeys());
+      return;
+    }
+    if (method === "GET" && path === "/api/v1/eth2/highWatermark") {
+      const hw = service.highWatermark();
+      sendJson(res, 200, hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) });
       return;
     }
     const sign = /^\/api\/v1\/eth2\/sign\/([^/]+)$/.exec(path);

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
   "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
   "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,
+  "signer high-watermark": async () => (await import("../cli/signer.js")).runSignerHighWatermark,
 };
 
 function usage(): string {

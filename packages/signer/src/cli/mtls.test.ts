@@ -78,7 +78,11 @@ function httpsPost(
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text) },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          "content-length": Buffer.byteLength(text),
+        },
         ...tls,
       },
       (res) => {
@@ -245,7 +249,7 @@ describe("co-signers behind mutual TLS (separate processes)", () => {
     expect(bad.url).toMatch(/^http:\/\/127\.0\.0\.1/);
     const res = await fetch(`${bad.url}/api/v1/eth2/sign/${pubkey}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ ...attestation, attestation: { ...attestation.attestation, slot: "96" } }),
     });
     const refused = (await res.json()) as Record<string, unknown>;

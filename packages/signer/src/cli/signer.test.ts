@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
+import { resolveChain, runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,5 +64,29 @@ describe("signer CLI", () => {
     expect(await runSignerStart(["--role", "cosigner"])).toBe(2);
     expect(await runSignerImportInterchange(["--db", "x"])).toBe(2);
     expect(String(err.mock.calls[0]?.[0])).toMatch(/^error USAGE: --role cosigner\|combiner/);
+  });
+
+  it("--network sets the preset and the genesis fork version together", () => {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const want: Record<string, [string, string]> = {
+      mainnet: ["mainnet", "00000000"],
+      sepolia: ["mainnet", "90000069"],
+      holesky: ["mainnet", "01017000"],
+      hoodi: ["mainnet", "10000910"],
+      devnet: ["minimal", "00000001"],
+    };
+    for (const [name, [preset, gfv]] of Object.entries(want)) {
+      const c = resolveChain(name, undefined, undefined);
+      if (typeof c === "string") throw new Error(c);
+      expect([c.preset, hex(c.genesisForkVersion), c.network?.name], name).toEqual([preset, gfv, name]);
+    }
+    // a hand-set genesis fork version of a known network still selects it (and its EIP-7044 table)
+    const byVersion = resolveChain(undefined, "mainnet", "0x10000910");
+    expect(typeof byVersion !== "string" && byVersion.network?.name).toBe("hoodi");
+    const custom = resolveChain(undefined, "mainnet", "0x12345678");
+    expect(typeof custom !== "string" && custom.network).toBeUndefined();
+    expect(resolveChain("hoodi", "minimal", undefined)).toMatch(/contradicts/);
+    expect(resolveChain("sepolia", undefined, "0x00000000")).toMatch(/contradicts/);
+    expect(resolveChain("goerli", undefined, undefined)).toMatch(/--network must be one of/);
   });
 });

@@ -5,9 +5,12 @@
  *                [common options]
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
- *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
+ *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
+ *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........;
+ *             --genesis-validators-root 0x.. (the chain served: imports for another are refused)
  *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
- *             --genesis-fork-version 0x00000000 --genesis-validators-root 0x.. --log-level info
+ *             --log-level info
  *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -16,6 +19,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
 
 const USAGE_ERROR = 2;
 
@@ -24,10 +28,46 @@ function fail(message: string): number {
   return USAGE_ERROR;
 }
 
-function hex4(v: string | undefined, fallback: string): Uint8Array {
-  const s = v ?? fallback;
-  if (!/^0x[0-9a-fA-F]{8}$/.test(s)) throw new Error("--genesis-fork-version must be 0x + 4 bytes");
-  return new Uint8Array(Buffer.from(s.slice(2), "hex"));
+/** The chain a signer serves: preset, GENESIS_FORK_VERSION and, for a known network, its fork table. */
+export interface ChainChoice {
+  preset: "mainnet" | "minimal";
+  genesisForkVersion: Uint8Array;
+  network?: Network;
+}
+
+/**
+ * `--network` sets the preset and the genesis fork version together; `--preset` and
+ * `--genesis-fork-version` may repeat them but not contradict them. Without `--network`, the preset
+ * (default mainnet, or LODESTAR_PRESET) and the genesis fork version (default the preset's:
+ * 0x00000000 mainnet, 0x00000001 minimal) are taken as given, and a genesis fork version of a known
+ * network of that preset selects that network. Returns a usage message on bad input.
+ */
+export function resolveChain(
+  networkName: string | undefined,
+  preset: string | undefined,
+  genesis: string | undefined,
+): ChainChoice | string {
+  if (genesis !== undefined && !/^0x[0-9a-fA-F]{8}$/.test(genesis))
+    return "--genesis-fork-version must be 0x + 4 bytes";
+  const gfv = genesis === undefined ? undefined : new Uint8Array(Buffer.from(genesis.slice(2), "hex"));
+  if (networkName !== undefined) {
+    if (!isNetworkName(networkName)) return `--network must be one of ${NETWORKS.join(", ")}`;
+    const network = getNetwork(networkName);
+    if (preset !== undefined && preset !== network.preset) {
+      return `--preset ${preset} contradicts --network ${networkName} (preset ${network.preset})`;
+    }
+    if (gfv !== undefined && !Buffer.from(gfv).equals(Buffer.from(network.genesisForkVersion))) {
+      return `--genesis-fork-version ${genesis} contradicts --network ${networkName}`;
+    }
+    return { preset: network.preset, genesisForkVersion: network.genesisForkVersion, network };
+  }
+  const p = preset ?? process.env.LODESTAR_PRESET ?? "mainnet";
+  if (p !== "mainnet" && p !== "minimal") return "--preset mainnet|minimal";
+  const genesisForkVersion = gfv ?? new Uint8Array([0, 0, 0, p === "minimal" ? 1 : 0]);
+  const network = networkByGenesisForkVersion(genesisForkVersion);
+  return network !== undefined && network.preset === p
+    ? { preset: p, genesisForkVersion, network }
+    : { preset: p, genesisForkVersion };
 }
 
 /** `signer start`: runs a co-signer or a combiner until SIGINT/SIGTERM. */
@@ -45,7 +85,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       port: { type: "string", default: "9000" },
       "token-file": { type: "string" },
       "metrics-port": { type: "string" },
-      preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
+      network: { type: "string" },
+      preset: { type: "string" },
       "genesis-fork-version": { type: "string" },
       "genesis-validators-root": { type: "string" },
       "tls-cert": { type: "string" },
@@ -59,11 +100,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   });
   if (values.role !== "cosigner" && values.role !== "combiner") return fail("--role cosigner|combiner is required");
   if (values.db === undefined) return fail("--db <sqlite file> is required");
-  if (values.preset !== "mainnet" && values.preset !== "minimal") return fail("--preset mainnet|minimal");
-  process.env.LODESTAR_PRESET = values.preset;
+  const chain = resolveChain(values.network, values.preset, values["genesis-fork-version"]);
+  if (typeof chain === "string") return fail(chain);
+  process.env.LODESTAR_PRESET = chain.preset;
   const params = await import("@lodestar/params");
-  if (params.ACTIVE_PRESET !== values.preset) {
-    return fail(`preset ${values.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
+  if (params.ACTIVE_PRESET !== chain.preset) {
+    return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
   const { createLogger } = await import("../logger.js");
   const { startSignerServer } = await import("../api/server.js");
@@ -131,10 +173,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     slashing,
     signing: {
       slotsPerEpoch: params.SLOTS_PER_EPOCH,
-      genesisForkVersion: hex4(
-        values["genesis-fork-version"],
-        values.preset === "minimal" ? "0x00000001" : "0x00000000",
-      ),
+      genesisForkVersion: chain.genesisForkVersion,
+      ...(chain.network === undefined ? {} : { network: chain.network }),
     },
     logger,
     metrics,
@@ -204,6 +244,43 @@ export async function runSignerExportInterchange(argv: string[]): Promise<number
     const text = `${JSON.stringify(db.exportInterchange(), null, 2)}\n`;
     if (values.out === undefined) process.stdout.write(text);
     else writeFileSync(values.out, text);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `signer high-watermark --db F (--epoch E --slot S | --remove)`: sets or removes the high watermark (no
+ * block at or above S, no attestation reaching E is signed); prints the watermark in force.
+ */
+export async function runSignerHighWatermark(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: "string" },
+      epoch: { type: "string" },
+      slot: { type: "string" },
+      remove: { type: "boolean", default: false },
+    },
+  });
+  if (values.db === undefined) return fail("--db <sqlite> is required");
+  const set = values.epoch !== undefined || values.slot !== undefined;
+  if (set && (values.epoch === undefined || values.slot === undefined || values.remove)) {
+    return fail("--epoch and --slot go together, and not with --remove");
+  }
+  for (const v of [values.epoch, values.slot]) {
+    if (v !== undefined && !/^[0-9]{1,19}$/.test(v)) return fail("--epoch / --slot must be decimal integers");
+  }
+  const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const db = new SlashingProtectionDb(values.db);
+  try {
+    if (values.remove) db.setHighWatermark(null);
+    else if (set) db.setHighWatermark({ epoch: BigInt(values.epoch ?? 0), slot: BigInt(values.slot ?? 0) });
+    const hw = db.highWatermark();
+    process.stdout.write(
+      `${JSON.stringify(hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) })}\n`,
+    );
     return 0;
   } finally {
     db.close();

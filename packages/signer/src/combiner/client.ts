@@ -63,12 +63,17 @@ export class CosignerClient {
 
   /** POSTs a JSON body; rejects on a network error, an oversize reply or `signal`. */
   post(path: string, body: string, signal: AbortSignal): Promise<CosignerReply> {
+    return this.request("POST", path, body, signal);
+  }
+
+  /** One request on the keep-alive connections; rejects on a network error, an oversize reply or `signal`. */
+  request(method: "GET" | "POST", path: string, body: string | undefined, signal: AbortSignal): Promise<CosignerReply> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = {
-        "content-type": "application/json",
-        accept: "application/json",
-        "content-length": Buffer.byteLength(body),
-      };
+      const headers: Record<string, string | number> = { accept: "application/json" };
+      if (body !== undefined) {
+        headers["content-type"] = "application/json";
+        headers["content-length"] = Buffer.byteLength(body);
+      }
       if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
       const req = this.send(
         {
@@ -76,7 +81,7 @@ export class CosignerClient {
           hostname: this.url.hostname.replace(/^\[|\]$/g, ""),
           port: this.url.port,
           path: `${this.url.pathname.replace(/\/+$/, "")}${path}`,
-          method: "POST",
+          method,
           headers,
           agent: this.agent,
           signal,

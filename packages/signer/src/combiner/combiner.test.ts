@@ -346,9 +346,10 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     const badId = await post(`${combiner.url}/api/v1/eth2/sign/0x12`, attestation(1, 0, 0));
     expect(badId.status).toBe(400);
     const up = await fetch(`${combiner.url}/upcheck`);
-    expect(await up.json()).toEqual({ status: "OK" });
-    const upText = await fetch(`${combiner.url}/upcheck`, { headers: { accept: "text/plain" } });
-    expect(await upText.text()).toBe("OK");
+    expect(up.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await up.text()).toBe("OK");
+    const upJson = await fetch(`${combiner.url}/upcheck`, { headers: { accept: "application/json" } });
+    expect(await upJson.json()).toEqual({ status: "OK" });
   });
 
   it("requires the bearer token when one is set, and refuses to bind off loopback without auth", async () => {

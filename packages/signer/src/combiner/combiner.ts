@@ -19,6 +19,7 @@ import { SignerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
 import type { SignerBackend, SignResult } from "../service/backend.js";
+import type { HealthCheckEntry } from "../service/health.js";
 import type { PreparedSigning } from "../signing/types.js";
 import { CosignerClient, type MutualTls } from "./client.js";
 
@@ -162,6 +163,32 @@ export class Combiner implements SignerBackend {
   /** Closes the keep-alive connections to the co-signers. */
   close(): void {
     for (const c of this.clients.values()) c.close();
+  }
+
+  /**
+   * One `/upcheck` per co-signer (1 s each, in parallel); `cosigners-check` is UP when every validator
+   * still has at least its threshold of co-signers answering.
+   */
+  async healthChecks(): Promise<HealthCheckEntry[]> {
+    const up = await Promise.all(
+      this.opts.cosigners.map(async (c): Promise<HealthCheckEntry> => {
+        const id = `cosigner-${c.index}`;
+        try {
+          const client = this.clients.get(c.index) as CosignerClient;
+          const res = await client.request("GET", "/upcheck", undefined, AbortSignal.timeout(1000));
+          return res.status === 200 ? { id, status: "UP" } : { id, status: "DOWN", message: `HTTP ${res.status}` };
+        } catch (e) {
+          return { id, status: "DOWN", message: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    );
+    const reachable = new Set(this.opts.cosigners.filter((_, i) => up[i]?.status === "UP").map((c) => c.index));
+    const short = this.opts.validators.filter(
+      (v) => [...v.publicShares.keys()].filter((i) => reachable.has(i)).length < v.threshold,
+    );
+    const entry: HealthCheckEntry = { id: "cosigners-check", status: short.length === 0 ? "UP" : "DOWN", checks: up };
+    if (short.length > 0) entry.message = `${short.length} validator(s) below threshold`;
+    return [entry];
   }
 
   sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult> {

@@ -1,6 +1,7 @@
 /** What actually signs behind the signing service: a co-signer (a partial) or the combiner (a full signature). */
 import type { Logger } from "../logger.js";
 import type { PreparedSigning } from "../signing/types.js";
+import type { HealthSource } from "./health.js";
 
 export interface SignResult {
   signature: Uint8Array;
@@ -8,7 +9,7 @@ export interface SignResult {
   extra?: Record<string, string | number>;
 }
 
-export interface SignerBackend {
+export interface SignerBackend extends HealthSource {
   readonly role: "cosigner" | "combiner";
   /** Validator (group) public keys served, lower-case 0x hex. */
   publicKeys(): string[];

@@ -22,6 +22,7 @@ import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
 import { type Interchange, type ParsedRecord, parseInterchange } from "../slashing/interchange.js";
 import type { SignerBackend } from "./backend.js";
+import { type HealthReport, healthReport } from "./health.js";
 
 export interface SigningServiceOptions {
   backend: SignerBackend;
@@ -197,6 +198,16 @@ export class SigningService {
       log.warn("Interchange import refused", { code: err.code, message: err.message });
       throw err;
     }
+  }
+
+  /** The slashing database and, on a combiner, the co-signers' reachability (service/health.ts). */
+  health(): Promise<HealthReport> {
+    return healthReport(this.opts.slashing, this.opts.backend);
+  }
+
+  /** The high watermark in force (slashing/db.ts), if any. */
+  highWatermark(): { epoch?: bigint; slot?: bigint } {
+    return this.opts.slashing.highWatermark();
   }
 
   /** The complete history as an EIP-3076 v5 interchange. */
