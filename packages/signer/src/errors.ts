@@ -1,14 +1,11 @@
 /**
- * Base of the package's typed errors: `code` is stable (logs, metrics and CLI exit messages use it);
- * `message` is for humans. Each area narrows `C` to its own codes and names its subclass.
+ * The package's typed errors all extend the one MZKU error base (`@mzku/errors`): `code` is stable
+ * (logs, metrics and CLI exit messages use it); `message` is for humans. Each area narrows `C` to its
+ * own codes and names its subclass.
  */
-export class CodedError<C extends string> extends Error {
-  readonly code: C;
-  constructor(code: C, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+import { CodedError, type CodedErrorOptions } from "@mzku/errors";
+
+export { CodedError, type CodedErrorOptions };
 
 /**
  * Codes of the co-signer / combiner / slashing-protection layer. The HTTP layer (`api/errors.ts`) maps
@@ -32,16 +29,6 @@ export type SignerErrorCode =
 /** An error of the signing pipeline: a stable `code` and machine-readable `details` (never secrets). */
 export class SignerError extends CodedError<SignerErrorCode> {
   override readonly name = "SignerError";
-  /** Extra machine-readable fields (the HTTP layer puts them in the JSON error body). */
-  readonly details: Readonly<Record<string, unknown>>;
-  constructor(
-    code: SignerErrorCode,
-    message: string,
-    options?: { cause?: unknown; details?: Record<string, unknown> },
-  ) {
-    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.details = options?.details ?? {};
-  }
 }
 
 export function isSignerError(e: unknown): e is SignerError {

@@ -3,6 +3,7 @@
  * Each area exports its public API here; see docs/signer-keys.md (keys) and the signer docs.
  */
 
+export { createLogger, type Logger, silentLogger } from "@mzku/log";
 // Co-signer / combiner / slashing protection / Web3Signer API (docs/signer-api.md)
 export { type HttpServerOptions, type SignerServerOptions, startSignerServer } from "./api/server.js";
 export * from "./bls/bls.js";
@@ -56,7 +57,7 @@ export {
   writeDkgOutput,
 } from "./dkg/output.js";
 export { DkgParty, type DkgResult, type DkgValidatorKey } from "./dkg/protocol.js";
-export { type DkgLogger, type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
+export { type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
 export { type DkgTransport, MemoryHub } from "./dkg/transport.js";
 export { CodedError, isSignerError, SignerError, type SignerErrorCode } from "./errors.js";
 export {
@@ -80,7 +81,6 @@ export {
   processPassword,
   SCRYPT_DEFAULT,
 } from "./keystore/keystore.js";
-export { createLogger, type Logger, silentLogger } from "./logger.js";
 export { createSignerMetrics, type SignerMetrics, startMetricsServer } from "./metrics.js";
 export type { SignerBackend, SignResult } from "./service/backend.js";
 export { type SignedMessage, SigningService, type SigningServiceOptions } from "./service/service.js";

@@ -3,7 +3,7 @@ import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * Layers point down. From the bottom: shared bits (`errors.ts`, `logger.ts`, `metrics.ts`), the
+ * Layers point down. From the bottom: shared bits (`errors.ts`, `metrics.ts`; the logger is `@mzku/log`), the
  * domain (`bls/`, `keystore/`, `deposit/`, `dkg/`, `signing/`, `slashing/`, `cosigner/`, `combiner/`),
  * the signing pipeline (`service/`), then the transports and entry points (`api/`, `cli/`, `bin/`,
  * `index.ts`). The test-only dealer (`testing/`) is reachable from tests and the `/testing` subpath only.

@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { createLogger, type Logger, silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
-import { createLogger, type Logger, silentLogger } from "../logger.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
 import { splitSecret } from "../testing/index.js";
@@ -211,6 +211,7 @@ describe("slashing-protection import over HTTP", () => {
       holding = r;
     });
     const logger = createLogger({
+      component: "signer-cosigner",
       level: "info",
       write: (line) => {
         if (line.includes("Importing slashing-protection interchange")) holding();

@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { toHex } from "../bls/bytes.js";
+import { splitSecret } from "../testing/dealer.js";
 import { resolveChain, runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
 
 const dirs: string[] = [];
@@ -45,7 +48,7 @@ describe("signer CLI", () => {
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const db = join(dir, "sp.sqlite");
     expect(await runSignerImportInterchange(["--db", db, "--file", file])).toBe(2);
-    expect(String(err.mock.calls[0]?.[0])).toMatch(/^error USAGE: --genesis-validators-root/);
+    expect(String(err.mock.calls[0]?.[0])).toMatch(/^mzku-signer: USAGE: --genesis-validators-root/);
     await expect(
       runSignerImportInterchange([
         "--db",
@@ -63,7 +66,41 @@ describe("signer CLI", () => {
     expect(await runSignerStart([])).toBe(2);
     expect(await runSignerStart(["--role", "cosigner"])).toBe(2);
     expect(await runSignerImportInterchange(["--db", "x"])).toBe(2);
-    expect(String(err.mock.calls[0]?.[0])).toMatch(/^error USAGE: --role cosigner\|combiner/);
+    expect(String(err.mock.calls[0]?.[0])).toMatch(/^mzku-signer: USAGE: --role cosigner\|combiner/);
+  });
+
+  it("a malformed --genesis-fork-version is a usage error: exit 2, one `mzku-signer: USAGE:` line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    dirs.push(dir);
+    const dealt = splitSecret(new Uint8Array(32).fill(7), 2, 3);
+    const share = dealt.shares[0];
+    if (!share) throw new Error("no share");
+    const shareFile = join(dir, "share1.json");
+    writeFileSync(
+      shareFile,
+      JSON.stringify({
+        version: 1,
+        groupPublicKey: toHex(dealt.groupPublicKey),
+        threshold: 2,
+        index: share.index,
+        secretShare: toHex(share.secret),
+        publicShares: Object.fromEntries(dealt.publicShares.map((p) => [String(p.index), toHex(p.publicKey)])),
+      }),
+    );
+    const bin = join(import.meta.dirname, "../../dist/bin/mzku-signer.js");
+    const args = ["signer", "start", "--role", "cosigner", "--shares", shareFile, "--db", join(dir, "sp.sqlite")];
+    const r = spawnSync(process.execPath, [bin, ...args, "--port", "0", "--genesis-fork-version", "0x1234"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("mzku-signer: USAGE: --genesis-fork-version must be 0x + 4 bytes\n");
+    const badLevel = spawnSync(process.execPath, [bin, ...args, "--log-level", "loud"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(badLevel.status).toBe(2);
+    expect(badLevel.stderr).toMatch(/^mzku-signer: LOG_LEVEL_INVALID: --log-level must be one of/);
   });
 
   it("--network sets the preset and the genesis fork version together", () => {

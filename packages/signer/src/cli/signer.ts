@@ -10,7 +10,7 @@
  *             another chain --preset mainnet|minimal --genesis-fork-version 0x........;
  *             --genesis-validators-root 0x.. (the chain served: imports for another are refused)
  *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
- *             --log-level info
+ *             --log-level info (default: MZKU_LOG_LEVEL, else info)
  *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -19,13 +19,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { cliFailure, UsageError } from "@mzku/errors";
 import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
 
-const USAGE_ERROR = 2;
-
+/** Prints the usage error the way every command does and returns its exit code (2). */
 function fail(message: string): number {
-  process.stderr.write(`error USAGE: ${message}\n`);
-  return USAGE_ERROR;
+  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  process.stderr.write(failure.line);
+  return failure.exitCode;
 }
 
 /** The chain a signer serves: preset, GENESIS_FORK_VERSION and, for a known network, its fork table. */
@@ -94,7 +95,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       "tls-ca": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
-      "log-level": { type: "string", default: "info" },
+      "log-level": { type: "string" },
     },
     strict: true,
   });
@@ -107,7 +108,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   if (params.ACTIVE_PRESET !== chain.preset) {
     return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
-  const { createLogger } = await import("../logger.js");
+  const { createLogger, resolveLogLevel } = await import("@mzku/log");
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
@@ -123,8 +124,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
           key: readFileSync(values["tls-key"] as string),
           ca: readFileSync(values["tls-ca"] as string),
         };
-  const level = values["log-level"] as "debug" | "info" | "warn" | "error";
-  const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
+  const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
+  const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
   let backend: import("../service/backend.js").SignerBackend;

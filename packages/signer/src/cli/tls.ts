@@ -10,13 +10,13 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { cliFailure, UsageError } from "@mzku/errors";
 import { createDevCa, issueCert } from "../tls/devpki.js";
 
-const USAGE_ERROR = 2;
-
 function fail(message: string): number {
-  process.stderr.write(`error USAGE: ${message}\n`);
-  return USAGE_ERROR;
+  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  process.stderr.write(failure.line);
+  return failure.exitCode;
 }
 
 export async function runKeysTls(argv: string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import { createLogger, silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
@@ -5,7 +6,6 @@ import { verify } from "../bls/threshold.js";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { SignerError } from "../errors.js";
-import { createLogger, silentLogger } from "../logger.js";
 import { createSignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
@@ -291,7 +291,7 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
       }),
       slashing: db,
       signing: SIGNING,
-      logger: createLogger({ level: "warn", write: (l) => lines.push(l) }),
+      logger: createLogger({ component: "combiner", level: "warn", write: (l) => lines.push(l) }),
       metrics,
     });
     servers.push(combiner);

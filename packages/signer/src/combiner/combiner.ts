@@ -14,9 +14,9 @@
  * At start the configured public shares are checked against the group key and the threshold.
  */
 import blst from "@chainsafe/blst";
+import type { Logger } from "@mzku/log";
 import { combinePartials, combinePublicShares } from "../bls/threshold.js";
 import { SignerError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
 import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { HealthCheckEntry } from "../service/health.js";

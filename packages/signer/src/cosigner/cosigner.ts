@@ -4,9 +4,9 @@
  * co-signer then returns its partial signature (a BLS signature with its share) and its index.
  */
 
+import type { Logger } from "@mzku/log";
 import { partialSign } from "../bls/threshold.js";
 import { SignerError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { PreparedSigning } from "../signing/types.js";
 import type { KeyShare } from "./shares.js";

@@ -1,5 +1,5 @@
 /** What actually signs behind the signing service: a co-signer (a partial) or the combiner (a full signature). */
-import type { Logger } from "../logger.js";
+import type { Logger } from "@mzku/log";
 import type { PreparedSigning } from "../signing/types.js";
 import type { HealthSource } from "./health.js";
 

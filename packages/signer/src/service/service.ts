@@ -13,8 +13,9 @@
  * never reaches a co-signer; each co-signer still checks its own database before it releases a partial,
  * so neither a combiner nor a co-signer alone can get a slashable message signed.
  */
+
+import type { Logger } from "@mzku/log";
 import { SignerError } from "../errors.js";
-import type { Logger } from "../logger.js";
 import type { SignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";

@@ -17,12 +17,16 @@ import {
   VectorBasicType,
   VectorCompositeType,
 } from "@chainsafe/ssz";
+import { CodedError } from "../errors.js";
 
 export const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Thrown by `parseUint64` and by the JSON parsing of `Uint64Type`; callers turn it into a 400. */
-export class Uint64ParseError extends Error {
+export class Uint64ParseError extends CodedError<"UINT64_INVALID"> {
   override readonly name = "Uint64ParseError";
+  constructor(message: string) {
+    super("UINT64_INVALID", message);
+  }
 }
 
 /**
