@@ -131,6 +131,44 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     expect(hex(secretKeyToPublicKey(secret))).toBe(pubkey);
   });
 
+  it("asks only t co-signers for weighted partials in the normal case, rotating among them", async () => {
+    const { combiner, cos, pubkey, secret, metrics } = await setup(2, 3);
+    const body = attestation(64, 1, 2);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, body);
+    expect(r.status).toBe(200);
+    expect(r.json.signature).toBe(hex(blsSign(secret, prepareSigning(body, SIGNING).signingRoot)));
+    // exactly two co-signers recorded the message; the third was not asked
+    const recorded = await Promise.all(
+      cos.map(async (c) => {
+        const e = (await (await fetch(`${c.url}/api/v1/eth2/slashing-protection`)).json()) as { data?: unknown[] };
+        return (e.data ?? []).length;
+      }),
+    );
+    expect(recorded.filter((n) => n === 1)).toHaveLength(2);
+    expect(recorded.filter((n) => n === 0)).toHaveLength(1);
+    // the next requests go to other pairs: after three, every co-signer has signed
+    for (let i = 1; i <= 3; i++) {
+      expect(
+        (await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64 + 32 * i, 1 + i, 2 + i))).status,
+      ).toBe(200);
+    }
+    const text = await metrics.registry.getSingleMetricAsString("signer_partials_total");
+    for (const party of ["1", "2", "3"]) expect(text).toMatch(new RegExp(`party="${party}",result="valid"} [1-4]`));
+    expect(text).not.toMatch(/result="(invalid|late|error|timeout)"/);
+  });
+
+  it("a co-signer refuses a signing set it is not in, or of the wrong size (400)", async () => {
+    const { cos, pubkey } = await setup(2, 3);
+    for (const set of [[2, 3], [1], [1, 1], [1, 2, 3], "1,2"]) {
+      const r = await post(`${cos[0]?.url}/api/v1/eth2/sign/${pubkey}`, {
+        ...attestation(64, 1, 2),
+        mzku_signing_set: set,
+      });
+      expect(r.status, JSON.stringify(set)).toBe(400);
+      expect(r.json.code).toBe("SIGNER_BAD_REQUEST");
+    }
+  });
+
   it("3-of-4 keeps signing with one co-signer down, fails closed (503) with two down", async () => {
     const { combiner, cos, pubkey } = await setup(3, 4, { timeoutMs: 500 });
     await cos[3]?.close();

@@ -54,7 +54,17 @@ export interface CombinerOptions {
    * under the group key.
    */
   verify?: "each" | "optimistic";
+  /**
+   * Ask only `threshold` co-signers for Lagrange-weighted partials first (default true); see
+   * `signWeighted`. Off: every request gathers from every co-signer.
+   */
+  fastPath?: boolean;
+  /** How long the fast path waits for its co-signers before gathering from all (ms); min(300, timeout/3). */
+  hedgeMs?: number;
 }
+
+/** How long a co-signer that failed is left out of the fast path. */
+const BENCH_MS = 5000;
 
 type PartyResult = "valid" | "invalid" | "refused" | "unauthorized" | "error" | "timeout" | "late";
 
@@ -122,6 +132,11 @@ export class Combiner implements SignerBackend {
   private readonly verifyMode: "each" | "optimistic";
   private readonly decoded: Map<string, ValidatorKeys>;
   private readonly clients: Map<number, CosignerClient>;
+  private readonly fastPath: boolean;
+  private readonly hedgeMs: number;
+  private rotation = 0;
+  /** Co-signers left out of the fast path until this time (performance.now()), after a failure. */
+  private readonly benchedUntil = new Map<number, number>();
 
   /** @throws SignerError SIGNER_CONFIG_INVALID for inconsistent keys, co-signers or transport settings. */
   constructor(private readonly opts: CombinerOptions) {
@@ -129,6 +144,8 @@ export class Combiner implements SignerBackend {
     this.keys = [...this.validators.keys()];
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.verifyMode = opts.verify ?? "each";
+    this.fastPath = opts.fastPath ?? true;
+    this.hedgeMs = opts.hedgeMs ?? Math.min(300, Math.floor(this.timeoutMs / 3));
     this.decoded = new Map();
     for (const v of opts.validators) {
       try {
@@ -191,15 +208,122 @@ export class Combiner implements SignerBackend {
     return [entry];
   }
 
-  sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult> {
+  async sign(
+    pubkey: string,
+    prepared: PreparedSigning,
+    body: Record<string, unknown>,
+    log: Logger,
+  ): Promise<SignResult> {
     const v = this.validators.get(pubkey);
     const keys = this.decoded.get(pubkey);
     if (v === undefined || keys === undefined) {
-      return Promise.reject(new SignerError("SIGNER_UNKNOWN_KEY", `unknown validator ${pubkey}`));
+      throw new SignerError("SIGNER_UNKNOWN_KEY", `unknown validator ${pubkey}`);
     }
-    const root = prepared.signingRoot;
-    const payload = JSON.stringify({ ...body, signingRoot: hex(root) });
     const parties = this.opts.cosigners.filter((c) => v.publicShares.has(c.index));
+    const started = performance.now();
+    if (this.fastPath) {
+      const fast = await this.signWeighted(pubkey, v, keys, prepared.signingRoot, body, parties, log);
+      if (fast !== undefined) return fast;
+    }
+    const left = Math.max(1, this.timeoutMs - (performance.now() - started));
+    return this.gather(pubkey, v, keys, prepared.signingRoot, body, parties, log, left);
+  }
+
+  /**
+   * The fast path: asks only `threshold` co-signers (rotating, skipping any that failed in the last
+   * few seconds) for partials weighted by their Lagrange coefficients, adds them and verifies the sum
+   * under the group key. Any failure — a co-signer down, slow past `hedgeMs`, refusing, or a sum that
+   * does not verify — returns undefined and the caller falls back to gathering from every co-signer,
+   * which verifies, leaves out and counts exactly as before.
+   */
+  private async signWeighted(
+    pubkey: string,
+    v: CombinerValidator,
+    keys: ValidatorKeys,
+    root: Uint8Array,
+    body: Record<string, unknown>,
+    parties: readonly CosignerEndpoint[],
+    log: Logger,
+  ): Promise<SignResult | undefined> {
+    const now = performance.now();
+    const healthy = parties.filter((p) => (this.benchedUntil.get(p.index) ?? 0) <= now);
+    if (healthy.length < v.threshold) return undefined;
+    const start = this.rotation++ % healthy.length;
+    const set = [...healthy.slice(start), ...healthy.slice(0, start)]
+      .slice(0, v.threshold)
+      .sort((a, b) => a.index - b.index);
+    const indices = set.map((p) => p.index);
+    const setKey = indices.join(",");
+    const payload = JSON.stringify({ ...body, signingRoot: hex(root), mzku_signing_set: indices });
+    const controller = new AbortController();
+    const answered = new Set<number>();
+    const hedge = setTimeout(() => {
+      // too slow for the fast path: left out of it for a while, and this request gathers from all
+      for (const i of indices) if (!answered.has(i)) this.benchedUntil.set(i, performance.now() + BENCH_MS);
+      controller.abort();
+    }, this.hedgeMs);
+    const { metrics } = this.opts;
+    try {
+      const answers = await Promise.all(
+        set.map(async (party) => {
+          const t0 = performance.now();
+          const client = this.clients.get(party.index) as CosignerClient;
+          const res = await client
+            .post(`/api/v1/eth2/sign/${pubkey}`, payload, controller.signal)
+            .catch((e: unknown) => {
+              if (!controller.signal.aborted) this.benchedUntil.set(party.index, performance.now() + BENCH_MS);
+              throw e;
+            });
+          answered.add(party.index);
+          metrics.cosignerRequestDuration.observe({ party: String(party.index) }, (performance.now() - t0) / 1000);
+          const parsed = res.status === 200 ? (JSON.parse(res.text) as Record<string, unknown>) : undefined;
+          if (
+            parsed === undefined ||
+            typeof parsed.signature !== "string" ||
+            !/^0x[0-9a-fA-F]{192}$/.test(parsed.signature) ||
+            parsed.share_index !== party.index ||
+            parsed.signing_set !== setKey
+          ) {
+            controller.abort();
+            throw new Error(`co-signer ${party.index}: HTTP ${res.status}`);
+          }
+          return Buffer.from(parsed.signature.slice(2), "hex");
+        }),
+      );
+      const sum = blst.aggregateSerializedSignatures(answers, false);
+      if (!blst.verify(root, keys.group, sum, false, true)) {
+        log.warn("Weighted partials did not add up to a valid signature; gathering from every co-signer", {
+          set: setKey,
+        });
+        return undefined;
+      }
+      for (const i of indices) metrics.partials.inc({ party: String(i), result: "valid" });
+      log.debug("Combined (weighted)", { used: indices });
+      return { signature: sum.toBytes(true) };
+    } catch (e) {
+      log.debug("Fast path failed; gathering from every co-signer", {
+        set: setKey,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return undefined;
+    } finally {
+      clearTimeout(hedge);
+      controller.abort();
+    }
+  }
+
+  /** Asks every co-signer for a plain partial; the fail-closed path with exact counts (see the header). */
+  private gather(
+    pubkey: string,
+    v: CombinerValidator,
+    keys: ValidatorKeys,
+    root: Uint8Array,
+    body: Record<string, unknown>,
+    parties: readonly CosignerEndpoint[],
+    log: Logger,
+    timeoutMs: number,
+  ): Promise<SignResult> {
+    const payload = JSON.stringify({ ...body, signingRoot: hex(root) });
     const { metrics } = this.opts;
     const shareKey = (i: number) => keys.shares.get(i) as blst.PublicKey;
     const controller = new AbortController();
@@ -276,7 +400,7 @@ export class Combiner implements SignerBackend {
         }
       };
 
-      const timer = setTimeout(() => fail("timeout"), this.timeoutMs);
+      const timer = setTimeout(() => fail("timeout"), timeoutMs);
 
       const finish = (chosen: readonly Partial[], signature: Uint8Array) => {
         settle();
