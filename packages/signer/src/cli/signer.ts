@@ -161,6 +161,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       ...(cfg.tls !== undefined ? { tls: cfg.tls } : tls !== undefined ? { tls } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(verify === undefined ? {} : { verify }),
+      ...(cfg.fastPath === undefined ? {} : { fastPath: cfg.fastPath }),
     });
   }
   const gvr = values["genesis-validators-root"];

@@ -2,7 +2,7 @@
  * Combiner configuration file (JSON):
  *   {"validators":[{"groupPublicKey":"0x..","threshold":2,"publicShares":{"1":"0x..","2":"0x..","3":"0x.."}}],
  *    "cosigners":[{"index":1,"url":"http://127.0.0.1:9101","tokenFile":"/path/optional"}],
- *    "timeoutMs":2000,"verify":"each",
+ *    "timeoutMs":2000,"verify":"each","fastPath":true,
  *    "tls":{"cert":"combiner.pem","key":"combiner.key","ca":"ca.pem"}}
  * `tls` is the combiner's client certificate for https co-signers (mutual TLS); without it the
  * certificate the combiner serves with (`--tls-*`) is used. Plaintext URLs must be loopback.
@@ -17,6 +17,7 @@ export interface CombinerConfig {
   cosigners: CosignerEndpoint[];
   timeoutMs?: number;
   verify?: "each" | "optimistic";
+  fastPath?: boolean;
   tls?: MutualTls;
 }
 
@@ -56,6 +57,8 @@ export function parseCombinerConfig(json: unknown): CombinerConfig {
     return out;
   });
   const cfg: CombinerConfig = { validators, cosigners };
+  if (typeof o.fastPath === "boolean") cfg.fastPath = o.fastPath;
+  else if (o.fastPath !== undefined) throw invalid("fastPath must be true or false");
   if (o.tls !== undefined) {
     const t = o.tls as Record<string, unknown>;
     if (typeof t.cert !== "string" || typeof t.key !== "string" || typeof t.ca !== "string") {
