@@ -8,6 +8,7 @@
  *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."} or text (api/reply.ts)
  *   GET  /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange export
  *   POST /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange import
+ *   GET|POST|DELETE /eth/v1/keystores          key manager API (api/keymanager.ts, service/keymanager.ts)
  *
  * This layer reads requests, authenticates callers and maps error codes to statuses; the signing
  * pipeline itself (validation, root, key, slashing commit, backend) is `service/service.ts`.
@@ -20,8 +21,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { SignerError } from "../errors.js";
+import type { KeyManager } from "../service/keymanager.js";
 import { SigningService, type SigningServiceOptions } from "../service/service.js";
 import { errorBody, httpStatus } from "./errors.js";
+import { keyManagerRequest } from "./keymanager.js";
 import { sendSignature, sendUpcheck } from "./reply.js";
 
 export type { SignerBackend, SignResult } from "../service/backend.js";
@@ -38,6 +41,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** Largest accepted slashing-protection interchange import; `maxBodyBytes` by default. */
   maxImportBytes?: number;
+  /** Serves `/eth/v1/keystores` (the key manager API) when set. */
+  keyManager?: KeyManager;
 }
 
 /** Either a ready service, or the parts to build one. */
@@ -206,6 +211,19 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
         throw new SignerError("SIGNER_BAD_REQUEST", "identifier is not valid percent-encoding");
       }
       void handleSign(req, res, identifier);
+      return;
+    }
+    if (path === "/eth/v1/keystores" && opts.keyManager !== undefined) {
+      const km = opts.keyManager;
+      (method === "GET" ? Promise.resolve(undefined) : readBody(req, res, 16 * 1024 * 1024))
+        .then((body) => keyManagerRequest(km, method, body))
+        .then((answer) => sendJson(res, 200, answer))
+        .catch((e: unknown) => {
+          const err =
+            e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "key manager failed", { cause: e });
+          log.warn("Key manager request refused", { method, code: err.code, message: err.message });
+          sendError(res, err);
+        });
       return;
     }
     if (path === "/api/v1/eth2/slashing-protection") {

@@ -2,7 +2,9 @@
  * `mzku-signer signer ...` — thin CLI over the co-signer, the combiner and slashing protection.
  *
  *   signer start --role cosigner (--shares a.json[,b.json] | --dkg-dir D --password-file F) --db sp.sqlite
- *                [common options]
+ *                [--validators public.json --keystores-dir D --password-file F] [common options]
+ *     (--validators: the public validator set whose shares the key manager API may import; imported
+ *      shares rest in --keystores-dir, encrypted under --password-file)
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
@@ -80,6 +82,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       shares: { type: "string" },
       "dkg-dir": { type: "string" },
       "password-file": { type: "string" },
+      validators: { type: "string" },
+      "keystores-dir": { type: "string" },
       config: { type: "string" },
       db: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
@@ -128,33 +132,64 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
+  // bound at open: a database of another chain refuses to start, and so does every import for another chain
+  const slashing = new SlashingProtectionDb(values.db, gvr === undefined ? {} : { genesisValidatorsRoot: gvr });
   let backend: import("../service/backend.js").SignerBackend;
+  let keyManager: import("../service/keymanager.js").KeyManager;
   if (values.role === "cosigner") {
     const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");
+    const { CoSignerKeyManager, parseValidatorSet } = await import("../service/keymanager.js");
     const shares = values.shares === undefined ? [] : loadKeyShareFiles(values.shares.split(","));
+    const password =
+      values["password-file"] === undefined ? undefined : readFileSync(values["password-file"], "utf8").trim();
     if (values["dkg-dir"] !== undefined) {
       // EIP-2335 keystores written by `keys dkg` (decrypted off the main thread)
-      if (values["password-file"] === undefined) return fail("--dkg-dir needs --password-file");
+      if (password === undefined) return fail("--dkg-dir needs --password-file");
       const { loadDkgKeyShares } = await import("../dkg/output.js");
-      const password = readFileSync(values["password-file"], "utf8").trim();
       for (const [i, s] of (await loadDkgKeyShares(values["dkg-dir"], password)).entries()) {
         shares.push(
           parseKeyShare({ ...s, secretShare: `0x${Buffer.from(s.secret).toString("hex")}` }, `dkg-dir share ${i}`),
         );
       }
     }
-    if (shares.length === 0) return fail("a co-signer needs --shares <file>[,<file>] and/or --dkg-dir <dir>");
-    backend = new CoSigner(shares);
+    if (values["keystores-dir"] !== undefined && (password === undefined || values.validators === undefined)) {
+      return fail("--keystores-dir needs --validators and --password-file");
+    }
+    if (shares.length === 0 && values.validators === undefined) {
+      return fail("a co-signer needs --shares <file>[,<file>], --dkg-dir <dir>, or --validators for the key manager");
+    }
+    const cosigner = new CoSigner(shares);
+    const km = new CoSignerKeyManager({
+      cosigner,
+      validators:
+        values.validators === undefined
+          ? []
+          : parseValidatorSet(JSON.parse(readFileSync(values.validators, "utf8")) as unknown),
+      slashing,
+      ...(values["keystores-dir"] === undefined || password === undefined
+        ? {}
+        : { store: { dir: values["keystores-dir"], password } }),
+      readonlyKeys: new Set(shares.map((x) => x.groupPublicKey)),
+      logger,
+    });
+    const loaded = await km.loadStore();
+    if (loaded > 0) logger.info("Loaded imported key shares", { count: loaded });
+    backend = cosigner;
+    keyManager = km;
   } else {
     if (values.config === undefined) return fail("--config <combiner.json> is required for a combiner");
     const { loadCombinerConfig } = await import("../combiner/config.js");
     const { Combiner } = await import("../combiner/combiner.js");
+    const { CombinerKeyManager } = await import("../service/keymanager.js");
     const cfg = loadCombinerConfig(values.config);
     const timeoutMs = values["timeout-ms"] === undefined ? cfg.timeoutMs : Number(values["timeout-ms"]);
     const verify = values.verify ?? cfg.verify;
     if (verify !== undefined && verify !== "each" && verify !== "optimistic") return fail("--verify each|optimistic");
-    backend = new Combiner({
+    const combiner = new Combiner({
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
@@ -163,12 +198,9 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       ...(verify === undefined ? {} : { verify }),
       ...(cfg.fastPath === undefined ? {} : { fastPath: cfg.fastPath }),
     });
+    backend = combiner;
+    keyManager = new CombinerKeyManager({ publicKeys: () => combiner.publicKeys(), slashing, logger });
   }
-  const gvr = values["genesis-validators-root"];
-  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
-    return fail("--genesis-validators-root must be 0x + 32 bytes");
-  // bound at open: a database of another chain refuses to start, and so does every import for another chain
-  const slashing = new SlashingProtectionDb(values.db, gvr === undefined ? {} : { genesisValidatorsRoot: gvr });
   const token = values["token-file"] === undefined ? undefined : readFileSync(values["token-file"], "utf8").trim();
   const server = await startSignerServer({
     backend,
@@ -183,6 +215,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     ...(gvr === undefined ? {} : { genesisValidatorsRoot: gvr.toLowerCase() }),
     host: values.host,
     port: Number(values.port),
+    keyManager,
     ...(token === undefined ? {} : { token }),
     ...(tls === undefined ? {} : { tls }),
   });

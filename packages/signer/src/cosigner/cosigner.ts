@@ -22,7 +22,7 @@ import type { KeyShare } from "./shares.js";
 export class CoSigner implements SignerBackend {
   readonly role = "cosigner" as const;
   private readonly shares: Map<string, KeyShare>;
-  private readonly keys: string[];
+  private keys: string[];
   /** λ_i·s_i per validator and signing set (a handful of sets per validator in practice). */
   private readonly weighted = new Map<string, Uint8Array>();
 
@@ -39,6 +39,28 @@ export class CoSigner implements SignerBackend {
 
   publicKeys(): string[] {
     return this.keys;
+  }
+
+  /** Starts serving a share (the key manager's import). False if a share of that validator is served. */
+  add(share: KeyShare): boolean {
+    if (this.shares.has(share.groupPublicKey)) return false;
+    this.shares.set(share.groupPublicKey, share);
+    this.keys = [...this.shares.keys()];
+    return true;
+  }
+
+  /**
+   * Stops serving a validator's share (the key manager's delete): from now on no partial is computed
+   * with it, even for a request whose slashing record is already committed. False if it was not served.
+   */
+  remove(groupPublicKey: string): boolean {
+    const share = this.shares.get(groupPublicKey);
+    if (share === undefined) return false;
+    this.shares.delete(groupPublicKey);
+    for (const k of [...this.weighted.keys()]) if (k.startsWith(`${groupPublicKey}/`)) this.weighted.delete(k);
+    share.secret.fill(0);
+    this.keys = [...this.shares.keys()];
+    return true;
   }
 
   async sign(

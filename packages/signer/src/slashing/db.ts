@@ -494,13 +494,15 @@ export class SlashingProtectionDb {
     return counts;
   }
 
-  /** Exports every record as an EIP-3076 v5 interchange (complete history). */
-  exportInterchange(genesisValidatorsRoot?: string): Interchange {
+  /** Exports every record (or those of `pubkeys`) as an EIP-3076 v5 interchange (complete history). */
+  exportInterchange(genesisValidatorsRoot?: string, pubkeys?: readonly string[]): Interchange {
     const gvr = this.genesisValidatorsRoot() ?? genesisValidatorsRoot;
     if (gvr === undefined) {
       throw new SignerError("SIGNER_INTERCHANGE_INVALID", "database is empty and no genesis validators root was given");
     }
-    const data = this.stmts.allValidators.all().map((v) => ({
+    const only = pubkeys === undefined ? undefined : new Set(pubkeys.map((k) => k.toLowerCase()));
+    const validators = this.stmts.allValidators.all().filter((v) => only === undefined || only.has(v.pubkey));
+    const data = validators.map((v) => ({
       pubkey: v.pubkey,
       signed_blocks: this.stmts.blocksOf.all(v.id).map((b) => ({
         slot: String(b.slot),
@@ -513,6 +515,13 @@ export class SlashingProtectionDb {
       })),
     }));
     return { metadata: { interchange_format_version: "5", genesis_validators_root: gvr }, data };
+  }
+
+  /** Whether any block or attestation is recorded for this validator. */
+  hasRecords(pubkey: string): boolean {
+    const id = this.stmts.getValidator.get(normKey(pubkey))?.id;
+    if (id === undefined) return false;
+    return this.stmts.blocksOf.all(id).length + this.stmts.attsOf.all(id).length > 0;
   }
 
   /** Row counts (for metrics and tests). */
