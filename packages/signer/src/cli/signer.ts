@@ -2,13 +2,18 @@
  * `mzku-signer signer ...` — thin CLI over the co-signer, the combiner and slashing protection.
  *
  *   signer start --role cosigner (--shares a.json[,b.json] | --dkg-dir D --password-file F) --db sp.sqlite
- *                [common options]
+ *                [--validators public.json --keystores-dir D --password-file F] [common options]
+ *     (--validators: the public validator set whose shares the key manager API may import; imported
+ *      shares rest in --keystores-dir, encrypted under --password-file)
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
  *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
- *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info (default: MZKU_LOG_LEVEL, else info)
- *   signer import-interchange --db sp.sqlite --file interchange.json
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........;
+ *             --genesis-validators-root 0x.. (the chain served: imports for another are refused)
+ *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
+ *             --log-level info (default: MZKU_LOG_LEVEL, else info)
+ *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
  *
  * `start` prints one JSON line on stdout once listening ({"event":"listening","url":...,"port":...});
@@ -77,6 +82,8 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       shares: { type: "string" },
       "dkg-dir": { type: "string" },
       "password-file": { type: "string" },
+      validators: { type: "string" },
+      "keystores-dir": { type: "string" },
       config: { type: "string" },
       db: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
@@ -86,6 +93,10 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       network: { type: "string" },
       preset: { type: "string" },
       "genesis-fork-version": { type: "string" },
+      "genesis-validators-root": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-ca": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
       "log-level": { type: "string" },
@@ -105,45 +116,91 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const tlsFiles = [values["tls-cert"], values["tls-key"], values["tls-ca"]];
+  if (tlsFiles.some((f) => f !== undefined) && tlsFiles.some((f) => f === undefined)) {
+    return fail("--tls-cert, --tls-key and --tls-ca go together");
+  }
+  const tls =
+    values["tls-cert"] === undefined
+      ? undefined
+      : {
+          cert: readFileSync(values["tls-cert"]),
+          key: readFileSync(values["tls-key"] as string),
+          ca: readFileSync(values["tls-ca"] as string),
+        };
   const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
   const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
+  // bound at open: a database of another chain refuses to start, and so does every import for another chain
+  const slashing = new SlashingProtectionDb(values.db, gvr === undefined ? {} : { genesisValidatorsRoot: gvr });
   let backend: import("../service/backend.js").SignerBackend;
+  let keyManager: import("../service/keymanager.js").KeyManager;
   if (values.role === "cosigner") {
     const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");
+    const { CoSignerKeyManager, parseValidatorSet } = await import("../service/keymanager.js");
     const shares = values.shares === undefined ? [] : loadKeyShareFiles(values.shares.split(","));
+    const password =
+      values["password-file"] === undefined ? undefined : readFileSync(values["password-file"], "utf8").trim();
     if (values["dkg-dir"] !== undefined) {
       // EIP-2335 keystores written by `keys dkg` (decrypted off the main thread)
-      if (values["password-file"] === undefined) return fail("--dkg-dir needs --password-file");
+      if (password === undefined) return fail("--dkg-dir needs --password-file");
       const { loadDkgKeyShares } = await import("../dkg/output.js");
-      const password = readFileSync(values["password-file"], "utf8").trim();
       for (const [i, s] of (await loadDkgKeyShares(values["dkg-dir"], password)).entries()) {
         shares.push(
           parseKeyShare({ ...s, secretShare: `0x${Buffer.from(s.secret).toString("hex")}` }, `dkg-dir share ${i}`),
         );
       }
     }
-    if (shares.length === 0) return fail("a co-signer needs --shares <file>[,<file>] and/or --dkg-dir <dir>");
-    backend = new CoSigner(shares);
+    if (values["keystores-dir"] !== undefined && (password === undefined || values.validators === undefined)) {
+      return fail("--keystores-dir needs --validators and --password-file");
+    }
+    if (shares.length === 0 && values.validators === undefined) {
+      return fail("a co-signer needs --shares <file>[,<file>], --dkg-dir <dir>, or --validators for the key manager");
+    }
+    const cosigner = new CoSigner(shares);
+    const km = new CoSignerKeyManager({
+      cosigner,
+      validators:
+        values.validators === undefined
+          ? []
+          : parseValidatorSet(JSON.parse(readFileSync(values.validators, "utf8")) as unknown),
+      slashing,
+      ...(values["keystores-dir"] === undefined || password === undefined
+        ? {}
+        : { store: { dir: values["keystores-dir"], password } }),
+      readonlyKeys: new Set(shares.map((x) => x.groupPublicKey)),
+      logger,
+    });
+    const loaded = await km.loadStore();
+    if (loaded > 0) logger.info("Loaded imported key shares", { count: loaded });
+    backend = cosigner;
+    keyManager = km;
   } else {
     if (values.config === undefined) return fail("--config <combiner.json> is required for a combiner");
     const { loadCombinerConfig } = await import("../combiner/config.js");
     const { Combiner } = await import("../combiner/combiner.js");
+    const { CombinerKeyManager } = await import("../service/keymanager.js");
     const cfg = loadCombinerConfig(values.config);
     const timeoutMs = values["timeout-ms"] === undefined ? cfg.timeoutMs : Number(values["timeout-ms"]);
     const verify = values.verify ?? cfg.verify;
     if (verify !== undefined && verify !== "each" && verify !== "optimistic") return fail("--verify each|optimistic");
-    backend = new Combiner({
+    const combiner = new Combiner({
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
+      ...(cfg.tls !== undefined ? { tls: cfg.tls } : tls !== undefined ? { tls } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(verify === undefined ? {} : { verify }),
+      ...(cfg.fastPath === undefined ? {} : { fastPath: cfg.fastPath }),
     });
+    backend = combiner;
+    keyManager = new CombinerKeyManager({ publicKeys: () => combiner.publicKeys(), slashing, logger });
   }
-  const slashing = new SlashingProtectionDb(values.db);
   const token = values["token-file"] === undefined ? undefined : readFileSync(values["token-file"], "utf8").trim();
   const server = await startSignerServer({
     backend,
@@ -155,9 +212,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     },
     logger,
     metrics,
+    ...(gvr === undefined ? {} : { genesisValidatorsRoot: gvr.toLowerCase() }),
     host: values.host,
     port: Number(values.port),
+    keyManager,
     ...(token === undefined ? {} : { token }),
+    ...(tls === undefined ? {} : { tls }),
   });
   const metricsServer =
     values["metrics-port"] === undefined
@@ -178,14 +238,30 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `signer import-interchange --db F --file F`: imports an EIP-3076 v5 interchange (atomic). */
+/**
+ * `signer import-interchange --db F --file F [--genesis-validators-root 0x..]`: imports an EIP-3076 v5
+ * interchange (atomic). The interchange must be for the expected chain: the given root, or the one the
+ * database is already bound to; a fresh database needs the root.
+ */
 export async function runSignerImportInterchange(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: "string" }, file: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: "string" }, file: { type: "string" }, "genesis-validators-root": { type: "string" } },
+  });
   if (values.db === undefined || values.file === undefined) return fail("--db <sqlite> --file <interchange.json>");
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
   const db = new SlashingProtectionDb(values.db);
   try {
-    const counts = db.importInterchange(JSON.parse(readFileSync(values.file, "utf8")) as unknown);
+    if (gvr === undefined && db.genesisValidatorsRoot() === undefined) {
+      return fail("--genesis-validators-root <0x..> is required to import into a database not yet bound to a chain");
+    }
+    const counts = db.importInterchange(
+      JSON.parse(readFileSync(values.file, "utf8")) as unknown,
+      gvr === undefined ? {} : { expectedGenesisValidatorsRoot: gvr },
+    );
     process.stdout.write(`${JSON.stringify({ event: "imported", ...counts })}\n`);
     return 0;
   } finally {

@@ -188,8 +188,13 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
       let objectRoot: Uint8Array;
       let slot: bigint;
       if (type === "AGGREGATE_AND_PROOF") {
-        const ap = fromJson(T.phase0Aggregate, body.aggregate_and_proof, "aggregate_and_proof");
-        objectRoot = T.phase0Aggregate.hashTreeRoot(ap);
+        // Lighthouse sends Electra aggregates under this type too: an aggregate with committee_bits is
+        // an Electra AggregateAndProof.
+        const raw = body.aggregate_and_proof;
+        const agg = isObject(raw) ? raw.aggregate : undefined;
+        const type = isObject(agg) && agg.committee_bits !== undefined ? T.electraAggregate : T.phase0Aggregate;
+        const ap = fromJson(type, raw, "aggregate_and_proof");
+        objectRoot = type.hashTreeRoot(ap);
         slot = ap.aggregate.data.slot;
       } else {
         const wrapped = field(body, "aggregate_and_proof", "request");

@@ -29,6 +29,14 @@ function objectOf(body: Json): { root: Uint8Array; domainType: Uint8Array; epoch
   const spe = P.SLOTS_PER_EPOCH;
   const ep = (slot: number) => Math.floor(slot / spe);
   switch (body.type) {
+    case "BLOCK": {
+      const blk = ssz.phase0.BeaconBlock.fromJson(body.block);
+      return {
+        root: ssz.phase0.BeaconBlock.hashTreeRoot(blk),
+        domainType: P.DOMAIN_BEACON_PROPOSER,
+        epoch: ep(blk.slot),
+      };
+    }
     case "BLOCK_V2": {
       const bb = body.beacon_block as Json;
       const v = String(bb.version).toLowerCase();
@@ -68,9 +76,12 @@ function objectOf(body: Json): { root: Uint8Array; domainType: Uint8Array; epoch
       };
     }
     case "AGGREGATE_AND_PROOF": {
-      const ap = ssz.phase0.AggregateAndProof.fromJson(body.aggregate_and_proof);
+      const raw = body.aggregate_and_proof as { aggregate?: { committee_bits?: unknown } };
+      const T =
+        raw.aggregate?.committee_bits !== undefined ? ssz.electra.AggregateAndProof : ssz.phase0.AggregateAndProof;
+      const ap = T.fromJson(raw);
       return {
-        root: ssz.phase0.AggregateAndProof.hashTreeRoot(ap),
+        root: T.hashTreeRoot(ap as never),
         domainType: P.DOMAIN_AGGREGATE_AND_PROOF,
         epoch: ep(ap.aggregate.data.slot),
       };
