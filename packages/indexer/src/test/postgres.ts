@@ -76,7 +76,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 90_000; // a loaded CI machine starts slowly
   for (;;) {
     const client = new pg.Client({ connectionString: admin });
     try {
