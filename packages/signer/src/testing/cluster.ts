@@ -5,7 +5,7 @@
  * started with no share at all, only the public validator set and a keystore directory, so that its
  * share arrives through the key manager API. Every process is stopped by the PID this module started.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,14 +15,9 @@ export const PKG = join(import.meta.dirname, "../..");
 export const BIN = join(PKG, "dist/bin/mzku-signer.js");
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 
-/** Builds dist/ (the processes run the built bin). */
+/** The processes run the built bin; vitest's global setup (test-setup/build.ts) builds it once. */
 export function buildSigner(): void {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere; the bin must exist
-  }
-  if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
+  if (!existsSync(BIN)) throw new Error("dist/bin/mzku-signer.js missing: build the package first");
 }
 
 export interface SignerProcess {
