@@ -88,6 +88,10 @@ describe("--network devnet (minimal preset), combiner + co-signers as processes"
         if (client.reads === "json")
           expect(r.contentType, `${what}: the client reads JSON only`).toBe("application/json");
       }
+      if (client.upcheck === "json" && client.headers.accept === "application/json") {
+        const up = await call(`${cluster.combiner.url}/upcheck`, { headers: client.headers });
+        expect(up.json, `${client.client} decodes /upcheck as JSON`).toEqual({ status: "OK" });
+      }
     }, 60_000);
   }
 
