@@ -1,5 +1,5 @@
 import { ssz } from "@lodestar/types";
-import { depositContract, microPool, microPoolFactory, mzkuToken } from "@mzku/sdk";
+import { depositContract, microPool, microPoolFactory, mzkuToken, TrustTier } from "@mzku/sdk";
 import {
   advanceTime,
   devAccount,
@@ -31,7 +31,7 @@ export const pool = {
       deployment,
       governors,
       testClient,
-      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, 2, 0n)],
+      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, TrustTier.Trusted, 0n)],
       "qualify Trusty as a trusted provider",
     );
     const { timestamp } = await reader.getBlock();

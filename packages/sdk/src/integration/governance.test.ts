@@ -1,18 +1,15 @@
 // Governance through the sdk on a real anvil, deployed by the production deploy script:
 // Initialization → Transition election → Automated re-election, with a governor slashed for missing
 // three consecutive votes [3.1 Government, 3.6, 5.3].
-import { encodeFunctionData } from "viem";
 import { getBlock } from "viem/actions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { governanceAbi } from "../abis.js";
 import { governance, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "../actions/index.js";
 import { advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider } from "../devnet/providers.js";
+import { GovernanceParam, GovernanceSupport, GovernancePhase as Phase } from "../enums.js";
 import { isContractError } from "../errors.js";
-import { decodeProtocolEvents } from "../events.js";
+import * as proposals from "../proposals/index.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
-
-const Phase = { Initialization: 0, Transition: 1, Automated: 2 } as const;
 
 describe("governance lifecycle through the sdk", () => {
   let p: TestProtocol;
@@ -101,7 +98,7 @@ describe("governance lifecycle through the sdk", () => {
     const absentee = founders[2];
     if (!absentee) throw new Error("no absentee");
     const voters = seated.filter((g) => g !== absentee.account.address);
-    const setQuorum = encodeFunctionData({ abi: governanceAbi, functionName: "setParam", args: [6, 6000n] });
+    const setQuorum = proposals.governance.setParam({ address: gov, args: [GovernanceParam.QuorumBps, 6000n] }).data;
     let firstMissed = 0n;
     const walletOf = (address: string) => {
       const wallet = [...founders, alice, bob].find((w) => w.account.address === address);
@@ -111,14 +108,14 @@ describe("governance lifecycle through the sdk", () => {
     for (let k = 0; k < 3; k++) {
       // One open proposal per governor: three governors propose one each.
       const proposer = walletOf(voters[k] ?? "");
-      const receipt = await governance.propose(proposer, {
+      const { proposalId: id } = await governance.propose(proposer, {
         address: gov,
         args: [[gov], [0n], [setQuorum], `quorum ${k}`],
       });
-      const created = decodeProtocolEvents(receipt.logs).find((e) => e.eventName === "ProposalCreated");
-      const id = created && "proposalId" in created.args ? (created.args.proposalId as bigint) : 0n;
       if (k === 0) firstMissed = id;
-      for (const address of voters) await governance.castVote(walletOf(address), { address: gov, args: [id, 1] });
+      for (const address of voters) {
+        await governance.castVote(walletOf(address), { address: gov, args: [id, GovernanceSupport.For] });
+      }
       const proposal = await governance.proposal(reader, { address: gov, args: [id] });
       expect(Number(proposal.forVotes), `proposal ${k} counts one vote per governor`).toBe(voters.length);
     }
@@ -135,7 +132,7 @@ describe("governance lifecycle through the sdk", () => {
     );
     expect(await governance.isGovernor(reader, { address: gov, args: [absentee.account.address] })).toBe(false);
     const removedVote = await governance
-      .castVote(absentee, { address: gov, args: [firstMissed + 2n, 1] })
+      .castVote(absentee, { address: gov, args: [firstMissed + 2n, GovernanceSupport.For] })
       .catch((e: unknown) => e);
     expect(isContractError(removedVote)).toBe(true);
 

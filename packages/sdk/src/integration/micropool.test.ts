@@ -28,7 +28,8 @@ import {
 import { devAccount } from "../devnet/accounts.js";
 import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
-import { decodeProtocolEvents } from "../events.js";
+import { TrustTier } from "../enums.js";
+import { decodeEvents, findEvent } from "../events.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
@@ -94,7 +95,7 @@ describe("micro-pool lifecycle through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [...qualifyActions(p.deployment, [id]), trustTierAction(p.deployment, id, 2, 0n)],
+      [...qualifyActions(p.deployment, [id]), trustTierAction(p.deployment, id, TrustTier.Trusted, 0n)],
       "qualify Trusty as a trusted provider",
     );
     expect(await providerRegistry.ethShareOf(reader, { address: c.ProviderRegistry, args: [id] })).toBe(0n);
@@ -105,8 +106,8 @@ describe("micro-pool lifecycle through the sdk", () => {
       address: c.MicroPoolFactory,
       args: [Number(timestamp + 365n * 86_400n)],
     });
-    const [pool] = await microPoolFactory.getPools(reader, { address: c.MicroPoolFactory, args: [0n, 1n] });
-    if (!pool) throw new Error("no pool listed");
+    const { pool } = opened;
+    expect(await microPoolFactory.getPools(reader, { address: c.MicroPoolFactory, args: [0n, 1n] })).toEqual([pool]);
     expect(opened.logs.some((l) => l.address.toLowerCase() === pool.toLowerCase())).toBe(true);
     const fp = await microPool.fixedPrice(reader, { address: pool });
     expect(fp).toBeGreaterThan(0n);
@@ -165,13 +166,10 @@ describe("micro-pool lifecycle through the sdk", () => {
       address: pool,
       args: [pubkey, sig, depositRoot, activationApproval],
     });
-    const events = decodeProtocolEvents(activated.logs);
-    const depositEvent = events.find((e) => e.eventName === "DepositEvent");
-    expect(depositEvent && "pubkey" in depositEvent.args ? depositEvent.args.pubkey : undefined).toBe(pubkey);
-    const activation = events.find((e) => e.eventName === "Activated");
-    expect(activation && "depositDataRoot" in activation.args ? activation.args.depositDataRoot : undefined).toBe(
-      dataRoot,
-    );
+    const contracts = { ...c, MicroPool: pool };
+    const events = decodeEvents(activated.logs, contracts);
+    expect(findEvent(events, "DepositContract", "DepositEvent")?.args.pubkey).toBe(pubkey);
+    expect(findEvent(events, "MicroPool", "Activated")?.args.depositDataRoot).toBe(dataRoot);
     expect(await reader.getBalance({ address: c.DepositContract })).toBe(ETH("32"));
 
     // Rewards arrive (a consensus-layer withdrawal runs no code: the balance just grows).
@@ -192,7 +190,7 @@ describe("micro-pool lifecycle through the sdk", () => {
     const second = stakers[1];
     if (!first || !second) throw new Error("stakers");
     const claimed = await microPool.claim(first, { address: pool });
-    expect(decodeProtocolEvents(claimed.logs).some((e) => e.eventName === "Claimed")).toBe(true);
+    expect(findEvent(decodeEvents(claimed.logs, contracts), "MicroPool", "Claimed")).toBeDefined();
 
     // Half-way aETH transfer: earned rewards stay, future ones follow the aETH.
     await microPool.transfer(second, { address: pool, args: [newcomer.account.address, ETH("2")] });
@@ -218,8 +216,8 @@ describe("micro-pool lifecycle through the sdk", () => {
     for (const [i, s] of [...stakers, newcomer].entries()) {
       const held = await microPool.balanceOf(reader, { address: pool, args: [s.account.address] });
       const receipt = await microPool.redeem(s, { address: pool, args: [held] });
-      const redeemed = decodeProtocolEvents(receipt.logs).find((e) => e.eventName === "Redeemed");
-      expect(redeemed && "eth" in redeemed.args ? redeemed.args.eth : undefined, `holder ${i}`).toBe(held);
+      const redeemed = findEvent(decodeEvents(receipt.logs, contracts), "MicroPool", "Redeemed");
+      expect(redeemed?.args.eth, `holder ${i}`).toBe(held);
     }
     expect(await microPool.totalSupply(reader, { address: pool })).toBe(0n);
   });
