@@ -34,7 +34,7 @@ let cluster: Cluster;
 
 beforeAll(async () => {
   buildSigner();
-  cluster = await startCluster({ network: "devnet", keys: KEYS });
+  cluster = await startCluster({ network: "devnet", keys: KEYS, genesisValidatorsRoot: EXAMPLE_GVR });
 }, 120_000);
 afterAll(async () => {
   cluster?.stop();

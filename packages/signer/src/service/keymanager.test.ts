@@ -12,6 +12,7 @@ import { CoSignerKeyManager, parseValidatorSet } from "./keymanager.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 const dirs: string[] = [];
+const GVR = `0x${"42".repeat(32)}`;
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   await stopKdfWorker();
@@ -30,7 +31,7 @@ function setup(store: boolean) {
   });
   const dir = mkdtempSync(join(tmpdir(), "mzku-km-"));
   dirs.push(dir);
-  const slashing = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+  const slashing = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL", genesisValidatorsRoot: GVR });
   const cosigner = new CoSigner([]);
   const km = new CoSignerKeyManager({
     cosigner,
@@ -49,8 +50,19 @@ describe("co-signer key manager", () => {
     const ks = JSON.stringify(
       await encryptKeystore({ secret: dealt.shares[0]?.secret as Uint8Array }, "p", PBKDF2_DEFAULT),
     );
-    const otherChain = JSON.stringify({ metadata: { interchange_format_version: "4" }, data: [] });
-    await expect(km.import([ks], ["p"], otherChain)).rejects.toMatchObject({ code: "SIGNER_INTERCHANGE_INVALID" });
+    const oldVersion = JSON.stringify({
+      metadata: { interchange_format_version: "4", genesis_validators_root: GVR },
+      data: [],
+    });
+    await expect(km.import([ks], ["p"], oldVersion)).rejects.toMatchObject({ code: "SIGNER_INTERCHANGE_INVALID" });
+    const otherChain = JSON.stringify({
+      metadata: { interchange_format_version: "5", genesis_validators_root: `0x${"43".repeat(32)}` },
+      data: [],
+    });
+    await expect(km.import([ks], ["p"], otherChain)).rejects.toMatchObject({
+      code: "SIGNER_SLASHABLE",
+      details: { reason: "GENESIS_VALIDATORS_ROOT_MISMATCH" },
+    });
     await expect(km.import([ks], ["p"], "{not json")).rejects.toMatchObject({ code: "SIGNER_BAD_REQUEST" });
     expect(cosigner.publicKeys()).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);

@@ -78,6 +78,8 @@ export async function startCluster(opts: {
   n?: number;
   /** How many validators (1 by default). */
   keys?: number;
+  /** The chain every process is bound to (`--genesis-validators-root`). */
+  genesisValidatorsRoot?: string;
 }): Promise<Cluster> {
   const t = opts.t ?? 2;
   const n = opts.n ?? 3;
@@ -96,6 +98,7 @@ export async function startCluster(opts: {
   const keyManagerParty = n;
   const procs: SignerProcess[] = [];
   const common = ["--network", opts.network, "--port", "0", "--log-level", "warn"];
+  if (opts.genesisValidatorsRoot !== undefined) common.push("--genesis-validators-root", opts.genesisValidatorsRoot);
   try {
     const cosigners = new Map<number, SignerProcess>();
     const argsOf = new Map<number, string[]>();
