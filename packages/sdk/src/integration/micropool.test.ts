@@ -25,8 +25,9 @@ import {
   providerRegistry,
 } from "../actions/index.js";
 import { devAccount } from "../devnet/accounts.js";
-import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { advanceTime, advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
+import { eip7002Contract } from "../devnet/systemContracts.js";
 import { TrustTier } from "../enums.js";
 import { decodeEvents, findEvent } from "../events.js";
 import * as proposals from "../proposals/index.js";
@@ -199,6 +200,20 @@ describe("micro-pool lifecycle through the sdk", () => {
     await microPool.distribute(reader, { address: pool });
     expect(await microPool.claimableOf(reader, { address: pool, args: [second.account.address] })).toBe(ETH("0.15"));
     expect(await microPool.claimableOf(reader, { address: pool, args: [newcomer.account.address] })).toBe(ETH("0.05"));
+
+    // After the end time anyone may make the pool (the 0x01 withdrawal address) request the validator's
+    // full exit from the EIP-7002 contract, which the devnet runs at its mainnet address on Prague.
+    const { address: requestContract } = eip7002Contract();
+    await advanceTimeTo(p.testClient, BigInt(await microPool.endTime(reader, { address: pool })));
+    const feeWord = await reader.call({ to: requestContract });
+    const fee = BigInt(feeWord.data ?? "0x0");
+    expect(fee).toBe(1n);
+    const exitRequest = await microPool.requestExit(newcomer, { address: pool, args: [pubkey, sig], value: fee });
+    const queued = exitRequest.logs.find((l) => l.address.toLowerCase() === requestContract.toLowerCase());
+    expect(queued?.data, "the system contract queued pool ‖ pubkey ‖ amount 0").toBe(
+      `${pool.toLowerCase()}${pubkey.slice(2)}${"00".repeat(8)}`,
+    );
+    expect(await microPool.exitRequested(reader, { address: pool })).toBe(true);
 
     // Slashing: the validator exits with 31 ETH; k = 0, so the Insurance Pool compensates the stakers.
     await insurancePool.depositEth(p.wallet(19), { address: c.InsurancePool, value: ETH("5") });
