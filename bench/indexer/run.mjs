@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// Indexer catch-up and read-API latency on one machine.
+//
+// Chain: anvil with the protocol deployed by the production deploy script, governors seated, the
+// bootstrap proposal passed (stakes reach the Reward Pool), one qualified provider with one node and
+// its sidecar. Load: 16 dev accounts stake MZKU to that sidecar again and again (each stake emits the
+// token transfer, SidecarStaking.Staked and RewardPool.RewardPoolStakeChanged), sent unsigned to
+// anvil's unlocked accounts, 150 transactions per mined block, until at least MIN_EVENTS events exist.
+//
+// indexer.events_per_second: a fresh database catches up from the deployment's start block to the
+// head (Follower.init + steps until idle, default batch 2,000 blocks, confirmations 64); events / wall
+// seconds. SQLite (a file) and PostgreSQL (a throwaway cluster on 127.0.0.1, fsync off as in tests).
+//
+// api.p99_ms: `mzku-indexer api` in its own process over the SQLite database; autocannon at a fixed
+// 200 requests/s for 20 s over 10 connections, cycling a mixed set of reads (lists with sorts and
+// filters, items, stats, health). api.requests_per_second_max: the same mix, 20 connections, no rate
+// limit, 10 s, mean requests/s.
+//
+// Usage: npm run build && node bench/indexer/run.mjs   (MIN_EVENTS=50000 by default)
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Follower, openDb } from "@mzku/indexer";
+import { silentLogger } from "@mzku/log";
+import { mzkuTokenAbi, nodeRegistry, sidecarStakingAbi } from "@mzku/sdk";
+import {
+  bootstrapActions,
+  deployProtocol,
+  devKey,
+  devWallet,
+  freePort,
+  passProposal,
+  qualifyActions,
+  registerProvider,
+  seatInvitedGovernors,
+  startAnvil,
+} from "@mzku/sdk/devnet";
+import autocannon from "autocannon";
+import { createTestClient, encodeFunctionData, http, maxUint256 } from "viem";
+import { foundry } from "viem/chains";
+import { startPostgres } from "./postgres.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const MIN_EVENTS = Number(process.env.MIN_EVENTS ?? 50_000);
+const PER_BLOCK = 150;
+const E = 10n ** 18n;
+
+async function rpc(url, body) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = await res.json();
+  for (const r of Array.isArray(json) ? json : [json]) if (r.error) throw new Error(`${r.error.message}`);
+  return json;
+}
+
+async function buildChain() {
+  const anvil = await startAnvil({ accounts: 20 });
+  const deployment = await deployProtocol({ rpcUrl: anvil.rpcUrl, privateKey: devKey(0), name: `bench-indexer-${anvil.port}` });
+  const wallet = (i) => devWallet(anvil.rpcUrl, i);
+  const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
+  const governors = [wallet(1), wallet(2), wallet(3)];
+  await seatInvitedGovernors(deployment, governors);
+  await passProposal(deployment, governors, testClient, bootstrapActions(deployment), "bootstrap");
+  const provider = wallet(9);
+  const id = await registerProvider(deployment, provider, { brandName: "Bench" });
+  await passProposal(deployment, governors, testClient, qualifyActions(deployment, [id]), "qualify");
+  const sidecar = wallet(19).account.address;
+  const resources = { cpuCores: 1, ramGb: 1, storageGb: 1, bandwidthMbps: 1 };
+  await nodeRegistry.registerNode(provider, { address: deployment.contracts.NodeRegistry, args: [sidecar, resources] });
+
+  const c = deployment.contracts;
+  const stakers = [4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 1, 2].map((i) => wallet(i).account.address);
+  const nonces = new Map();
+  for (const s of stakers) {
+    const [r] = await rpc(anvil.rpcUrl, [{ jsonrpc: "2.0", id: 1, method: "eth_getTransactionCount", params: [s, "latest"] }]);
+    nonces.set(s, BigInt(r.result));
+  }
+  await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "evm_setAutomine", params: [false] });
+  const send = async (txs) => {
+    await rpc(
+      anvil.rpcUrl,
+      txs.map((tx, i) => ({ jsonrpc: "2.0", id: i, method: "eth_sendTransaction", params: [tx] })),
+    );
+    await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] });
+  };
+  const tx = (from, to, data, gas) => {
+    const nonce = nonces.get(from);
+    nonces.set(from, nonce + 1n);
+    return { from, to, data, gas: `0x${gas.toString(16)}`, nonce: `0x${nonce.toString(16)}` };
+  };
+  await send(
+    stakers.map((s) =>
+      tx(s, c.MzkuToken, encodeFunctionData({ abi: mzkuTokenAbi, functionName: "approve", args: [c.SidecarStaking, maxUint256] }), 100_000n),
+    ),
+  );
+  const stake = encodeFunctionData({ abi: sidecarStakingAbi, functionName: "stake", args: [sidecar, 1n * E] });
+  const started = Date.now();
+  let events = 0;
+  let txs = 0;
+  // Events per stake, from the first block of stakes.
+  let perTx = 0;
+  while (events < MIN_EVENTS) {
+    const block = Array.from({ length: PER_BLOCK }, (_, i) => tx(stakers[i % stakers.length], c.SidecarStaking, stake, 400_000n));
+    await send(block);
+    txs += block.length;
+    if (perTx === 0) {
+      const head = await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] });
+      const logs = await rpc(anvil.rpcUrl, {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getLogs",
+        params: [{ fromBlock: head.result.number, toBlock: head.result.number }],
+      });
+      perTx = logs.result.length / block.length;
+      if (head.result.transactions.length !== block.length) throw new Error(`block holds ${head.result.transactions.length} of ${block.length} stakes`);
+    }
+    events += Math.round(perTx * block.length);
+  }
+  await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "evm_setAutomine", params: [true] });
+  return { anvil, deployment, txs, loadSeconds: (Date.now() - started) / 1000, perTx };
+}
+
+async function catchUp(url, anvil, deployment) {
+  const db = await openDb({ url });
+  const follower = new Follower({ rpcUrl: anvil.rpcUrl, deployment, db, log: silentLogger });
+  const started = performance.now();
+  await follower.init();
+  let events = 0;
+  let batches = 0;
+  for (;;) {
+    const r = await follower.step();
+    if (r.kind === "batch") {
+      events += r.events;
+      batches++;
+    }
+    if (r.kind === "idle") break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const [{ n }] = await db.query("SELECT COUNT(*) AS n FROM events");
+  await db.close();
+  if (Number(n) !== events) throw new Error(`indexed ${events} events but the table holds ${n}`);
+  return { events, batches, seconds, eventsPerSecond: events / seconds };
+}
+
+const mix = [
+  "/providers?sort=score&order=desc&limit=20",
+  "/providers/1",
+  "/sidecars?sort=totalStake&order=desc",
+  "/events?limit=50",
+  "/events?contract=SidecarStaking&eventName=Staked&limit=20",
+  "/stats",
+  "/governors?seated=true",
+  "/nodes?providerId=1",
+  "/stats/daily?limit=7",
+  "/health",
+];
+
+async function apiBench(dbFile) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, "packages/indexer/dist/bin/mzku-indexer.js"), "api", "--db", dbFile, "--port", String(port), "--log-level", "warn"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/health`)).ok) break;
+      } catch {}
+      if (i > 200) throw new Error("API did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sidecars = await (await fetch(`${url}/sidecars`)).json();
+    const sidecar = sidecars.items[0]?.sidecar;
+    const paths = [...mix, `/sidecars/${sidecar}`, `/sidecars/${sidecar}/stakes?sort=amount&order=desc&limit=10`];
+    const requests = paths.map((path) => ({ method: "GET", path }));
+    for (const path of paths) {
+      const res = await fetch(`${url}${path}`);
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    }
+    const run = (opts) =>
+      new Promise((resolve, reject) =>
+        autocannon({ url, requests, ...opts }, (err, result) => (err ? reject(err) : resolve(result))),
+      );
+    await run({ connections: 5, duration: 3 }); // warm-up
+    const fixed = await run({ connections: 10, duration: 20, overallRate: 200 });
+    const max = await run({ connections: 20, duration: 10 });
+    const summary = (r) => ({
+      requestsPerSecond: r.requests.average,
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      total: r.requests.total,
+    });
+    return { paths, fixedRate200: summary(fixed), max: summary(max) };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg() };
+const { anvil, deployment, txs, loadSeconds, perTx } = await buildChain();
+const dir = mkdtempSync(join(tmpdir(), "mzku-bench-indexer-"));
+const raw = { machine, chain: { stakeTransactions: txs, eventsPerStake: perTx, loadSeconds } };
+try {
+  const sqliteFile = join(dir, "bench.sqlite");
+  raw.sqlite = await catchUp(sqliteFile, anvil, deployment);
+  console.error(`indexer sqlite: ${raw.sqlite.events} events in ${raw.sqlite.seconds.toFixed(1)} s`);
+  const pg = await startPostgres();
+  try {
+    raw.postgres = await catchUp(await pg.createDatabase("bench"), anvil, deployment);
+    console.error(`indexer postgres: ${raw.postgres.events} events in ${raw.postgres.seconds.toFixed(1)} s`);
+  } finally {
+    await pg.stop();
+  }
+  raw.api = await apiBench(sqliteFile);
+  console.error(`api: p99 ${raw.api.fixedRate200.latencyMs.p99} ms at 200/s; max ${raw.api.max.requestsPerSecond} req/s`);
+} finally {
+  await anvil.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+raw.machine.loadAverageAtEnd = loadavg();
+const results = {
+  "indexer.events_per_second": Math.round(raw.sqlite.eventsPerSecond),
+  "indexer.events_per_second_postgres": Math.round(raw.postgres.eventsPerSecond),
+  "indexer.catch_up_events": raw.sqlite.events,
+  "api.p99_ms": raw.api.fixedRate200.latencyMs.p99,
+  "api.requests_per_second_max": Math.round(raw.api.max.requestsPerSecond),
+};
+writeFileSync(join(here, "..", "results", "indexer.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(here, "..", "results", "indexer.raw.json"), `${JSON.stringify(raw, null, 2)}\n`);
+console.error(JSON.stringify(results));
