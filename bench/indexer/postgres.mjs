@@ -21,12 +21,18 @@ export async function startPostgres() {
   const bin = binDir();
   const user =
     process.getuid?.() === 0
-      ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) }
+      ? {
+          uid: Number(execFileSync("id", ["-u", "postgres"]).toString()),
+          gid: Number(execFileSync("id", ["-g", "postgres"]).toString()),
+        }
       : {};
   const dir = mkdtempSync(join(tmpdir(), "mzku-bench-pg-"));
   if (user.uid !== undefined) chownSync(dir, user.uid, user.gid);
   const data = join(dir, "data");
-  execFileSync(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], { stdio: "ignore", ...user });
+  execFileSync(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], {
+    stdio: "ignore",
+    ...user,
+  });
   const port = await freePort();
   const child = spawn(
     join(bin, "postgres"),

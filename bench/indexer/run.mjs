@@ -49,7 +49,11 @@ const PER_BLOCK = 150;
 const E = 10n ** 18n;
 
 async function rpc(url, body) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   for (const r of Array.isArray(json) ? json : [json]) if (r.error) throw new Error(`${r.error.message}`);
   return json;
@@ -57,7 +61,11 @@ async function rpc(url, body) {
 
 async function buildChain() {
   const anvil = await startAnvil({ accounts: 20 });
-  const deployment = await deployProtocol({ rpcUrl: anvil.rpcUrl, privateKey: devKey(0), name: `bench-indexer-${anvil.port}` });
+  const deployment = await deployProtocol({
+    rpcUrl: anvil.rpcUrl,
+    privateKey: devKey(0),
+    name: `bench-indexer-${anvil.port}`,
+  });
   const wallet = (i) => devWallet(anvil.rpcUrl, i);
   const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
   const governors = [wallet(1), wallet(2), wallet(3)];
@@ -74,7 +82,9 @@ async function buildChain() {
   const stakers = [4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 1, 2].map((i) => wallet(i).account.address);
   const nonces = new Map();
   for (const s of stakers) {
-    const [r] = await rpc(anvil.rpcUrl, [{ jsonrpc: "2.0", id: 1, method: "eth_getTransactionCount", params: [s, "latest"] }]);
+    const [r] = await rpc(anvil.rpcUrl, [
+      { jsonrpc: "2.0", id: 1, method: "eth_getTransactionCount", params: [s, "latest"] },
+    ]);
     nonces.set(s, BigInt(r.result));
   }
   await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "evm_setAutomine", params: [false] });
@@ -92,7 +102,12 @@ async function buildChain() {
   };
   await send(
     stakers.map((s) =>
-      tx(s, c.MzkuToken, encodeFunctionData({ abi: mzkuTokenAbi, functionName: "approve", args: [c.SidecarStaking, maxUint256] }), 100_000n),
+      tx(
+        s,
+        c.MzkuToken,
+        encodeFunctionData({ abi: mzkuTokenAbi, functionName: "approve", args: [c.SidecarStaking, maxUint256] }),
+        100_000n,
+      ),
     ),
   );
   const stake = encodeFunctionData({ abi: sidecarStakingAbi, functionName: "stake", args: [sidecar, 1n * E] });
@@ -102,11 +117,18 @@ async function buildChain() {
   // Events per stake, from the first block of stakes.
   let perTx = 0;
   while (events < MIN_EVENTS) {
-    const block = Array.from({ length: PER_BLOCK }, (_, i) => tx(stakers[i % stakers.length], c.SidecarStaking, stake, 400_000n));
+    const block = Array.from({ length: PER_BLOCK }, (_, i) =>
+      tx(stakers[i % stakers.length], c.SidecarStaking, stake, 400_000n),
+    );
     await send(block);
     txs += block.length;
     if (perTx === 0) {
-      const head = await rpc(anvil.rpcUrl, { jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] });
+      const head = await rpc(anvil.rpcUrl, {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getBlockByNumber",
+        params: ["latest", false],
+      });
       const logs = await rpc(anvil.rpcUrl, {
         jsonrpc: "2.0",
         id: 1,
@@ -114,7 +136,8 @@ async function buildChain() {
         params: [{ fromBlock: head.result.number, toBlock: head.result.number }],
       });
       perTx = logs.result.length / block.length;
-      if (head.result.transactions.length !== block.length) throw new Error(`block holds ${head.result.transactions.length} of ${block.length} stakes`);
+      if (head.result.transactions.length !== block.length)
+        throw new Error(`block holds ${head.result.transactions.length} of ${block.length} stakes`);
     }
     events += Math.round(perTx * block.length);
   }
@@ -159,9 +182,22 @@ const mix = [
 
 async function apiBench(dbFile) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, "packages/indexer/dist/bin/mzku-indexer.js"), "api", "--db", dbFile, "--port", String(port), "--log-level", "warn"], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, "packages/indexer/dist/bin/mzku-indexer.js"),
+      "api",
+      "--db",
+      dbFile,
+      "--port",
+      String(port),
+      "--log-level",
+      "warn",
+    ],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
@@ -201,7 +237,12 @@ async function apiBench(dbFile) {
   }
 }
 
-const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg() };
+const machine = {
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  loadAverageAtStart: loadavg(),
+};
 const { anvil, deployment, txs, loadSeconds, perTx } = await buildChain();
 const dir = mkdtempSync(join(tmpdir(), "mzku-bench-indexer-"));
 const raw = { machine, chain: { stakeTransactions: txs, eventsPerStake: perTx, loadSeconds } };
@@ -217,7 +258,9 @@ try {
     await pg.stop();
   }
   raw.api = await apiBench(sqliteFile);
-  console.error(`api: p99 ${raw.api.fixedRate200.latencyMs.p99} ms at 200/s; max ${raw.api.max.requestsPerSecond} req/s`);
+  console.error(
+    `api: p99 ${raw.api.fixedRate200.latencyMs.p99} ms at 200/s; max ${raw.api.max.requestsPerSecond} req/s`,
+  );
 } finally {
   await anvil.stop();
   rmSync(dir, { recursive: true, force: true });

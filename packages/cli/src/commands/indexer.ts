@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { UsageError } from "@mzku/errors";
-import { parseServiceArgs, runService, type ServiceMode, serviceUsage } from "@mzku/indexer";
+import type { ServiceMode } from "@mzku/indexer";
+import { serviceUsage } from "@mzku/indexer/usage";
 import { contractsDir } from "@mzku/sdk/devnet";
 
 export const indexerUsage = `mzku indexer start [options]
