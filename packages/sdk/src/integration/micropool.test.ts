@@ -14,9 +14,8 @@ import {
   partialSign,
   runDkg,
 } from "@mzku/signer";
-import { encodeFunctionData, type Hex, keccak256, parseEther } from "viem";
+import { type Hex, keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { microPoolAbi } from "../abis.js";
 import {
   depositContract,
   insurancePool,
@@ -31,6 +30,7 @@ import { qualifyActions, registerProvider, trustTierAction } from "../devnet/pro
 import { eip7002Contract } from "../devnet/systemContracts.js";
 import { TrustTier } from "../enums.js";
 import { decodeEvents, findEvent } from "../events.js";
+import * as proposals from "../proposals/index.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
@@ -224,7 +224,7 @@ describe("micro-pool lifecycle through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [{ target: pool, data: encodeFunctionData({ abi: microPoolAbi, functionName: "complete" }) }],
+      [proposals.microPool.complete({ address: pool })],
       "complete the slashed pool",
     );
     expect(await microPool.redemptionPot(reader, { address: pool })).toBe(ETH("32"));

@@ -7,11 +7,13 @@ export type LOSS_SETTLEMENT_DELAYParameters = ReadParameters<ContractFunctionArg
 export type LOSS_SETTLEMENT_DELAYReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "LOSS_SETTLEMENT_DELAY">;
 
 /**
- * A loss can be settled only this long after the exit became expected (the end time or an         exit request, whichever came first): time for the exit queue, the withdrawability delay and         the withdrawal sweep, so a loss cannot be declared while the principal is still on its way.
+ * A loss can be settled only this long after the exit became expected (the end time or an exit
+ * request, whichever came first): time for the exit queue, the withdrawability delay and the
+ * withdrawal sweep, so a loss cannot be declared while the principal is still on its way.
  *
  * @example
  * const result = await microPool.LOSS_SETTLEMENT_DELAY(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function LOSS_SETTLEMENT_DELAY(client: Client, parameters: LOSS_SETTLEMENT_DELAYParameters): Promise<LOSS_SETTLEMENT_DELAYReturnType> {

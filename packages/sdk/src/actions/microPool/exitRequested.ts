@@ -11,7 +11,7 @@ export type ExitRequestedReturnType = ContractFunctionReturnType<typeof microPoo
  *
  * @example
  * const result = await microPool.exitRequested(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function exitRequested(client: Client, parameters: ExitRequestedParameters): Promise<ExitRequestedReturnType> {

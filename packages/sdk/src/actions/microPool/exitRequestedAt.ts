@@ -7,11 +7,12 @@ export type ExitRequestedAtParameters = ReadParameters<ContractFunctionArgs<type
 export type ExitRequestedAtReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "exitRequestedAt">;
 
 /**
- * When the pool first asked the execution layer for its validator's exit (EIP-7002; 0 = never):         rewards are no longer distributed, the pool is completed once the principal is back.
+ * When the pool first asked the execution layer for its validator's exit (EIP-7002; 0 = never):
+ * rewards are no longer distributed, the pool is completed once the principal is back.
  *
  * @example
  * const result = await microPool.exitRequestedAt(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function exitRequestedAt(client: Client, parameters: ExitRequestedAtParameters): Promise<ExitRequestedAtReturnType> {

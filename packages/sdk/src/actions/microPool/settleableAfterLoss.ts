@@ -7,11 +7,12 @@ export type SettleableAfterLossParameters = ReadParameters<ContractFunctionArgs<
 export type SettleableAfterLossReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "settleableAfterLoss">;
 
 /**
- * When a loss can be settled: LOSS_SETTLEMENT_DELAY after the end time or the first exit         request, whichever came first.
+ * When a loss can be settled: LOSS_SETTLEMENT_DELAY after the end time or the first exit request,
+ * whichever came first.
  *
  * @example
  * const result = await microPool.settleableAfterLoss(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function settleableAfterLoss(client: Client, parameters: SettleableAfterLossParameters): Promise<SettleableAfterLossReturnType> {
