@@ -9,9 +9,9 @@ export type CommitReturnType = TransactionReceipt;
 /**
  * Commits a sealed bid and locks the project's bid bond from the caller's bond balance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCommit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCommit` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.commit(walletClient, {

@@ -7,11 +7,12 @@ export type SettleParameters = WriteParameters<ContractFunctionArgs<typeof proje
 export type SettleReturnType = TransactionReceipt;
 
 /**
- * Settles the auction: filters, draws the winner, forfeits unrevealed bonds to the         Insurance Pool. Anyone, from revealEndBlock on.
+ * Settles the auction: filters, draws the winner, forfeits unrevealed bonds to the Insurance Pool.
+ * Anyone, from revealEndBlock on.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSettle` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSettle` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.settle(walletClient, {

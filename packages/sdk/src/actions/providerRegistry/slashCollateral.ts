@@ -8,11 +8,12 @@ export type SlashCollateralReturnType = TransactionReceipt;
 
 /**
  * Moves up to `amount` of the provider's collateral to `to` (losses [3.4.6]).
- * Authorized protocol contracts and governance. Takes the bonded collateral first, then the      unbonding part (a provider cannot escape a loss by requesting a withdrawal).
+ * Authorized protocol contracts and governance. Takes the bonded collateral first, then the
+ * unbonding part (a provider cannot escape a loss by requesting a withdrawal).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSlashCollateral` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSlashCollateral` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.slashCollateral(walletClient, {
