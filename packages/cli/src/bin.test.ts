@@ -35,7 +35,22 @@ describe("mzku failures", () => {
       code: 2,
       stderr: 'mzku: LOG_LEVEL_INVALID: MZKU_LOG_LEVEL must be one of debug, info, warn, error, got "trace"',
     });
-  });
+  }, 60_000);
+});
+
+describe("mzku failure details", () => {
+  it("at debug level, the failure's code and details are logged as a JSON line before the one-line reason", async () => {
+    const { code, stderr } = await run(["devnet", "--port", "99999", "--log-level", "debug"]);
+    expect(code).toBe(2);
+    const [detail, line] = stderr.split("\n");
+    expect(JSON.parse(detail ?? "")).toMatchObject({
+      level: "debug",
+      component: "mzku",
+      message: "Command failed",
+      code: "BAD_PORT",
+    });
+    expect(line).toBe("mzku: BAD_PORT: --port must be 1-65535, got 99999");
+  }, 30_000);
 });
 
 describe("takeLogLevelFlag", () => {
