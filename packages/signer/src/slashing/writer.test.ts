@@ -3,7 +3,6 @@
  * the compiled modules: the worker imports the compiled database module). Same outcomes as in-thread,
  * records visible to the main connection, and an fsync that does not stall the event loop.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,11 +16,7 @@ const root = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
 let dir = "";
 
 beforeAll(() => {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere in the package
-  }
+  // dist/ is built once by vitest's global setup (test-setup/build.ts)
   if (!existsSync(join(DIST, "writer.js"))) throw new Error("build failed: dist/slashing/writer.js missing");
   dir = mkdtempSync(join(tmpdir(), "sp-worker-"));
 }, 120_000);
