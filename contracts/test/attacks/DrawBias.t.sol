@@ -69,9 +69,7 @@ contract DrawBiasAttackTest is MarketRealBase {
         uint256 id = _revealed();
         uint256 revealEnd = market.getProject(id).revealEndBlock;
         _settleAt(id, revealEnd + 400, 7);
-        assertEq(
-            uint8(market.getProject(id).status), uint8(IProjectMarket.Status.Bidding), "re-armed, not settled"
-        );
+        assertEq(uint8(market.getProject(id).status), uint8(IProjectMarket.Status.Bidding), "re-armed, not settled");
         vm.roll(block.number + 2);
         _hashes();
         market.settle(id);

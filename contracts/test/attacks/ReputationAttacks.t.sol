@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {MarketRealBase} from "../utils/MarketRealBase.sol";
+import {IPricingPolicy} from "../../src/interfaces/IPricingPolicy.sol";
 import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @notice Attacks on scores: a new provider that nobody refreshed cannot win; anyone's `refresh` keeps
@@ -52,6 +53,13 @@ contract ReputationAttackTest is MarketRealBase {
     /// disqualified again: the provider comes back after its disqualification.
     function test_Attack_RefreshExtendsDisqualification_NotPermanentAfterThreeFailures() public {
         (address owner, uint256 id) = _fresh("Failing");
+        vm.prank(owner);
+        registry.depositCollateral(10_000 ether); // room for three start penalties above Pmin
+        IPricingPolicy.MarketParams memory m = policy.marketParams();
+        m.scoreThreshold = 0; // the market takes any score: only the registry's disqualification binds
+        vm.prank(gov);
+        policy.setMarketParams(m);
+        uint256 failures;
         for (uint256 k = 0; k < 3; ++k) {
             uint256 pj = _open();
             uint256 i = _commit(pj, owner, 60 ether);
@@ -62,8 +70,10 @@ contract ReputationAttackTest is MarketRealBase {
             if (market.getProject(pj).winner != owner) break;
             vm.warp(block.timestamp + 2 days);
             market.failUnstarted(pj);
+            ++failures;
             vm.warp(uint256(registry.getProvider(id).disqualifiedUntil) + 1);
         }
+        assertEq(failures, 3, "three failures recorded");
         vm.warp(block.timestamp + 400 days);
         reputation.refresh(id);
         vm.warp(block.timestamp + 400 days);

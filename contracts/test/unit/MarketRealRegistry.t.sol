@@ -65,11 +65,13 @@ contract MarketRealRegistryTest is MarketRealBase {
         market.startProject(id, nodeId);
         token.transfer(address(insurancePool), 1000 ether);
         uint256 reqBefore = token.balanceOf(requester);
+        assertEq(registry.reservedOf(pids[0]), FP, "FP reserved at assignment");
         vm.prank(gov);
-        market.failProject(id, 10_500 ether);
-        assertEq(token.balanceOf(requester), reqBefore + FP + 10_500 ether, "FP back and the whole loss");
-        assertEq(registry.getProvider(pids[0]).collateral, 0, "collateral first");
-        assertEq(token.balanceOf(address(insurancePool)), 500 ether, "then the Insurance Pool");
+        market.failProject(id, 2 * FP);
+        assertEq(token.balanceOf(requester), reqBefore + FP + 2 * FP, "FP back and the whole loss (the cap)");
+        assertEq(registry.getProvider(pids[0]).collateral, 10_000 ether - FP, "the reservation first");
+        assertEq(registry.reservedOf(pids[0]), 0);
+        assertEq(token.balanceOf(address(insurancePool)), 1000 ether - FP, "then the Insurance Pool");
         assertEq(market.requesterStakeOf(requester), 0);
         assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Failed), "node failed");
         assertEq(registry.getProvider(pids[0]).activeNodes, 0, "capacity released");
