@@ -168,6 +168,47 @@ contract MarketAuctionTest is MarketBase {
         market.commit(id, bytes32(uint256(99)));
     }
 
+    function test_RevertWhen_openAboveLimits() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketAboveLimits.selector, 366 days, 365 days, 36_600 ether, 100_000 ether
+            )
+        );
+        vm.prank(requester);
+        market.openProject(_res(), 366 days, T, type(uint256).max);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketAboveLimits.selector, 1001 days, 365 days, 100_100 ether, 100_000 ether
+            )
+        );
+        vm.prank(requester);
+        market.openProject(_res(), 1001 days, T, type(uint256).max);
+    }
+
+    function test_settle_rearmsWhenTheDrawBlockIsTooOld() public {
+        uint256 id = _open();
+        _commit(id, provs[0], 60 ether);
+        _toReveal(id);
+        _reveal(id, provs[0], 0, 60 ether);
+        uint256 drawBlock = market.getProject(id).drawBlock;
+        vm.roll(drawBlock + 257);
+        vm.expectEmit(address(market));
+        emit IProjectMarket.DrawRearmed(id, drawBlock, drawBlock + 258);
+        market.settle(id);
+        assertEq(market.getProject(id).drawBlock, drawBlock + 258);
+        assertEq(uint8(_status(id)), uint8(IProjectMarket.Status.Bidding));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketDrawPending.selector, id, drawBlock + 257, drawBlock + 258
+            )
+        );
+        market.settle(id);
+        vm.roll(drawBlock + 259);
+        vm.setBlockhash(drawBlock + 258, keccak256("rearmed"));
+        market.settle(id);
+        assertEq(market.getProject(id).winner, provs[0]);
+    }
+
     function test_RevertWhen_commitByNonProviderOrIneligible() public {
         uint256 id = _open();
         address stranger = makeAddr("stranger");

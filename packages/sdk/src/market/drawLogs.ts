@@ -7,7 +7,7 @@ import { type BidEvaluation, type DrawInput, DrawRecomputeError, type RevealedBi
 
 /** The four events the draw depends on, as `IProjectMarket` declares them. */
 export const drawEventsAbi = parseAbi([
-  "event ProjectTermsSet(uint256 indexed projectId, uint16 feeRateBps, uint16 bandBps, uint16 scoreThreshold, uint16 startPenaltyBps, uint8 maxDrawCandidates, bool vickrey, uint32 settleGraceBlocks, uint32 startWindow)",
+  "event ProjectTermsSet(uint256 indexed projectId, uint16 feeRateBps, uint16 bandBps, uint16 scoreThreshold, uint16 startPenaltyBps, uint8 maxDrawCandidates, bool vickrey, uint64 drawBlock, uint32 startWindow, uint16 reserveBps, uint16 lossCapBps)",
   "event BidRevealed(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 price, bytes32 salt)",
   "event BidEvaluated(uint256 indexed projectId, uint256 indexed index, uint256 providerId, uint256 price, bool eligible, uint256 weight)",
   "event AuctionSettled(uint256 indexed projectId, bytes32 seed, uint256 entropy, uint256 candidates, address winner, uint256 providerId, uint256 winningBid, uint256 price, uint256 forfeitedBonds)",
