@@ -6,13 +6,20 @@ import { readFileSync } from "node:fs";
 
 // Vendored data keeps its upstream layout: only its top two levels are listed.
 const VENDORED = ["vectors"];
+// Generated (and committed) folders: listed themselves, their sub-folders (one per contract) not.
+const GENERATED = ["packages/sdk/src/actions"];
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
   .split("\n")
   .filter(Boolean);
 const dirs = new Set();
 for (const file of files) {
   const parts = file.split("/");
-  const depth = VENDORED.includes(parts[0] ?? "") ? Math.min(parts.length, 3) : parts.length;
+  const generated = GENERATED.find((g) => file.startsWith(`${g}/`));
+  const depth = VENDORED.includes(parts[0] ?? "")
+    ? Math.min(parts.length, 3)
+    : generated
+      ? Math.min(parts.length, generated.split("/").length + 1)
+      : parts.length;
   for (let i = 1; i < depth; i++) dirs.add(parts.slice(0, i).join("/"));
 }
 const tree = readFileSync("docs/structure.md", "utf8");

@@ -21,7 +21,7 @@ if (!existsSync(BIN)) {
   console.error("signer-dkg: build first (npm run build -w @mzku/signer)");
   process.exit(1);
 }
-const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import(join(pkg, "index.js"));
+const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import("@mzku/signer");
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PARTIES = 4;
@@ -119,7 +119,7 @@ async function oneRun(run) {
           return {};
         }
       })
-      .find((l) => l.msg === "DKG output written");
+      .find((l) => l.message === "DKG output written");
     return { party: d.party, exitSeconds: +(d.ms / 1000).toFixed(3), timingsMs: line?.timings ?? null };
   });
   return { run, seconds: +seconds.toFixed(3), parties: phases };

@@ -18,9 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
 const dist = join(repo, "packages", "signer", "dist");
 const bin = join(dist, "bin", "mzku-signer.js");
-const { splitSecret } = await import(join(dist, "bls", "dealer.js"));
-const { CURVE_ORDER } = await import(join(dist, "bls", "field.js"));
-const { scalarToBytes, bytesToScalar } = await import(join(dist, "bls", "bytes.js"));
+const { randomSecretKey, splitSecret } = await import("@mzku/signer/testing");
 
 const T = 2;
 const N = 3;
@@ -69,7 +67,7 @@ process.on("exit", stopAll);
 const perParty = Array.from({ length: N }, () => []);
 const validators = [];
 for (let i = 0; i < VALIDATORS; i++) {
-  const sk = scalarToBytes((bytesToScalar(randomBytes(32)) % (CURVE_ORDER - 1n)) + 1n);
+  const sk = randomSecretKey();
   const dealt = splitSecret(sk, T, N);
   const groupPublicKey = hex(dealt.groupPublicKey);
   const publicShares = Object.fromEntries(dealt.publicShares.map((p) => [String(p.index), hex(p.publicKey)]));

@@ -99,11 +99,10 @@ contract Deploy is Script {
             "ProviderRegistry",
             a.providerRegistry,
             address(
+                // Authorized callers, each for what it calls: the market slashes collateral, Reputation
+                // reports scores. (The micro-pool factory only reads the registry.)
                 new ProviderRegistry(
-                    a.governance,
-                    _list(a.projectMarket, a.reputation, a.microPoolFactory),
-                    IERC20(a.token),
-                    a.nodeRegistry
+                    a.governance, _list(a.projectMarket, a.reputation), IERC20(a.token), a.nodeRegistry
                 )
             )
         );
@@ -111,11 +110,8 @@ contract Deploy is Script {
             "NodeRegistry",
             a.nodeRegistry,
             address(
-                new NodeRegistry(
-                    a.governance,
-                    _list(a.projectMarket, a.microPoolFactory, a.rewardPool),
-                    IProviderRegistry(a.providerRegistry)
-                )
+                // The market fails nodes; nothing else calls the registry's restricted functions.
+                new NodeRegistry(a.governance, _list(a.projectMarket), IProviderRegistry(a.providerRegistry))
             )
         );
         _check(
@@ -218,6 +214,7 @@ contract Deploy is Script {
         c.maxCandidates = _uint(".governance.maxCandidates");
         c.withdrawalDelay = _uint(".governance.withdrawalDelay");
         c.candidacyPeriod = _uint(".governance.candidacyPeriod");
+        c.voteAveragingWindow = _uint(".governance.voteAveragingWindow");
         return address(
             new Governance(
                 IERC20(a.token),
@@ -270,11 +267,6 @@ contract Deploy is Script {
     function _list(address x, address y) private pure returns (address[] memory l) {
         l = new address[](2);
         (l[0], l[1]) = (x, y);
-    }
-
-    function _list(address x, address y, address z) private pure returns (address[] memory l) {
-        l = new address[](3);
-        (l[0], l[1], l[2]) = (x, y, z);
     }
 
     function _check(string memory name, address expected, address actual) private pure {

@@ -1,4 +1,13 @@
-import { governance, governanceAbi, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "@mzku/sdk";
+import {
+  GovernanceParam,
+  GovernanceSupport,
+  governance,
+  mzkuToken,
+  nodeRegistry,
+  proposals,
+  providerRegistry,
+  sidecarStaking,
+} from "@mzku/sdk";
 import {
   advanceTime,
   bootstrapActions,
@@ -8,7 +17,6 @@ import {
   seatInvitedGovernors,
   timelockSeconds,
 } from "@mzku/sdk/devnet";
-import { encodeFunctionData } from "viem";
 
 const E = 10n ** 18n;
 const capacity = { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 };
@@ -65,20 +73,18 @@ export const governanceProposal = {
     const governors = [wallet(1), wallet(2), wallet(3)];
     await seatInvitedGovernors(deployment, governors);
     const gov = contracts.Governance;
-    const data = encodeFunctionData({
-      abi: governanceAbi,
-      functionName: "setParam",
-      args: [6, 6000n],
-    });
+    const { data } = proposals.governance.setParam({ address: gov, args: [GovernanceParam.QuorumBps, 6000n] });
     let measured;
     for (let k = 0; k < 2; k++) {
       const proposed = await governance.propose(governors[0], {
         address: gov,
         args: [[gov], [0n], [data], `quorum ${k}`],
       });
-      const id = BigInt(k + 1);
+      const id = proposed.proposalId;
       const votes = [];
-      for (const g of governors) votes.push(await governance.castVote(g, { address: gov, args: [id, 1] }));
+      for (const g of governors) {
+        votes.push(await governance.castVote(g, { address: gov, args: [id, GovernanceSupport.For] }));
+      }
       const wait = await timelockSeconds(governors[0], gov);
       await advanceTime(testClient, governors[0], wait + 1n);
       const executed = await governance.execute(governors[0], { address: gov, args: [id, [gov], [0n], [data]] });

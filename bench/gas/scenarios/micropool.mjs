@@ -1,6 +1,7 @@
 import { ssz } from "@lodestar/types";
-import { microPool, microPoolFactory, mzkuToken } from "@mzku/sdk";
+import { depositContract, microPool, microPoolFactory, mzkuToken, TrustTier } from "@mzku/sdk";
 import {
+  advanceTime,
   devAccount,
   passProposal,
   qualifyActions,
@@ -30,7 +31,7 @@ export const pool = {
       deployment,
       governors,
       testClient,
-      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, 2, 0n)],
+      [...qualifyActions(deployment, [id]), trustTierAction(deployment, id, TrustTier.Trusted, 0n)],
       "qualify Trusty as a trusted provider",
     );
     const { timestamp } = await reader.getBlock();
@@ -69,14 +70,25 @@ export const pool = {
     });
     const coSignature = await devAccount(18).sign({ hash: digest });
     await microPool.setDepositData(provider, { address, args: [pubkey, signature, root, coSignature] });
-    await microPool.activate(reader, { address, args: [pubkey, signature] });
+    const depositRoot = await depositContract.get_deposit_root(reader, { address: c.DepositContract });
+    const activation = await devAccount(18).sign({
+      hash: await microPoolFactory.activationDigest(reader, {
+        address: c.MicroPoolFactory,
+        args: [address, keccak256(pubkey), depositRoot],
+      }),
+    });
+    await microPool.activate(reader, { address, args: [pubkey, signature, depositRoot, activation] });
 
     const grow = async (amount) =>
       testClient.setBalance({ address, value: (await reader.getBalance({ address })) + amount });
+    // distribute takes at most MAX_REWARD_PER_SECOND per second since the last one: wait for 1 ETH.
+    const rate = await microPool.MAX_REWARD_PER_SECOND(reader, { address });
     await grow(parseEther("1"));
+    await advanceTime(testClient, reader, parseEther("1") / rate + 1n);
     await microPool.distribute(reader, { address });
     await microPool.claim(stakers[0], { address });
     await grow(parseEther("1"));
+    await advanceTime(testClient, reader, parseEther("1") / rate + 1n);
     await microPool.distribute(reader, { address });
     const claim = await microPool.claim(stakers[0], { address });
 

@@ -6,10 +6,12 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 import {IGovernance} from "../interfaces/IGovernance.sol";
 import {ISidecarStaking} from "../interfaces/ISidecarStaking.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
+import {GovernorStakeVault} from "./GovernorStakeVault.sol";
 
 /// @title Governance
 /// @notice The MZKU government [3.1 Government, 3.6, 5.3] and the only holder of the protocol's admin
@@ -21,9 +23,14 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///         candidates lock the minimum and apply; the first election (due at `firstElectionAt`) fills
 ///         the free seats (2n+1 minus the seated) with the candidates with most votes. *Automated*:
 ///         every `electionPeriod` the whole list of 2n+1 is re-elected from the seated governors and
-///         the candidates. Votes of a candidate = its own locked MZKU + MZKU delegated to it by sidecar
-///         stakers at the election's snapshot time (1 MZKU = 1 vote). Ties: more votes, then more own
-///         locked stake, then the lower address.
+///         the candidates. Votes of a candidate = its own locked MZKU at the election's snapshot + the
+///         average, over the `voteAveragingWindow` before the snapshot, of the MZKU delegated to it by
+///         sidecar stakers (1 MZKU = 1 vote; stake borrowed for a moment counts for that moment only).
+///         Ties: more votes, then more own locked stake, then the lower address.
+///
+///         Locked stake is held by a `GovernorStakeVault` this contract creates; proposals may not
+///         call the vault or the token, so no executed proposal can move it. Each governor has at most
+///         one proposal in its voting period at a time (proposal rate limit).
 ///
 ///         Proposals carry calls (target, value, calldata). Each governor seated when a proposal is
 ///         created has exactly one vote on it. A proposal passes when at least `quorumBps` of those
@@ -32,9 +39,12 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///         is slashed `missedVoteSlash` (sent to `slashReceiver`, the Insurance Pool) by anyone
 ///         calling `slashAbsentee`, and loses its seat if left under `minGovernorStake`.
 /// @dev Every loop is bounded by a constant: seats <= 2 * MAX_SEATS_N + 1, candidates <= MAX_CANDIDATES_CAP,
-///      actions <= MAX_ACTIONS. Invariant: Σ (locked + pending withdrawal) == MZKU held.
+///      actions <= MAX_ACTIONS. Invariant: Σ (locked + pending withdrawal) == MZKU held by `stakeVault`.
+///      Invariant: the stake observer's Governor class holds exactly the locked stake of the seated
+///      governors (candidates and former governors are reported at 0).
 contract Governance is IGovernance, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     // ---------------------------------------------------------------- types
 
@@ -56,7 +66,8 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         QuorumBps, // share of eligible governors who must vote, in basis points
         ElectionPeriod, // seconds between automated elections
         MaxCandidates, // length cap of the candidate list
-        WithdrawalDelay // seconds between a withdrawal request and the withdrawal
+        WithdrawalDelay, // seconds between a withdrawal request and the withdrawal
+        VoteAveragingWindow // seconds over which delegated votes are averaged before an election snapshot
     }
 
     /// @notice A vote.
@@ -104,6 +115,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 maxCandidates;
         uint256 withdrawalDelay;
         uint256 candidacyPeriod; // seconds from transitionStart to the first (Transition) election
+        uint256 voteAveragingWindow;
     }
 
     /// @notice What is stored for a governor, candidate or invitee.
@@ -119,6 +131,14 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint128 pending; // MZKU requested for withdrawal
         uint48 withdrawableAt;
         uint32 missCursor; // last proposal id already counted in a missed-vote slash
+    }
+
+    /// @notice Proposal rate limit and the end of the account's last seat (for slashing former governors).
+    struct Activity {
+        uint48 proposalVoteEnd; // voteEnd of its latest proposal: it may propose again after this time
+        uint48 seatEndedAt; // when it last lost its seat (0 = never)
+        uint32 seatEndProposal; // proposalCount when it last lost its seat
+        bool resigned; // it left that seat by resigning
     }
 
     /// @notice A proposal (the actions are stored as a hash and given again to `execute`).
@@ -203,6 +223,10 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
     error GovernanceMissesAlreadyCounted(address governor, uint256 first, uint256 missCursor);
     /// @notice `governor` voted on `proposalId`, so the misses are not consecutive.
     error GovernanceDidVote(uint256 proposalId, address governor);
+    /// @notice Proposals may not call `target` (action `index`): the stake vault or the MZKU token.
+    error GovernanceForbiddenTarget(uint256 index, address target);
+    /// @notice `proposer`'s previous proposal is open for votes until `voteEnd` (one at a time).
+    error GovernanceProposalPending(address proposer, uint256 voteEnd);
 
     // ---------------------------------------------------------------- events
 
@@ -260,7 +284,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
     uint256 public constant MISSED_VOTES_LIMIT = 3;
 
     uint256 private constant _BPS = 10_000;
-    uint256 private constant _PARAM_COUNT = 10;
+    uint256 private constant _PARAM_COUNT = 11;
 
     /// @notice The MZKU token.
     IERC20 public immutable token;
@@ -273,12 +297,16 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
     uint256 public immutable transitionStart;
     /// @notice When the Transition election becomes due.
     uint256 public immutable firstElectionAt;
+    /// @notice Holds every governor's and candidate's locked and pending MZKU (created by this contract).
+    GovernorStakeVault public immutable stakeVault;
 
     // ---------------------------------------------------------------- storage
 
     uint256[_PARAM_COUNT] private _params;
     mapping(address account => Member) private _members;
     mapping(address account => Exit) private _exits;
+    mapping(address account => Activity) private _activity;
+    mapping(address account => Checkpoints.Trace208) private _lockedHistory;
     address[] private _seats;
     mapping(address account => uint256 indexPlusOne) private _seatIndex;
     address[] private _candidates;
@@ -323,6 +351,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         token = token_;
         sidecarStaking = sidecarStaking_;
         slashReceiver = slashReceiver_;
+        stakeVault = new GovernorStakeVault(token_);
         uint256[_PARAM_COUNT] memory values = [
             config.seatsN,
             config.minGovernorStake,
@@ -333,7 +362,8 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
             config.quorumBps,
             config.electionPeriod,
             config.maxCandidates,
-            config.withdrawalDelay
+            config.withdrawalDelay,
+            config.voteAveragingWindow
         ];
         for (uint256 i = 0; i < _PARAM_COUNT; ++i) {
             _setParam(Param(i), values[i]);
@@ -419,7 +449,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         unchecked {
             locked = old - amount;
         }
-        m.locked = SafeCast.toUint128(locked);
+        _setLocked(account, locked);
         Exit storage e = _exits[account];
         uint256 pending = e.pending + amount;
         uint256 at = block.timestamp + _params[uint256(Param.WithdrawalDelay)];
@@ -429,7 +459,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         if (_candidateIndex[account] != 0 && locked < _params[uint256(Param.MinGovernorStake)]) {
             _removeCandidate(account, CandidateExit.Withdrawn);
         }
-        _notify(account, old, locked);
+        // Not seated: its reward stake is 0 before and after, so the observer is not told.
     }
 
     /// @notice Sends the caller its pending withdrawal once the delay has passed.
@@ -442,11 +472,13 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         e.pending = 0;
         e.withdrawableAt = 0;
         emit Withdrawn(account, amount);
-        token.safeTransfer(account, amount);
+        stakeVault.release(account, amount);
     }
 
-    /// @notice Gives up the caller's seat (its stake stays locked until it requests a withdrawal).
-    function resign() external {
+    /// @notice Gives up the caller's seat (its stake stays locked until it requests a withdrawal). The
+    ///         proposals it could vote on and did not, open ones included, still count as missed votes
+    ///         (`slashAbsentee` reaches former governors).
+    function resign() external nonReentrant {
         if (_members[msg.sender].seatedSince == 0) revert GovernanceNotGovernor(msg.sender);
         _unseat(msg.sender, UnseatReason.Resigned);
     }
@@ -454,12 +486,13 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- elections
 
     /// @notice Runs the due election; anyone may call once `nextElectionAt` has passed. Votes are read
-    ///         at `nextElectionAt`. The first (Transition) election fills the free seats from the
+    ///         at `nextElectionAt` (own locked stake at that time + delegated votes averaged over the
+    ///         `voteAveragingWindow` before it). The first (Transition) election fills the free seats from the
     ///         candidates; later (Automated) elections re-elect all 2n+1 seats from the seated governors
     ///         and the candidates. Accounts locking less than `minGovernorStake` are not ranked.
     ///         Not seated candidates stay candidates; governors who lose their seat become candidates
     ///         while the list has room.
-    function runElection() external {
+    function runElection() external nonReentrant {
         uint256 snapshot = nextElectionAt;
         if (block.timestamp <= snapshot) revert GovernanceElectionNotDue(block.timestamp, snapshot);
         bool automated = _transitionDone;
@@ -475,11 +508,13 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 size;
         for (uint256 i = 0; i < poolMax; ++i) {
             address a = (automated && i < seated) ? _seats[i] : _candidates[i - (automated ? seated : 0)];
-            uint256 locked = _members[a].locked;
-            if (locked < minStake) continue;
+            // Ranked only with the minimum locked both now and at the snapshot; ranked by the snapshot.
+            if (_members[a].locked < minStake) continue;
+            uint256 ownAt = _lockedHistory[a].upperLookupRecent(SafeCast.toUint48(snapshot));
+            if (ownAt < minStake) continue;
             pool[size] = a;
-            own[size] = locked;
-            votes[size] = locked + sidecarStaking.delegatedVotesAt(a, snapshot);
+            own[size] = ownAt;
+            votes[size] = ownAt + _averageDelegatedVotes(a, snapshot);
             ++size;
         }
         uint256 toFill = automated ? seatsTotal : (seatsTotal > seated ? seatsTotal - seated : 0);
@@ -532,8 +567,9 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- proposals
 
-    /// @notice Creates a proposal of calls; seated governors only. Voting opens at once for
-    ///         `votingPeriod`; the governors seated now are the ones who may vote.
+    /// @notice Creates a proposal of calls; seated governors only, each with at most one proposal open
+    ///         for votes at a time. Calls may not target the stake vault or the MZKU token. Voting opens
+    ///         at once for `votingPeriod`; the governors seated now are the ones who may vote.
     /// @return proposalId The new proposal's id (sequential from 1).
     function propose(
         address[] calldata targets,
@@ -542,12 +578,20 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         string calldata description
     ) external returns (uint256 proposalId) {
         if (_members[msg.sender].seatedSince == 0) revert GovernanceNotGovernor(msg.sender);
+        Activity storage act = _activity[msg.sender];
+        uint256 pendingEnd = act.proposalVoteEnd;
+        if (block.timestamp <= pendingEnd) revert GovernanceProposalPending(msg.sender, pendingEnd);
         uint256 len = targets.length;
         if (len == 0 || len > MAX_ACTIONS || values.length != len || calldatas.length != len) {
             revert GovernanceInvalidActions(len, values.length, calldatas.length);
         }
+        for (uint256 i = 0; i < len; ++i) {
+            address t = targets[i];
+            if (t == address(stakeVault) || t == address(token)) revert GovernanceForbiddenTarget(i, t);
+        }
         proposalId = _storeProposal(keccak256(abi.encode(targets, values, calldatas)));
         Proposal storage p = _proposals[proposalId];
+        act.proposalVoteEnd = p.voteEnd;
         emit ProposalCreated(
             proposalId, msg.sender, targets, values, calldatas, description, p.voteEnd, p.eta, p.expiresAt
         );
@@ -598,11 +642,16 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
 
     /// @notice Slashes `governor` `missedVoteSlash` MZKU (to `slashReceiver`) for missing the three
     ///         consecutive proposals `firstProposalId`..`firstProposalId + 2`, all created while it held
-    ///         its current seat and all closed. Each missed proposal counts once. A governor left under
-    ///         `minGovernorStake` loses its seat. Anyone may call.
+    ///         its (last) seat. A seated governor: all three closed. A former governor: all created before
+    ///         it lost its seat and closed by then, or, if it resigned, possibly still open when it did
+    ///         (resigning does not erase misses). Each missed proposal counts once. The slash takes locked
+    ///         stake first, then a pending withdrawal. A seated governor left under `minGovernorStake`
+    ///         loses its seat. Anyone may call.
     function slashAbsentee(address governor, uint256 firstProposalId) external nonReentrant {
         Member storage m = _members[governor];
-        if (m.seatedSince == 0) revert GovernanceNotGovernor(governor);
+        bool seated = m.seatedSince != 0;
+        Activity memory act = _activity[governor];
+        if (!seated && act.seatEndedAt == 0) revert GovernanceNotGovernor(governor);
         Exit storage e = _exits[governor];
         if (firstProposalId <= e.missCursor) {
             revert GovernanceMissesAlreadyCounted(governor, firstProposalId, e.missCursor);
@@ -611,24 +660,31 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         if (last > proposalCount) revert GovernanceUnknownProposal(last);
         for (uint256 id = firstProposalId; id <= last; ++id) {
             Proposal storage p = _proposal(id);
-            if (block.timestamp <= p.voteEnd) revert GovernanceVotingNotEnded(id, p.voteEnd);
             if (m.seatNonce > p.seatNonce) revert GovernanceNotEligible(id, governor);
+            if (seated) {
+                if (block.timestamp <= p.voteEnd) revert GovernanceVotingNotEnded(id, p.voteEnd);
+            } else {
+                if (id > act.seatEndProposal) revert GovernanceNotEligible(id, governor);
+                if (!act.resigned && p.voteEnd >= act.seatEndedAt) revert GovernanceVotingNotEnded(id, p.voteEnd);
+            }
             if (_receipts[id][governor] != 0) revert GovernanceDidVote(id, governor);
         }
         e.missCursor = SafeCast.toUint32(last);
-        uint256 old = m.locked;
+        uint256 locked = m.locked;
+        uint256 pending = e.pending;
         uint256 slash = _params[uint256(Param.MissedVoteSlash)];
-        if (slash > old) slash = old;
-        // Cannot underflow: slash <= old.
-        uint256 locked;
+        if (slash > locked + pending) slash = locked + pending;
+        uint256 fromLocked = slash < locked ? slash : locked;
+        // Cannot underflow: fromLocked <= locked and slash - fromLocked <= pending.
         unchecked {
-            locked = old - slash;
+            locked -= fromLocked;
+            pending -= slash - fromLocked;
         }
-        m.locked = SafeCast.toUint128(locked);
         emit GovernorSlashed(governor, slash, firstProposalId, slashReceiver);
-        if (locked < _params[uint256(Param.MinGovernorStake)]) _unseat(governor, UnseatReason.Slashed);
-        _notify(governor, old, locked);
-        if (slash != 0) token.safeTransfer(slashReceiver, slash);
+        if (fromLocked != 0) _setLocked(governor, locked);
+        if (slash != fromLocked) e.pending = SafeCast.toUint128(pending);
+        if (seated && locked < _params[uint256(Param.MinGovernorStake)]) _unseat(governor, UnseatReason.Slashed);
+        if (slash != 0) stakeVault.release(slashReceiver, slash);
     }
 
     // ---------------------------------------------------------------- self-governed parameters
@@ -640,11 +696,27 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         _setParam(which, value);
     }
 
-    /// @notice Sets the contract told of every locked-stake change; zero disables the call.
-    /// @dev Only this contract, i.e. an executed proposal.
+    /// @notice Sets the contract told of every change of a seated governor's locked stake (class
+    ///         Governor); zero disables the call. The governors seated now are reported to it at once
+    ///         (0 -> locked), and to the previous observer as leaving (locked -> 0), so its Governor class
+    ///         holds exactly the seated governors' stake whenever it is set.
+    /// @dev Only this contract, i.e. an executed proposal. Bounded: seats <= 2 * MAX_SEATS_N + 1.
     function setStakeObserver(IStakeObserver observer) external onlySelf {
+        IStakeObserver old = stakeObserver;
         stakeObserver = observer;
         emit StakeObserverSet(address(observer));
+        uint256 n = _seats.length;
+        for (uint256 i = 0; i < n; ++i) {
+            address g = _seats[i];
+            uint256 locked = _members[g].locked;
+            if (locked == 0) continue;
+            if (address(old) != address(0)) {
+                old.onStakeChanged(IStakeObserver.StakeClass.Governor, g, address(0), locked, 0);
+            }
+            if (address(observer) != address(0)) {
+                observer.onStakeChanged(IStakeObserver.StakeClass.Governor, g, address(0), 0, locked);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- views
@@ -671,7 +743,8 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         if (p == Param.QuorumBps) return (1, _BPS);
         if (p == Param.ElectionPeriod) return (1 days, 730 days);
         if (p == Param.MaxCandidates) return (1, MAX_CANDIDATES_CAP);
-        return (0, 365 days); // WithdrawalDelay
+        if (p == Param.WithdrawalDelay) return (0, 365 days);
+        return (1 days, 365 days); // VoteAveragingWindow
     }
 
     /// @notice n: there are 2n+1 seats.
@@ -741,9 +814,27 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice Election votes of `account` now: locked stake + votes delegated at the previous second.
+    /// @notice Election votes of `account` as an election with its snapshot at the previous second would
+    ///         count them: locked stake then + delegated votes averaged over the `voteAveragingWindow`
+    ///         before.
     function electionVotes(address account) external view returns (uint256) {
-        return _members[account].locked + sidecarStaking.delegatedVotesAt(account, block.timestamp - 1);
+        return electionVotesAt(account, block.timestamp - 1);
+    }
+
+    /// @notice Election votes of `account` with the snapshot at `timepoint` (a past time): own locked
+    ///         stake at `timepoint` + delegated votes averaged over [`timepoint` - window, `timepoint`].
+    function electionVotesAt(address account, uint256 timepoint) public view returns (uint256) {
+        return lockedStakeAt(account, timepoint) + _averageDelegatedVotes(account, timepoint);
+    }
+
+    /// @notice MZKU `account` had locked at the end of `timepoint`.
+    function lockedStakeAt(address account, uint256 timepoint) public view returns (uint256) {
+        return _lockedHistory[account].upperLookupRecent(SafeCast.toUint48(timepoint));
+    }
+
+    /// @notice Proposal rate limit and the end of `account`'s last seat.
+    function activityOf(address account) external view returns (Activity memory) {
+        return _activity[account];
     }
 
     /// @notice Proposal `proposalId`.
@@ -821,14 +912,14 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 locked = _lock(account, amount, true);
         if (_candidates.length >= _params[uint256(Param.MaxCandidates)]) {
             uint256 t = block.timestamp - 1;
-            uint256 mine = locked + sidecarStaking.delegatedVotesAt(account, t);
+            uint256 mine = locked + _averageDelegatedVotes(account, t);
             address weakest;
             uint256 weakestVotes;
             uint256 weakestOwn;
             for (uint256 i = 0; i < _candidates.length; ++i) {
                 address c = _candidates[i];
                 uint256 o = _members[c].locked;
-                uint256 v = o + sidecarStaking.delegatedVotesAt(c, t);
+                uint256 v = o + _averageDelegatedVotes(c, t);
                 if (i == 0 || _ranksAbove(weakestVotes, weakestOwn, weakest, v, o, c)) {
                     (weakest, weakestVotes, weakestOwn) = (c, v, o);
                 }
@@ -850,17 +941,15 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
 
     /// @dev Pulls `amount` from the caller and adds it to its locked stake; optionally checks the minimum.
     function _lock(address account, uint256 amount, bool checkMin) private returns (uint256 locked) {
-        Member storage m = _members[account];
-        uint256 old = m.locked;
-        locked = old + amount;
+        locked = _members[account].locked + amount;
         if (checkMin) {
             uint256 need = _params[uint256(Param.MinGovernorStake)];
             if (locked < need) revert GovernanceStakeTooLow(account, locked, need);
         }
-        m.locked = SafeCast.toUint128(locked);
         emit StakeLocked(account, amount, locked);
-        _notify(account, old, locked);
-        if (amount != 0) token.safeTransferFrom(account, address(this), amount);
+        _setLocked(account, locked);
+        // Straight into the vault: Governance itself never holds locked stake.
+        if (amount != 0) token.safeTransferFrom(account, address(stakeVault), amount);
     }
 
     function _permit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
@@ -877,10 +966,16 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         _seats.push(account);
         _seatIndex[account] = _seats.length;
         emit GovernorSeated(account, nonce);
+        _notify(account, 0, m.locked);
     }
 
     function _unseat(address account, UnseatReason reason) private {
-        _members[account].seatedSince = 0;
+        Member storage m = _members[account];
+        m.seatedSince = 0;
+        Activity storage act = _activity[account];
+        act.seatEndedAt = uint48(block.timestamp);
+        act.seatEndProposal = SafeCast.toUint32(proposalCount);
+        act.resigned = reason == UnseatReason.Resigned;
         uint256 idx = _seatIndex[account] - 1;
         uint256 lastIdx = _seats.length - 1;
         if (idx != lastIdx) {
@@ -891,6 +986,7 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         _seats.pop();
         delete _seatIndex[account];
         emit GovernorUnseated(account, reason);
+        _notify(account, m.locked, 0);
     }
 
     function _addCandidate(address account) private {
@@ -931,6 +1027,22 @@ contract Governance is IGovernance, ReentrancyGuardTransient {
         uint256 old = _params[uint256(p)];
         _params[uint256(p)] = value;
         emit ParamChanged(p, old, value);
+    }
+
+    /// @dev Writes `account`'s locked stake, checkpoints it (elections read it at their snapshot) and, if
+    ///      the account is seated, tells the observer (only seated governors' stake earns).
+    function _setLocked(address account, uint256 newLocked) private {
+        Member storage m = _members[account];
+        uint256 old = m.locked;
+        m.locked = SafeCast.toUint128(newLocked);
+        _lockedHistory[account].push(SafeCast.toUint48(block.timestamp), SafeCast.toUint208(newLocked));
+        if (m.seatedSince != 0) _notify(account, old, newLocked);
+    }
+
+    /// @dev Delegated votes of `account` averaged over [t - voteAveragingWindow, t] (t in the past).
+    function _averageDelegatedVotes(address account, uint256 t) private view returns (uint256) {
+        uint256 window = _params[uint256(Param.VoteAveragingWindow)];
+        return sidecarStaking.averageDelegatedVotes(account, t - window, t);
     }
 
     function _notify(address account, uint256 oldAmount, uint256 newAmount) private {

@@ -12,6 +12,17 @@ interface IMicroPoolFactory {
     /// @return paid what the Insurance Pool paid (at most its balance).
     function compensate(uint256 amount) external returns (uint256 paid);
 
+    /// @notice Records that the calling pool uses validator key `pubkeyHash` (keccak256 of the 48-byte
+    ///         pubkey); reverts if another pool registered it before. Only pools of this factory.
+    function claimDepositKey(bytes32 pubkeyHash) external;
+
+    /// @notice Whether the platform co-signer approved activating `pool` with key `pubkeyHash` while the
+    ///         deposit contract's root is `depositRoot` (no deposit for the key existed at that root).
+    function isActivationApproved(address pool, bytes32 pubkeyHash, bytes32 depositRoot, bytes calldata coSignature)
+        external
+        view
+        returns (bool);
+
     /// @notice Whether the platform co-signer approved `pubkeyHash` (keccak256 of the 48-byte pubkey) with
     ///         DepositData root `root` for `pool`: its EIP-712 `DepositKey` signature, attesting the key exists
     ///         only as threshold shares held by the provider's sidecar and the platform co-signers.

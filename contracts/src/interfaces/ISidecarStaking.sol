@@ -19,4 +19,8 @@ interface ISidecarStaking {
     /// @notice Votes delegated to `candidate` at the end of `timepoint`, a past unix time (elections read
     ///         this so stake moved in the election's own block cannot count). Reverts if not in the past.
     function delegatedVotesAt(address candidate, uint256 timepoint) external view returns (uint256);
+
+    /// @notice Average votes delegated to `candidate` over [`from`, `to`] (`to` a past unix time): the
+    ///         integral of its votes over the window divided by its length, rounded down.
+    function averageDelegatedVotes(address candidate, uint256 from, uint256 to) external view returns (uint256);
 }

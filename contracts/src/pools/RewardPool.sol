@@ -82,6 +82,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     event RewardPoolCredited(address indexed account, uint256 mzku, uint256 eth);
     /// @notice `account` claimed `mzku` and `eth` through position `class`/`key` (`claimOwed`: Governor/0).
     event RewardPoolClaimed(address indexed account, StakeClass class, address indexed key, uint256 mzku, uint256 eth);
+    /// @notice `account` had its credited ETH `amount` sent to `to` (`claimOwedEthTo`).
+    event RewardPoolEthSentTo(address indexed account, address indexed to, uint256 amount);
     /// @notice `account` left `sidecar` (partly) during a project and forfeited unvested `mzku`/`eth`
     ///         to the sidecar's remaining stakers.
     event RewardPoolForfeited(address indexed account, address indexed sidecar, uint256 mzku, uint256 eth);
@@ -390,12 +392,39 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     /// @notice Pays the caller everything credited to it (treasury shares, rewards of changed positions).
+    ///         If the caller refuses ETH, the MZKU is still paid and the ETH stays credited (it can be
+    ///         sent elsewhere with `claimOwedEthTo`); only a claim of ETH alone then reverts.
     function claimOwed() external nonReentrant returns (uint256 mzkuPaid, uint256 ethPaid) {
         _syncPeriod();
         Owed memory o = _owed[msg.sender];
         (mzkuPaid, ethPaid) = (o.mzku, o.eth);
+        if (mzkuPaid == 0 && ethPaid == 0) revert RewardPoolNothingToClaim(msg.sender);
         delete _owed[msg.sender];
-        _pay(StakeClass.Governor, address(0), mzkuPaid, ethPaid);
+        emit RewardPoolClaimed(msg.sender, StakeClass.Governor, address(0), mzkuPaid, ethPaid);
+        if (mzkuPaid != 0) mzku.safeTransfer(msg.sender, mzkuPaid);
+        if (ethPaid != 0) {
+            (bool ok,) = payable(msg.sender).call{value: ethPaid}("");
+            if (!ok) {
+                if (mzkuPaid == 0) revert RewardPoolEthTransferFailed(msg.sender, ethPaid);
+                // Refused: the ETH is credited back (RewardPoolCredited), the MZKU stays paid.
+                _credit(msg.sender, 0, ethPaid);
+                ethPaid = 0;
+            }
+        }
+    }
+
+    /// @notice Sends the ETH credited to the caller to `to` (for a caller that cannot take ETH itself,
+    ///         such as a treasury contract without a payable fallback).
+    function claimOwedEthTo(address payable to) external nonReentrant returns (uint256 ethPaid) {
+        if (to == address(0)) revert GovernedZeroAddress();
+        _syncPeriod();
+        ethPaid = _owed[msg.sender].eth;
+        if (ethPaid == 0) revert RewardPoolNothingToClaim(msg.sender);
+        _owed[msg.sender].eth = 0;
+        emit RewardPoolClaimed(msg.sender, StakeClass.Governor, address(0), 0, ethPaid);
+        emit RewardPoolEthSentTo(msg.sender, to, ethPaid);
+        (bool ok,) = to.call{value: ethPaid}("");
+        if (!ok) revert RewardPoolEthTransferFailed(to, ethPaid);
     }
 
     /// @notice Starts due periods and brings every class accumulator up to now. Anyone may call it.

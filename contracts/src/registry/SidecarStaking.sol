@@ -29,7 +29,12 @@ import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 ///      Invariants an extension must keep: `total == primaryPosition + _otherTotal`; `total == 0` implies
 ///      every position and `_otherTotal` are 0; Σ totals == Σ sidecar totals == MZKU held.
 ///      Delegated votes are checkpointed by timestamp (ERC-6372 "mode=timestamp") so elections read
-///      them at a past timepoint that flash loans cannot move.
+///      them at a past timepoint that flash loans cannot move. Beside them, a second trace keeps the
+///      running integral of each candidate's votes over time (vote-seconds), so an election can average
+///      the votes over a window: MZKU delegated for one second around a snapshot weighs one second.
+///      The integral is stored as the intercept of a line: between two checkpoints the votes v are
+///      constant and the integral is I(t) = b + v * t, so each checkpoint stores `b + _INTERCEPT_OFFSET`
+///      (b can be negative; the offset keeps it unsigned) and any I(t) needs two O(log n) lookups.
 contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Checkpoints for Checkpoints.Trace208;
@@ -48,6 +53,8 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     error SidecarStakingAlreadyDelegated(address staker, address candidate);
     /// @notice Votes were asked at `timepoint`, which is not in the past (`now`).
     error SidecarStakingFutureLookup(uint256 timepoint, uint256 now);
+    /// @notice An averaging window [`from`, `to`] that is empty or reversed.
+    error SidecarStakingInvalidWindow(uint256 from, uint256 to);
 
     // ---------------------------------------------------------------- events
 
@@ -71,6 +78,9 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
 
     uint256 private constant _FLAG = uint256(1) << 255;
     uint256 private constant _ADDRESS_MASK = (uint256(1) << 160) - 1;
+    /// @dev Added to the stored intercepts: |b| <= votes * time < 2^96 * 2^48 = 2^144 for any MZKU supply
+    ///      below 2^96 wei, so b + 2^160 is positive and fits 208 bits.
+    uint256 private constant _INTERCEPT_OFFSET = uint256(1) << 160;
 
     /// @notice The MZKU token.
     IERC20 public immutable token;
@@ -85,6 +95,7 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     mapping(address sidecar => uint256 packed) private _sidecars;
     mapping(address staker => address candidate) private _delegates;
     mapping(address candidate => Checkpoints.Trace208) private _votes;
+    mapping(address candidate => Checkpoints.Trace208) private _voteIntercepts;
 
     /// @notice Told of every position change (the pools issue hooks reward accounting here); zero = none.
     IStakeObserver public stakeObserver;
@@ -221,6 +232,22 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
         return _votes[candidate].upperLookupRecent(SafeCast.toUint48(timepoint));
     }
 
+    /// @notice Integral of the votes delegated to `candidate` from the first delegation to the end of
+    ///         `timepoint` (a past unix time), in vote-seconds.
+    function delegatedVoteSecondsAt(address candidate, uint256 timepoint) public view returns (uint256) {
+        if (timepoint >= block.timestamp) revert SidecarStakingFutureLookup(timepoint, block.timestamp);
+        uint48 key = SafeCast.toUint48(timepoint);
+        uint256 intercept = _voteIntercepts[candidate].upperLookupRecent(key);
+        if (intercept == 0) return 0; // no checkpoint yet at that time
+        return intercept + uint256(_votes[candidate].upperLookupRecent(key)) * timepoint - _INTERCEPT_OFFSET;
+    }
+
+    /// @inheritdoc ISidecarStaking
+    function averageDelegatedVotes(address candidate, uint256 from, uint256 to) external view returns (uint256) {
+        if (from >= to) revert SidecarStakingInvalidWindow(from, to);
+        return (delegatedVoteSecondsAt(candidate, to) - delegatedVoteSecondsAt(candidate, from)) / (to - from);
+    }
+
     /// @notice The candidate `staker` delegates to (zero = none).
     function delegateOf(address staker) external view returns (address) {
         return _delegates[staker];
@@ -320,24 +347,31 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     }
 
     function _moveVotes(address from, address to, uint256 amount) private {
-        uint48 now_ = SafeCast.toUint48(block.timestamp);
         if (from != address(0)) {
-            Checkpoints.Trace208 storage t = _votes[from];
-            uint256 old = t.latest();
+            uint256 old = _votes[from].latest();
             // Cannot underflow: `from` holds at least the delegator's stake.
             uint256 updated;
             unchecked {
                 updated = old - amount;
             }
-            t.push(now_, SafeCast.toUint208(updated));
-            emit DelegatedVotesChanged(from, old, updated);
+            _writeVotes(from, old, updated);
         }
         if (to != address(0)) {
-            Checkpoints.Trace208 storage t = _votes[to];
-            uint256 old = t.latest();
-            uint256 updated = old + amount;
-            t.push(now_, SafeCast.toUint208(updated));
-            emit DelegatedVotesChanged(to, old, updated);
+            uint256 old = _votes[to].latest();
+            _writeVotes(to, old, old + amount);
         }
+    }
+
+    /// @dev Checkpoints `candidate`'s votes (`old` -> `updated`) and the intercept of its vote-seconds
+    ///      line: I(now) = b_old + old * now must equal b_new + updated * now.
+    function _writeVotes(address candidate, uint256 old, uint256 updated) private {
+        uint48 now_ = SafeCast.toUint48(block.timestamp);
+        Checkpoints.Trace208 storage intercepts = _voteIntercepts[candidate];
+        uint256 b = intercepts.latest();
+        if (b == 0) b = _INTERCEPT_OFFSET;
+        b = b + old * block.timestamp - updated * block.timestamp;
+        intercepts.push(now_, SafeCast.toUint208(b));
+        _votes[candidate].push(now_, SafeCast.toUint208(updated));
+        emit DelegatedVotesChanged(candidate, old, updated);
     }
 }

@@ -189,14 +189,14 @@ contract GovernanceInvariantTest is GovernanceFixture {
         console.log("elections", gov.electionCount(), "governors", gov.governorCount());
     }
 
-    /// Σ (locked + pending withdrawal) == MZKU held by Governance == ghost in - out - slashed.
+    /// Σ (locked + pending withdrawal) == MZKU held by the stake vault == ghost in - out - slashed.
     function invariant_lockedEqualsBalance() public view {
         uint256 sum;
         for (uint256 i = 0; i < handler.actorCount(); ++i) {
             address a = handler.actors(i);
             sum += gov.lockedStake(a) + gov.exitOf(a).pending;
         }
-        uint256 held = token.balanceOf(address(gov));
+        uint256 held = token.balanceOf(address(gov.stakeVault()));
         assertEq(sum, held);
         assertEq(held, handler.ghostLockedIn() - handler.ghostWithdrawn() - handler.ghostSlashed());
     }

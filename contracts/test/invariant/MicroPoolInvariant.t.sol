@@ -103,12 +103,19 @@ contract MicroPoolHandler is Test {
             pool.stake{value: room}();
             ghostStakedOf[pool] += room;
         }
-        DepositVector memory v = DepositVectors.all()[0];
+        // A key per pool: a validator key is used by one pool only.
+        DepositVector memory v = MicroPoolBase(msg.sender).vectorFor(pool);
         bytes32 root = MicroPoolBase(msg.sender).computeRoot(v.pubkey, pool.withdrawalCredentials(), v.signature);
         bytes memory co = MicroPoolBase(msg.sender).approveKey(address(pool), v.pubkey, root);
         vm.prank(pool.operator());
         pool.setDepositData(v.pubkey, v.signature, root, co);
-        pool.activate(v.pubkey, v.signature);
+        bytes32 depositRoot = pool.depositContract().get_deposit_root();
+        pool.activate(
+            v.pubkey,
+            v.signature,
+            depositRoot,
+            MicroPoolBase(msg.sender).approveActivation(address(pool), v.pubkey, depositRoot)
+        );
         ++calls;
     }
 
@@ -122,8 +129,14 @@ contract MicroPoolHandler is Test {
 
     function reward(uint256 poolSeed, uint256 amount) external onPool(poolSeed) {
         if (pool.state() != MicroPool.State.Active) return;
-        amount = bound(amount, 1, 8 ether - 1 - (address(pool).balance - pool.reserved()));
+        uint256 pending = address(pool).balance - pool.reserved();
+        if (pending >= pool.MAX_DISTRIBUTION()) return;
+        amount = bound(amount, 1, pool.MAX_DISTRIBUTION() - pending);
+        // Wait out the reward rate limit for everything pending (not past the pool's end).
+        uint256 at = block.timestamp + (pending + amount) / pool.MAX_REWARD_PER_SECOND() + 1;
+        if (at >= pool.endTime()) return;
         vm.deal(address(pool), address(pool).balance + amount);
+        vm.warp(at);
         uint256 before = pool.rewardPerShare();
         uint256 outBefore = insurance.ethIn() + rewardPoolEthIn();
         pool.distribute();

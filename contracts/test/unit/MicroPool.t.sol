@@ -88,7 +88,7 @@ contract MicroPoolTest is MicroPoolBase {
 
     function setUp() public override {
         super.setUp();
-        pool = _open(provider16, 16 ether, 30 days);
+        pool = _open(provider16, 16 ether, 365 days);
         alice = _staker("alice", pool);
         bob = _staker("bob", pool);
     }
@@ -236,7 +236,7 @@ contract MicroPoolTest is MicroPoolBase {
     }
 
     function test_RevertWhen_StakeAfterEnd() public {
-        vm.warp(block.timestamp + 30 days);
+        vm.warp(pool.endTime());
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolEnded.selector, block.timestamp, block.timestamp));
         pool.stake{value: 1 ether}();
@@ -329,6 +329,8 @@ contract MicroPoolTest is MicroPoolBase {
         p.initialize(9, providerId, provider, uint40(block.timestamp + 1 days), 0, 0.1 ether, 1000, 1000);
         assertEq(abi.encodePacked(p.withdrawalCredentials()), v.withdrawalCredentials);
         bytes memory co = _approveKey(at, v.pubkey, v.depositDataRoot);
+        // The etched clone is not one of the factory's pools: answer its key claim.
+        vm.mockCall(address(factory), abi.encodeCall(MicroPoolFactory.claimDepositKey, (keccak256(v.pubkey))), "");
         vm.prank(provider);
         p.setDepositData(v.pubkey, v.signature, v.depositDataRoot, co);
         assertEq(p.depositDataRoot(), v.depositDataRoot);
@@ -374,7 +376,7 @@ contract MicroPoolTest is MicroPoolBase {
         DepositVector memory v = _vector();
         bytes32 h = keccak256(abi.encodePacked(v.pubkey, v.signature));
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositDataUnknown.selector, h));
-        pool.activate(v.pubkey, v.signature);
+        pool.activate(v.pubkey, v.signature, bytes32(0), "");
     }
 
     function test_RevertWhen_ActivateWithOtherKey() public {
@@ -383,7 +385,7 @@ contract MicroPoolTest is MicroPoolBase {
         DepositVector memory w = DepositVectors.all()[2];
         bytes32 h = keccak256(abi.encodePacked(w.pubkey, w.signature));
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolDepositDataUnknown.selector, h));
-        pool.activate(w.pubkey, w.signature);
+        pool.activate(w.pubkey, w.signature, bytes32(0), "");
     }
 
     function test_RevertWhen_ActivateNotFull() public {
@@ -391,7 +393,7 @@ contract MicroPoolTest is MicroPoolBase {
         _setDepositData(pool);
         DepositVector memory v = _vector();
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolNotFull.selector, 31 ether));
-        pool.activate(v.pubkey, v.signature);
+        pool.activate(v.pubkey, v.signature, bytes32(0), "");
     }
 
     function test_RevertWhen_ActivateAfterEnd() public {
@@ -401,7 +403,7 @@ contract MicroPoolTest is MicroPoolBase {
         vm.warp(end);
         DepositVector memory v = _vector();
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolEnded.selector, end, end));
-        pool.activate(v.pubkey, v.signature);
+        pool.activate(v.pubkey, v.signature, bytes32(0), "");
     }
 
     // ---------------- cancellation ----------------
@@ -491,7 +493,7 @@ contract MicroPoolTest is MicroPoolBase {
     function test_distribute_DustGoesToInsurance() public {
         _fillAndActivate();
         _withdrawal(pool, 1 ether + 7); // 80% part = 0.8 ETH + 5.6 → toHolders 0.8 ETH + 7 - 0 - 0 ...
-        pool.distribute();
+        _distribute(pool);
         uint256 credited = pool.reserved();
         assertEq(credited % 32, 0);
         assertEq(insurance.ethIn() + rewardPool.ethIn() + credited, 1 ether + 7);
@@ -506,7 +508,7 @@ contract MicroPoolTest is MicroPoolBase {
     function test_claimProviderRewards_OnlyOwner() public {
         _fillAndActivate();
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolOnlyCollateralOwner.selector, stranger));
         pool.claimProviderRewards();
@@ -771,7 +773,7 @@ contract MicroPoolTest is MicroPoolBase {
         vm.startPrank(governance);
         factory.setMinStake(0.5 ether);
         factory.setSplit(500, 1500);
-        factory.setCoSigner(stranger);
+        factory.setCoSigner(stranger, block.timestamp, _consent(stranger));
         factory.setValidatorResources(Resources(8, 32, 4000, 50));
         vm.stopPrank();
         (uint32 cores,,,) = factory.validatorResources();
@@ -797,7 +799,7 @@ contract MicroPoolTest is MicroPoolBase {
         vm.expectRevert(abi.encodeWithSelector(MicroPoolFactory.MicroPoolFactoryBadParameter.selector, 5001));
         factory.setSplit(0, 5001);
         vm.expectRevert(Governed.GovernedZeroAddress.selector);
-        factory.setCoSigner(address(0));
+        factory.setCoSigner(address(0), block.timestamp, "");
         vm.stopPrank();
     }
 
@@ -808,7 +810,9 @@ contract MicroPoolTest is MicroPoolBase {
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setSplit(1, 1);
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
-        factory.setCoSigner(stranger);
+        factory.setCoSigner(stranger, block.timestamp, "");
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
+        factory.scheduleCoSigner(stranger);
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         factory.setValidatorResources(Resources(1, 1, 1, 1));
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
@@ -858,7 +862,7 @@ contract MicroPoolTest is MicroPoolBase {
         _setDepositData(pool);
         _activate(pool);
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         h.setReentry(abi.encodeCall(MicroPool.claim, ()));
         uint256 before = address(h).balance;
         h.act(abi.encodeCall(MicroPool.claim, ()));

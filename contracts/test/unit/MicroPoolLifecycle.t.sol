@@ -48,7 +48,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
 
         // Rewards arrive: 1 ETH → 0.1 Insurance, 0.1 Reward Pool, 0.8 / 8 = 0.1 per staker.
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         assertEq(insurance.ethIn(), 0.1 ether);
         assertEq(rewardPool.ethIn(), 0.1 ether);
         for (uint256 i = 0; i < 8; ++i) {
@@ -64,7 +64,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         vm.prank(s[1]);
         pool.transfer(newcomer, 2 ether);
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         assertEq(pool.claimableOf(s[1]), 0.15 ether);
         assertEq(pool.claimableOf(newcomer), 0.05 ether);
         assertEq(pool.claimableOf(s[0]), 0.1 ether);
@@ -109,7 +109,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
 
     /// A single requester stakes 32 − k alone next to an untrusted provider's 16 ETH.
     function test_stake_SingleRequester() public {
-        MicroPool pool = _open(provider16, 16 ether, 30 days);
+        MicroPool pool = _open(provider16, 16 ether, 365 days);
         address requester = _staker("requester", pool);
         uint256 before = mzku.balanceOf(requester);
         _stake(pool, requester, 16 ether);
@@ -118,7 +118,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         _activate(pool);
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Active));
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         assertEq(pool.claimableOf(requester), 0.4 ether);
         assertEq(pool.providerClaimable(), 0.4 ether);
         // Normal exit with profit: the operator may complete; principal whole, profit split.
@@ -137,7 +137,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
 
     /// Loss larger than k: the provider's 16 ETH absorbs first, then a partly funded Insurance Pool.
     function test_complete_LossBeyondCollateralPartlyInsured() public {
-        MicroPool pool = _open(provider16, 16 ether, 30 days);
+        MicroPool pool = _open(provider16, 16 ether, 365 days);
         address a = _staker("a", pool);
         address b = _staker("b", pool);
         _stake(pool, a, 12 ether);
@@ -179,11 +179,11 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         _setDepositData(pool);
         _activate(pool);
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         vm.prank(s[0]);
         pool.claim();
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
 
         _coolAll(pool);
         vm.prank(s[1]);
@@ -216,8 +216,9 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         pool.transferFrom(s[4], s[6], 1 ether);
         vm.snapshotGasLastCall("aeth", "transferFrom");
 
-        _coolAll(pool);
         _withdrawal(pool, 0.5 ether);
+        _warpForRewards(pool, 0.5 ether);
+        _coolAll(pool);
         pool.distribute();
         vm.snapshotGasLastCall("pool", "distribute");
 
@@ -247,20 +248,22 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         pool.withdraw(1 ether);
         vm.snapshotGasLastCall("pool", "withdraw");
         _stake(pool, a, 1 ether);
-        DepositVector memory v = _vector();
+        DepositVector memory v = _vectorFor(pool);
         bytes32 root = _rootFor(pool);
         bytes memory co = _approveKey(address(pool), v.pubkey, root);
         _coolAll(pool);
         vm.prank(provider16);
         pool.setDepositData(v.pubkey, v.signature, root, co);
         vm.snapshotGasLastCall("pool", "setDepositData");
+        bytes32 depositRoot = depositContract.get_deposit_root();
+        bytes memory activation = _approveActivation(address(pool), v.pubkey, depositRoot);
         _coolAll(pool);
-        pool.activate(v.pubkey, v.signature);
+        pool.activate(v.pubkey, v.signature, depositRoot, activation);
         vm.snapshotGasLastCall("pool", "activate");
     }
 
     function test_gas_providerAndGovernanceCalls() public {
-        MicroPool pool = _open(provider16, 16 ether, 30 days);
+        MicroPool pool = _open(provider16, 16 ether, 365 days);
         _coolAll(pool);
         vm.prank(provider16);
         pool.addProviderEth{value: 1 ether}();
@@ -270,7 +273,7 @@ contract MicroPoolLifecycleTest is MicroPoolBase {
         _setDepositData(pool);
         _activate(pool);
         _withdrawal(pool, 1 ether);
-        pool.distribute();
+        _distribute(pool);
         _coolAll(pool);
         vm.prank(provider16);
         pool.claimProviderRewards();

@@ -97,17 +97,18 @@ contract MicroPoolRealContractsTest is Test {
             vm.sign(0xC0, factory.depositKeyDigest(address(pool), keccak256(v.pubkey), root));
         vm.prank(owner);
         pool.setDepositData(v.pubkey, v.signature, root, abi.encodePacked(sr, ss, sv));
-        pool.activate(v.pubkey, v.signature);
+        _activate(pool, v);
         assertEq(uint256(pool.state()), uint256(MicroPool.State.Active));
         uint256 mzkuFees = (24 ether * fp + 32 ether - 1) / 32 ether;
         assertEq(mzku.balanceOf(address(rp)), mzkuFees / 10);
 
-        // Rewards: 1 ETH → 0.1 to each real pool, 0.8 pro rata (24 staker : 8 provider).
-        vm.deal(address(pool), 1 ether);
+        // Rewards: 0.25 ETH → 0.025 to each real pool, 0.2 pro rata (24 staker : 8 provider).
+        vm.deal(address(pool), 0.25 ether);
+        vm.warp(block.timestamp + 0.25 ether / pool.MAX_REWARD_PER_SECOND() + 1); // the reward rate limit
         pool.distribute();
-        assertEq(address(rp).balance, 0.1 ether);
-        assertEq(address(ip).balance, 0.1 ether);
-        assertEq(pool.claimableOf(staker), 0.6 ether);
+        assertEq(address(rp).balance, 0.025 ether);
+        assertEq(address(ip).balance, 0.025 ether);
+        assertEq(pool.claimableOf(staker), 0.15 ether);
         vm.prank(staker);
         pool.claim();
 
@@ -120,12 +121,19 @@ contract MicroPoolRealContractsTest is Test {
         pool.complete();
         assertEq(pool.collateralToReturn(), 0);
         assertEq(pool.redemptionPot(), 24 ether);
-        assertEq(address(ip).balance, 10.1 ether - 4 ether);
+        assertEq(address(ip).balance, 10.025 ether - 4 ether);
         uint256 before = staker.balance;
         vm.prank(staker);
         pool.redeem(24 ether);
         assertEq(staker.balance - before, 24 ether);
         assertEq(address(pool).balance, pool.reserved());
+    }
+
+    function _activate(MicroPool pool, DepositVector memory v) internal {
+        bytes32 depositRoot = pool.depositContract().get_deposit_root();
+        (uint8 sv, bytes32 sr, bytes32 ss) =
+            vm.sign(0xC0, factory.activationDigest(address(pool), keccak256(v.pubkey), depositRoot));
+        pool.activate(v.pubkey, v.signature, depositRoot, abi.encodePacked(sr, ss, sv));
     }
 
     function computeRoot(bytes calldata pubkey, bytes32 wc, bytes calldata signature) external pure returns (bytes32) {

@@ -23,6 +23,7 @@ abstract contract GovernanceFixture is Test {
     uint256 internal constant ELECTION = 90 days;
     uint256 internal constant CANDIDACY = 14 days;
     uint256 internal constant WITHDRAWAL = 14 days;
+    uint256 internal constant VOTE_WINDOW = 7 days;
     uint256 internal constant HOLDING = 1_000_000e18;
 
     MzkuToken internal token;
@@ -87,7 +88,8 @@ abstract contract GovernanceFixture is Test {
             electionPeriod: ELECTION,
             maxCandidates: 64,
             withdrawalDelay: WITHDRAWAL,
-            candidacyPeriod: CANDIDACY
+            candidacyPeriod: CANDIDACY,
+            voteAveragingWindow: VOTE_WINDOW
         });
     }
 

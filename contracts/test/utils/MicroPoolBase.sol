@@ -83,9 +83,32 @@ abstract contract MicroPoolBase is Test {
         return DepositVectors.all()[0];
     }
 
-    /// @dev The SSZ DepositData root of the vector's key with `pool`'s credentials and 32 ETH.
+    /// @dev A distinct key per pool (a key is used by one pool only): the vector with the
+    ///      (poolId - 1)-th distinct pubkey (the 22 vectors hold 8 distinct keys).
+    function _vectorFor(MicroPool pool) internal view returns (DepositVector memory) {
+        DepositVector[] memory all = DepositVectors.all();
+        uint256 wanted = (pool.poolId() - 1) % 8;
+        uint256 seen;
+        for (uint256 i = 0; i < all.length; ++i) {
+            bool fresh = true;
+            for (uint256 j = 0; j < i && fresh; ++j) {
+                if (keccak256(all[j].pubkey) == keccak256(all[i].pubkey)) fresh = false;
+            }
+            if (!fresh) continue;
+            if (seen == wanted) return all[i];
+            ++seen;
+        }
+        revert("no vector");
+    }
+
+    /// @dev Same, for handlers outside this contract.
+    function vectorFor(MicroPool pool) external view returns (DepositVector memory) {
+        return _vectorFor(pool);
+    }
+
+    /// @dev The SSZ DepositData root of the pool's key with `pool`'s credentials and 32 ETH.
     function _rootFor(MicroPool pool) internal view returns (bytes32) {
-        DepositVector memory v = _vector();
+        DepositVector memory v = _vectorFor(pool);
         return this.computeRoot(v.pubkey, pool.withdrawalCredentials(), v.signature);
     }
 
@@ -94,7 +117,7 @@ abstract contract MicroPoolBase is Test {
     }
 
     function _setDepositData(MicroPool pool) internal {
-        DepositVector memory v = _vector();
+        DepositVector memory v = _vectorFor(pool);
         bytes32 root = _rootFor(pool);
         bytes memory co = _approveKey(address(pool), v.pubkey, root);
         vm.prank(pool.operator());
@@ -102,8 +125,46 @@ abstract contract MicroPoolBase is Test {
     }
 
     function _activate(MicroPool pool) internal {
-        DepositVector memory v = _vector();
-        pool.activate(v.pubkey, v.signature);
+        DepositVector memory v = _vectorFor(pool);
+        bytes32 root = depositContract.get_deposit_root();
+        pool.activate(v.pubkey, v.signature, root, _approveActivation(address(pool), v.pubkey, root));
+    }
+
+    /// @dev The co-signer's approval of an activation at deposit root `depositRoot`.
+    function _approveActivation(address pool, bytes memory pubkey, bytes32 depositRoot)
+        internal
+        view
+        returns (bytes memory)
+    {
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(coSignerKey, factory.activationDigest(pool, keccak256(pubkey), depositRoot));
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev Same, for handlers outside this contract.
+    function approveActivation(address pool, bytes calldata pubkey, bytes32 depositRoot)
+        external
+        view
+        returns (bytes memory)
+    {
+        return _approveActivation(pool, pubkey, depositRoot);
+    }
+
+    /// @dev Moves past enough time that `distribute` may take `amount` (the reward rate limit).
+    function _warpForRewards(MicroPool pool, uint256 amount) internal {
+        uint256 rate = pool.MAX_REWARD_PER_SECOND();
+        vm.warp(block.timestamp + (amount + rate - 1) / rate);
+    }
+
+    /// @dev Distributes everything pending, waiting out the reward rate limit (chunks of at most
+    ///      MAX_DISTRIBUTION).
+    function _distribute(MicroPool pool) internal {
+        while (address(pool).balance > pool.reserved()) {
+            uint256 pending = address(pool).balance - pool.reserved();
+            uint256 chunk = pending < pool.MAX_DISTRIBUTION() ? pending : pool.MAX_DISTRIBUTION();
+            _warpForRewards(pool, chunk);
+            pool.distribute();
+        }
     }
 
     /// @dev ETH arriving from the consensus layer (withdrawals run no code).
@@ -125,6 +186,13 @@ abstract contract MicroPoolBase is Test {
 
     function _coSign(address pool, uint256 newProviderId, uint256 deadline) internal view returns (bytes memory) {
         bytes32 digest = factory.migrationDigest(pool, newProviderId, factory.migrationNonce(pool), deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(coSignerKey, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The current co-signer's consent to be replaced by `newCoSigner`.
+    function _consent(address newCoSigner) internal view returns (bytes memory) {
+        bytes32 digest = factory.coSignerChangeDigest(newCoSigner, factory.coSignerChangeNonce(), block.timestamp);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(coSignerKey, digest);
         return abi.encodePacked(r, s, v);
     }

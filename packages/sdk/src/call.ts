@@ -1,5 +1,12 @@
-import type { Abi, Account, Address, Client, TransactionReceipt } from "viem";
-import { readContract, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import type { Abi, Account, Address, Client, ContractEventName, GetEventArgs, Hash, TransactionReceipt } from "viem";
+import { parseEventLogs } from "viem";
+import {
+  estimateContractGas,
+  readContract,
+  simulateContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
 import { MzkuError, MzkuTransactionRevertedError, toMzkuError } from "./errors.js";
 
 type ArgsField<TArgs> = readonly [] extends TArgs ? { args?: TArgs } : { args: TArgs };
@@ -13,9 +20,25 @@ export type WriteParameters<TArgs> = {
   value?: bigint;
   /** The sender; defaults to the client's account. */
   account?: Account | Address;
+  /** Gas limit, used as given. Without it: the node's estimate plus {@link GAS_MARGIN_BPS}. */
+  gas?: bigint;
 } & ArgsField<TArgs>;
 
+/**
+ * Margin added to a gas estimate, in basis points (25%). An estimate is the least gas that succeeds
+ * against the state the node sees now; by the time the transaction is mined the state may have moved
+ * (another bid, a new block's randomness choosing a different draw path), and a transaction that
+ * runs out of gas still pays for it. Unused gas is refunded, so the margin costs nothing.
+ */
+export const GAS_MARGIN_BPS = 2_500n;
+
+/** `estimate` plus {@link GAS_MARGIN_BPS}, rounded up. */
+export function withGasMargin(estimate: bigint): bigint {
+  return estimate + (estimate * GAS_MARGIN_BPS + 9_999n) / 10_000n;
+}
+
 type Call = { abi: Abi; functionName: string; address: Address; args?: readonly unknown[] };
+type WriteCall = Call & { value?: bigint; account?: Account | Address; gas?: bigint };
 
 /** Reads a view function; reverts come back as typed sdk errors. */
 export async function readAction(client: Client, call: Call & { blockNumber?: bigint }): Promise<unknown> {
@@ -27,23 +50,63 @@ export async function readAction(client: Client, call: Call & { blockNumber?: bi
 }
 
 /**
- * Simulates a write (so a revert surfaces as a decoded custom error before anything is sent), sends it,
- * waits for the receipt and checks it succeeded.
+ * Simulates a write (so a revert surfaces as a decoded custom error before anything is sent), sets
+ * its gas (as given, or the estimate with the margin) and sends it. Returns the hash without waiting.
  */
-export async function writeAction(
-  client: Client,
-  call: Call & { value?: bigint; account?: Account | Address },
-): Promise<TransactionReceipt> {
+export async function sendAction(client: Client, call: WriteCall): Promise<Hash> {
   const account = call.account ?? client.account;
   if (!account) throw new MzkuError("NO_ACCOUNT", `${call.functionName}: no account on the client or in the call`);
-  let hash: `0x${string}`;
+  const { gas, ...rest } = call;
   try {
-    const { request } = await simulateContract(client, { ...call, account, chain: client.chain });
-    hash = await writeContract(client, request);
+    const { request } = await simulateContract(client, { ...rest, account, chain: client.chain });
+    const limit = gas ?? withGasMargin(await estimateContractGas(client, { ...rest, account }));
+    return await writeContract(client, { ...request, gas: limit });
   } catch (error) {
     throw toMzkuError(call.functionName, error);
   }
-  const receipt = await waitForTransactionReceipt(client, { hash });
-  if (receipt.status !== "success") throw new MzkuTransactionRevertedError(call.functionName, hash);
+}
+
+/** Waits for a sent write's receipt; a mined revert (status 0) is thrown as `MzkuTransactionRevertedError`. */
+export async function waitForWrite(
+  client: Client,
+  parameters: { hash: Hash; functionName?: string },
+): Promise<TransactionReceipt> {
+  const receipt = await waitForTransactionReceipt(client, { hash: parameters.hash });
+  if (receipt.status !== "success") {
+    throw new MzkuTransactionRevertedError(parameters.functionName ?? "transaction", parameters.hash);
+  }
   return receipt;
+}
+
+/** {@link sendAction}, then {@link waitForWrite}. */
+export async function writeAction(client: Client, call: WriteCall): Promise<TransactionReceipt> {
+  const hash = await sendAction(client, call);
+  return waitForWrite(client, { hash, functionName: call.functionName });
+}
+
+/** The named arguments `K` of event `E` of `abi`: what a creating write adds to its receipt. */
+export type CreatedIds<TAbi extends Abi, E extends ContractEventName<TAbi>, K extends string> = Pick<
+  Required<GetEventArgs<TAbi, E, { EnableUnion: false; IndexedOnly: false; Required: true }>>,
+  Extract<K, keyof GetEventArgs<TAbi, E, { EnableUnion: false; IndexedOnly: false; Required: true }>>
+>;
+
+/**
+ * Adds to `receipt` the arguments `args` of the first `eventName` that `address` emitted in it
+ * (decoded with that contract's own ABI).
+ */
+export function withCreatedIds(
+  receipt: TransactionReceipt,
+  parameters: { abi: Abi; address: Address; eventName: string; args: readonly string[] },
+): TransactionReceipt & Record<string, unknown> {
+  const own = receipt.logs.filter((l) => l.address.toLowerCase() === parameters.address.toLowerCase());
+  const [event] = parseEventLogs({ abi: parameters.abi, eventName: parameters.eventName, logs: own });
+  const values = event?.args as Record<string, unknown> | undefined;
+  if (!values || parameters.args.some((a) => !(a in values))) {
+    throw new MzkuError(
+      "EVENT_NOT_FOUND",
+      `transaction ${receipt.transactionHash} has no ${parameters.eventName} from ${parameters.address}`,
+      { details: { hash: receipt.transactionHash, eventName: parameters.eventName, address: parameters.address } },
+    );
+  }
+  return { ...receipt, ...Object.fromEntries(parameters.args.map((a) => [a, values[a]])) };
 }

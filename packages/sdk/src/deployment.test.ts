@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { estimateContractGas, getTransaction } from "viem/actions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mzkuTokenAbi } from "./abis.js";
 import { mzkuToken } from "./actions/index.js";
+import { GAS_MARGIN_BPS, waitForWrite, withGasMargin } from "./call.js";
 import { contractsDir } from "./devnet/foundry.js";
-import { isContractError } from "./errors.js";
-import { decodeProtocolEvents } from "./events.js";
+import { isContractError, MzkuTransactionRevertedError } from "./errors.js";
+import { decodeEvents } from "./events.js";
 import { devAccount, startTestProtocol, type TestProtocol } from "./test/protocol.js";
 
 describe("deploy script on anvil", () => {
@@ -31,11 +34,44 @@ describe("deploy script on anvil", () => {
     const client = p.wallet(1);
     const token = p.deployment.contracts.MzkuToken;
     const receipt = await mzkuToken.transfer(client, { address: token, args: [devAccount(2).address, 5n] });
-    const [event] = decodeProtocolEvents(receipt.logs);
-    expect(event?.eventName).toBe("Transfer");
+    const [event] = decodeEvents(receipt.logs, p.deployment.contracts);
+    expect([event?.contract, event?.eventName]).toEqual(["MzkuToken", "Transfer"]);
     const error = await mzkuToken
       .transfer(client, { address: token, args: [devAccount(2).address, 10n ** 30n] })
       .catch((e: unknown) => e);
     expect(isContractError(error, "ERC20InsufficientBalance")).toBe(true);
+  });
+
+  it("a write returns the hash without waiting (send*) or the receipt; gas is the estimate plus the margin", async () => {
+    const client = p.wallet(1);
+    const token = p.deployment.contracts.MzkuToken;
+    const args = [devAccount(3).address, 7n] as const;
+    const estimate = await estimateContractGas(client, {
+      abi: mzkuTokenAbi,
+      address: token,
+      functionName: "transfer",
+      args,
+      account: client.account,
+    });
+    const hash = await mzkuToken.sendTransfer(client, { address: token, args });
+    expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+    const receipt = await waitForWrite(client, { hash });
+    expect(receipt.status).toBe("success");
+    const sent = await getTransaction(client, { hash });
+    expect(GAS_MARGIN_BPS).toBe(2_500n);
+    expect(sent.gas, "gas limit = estimate + 25%").toBe(withGasMargin(estimate));
+    expect(sent.gas).toBeGreaterThan(receipt.gasUsed);
+    expect(withGasMargin(100_000n)).toBe(125_000n);
+    expect(withGasMargin(1n)).toBe(2n); // rounded up
+  });
+
+  it("a write takes `gas` as given: enough succeeds, too little is mined and reported as reverted", async () => {
+    const client = p.wallet(1);
+    const token = p.deployment.contracts.MzkuToken;
+    const args = [devAccount(3).address, 7n] as const;
+    const receipt = await mzkuToken.transfer(client, { address: token, args, gas: 90_000n });
+    expect((await getTransaction(client, { hash: receipt.transactionHash })).gas).toBe(90_000n);
+    const starved = await mzkuToken.transfer(client, { address: token, args, gas: 25_000n }).catch((e: unknown) => e);
+    expect(starved).toBeInstanceOf(MzkuTransactionRevertedError);
   });
 });

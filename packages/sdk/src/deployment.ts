@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { type Address, isAddress } from "viem";
 import { protocolContractNames } from "./abis.js";
 import { MzkuError } from "./errors.js";
@@ -37,9 +36,4 @@ export function parseDeployment(json: string, source = "deployment"): Deployment
     contracts[name] = address;
   }
   return { chainId, startBlock: BigInt(String(record.startBlock ?? 0)), contracts };
-}
-
-/** Reads a deployment file from disk. */
-export function loadDeployment(path: string): Deployment {
-  return parseDeployment(readFileSync(path, "utf8"), path);
 }

@@ -1,3 +1,4 @@
+import { CodedError } from "@mzku/errors";
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
 import { protocolAbi } from "./abis.js";
 
@@ -8,23 +9,20 @@ export type MzkuErrorCode =
   | "NO_ACCOUNT"
   | "RPC_FAILED"
   | "DEPLOYMENT_INVALID"
-  | "DEVNET_FAILED";
+  | "DEVNET_FAILED"
+  | "EVENT_NOT_FOUND"
+  | "MARKET_SPLIT_PRICE_ABOVE_FP"
+  | "MARKET_SPLIT_RATE_TOO_HIGH"
+  | "MARKET_SPLIT_NEGATIVE"
+  | "MARKET_DRAW_MISSING_EVALUATION"
+  | "MARKET_DRAW_BAD_INPUT";
 
-/** Base of every error the sdk throws: a stable `code`, a one-line `shortMessage`, optional `details`. */
-export class MzkuError extends Error {
+/**
+ * Base of every error the sdk throws: the shared {@link CodedError} (a stable `code`, a one-line
+ * `shortMessage`, structured `details`, `cause`) narrowed to the sdk's codes.
+ */
+export class MzkuError<C extends MzkuErrorCode = MzkuErrorCode> extends CodedError<C> {
   override name = "MzkuError";
-  readonly code: MzkuErrorCode;
-  readonly shortMessage: string;
-  readonly details: string | undefined;
-
-  constructor(code: MzkuErrorCode, shortMessage: string, options: { details?: string; cause?: unknown } = {}) {
-    super(options.details ? `${shortMessage}\n\nDetails: ${options.details}` : shortMessage, {
-      cause: options.cause,
-    });
-    this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-  }
 }
 
 /**
@@ -39,6 +37,7 @@ export class MzkuContractError extends MzkuError {
 
   constructor(functionName: string, errorName: string, args: readonly unknown[], cause?: unknown) {
     super("CONTRACT_REVERTED", `${functionName} reverted with ${errorName}(${args.map(formatArg).join(", ")})`, {
+      details: { functionName, errorName },
       cause,
     });
     this.functionName = functionName;
@@ -51,7 +50,7 @@ export class MzkuContractError extends MzkuError {
 export class MzkuTransactionRevertedError extends MzkuError {
   override name = "MzkuTransactionRevertedError";
   constructor(functionName: string, hash: string) {
-    super("TRANSACTION_REVERTED", `${functionName} transaction ${hash} reverted`);
+    super("TRANSACTION_REVERTED", `${functionName} transaction ${hash} reverted`, { details: { functionName, hash } });
   }
 }
 

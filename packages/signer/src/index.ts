@@ -3,16 +3,13 @@
  * Each area exports its public API here; see docs/signer-keys.md (keys) and the signer docs.
  */
 
+export { createLogger, type Logger, silentLogger } from "@mzku/log";
 // Co-signer / combiner / slashing protection / Web3Signer API (docs/signer-api.md)
-export { SignerError, type SignerErrorCode } from "./api/errors.js";
-export { createLogger, type Logger, silentLogger } from "./api/logger.js";
-export { type SignerBackend, type SignerServerOptions, startSignerServer } from "./api/server.js";
+export { type HttpServerOptions, type SignerServerOptions, startSignerServer } from "./api/server.js";
 export * from "./bls/bls.js";
 export { fromHex, toHex } from "./bls/bytes.js";
 // Keys: DKG, keystores, derivation, deposit data (docs/signer-keys.md)
 export { CommitmentVector } from "./bls/commitment.js";
-/** TEST-ONLY helpers (a trusted dealer that splits a whole key). Never use in production paths. */
-export * as testing from "./bls/dealer.js";
 export { BlsError, type BlsErrorCode } from "./bls/errors.js";
 export { lagrangeCoefficientsAtZero } from "./bls/field.js";
 export {
@@ -60,8 +57,9 @@ export {
   writeDkgOutput,
 } from "./dkg/output.js";
 export { DkgParty, type DkgResult, type DkgValidatorKey } from "./dkg/protocol.js";
-export { type DkgLogger, type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
+export { type RunDkgOptions, type RunDkgResult, runDkg } from "./dkg/runner.js";
 export { type DkgTransport, MemoryHub } from "./dkg/transport.js";
+export { CodedError, isSignerError, SignerError, type SignerErrorCode } from "./errors.js";
 export {
   blsWithdrawalCredentials,
   deriveChildSK,
@@ -84,6 +82,8 @@ export {
   SCRYPT_DEFAULT,
 } from "./keystore/keystore.js";
 export { createSignerMetrics, type SignerMetrics, startMetricsServer } from "./metrics.js";
+export type { SignerBackend, SignResult } from "./service/backend.js";
+export { type SignedMessage, SigningService, type SigningServiceOptions } from "./service/service.js";
 export { prepareSigning } from "./signing/prepare.js";
 export type { PreparedSigning, SigningParams, SigningType, SlashingCheck } from "./signing/types.js";
 export { SlashingProtectionDb } from "./slashing/db.js";

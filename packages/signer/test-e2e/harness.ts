@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { secretKeyToPublicKey } from "../src/bls/bls.js";
 import { scalarToBytes } from "../src/bls/bytes.js";
-import { splitSecret } from "../src/bls/dealer.js";
 import { CURVE_ORDER } from "../src/bls/field.js";
+import { splitSecret } from "../src/testing/index.js";
 
 export const PKG = resolve(import.meta.dirname, "..");
 export const REPO = resolve(PKG, "..", "..");

@@ -137,8 +137,8 @@ async function scenario(t: number, n: number): Promise<void> {
     expect(headAfter - headAtStop, "no block is signed with fewer than t co-signers").toBeLessThanOrEqual(1);
     expect(failedAfter).toBeGreaterThan(failedBefore);
     expect(await finalizedEpoch(rest)).toBe(finAtStop);
-    const up = await getJson<{ status: string }>(`${cluster.combiner.url}/upcheck`);
-    expect(up?.status, "the combiner is still up, it just refuses").toBe("OK");
+    const up = await fetch(`${cluster.combiner.url}/upcheck`);
+    expect(await up.text(), "the combiner is still up, it just refuses").toBe("OK");
     const pk = cluster.pubkeys[0] ?? "";
     // a request answered now names how many co-signers answered
     const direct = await fetch(`${cluster.combiner.url}/api/v1/eth2/sign/${pk}`, {

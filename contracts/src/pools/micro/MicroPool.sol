@@ -57,6 +57,14 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice An undistributed balance at least this large looks like the validator's exit (principal),
     ///         not a reward skim: `distribute` refuses it and the pool must be completed instead.
     uint256 public constant EXIT_THRESHOLD = 8 ether;
+    /// @notice Most ETH `distribute` takes per second since the previous distribution (or activation):
+    ///         a 10% yearly return on 32 ETH, about three times what a validator earns. What arrives faster
+    ///         waits for later distributions or the completion, so principal returned by an exit is never
+    ///         taken as rewards beyond what the validator could have earned meanwhile.
+    uint256 public constant MAX_REWARD_PER_SECOND = VALIDATOR_ETH / 10 / 365 days;
+    /// @notice Most ETH one distribution takes, however long since the previous one (about 114 days at
+    ///         MAX_REWARD_PER_SECOND).
+    uint256 public constant MAX_DISTRIBUTION = 1 ether;
     /// @notice EIP-7002 withdrawal request contract (Prague): the 0x01 withdrawal address may ask it for a
     ///         full exit of its validator.
     address public constant WITHDRAWAL_REQUEST_CONTRACT = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
@@ -91,6 +99,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     ///         capital.
     uint96 public providerEth;
     uint96 private _totalSupply;
+    /// @notice The pool asked the execution layer for its validator's exit (EIP-7002): rewards are no longer
+    ///         distributed, the pool is completed once the principal is back.
+    bool public exitRequested;
 
     // slot: read by stake
     /// @notice Smallest stake (except one that exactly fills the pool); copied from the factory at opening.
@@ -111,6 +122,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     uint16 public insuranceBps;
     /// @notice Reward Pool share of ETH profit and of the MZKU fee, in basis points (copied at opening).
     uint16 public rewardBps;
+    /// @notice When rewards were last distributed (activation at first): bounds what `distribute` takes.
+    uint40 public lastDistributedAt;
     /// @notice Who owns the provider's ETH (`providerEth`) and its rewards: the provider that opened the pool.
     address public collateralOwner;
     /// @notice The operating provider's id in the ProviderRegistry.
@@ -171,6 +184,13 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     error MicroPoolNothingToClaim(address account);
     /// @notice The EIP-7002 exit request failed (no request contract on this chain, or fee too low).
     error MicroPoolExitRequestFailed(uint256 fee);
+    /// @notice The deposit contract's root is `actual`, not the `approved` one the co-signer checked: a deposit
+    ///         happened since (possibly a front-run of this key).
+    error MicroPoolDepositRootChanged(bytes32 approved, bytes32 actual);
+    /// @notice The co-signer did not approve activating with key `pubkeyHash` at deposit root `depositRoot`.
+    error MicroPoolActivationNotApproved(bytes32 pubkeyHash, bytes32 depositRoot);
+    /// @notice The end time passed or an exit was requested: the pool must be completed, not distributed.
+    error MicroPoolExitExpected(uint256 endTime, bool exitRequested);
     /// @notice An ETH transfer failed.
     error MicroPoolEthTransferFailed(address to, uint256 amount);
     /// @notice The aETH balance is too low.
@@ -202,6 +222,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     event DepositDataSet(bytes pubkey, bytes signature, bytes32 depositDataRoot);
     /// @notice The validator was deposited; the held MZKU fees were forwarded.
     event Activated(bytes32 depositDataRoot, uint256 mzkuToRewardPool, uint256 mzkuToProvider);
+    /// @notice `distribute` took `amount` of the `pending` ETH (the rest waits: at most MAX_REWARD_PER_SECOND).
+    event RewardsReleased(uint256 amount, uint256 pending);
     /// @notice `amount` ETH of profit was split; `toHolders` is credited to aETH holders and the provider
     ///         (the rounding dust of that credit is inside `toInsurance`).
     event RewardsDistributed(uint256 amount, uint256 toInsurance, uint256 toRewardPool, uint256 toHolders);
@@ -375,9 +397,13 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         }
         bytes32 computed = DepositDataRoot.compute(pubkey, withdrawalCredentials(), _DEPOSIT_GWEI, signature);
         if (computed != root) revert MicroPoolDepositDataRootMismatch(root, computed);
-        if (!IMicroPoolFactory(factory).isDepositKeyApproved(address(this), keccak256(pubkey), root, coSignature)) {
-            revert MicroPoolDepositKeyNotApproved(keccak256(pubkey));
+        bytes32 pubkeyHash = keccak256(pubkey);
+        if (!IMicroPoolFactory(factory).isDepositKeyApproved(address(this), pubkeyHash, root, coSignature)) {
+            revert MicroPoolDepositKeyNotApproved(pubkeyHash);
         }
+        // One pool per key, ever: a key approved for two pools cannot send the second one's ETH to the first
+        // one's validator.
+        IMicroPoolFactory(factory).claimDepositKey(pubkeyHash);
         depositDataRoot = root;
         depositDataHash = keccak256(abi.encodePacked(pubkey, signature));
         emit DepositDataSet(pubkey, signature, root);
@@ -385,18 +411,22 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
 
     /// @notice Anyone: once the pool holds exactly 32 ETH and deposit data is registered, deposits the
     ///         validator and forwards the held MZKU fees (Reward Pool share, the rest to the operator).
+    ///         Front-running guard (Lido's deposit-security approach): the platform co-signer checked that no
+    ///         deposit exists for the key while the deposit contract's root was `depositRoot`, and signed
+    ///         `Activation(pool, pubkeyHash, depositRoot)`; the deposit goes out only if the root is still
+    ///         that one, i.e. no deposit at all happened since the check.
     /// @param pubkey The registered pubkey (from `DepositDataSet`).
     /// @param signature The registered signature.
-    function activate(bytes calldata pubkey, bytes calldata signature) external nonReentrant inState(State.Open) {
-        uint256 end = endTime;
-        if (block.timestamp >= end) revert MicroPoolEnded(end, block.timestamp);
-        uint256 staked = uint256(providerEth) + _totalSupply;
-        if (staked != VALIDATOR_ETH) revert MicroPoolNotFull(staked);
-        bytes32 hash = keccak256(abi.encodePacked(pubkey, signature));
-        bytes32 root = depositDataRoot;
-        if (root == bytes32(0) || hash != depositDataHash) revert MicroPoolDepositDataUnknown(hash);
-
+    /// @param depositRoot The deposit contract's `get_deposit_root()` the co-signer checked against.
+    /// @param coSignature The co-signer's EIP-712 `Activation` signature.
+    function activate(bytes calldata pubkey, bytes calldata signature, bytes32 depositRoot, bytes calldata coSignature)
+        external
+        nonReentrant
+        inState(State.Open)
+    {
+        bytes32 root = _checkActivation(pubkey, signature, depositRoot, coSignature);
         state = State.Active;
+        lastDistributedAt = SafeCast.toUint40(block.timestamp);
         uint256 fees = mzku.balanceOf(address(this));
         uint256 toRewardPool = fees * rewardBps / BPS;
         uint256 toProvider = fees - toRewardPool; // the operator is the sink of the rounding dust
@@ -410,6 +440,28 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
             rewardPool.depositMzku(toRewardPool);
         }
         if (toProvider != 0) mzku.safeTransfer(operator, toProvider);
+    }
+
+    /// @dev The checks of `activate`; returns the registered DepositData root.
+    function _checkActivation(
+        bytes calldata pubkey,
+        bytes calldata signature,
+        bytes32 depositRoot,
+        bytes calldata coSignature
+    ) private view returns (bytes32 root) {
+        uint256 end = endTime;
+        if (block.timestamp >= end) revert MicroPoolEnded(end, block.timestamp);
+        uint256 staked = uint256(providerEth) + _totalSupply;
+        if (staked != VALIDATOR_ETH) revert MicroPoolNotFull(staked);
+        bytes32 hash = keccak256(abi.encodePacked(pubkey, signature));
+        root = depositDataRoot;
+        if (root == bytes32(0) || hash != depositDataHash) revert MicroPoolDepositDataUnknown(hash);
+        bytes32 actualRoot = depositContract.get_deposit_root();
+        if (actualRoot != depositRoot) revert MicroPoolDepositRootChanged(depositRoot, actualRoot);
+        bytes32 pubkeyHash = keccak256(pubkey);
+        if (!IMicroPoolFactory(factory).isActivationApproved(address(this), pubkeyHash, depositRoot, coSignature)) {
+            revert MicroPoolActivationNotApproved(pubkeyHash, depositRoot);
+        }
     }
 
     /// @notice Cancels an Open pool: the operator or governance at any time, anyone after the end time.
@@ -428,12 +480,20 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     // Active: rewards
     // =====================================================================================
 
-    /// @notice Anyone: splits the ETH that arrived since the last call (reward withdrawals) 10% Insurance
-    ///         Pool, 10% Reward Pool, 80% aETH holders and the provider pro rata. Refuses ≥ EXIT_THRESHOLD.
+    /// @notice Anyone, before the end time and before an exit request: splits the ETH that arrived (reward
+    ///         withdrawals) 10% Insurance Pool, 10% Reward Pool, 80% aETH holders and the provider pro rata.
+    ///         Takes at most MAX_REWARD_PER_SECOND × the seconds since the previous distribution (and at most
+    ///         MAX_DISTRIBUTION); the rest waits. Refuses a pending balance ≥ EXIT_THRESHOLD outright.
     function distribute() external nonReentrant inState(State.Active) {
-        uint256 amount = address(this).balance - reserved;
+        if (block.timestamp >= endTime || exitRequested) revert MicroPoolExitExpected(endTime, exitRequested);
+        uint256 pending = address(this).balance - reserved;
+        if (pending == 0) revert MicroPoolNothingToDistribute();
+        if (pending >= EXIT_THRESHOLD) revert MicroPoolLooksLikeExit(pending);
+        uint256 amount = Math.min((block.timestamp - lastDistributedAt) * MAX_REWARD_PER_SECOND, MAX_DISTRIBUTION);
         if (amount == 0) revert MicroPoolNothingToDistribute();
-        if (amount >= EXIT_THRESHOLD) revert MicroPoolLooksLikeExit(amount);
+        if (amount > pending) amount = pending;
+        lastDistributedAt = SafeCast.toUint40(block.timestamp);
+        emit RewardsReleased(amount, pending);
         _split(amount);
     }
 
@@ -480,6 +540,7 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         }
         bytes32 hash = keccak256(abi.encodePacked(pubkey, signature));
         if (hash != depositDataHash) revert MicroPoolDepositDataUnknown(hash);
+        exitRequested = true;
         emit ExitRequested(msg.sender, msg.value);
         if (WITHDRAWAL_REQUEST_CONTRACT.code.length == 0) revert MicroPoolExitRequestFailed(msg.value);
         // 48-byte pubkey ‖ 8-byte big-endian amount; 0 = full exit.

@@ -30,6 +30,18 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     ///         platform's co-signers hold, registered for `pool` with this DepositData root.
     bytes32 public constant DEPOSIT_KEY_TYPEHASH =
         keccak256("DepositKey(address pool,bytes32 pubkeyHash,bytes32 depositDataRoot)");
+    /// @notice EIP-712 type by which the co-signer attests that, with the deposit contract's root at
+    ///         `depositRoot`, no deposit exists for the pool's key (checked on the deposit contract's logs and
+    ///         the beacon chain). A deposit made after the check changes the root, so the pool's activation
+    ///         then fails (the deposit-security check of Lido's deposit security module).
+    bytes32 public constant ACTIVATION_TYPEHASH =
+        keccak256("Activation(address pool,bytes32 pubkeyHash,bytes32 depositRoot)");
+    /// @notice EIP-712 type by which the current co-signer consents to be replaced by `newCoSigner`.
+    bytes32 public constant CO_SIGNER_CHANGE_TYPEHASH =
+        keccak256("CoSignerChange(address newCoSigner,uint256 nonce,uint256 deadline)");
+    /// @notice Delay before a co-signer change governance scheduled without the current co-signer's consent
+    ///         takes effect: stakers of Open pools can withdraw meanwhile.
+    uint256 public constant CO_SIGNER_CHANGE_DELAY = 30 days;
     /// @notice Basis-point denominator.
     uint256 public constant BPS = 10_000;
     /// @notice Smallest minimum stake governance may set (and the largest is 32 ETH).
@@ -55,8 +67,18 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @notice Resources a validator node is priced for (governance-set; default 4 cores, 16 GB RAM,
     ///         2,000 GB storage, 25 Mbps).
     Resources public validatorResources = Resources(4, 16, 2000, 25);
-    /// @notice The platform-side co-signer whose EIP-712 signature every migration needs.
+    /// @notice The platform-side co-signer whose EIP-712 signature every migration, deposit key and
+    ///         activation needs.
     address public coSigner;
+    /// @notice A co-signer governance scheduled without the current one's consent (zero = none).
+    address public pendingCoSigner;
+    /// @notice When `pendingCoSigner` may be applied.
+    uint256 public pendingCoSignerAt;
+    /// @notice Consent nonce of the co-signer (a consent signature works once).
+    uint256 public coSignerChangeNonce;
+    /// @notice The pool that registered each validator key (keccak256 of the 48-byte pubkey): a key is
+    ///         used by one pool only, ever.
+    mapping(bytes32 pubkeyHash => address pool) public depositKeyPool;
     /// @notice Migration nonce of each pool (a signature is good for one migration).
     mapping(address pool => uint256) public migrationNonce;
     /// @inheritdoc IMicroPoolFactory
@@ -85,6 +107,12 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     error MicroPoolFactoryEthTransferFailed(address to, uint256 amount);
     /// @notice The migration authorization expired.
     error MicroPoolFactoryExpired(uint256 deadline, uint256 now_);
+    /// @notice Validator key `pubkeyHash` was registered by `pool` before.
+    error MicroPoolFactoryDepositKeyUsed(bytes32 pubkeyHash, address pool);
+    /// @notice The current co-signer's consent to the change is invalid.
+    error MicroPoolFactoryBadConsent(address coSigner, address newCoSigner);
+    /// @notice No co-signer change is scheduled, or it takes effect at `effectiveAt`.
+    error MicroPoolFactoryCoSignerChangeNotDue(address pendingCoSigner, uint256 effectiveAt);
 
     /// @notice A provider opened a pool.
     event PoolOpened(
@@ -104,6 +132,10 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     event SplitSet(uint256 insuranceBps, uint256 rewardBps);
     /// @notice The platform co-signer changed.
     event CoSignerSet(address coSigner);
+    /// @notice Governance scheduled `newCoSigner` (without the current co-signer's consent) for `effectiveAt`.
+    event CoSignerChangeScheduled(address indexed newCoSigner, uint256 effectiveAt);
+    /// @notice `pool` registered validator key `pubkeyHash` (it can never be used by another pool).
+    event DepositKeyClaimed(bytes32 indexed pubkeyHash, address indexed pool);
     /// @notice The Insurance Pool paid `paid` of the `requested` compensation to `pool`.
     event CompensationRequested(address indexed pool, uint256 requested, uint256 paid);
     /// @notice A pool was migrated to another provider (governance + co-signer).
@@ -214,6 +246,34 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     }
 
     /// @inheritdoc IMicroPoolFactory
+    function claimDepositKey(bytes32 pubkeyHash) external {
+        if (!isPool[msg.sender]) revert MicroPoolFactoryNotPool(msg.sender);
+        address owner = depositKeyPool[pubkeyHash];
+        if (owner == msg.sender) return;
+        if (owner != address(0)) revert MicroPoolFactoryDepositKeyUsed(pubkeyHash, owner);
+        depositKeyPool[pubkeyHash] = msg.sender;
+        emit DepositKeyClaimed(pubkeyHash, msg.sender);
+    }
+
+    /// @inheritdoc IMicroPoolFactory
+    function isActivationApproved(address pool, bytes32 pubkeyHash, bytes32 depositRoot, bytes calldata coSignature)
+        external
+        view
+        returns (bool)
+    {
+        address signer = coSigner;
+        return signer != address(0)
+            && SignatureChecker.isValidSignatureNow(
+            signer, activationDigest(pool, pubkeyHash, depositRoot), coSignature
+        );
+    }
+
+    /// @notice The EIP-712 digest the co-signer signs to approve a pool's activation at `depositRoot`.
+    function activationDigest(address pool, bytes32 pubkeyHash, bytes32 depositRoot) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ACTIVATION_TYPEHASH, pool, pubkeyHash, depositRoot)));
+    }
+
+    /// @inheritdoc IMicroPoolFactory
     function isDepositKeyApproved(address pool, bytes32 pubkeyHash, bytes32 root, bytes calldata coSignature)
         external
         view
@@ -260,11 +320,54 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         emit ValidatorResourcesSet(resources);
     }
 
-    /// @notice Governance sets the platform co-signer for migrations.
-    function setCoSigner(address coSigner_) external onlyGovernance {
-        if (coSigner_ == address(0)) revert GovernedZeroAddress();
-        coSigner = coSigner_;
-        emit CoSignerSet(coSigner_);
+    /// @notice Governance replaces the platform co-signer at once, with the current co-signer's EIP-712
+    ///         `CoSignerChange(newCoSigner, nonce, deadline)` consent (ERC-1271 co-signers work too). A
+    ///         scheduled change is dropped.
+    function setCoSigner(address newCoSigner, uint256 deadline, bytes calldata consent) external onlyGovernance {
+        if (newCoSigner == address(0)) revert GovernedZeroAddress();
+        if (block.timestamp > deadline) revert MicroPoolFactoryExpired(deadline, block.timestamp);
+        address current = coSigner;
+        uint256 nonce = coSignerChangeNonce;
+        if (!SignatureChecker.isValidSignatureNow(current, coSignerChangeDigest(newCoSigner, nonce, deadline), consent))
+        {
+            revert MicroPoolFactoryBadConsent(current, newCoSigner);
+        }
+        coSignerChangeNonce = nonce + 1;
+        _replaceCoSigner(newCoSigner);
+    }
+
+    /// @notice Governance schedules a new co-signer without the current one's consent (a lost or rogue
+    ///         co-signer): it takes effect `CO_SIGNER_CHANGE_DELAY` later (`applyCoSigner`), so stakers can
+    ///         leave Open pools before the new co-signer can approve a deposit key. Replaces an earlier
+    ///         schedule.
+    function scheduleCoSigner(address newCoSigner) external onlyGovernance {
+        if (newCoSigner == address(0)) revert GovernedZeroAddress();
+        uint256 at = block.timestamp + CO_SIGNER_CHANGE_DELAY;
+        pendingCoSigner = newCoSigner;
+        pendingCoSignerAt = at;
+        emit CoSignerChangeScheduled(newCoSigner, at);
+    }
+
+    /// @notice Anyone: applies the scheduled co-signer once its delay has passed.
+    function applyCoSigner() external {
+        address next = pendingCoSigner;
+        uint256 at = pendingCoSignerAt;
+        if (next == address(0) || block.timestamp < at) revert MicroPoolFactoryCoSignerChangeNotDue(next, at);
+        _replaceCoSigner(next);
+    }
+
+    /// @notice The EIP-712 digest the current co-signer signs to consent to its replacement.
+    function coSignerChangeDigest(address newCoSigner, uint256 nonce, uint256 deadline) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(CO_SIGNER_CHANGE_TYPEHASH, newCoSigner, nonce, deadline)));
+    }
+
+    function _replaceCoSigner(address newCoSigner) private {
+        coSigner = newCoSigner;
+        if (pendingCoSigner != address(0)) {
+            pendingCoSigner = address(0);
+            pendingCoSignerAt = 0;
+        }
+        emit CoSignerSet(newCoSigner);
     }
 
     /// @notice Number of pools ever opened.

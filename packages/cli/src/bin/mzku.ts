@@ -1,45 +1,44 @@
 #!/usr/bin/env node
-import { MzkuError } from "@mzku/sdk";
+import { cliFailure, UsageError } from "@mzku/errors";
+import { createLogger, resolveLogLevel } from "@mzku/log";
 import { devnet, devnetUsage } from "../commands/devnet.js";
-import { CliError } from "../errors.js";
-import { createLogger } from "../log.js";
+import { takeLogLevelFlag } from "../logLevelFlag.js";
 
-const commands: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
-  devnet: { usage: devnetUsage, run: (argv) => devnet(argv, createLogger("devnet")) },
+const commands: Record<string, { usage: string; run: (argv: string[], level: string | undefined) => Promise<void> }> = {
+  devnet: {
+    usage: devnetUsage,
+    run: (argv, level) =>
+      devnet(argv, createLogger({ component: "devnet", level: resolveLogLevel({ flag: level, env: process.env }) })),
+  },
 };
 
-const usage = `Usage: mzku <command> [options]\n\nCommands:\n${Object.values(commands)
+const usage = `Usage: mzku <command> [options] [--log-level debug|info|warn|error]
+
+Logs are JSON lines on stderr; the level comes from --log-level, else MZKU_LOG_LEVEL, else info.
+
+Commands:
+${Object.values(commands)
   .map((c) => `  ${c.usage.split("\n")[0]}`)
   .join("\n")}\n`;
 
 async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
+  const { level, rest: args } = takeLogLevelFlag(argv);
+  const [name, ...rest] = args;
   if (!name || name === "--help" || name === "-h") {
     process.stdout.write(usage);
     return;
   }
   const command = commands[name];
-  if (!command) throw new CliError("UNKNOWN_COMMAND", `unknown command "${name}" (try mzku --help)`, 2);
+  if (!command) throw new UsageError("UNKNOWN_COMMAND", `unknown command "${name}" (try mzku --help)`);
   if (rest.includes("--help")) {
     process.stdout.write(`${command.usage}\n`);
     return;
   }
-  await command.run(rest);
+  await command.run(rest, level);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError) {
-    process.stderr.write(`mzku: ${error.code}: ${error.message}\n`);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof MzkuError) {
-    process.stderr.write(`mzku: ${error.code}: ${error.shortMessage}\n`);
-    process.exit(1);
-  }
-  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-    process.stderr.write(`mzku: BAD_ARGUMENTS: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`mzku: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  const failure = cliFailure("mzku", error);
+  process.stderr.write(failure.line);
+  process.exit(failure.exitCode);
 });

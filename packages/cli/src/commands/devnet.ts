@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { UsageError } from "@mzku/errors";
+import type { Logger } from "@mzku/log";
 import {
   type AnvilInstance,
   bootstrapActions,
@@ -14,8 +16,6 @@ import {
 } from "@mzku/sdk/devnet";
 import { createTestClient, http } from "viem";
 import { foundry } from "viem/chains";
-import { CliError } from "../errors.js";
-import type { Logger } from "../log.js";
 
 /** anvil's first dev account: the deployer, which keeps no power after the deployment. */
 const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -39,10 +39,10 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535)
-    throw new CliError("BAD_PORT", `--port must be 1-65535, got ${values.port}`, 2);
+    throw new UsageError("BAD_PORT", `--port must be 1-65535, got ${values.port}`);
   const blockTime = values["block-time"] === undefined ? undefined : Number(values["block-time"]);
   if (blockTime !== undefined && !(blockTime > 0))
-    throw new CliError("BAD_BLOCK_TIME", `--block-time must be > 0 seconds`, 2);
+    throw new UsageError("BAD_BLOCK_TIME", `--block-time must be > 0 seconds`);
 
   log.info("Starting anvil", { host: "127.0.0.1", port });
   const anvil: AnvilInstance = await startAnvil({ port, ...(blockTime ? { blockTime } : {}) });
@@ -90,11 +90,11 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
 function devGovernors(configPath: string, rpcUrl: string) {
   const config = JSON.parse(readFileSync(configPath, "utf8")) as { governance?: { invited?: unknown } };
   const invited = config.governance?.invited;
-  if (!Array.isArray(invited)) throw new CliError("BAD_CONFIG", `${configPath}: governance.invited must be a list`, 2);
+  if (!Array.isArray(invited)) throw new UsageError("BAD_CONFIG", `${configPath}: governance.invited must be a list`);
   return invited.map((address) => {
     for (let i = 0; i < 20; i++) {
       if (devAccount(i).address.toLowerCase() === String(address).toLowerCase()) return devWallet(rpcUrl, i);
     }
-    throw new CliError("BAD_CONFIG", `invited governor ${String(address)} is not one of anvil's 20 dev accounts`, 2);
+    throw new UsageError("BAD_CONFIG", `invited governor ${String(address)} is not one of anvil's 20 dev accounts`);
   });
 }

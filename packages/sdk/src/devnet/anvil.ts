@@ -34,7 +34,11 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   const rpcUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) =>
-      reject(new MzkuError("DEVNET_FAILED", `anvil exited with code ${code}`, { details: stderr.trim() })),
+      reject(
+        new MzkuError("DEVNET_FAILED", `anvil exited with code ${code}`, {
+          details: { exitCode: code, output: stderr.trim() },
+        }),
+      ),
     ),
   );
   await Promise.race([waitForRpc(rpcUrl), exited]);

@@ -51,7 +51,7 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     return parseDeployment(readFileSync(file, "utf8"), file);
   } catch (cause) {
     throw new MzkuError("DEVNET_FAILED", `deploy script wrote no valid deployment at ${file}`, {
-      details: output.slice(-2000),
+      details: { file, output: output.slice(-2000) },
       cause,
     });
   }
@@ -79,7 +79,9 @@ function run(
       if (code === 0) resolveRun(output);
       else
         reject(
-          new MzkuError("DEVNET_FAILED", `forge script exited with code ${code}`, { details: output.slice(-4000) }),
+          new MzkuError("DEVNET_FAILED", `forge script exited with code ${code}`, {
+            details: { exitCode: code, output: output.slice(-4000) },
+          }),
         );
     });
   });

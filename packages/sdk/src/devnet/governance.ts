@@ -1,14 +1,14 @@
-import { type Address, type Client, encodeFunctionData, type Hex, type TestClient } from "viem";
+import type { Address, Client, TestClient } from "viem";
 import { getBlock } from "viem/actions";
-import { governanceAbi, providerRegistryAbi, sidecarStakingAbi } from "../abis.js";
 import { governance, mzkuToken } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
+import { GovernanceParam, GovernanceSupport } from "../enums.js";
 import { MzkuError } from "../errors.js";
-import { decodeProtocolEvents } from "../events.js";
+import { type ProposalAction, proposalCalls } from "../proposal.js";
+import * as proposals from "../proposals/index.js";
 import type { DevWallet } from "./accounts.js";
 
-/** One call a proposal makes. */
-export type ProposalAction = { target: Address; value?: bigint; data: Hex };
+export type { ProposalAction };
 
 /**
  * Seats the invited Initialization governors: each approves and locks `minGovernorStake` MZKU with
@@ -37,28 +37,24 @@ export async function passProposal(
   const gov = deployment.contracts.Governance;
   const [proposer] = governors;
   if (!proposer) throw new MzkuError("DEVNET_FAILED", "passProposal: no governor wallets given");
-  const targets = actions.map((a) => a.target);
-  const values = actions.map((a) => a.value ?? 0n);
-  const calldatas = actions.map((a) => a.data);
-  const receipt = await governance.propose(proposer, { address: gov, args: [targets, values, calldatas, description] });
-  const created = decodeProtocolEvents(receipt.logs).find((e) => e.eventName === "ProposalCreated");
-  if (!created || !("proposalId" in created.args))
-    throw new MzkuError("DEVNET_FAILED", "propose emitted no ProposalCreated");
-  const proposalId = created.args.proposalId as bigint;
-  for (const wallet of governors) await governance.castVote(wallet, { address: gov, args: [proposalId, 1] });
+  const { targets, values, calldatas } = proposalCalls(actions);
+  const { proposalId } = await governance.propose(proposer, {
+    address: gov,
+    args: [targets, values, calldatas, description],
+  });
+  for (const wallet of governors) {
+    await governance.castVote(wallet, { address: gov, args: [proposalId, GovernanceSupport.For] });
+  }
   await advanceTime(testClient, proposer, (await timelockSeconds(proposer, gov)) + 1n);
   await governance.execute(proposer, { address: gov, args: [proposalId, targets, values, calldatas] });
   return proposalId;
 }
 
-/** Governance parameter indices (`Governance.Param`) the devnet steps read. */
-const PARAM_VOTING_PERIOD = 3;
-const PARAM_EXECUTION_DELAY = 4;
-
 /** Seconds from a proposal's creation until it may be executed: voting period + execution delay. */
 export async function timelockSeconds(client: Client, governanceAddress: Address): Promise<bigint> {
-  const votingPeriod = await governance.param(client, { address: governanceAddress, args: [PARAM_VOTING_PERIOD] });
-  const delay = await governance.param(client, { address: governanceAddress, args: [PARAM_EXECUTION_DELAY] });
+  const address = governanceAddress;
+  const votingPeriod = await governance.param(client, { address, args: [GovernanceParam.VotingPeriod] });
+  const delay = await governance.param(client, { address, args: [GovernanceParam.ExecutionDelay] });
   return votingPeriod + delay;
 }
 
@@ -83,17 +79,8 @@ export async function advanceTimeTo(testClient: TestClient, timestamp: bigint): 
 export function bootstrapActions(deployment: Deployment): ProposalAction[] {
   const { Governance, ProviderRegistry, SidecarStaking, RewardPool } = deployment.contracts;
   return [
-    {
-      target: Governance,
-      data: encodeFunctionData({ abi: governanceAbi, functionName: "setStakeObserver", args: [RewardPool] }),
-    },
-    {
-      target: ProviderRegistry,
-      data: encodeFunctionData({ abi: providerRegistryAbi, functionName: "setStakeObserver", args: [RewardPool] }),
-    },
-    {
-      target: SidecarStaking,
-      data: encodeFunctionData({ abi: sidecarStakingAbi, functionName: "setStakeObserver", args: [RewardPool] }),
-    },
+    proposals.governance.setStakeObserver({ address: Governance, args: [RewardPool] }),
+    proposals.providerRegistry.setStakeObserver({ address: ProviderRegistry, args: [RewardPool] }),
+    proposals.sidecarStaking.setStakeObserver({ address: SidecarStaking, args: [RewardPool] }),
   ];
 }

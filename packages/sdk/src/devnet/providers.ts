@@ -1,10 +1,9 @@
-import type { Address } from "viem";
-import { encodeFunctionData } from "viem";
-import { pricingPolicyAbi, providerRegistryAbi } from "../abis.js";
 import { mzkuToken, providerRegistry } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
+import type { TrustTier } from "../enums.js";
+import type { ProposalAction } from "../proposal.js";
+import * as proposals from "../proposals/index.js";
 import type { DevWallet } from "./accounts.js";
-import type { ProposalAction } from "./governance.js";
 
 const E = 10n ** 18n;
 
@@ -30,7 +29,7 @@ export async function registerProvider(
 ): Promise<bigint> {
   const { ProviderRegistry, MzkuToken } = deployment.contracts;
   const collateral = application.collateral ?? 10_000n * E;
-  await providerRegistry.applyAsProvider(wallet, {
+  const { providerId } = await providerRegistry.applyAsProvider(wallet, {
     address: ProviderRegistry,
     args: [
       application.brandName,
@@ -41,26 +40,26 @@ export async function registerProvider(
   });
   await mzkuToken.approve(wallet, { address: MzkuToken, args: [ProviderRegistry, collateral] });
   await providerRegistry.depositCollateral(wallet, { address: ProviderRegistry, args: [collateral] });
-  return providerRegistry.providerIdOf(wallet, { address: ProviderRegistry, args: [wallet.account.address] });
+  return providerId;
 }
 
 /** Proposal actions that qualify `providerIds` (a proposal carries at most 16 actions). */
 export function qualifyActions(deployment: Deployment, providerIds: readonly bigint[]): ProposalAction[] {
-  return providerIds.map((id) => providerAction(deployment.contracts.ProviderRegistry, "qualify", [id]));
+  const address = deployment.contracts.ProviderRegistry;
+  return providerIds.map((id) => proposals.providerRegistry.qualify({ address, args: [id] }));
 }
 
-/** Proposal action that sets a provider's trust tier (0 untrusted, 1 semi-trusted, 2 trusted) and k. */
+/** Proposal action that sets a provider's trust tier (`TrustTier.Trusted`, ...) and k. */
 export function trustTierAction(
   deployment: Deployment,
   providerId: bigint,
-  tier: 0 | 1 | 2,
+  tier: TrustTier,
   k: bigint,
 ): ProposalAction {
-  return providerAction(deployment.contracts.ProviderRegistry, "setTrustTier", [providerId, tier, k]);
-}
-
-function providerAction(target: Address, functionName: "qualify" | "setTrustTier", args: readonly unknown[]) {
-  return { target, data: encodeFunctionData({ abi: providerRegistryAbi, functionName, args } as never) };
+  return proposals.providerRegistry.setTrustTier({
+    address: deployment.contracts.ProviderRegistry,
+    args: [providerId, tier, k],
+  });
 }
 
 /**
@@ -68,17 +67,11 @@ function providerAction(target: Address, functionName: "qualify" | "setTrustTier
  * (no per-resource prices, first-price auction, no expected return).
  */
 export function flatPricingActions(deployment: Deployment, projectType: number, basePerDay: bigint): ProposalAction[] {
-  const target = deployment.contracts.PricingPolicy;
+  const address = deployment.contracts.PricingPolicy;
   const prices = { basePerDay, perCpuCoreDay: 0n, perRamGbDay: 0n, perStorageGbDay: 0n, perBandwidthMbpsDay: 0n };
   const terms = { enabled: true, vickrey: false, expectedAprBps: 0, principalWei: 0n };
   return [
-    {
-      target,
-      data: encodeFunctionData({ abi: pricingPolicyAbi, functionName: "setUnitPrices", args: [projectType, prices] }),
-    },
-    {
-      target,
-      data: encodeFunctionData({ abi: pricingPolicyAbi, functionName: "setTypeTerms", args: [projectType, terms] }),
-    },
+    proposals.pricingPolicy.setUnitPrices({ address, args: [projectType, prices] }),
+    proposals.pricingPolicy.setTypeTerms({ address, args: [projectType, terms] }),
   ];
 }

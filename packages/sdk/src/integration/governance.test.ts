@@ -1,18 +1,15 @@
 // Governance through the sdk on a real anvil, deployed by the production deploy script:
 // Initialization → Transition election → Automated re-election, with a governor slashed for missing
 // three consecutive votes [3.1 Government, 3.6, 5.3].
-import { encodeFunctionData } from "viem";
 import { getBlock } from "viem/actions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { governanceAbi } from "../abis.js";
 import { governance, mzkuToken, nodeRegistry, providerRegistry, sidecarStaking } from "../actions/index.js";
-import { advanceTime, advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider } from "../devnet/providers.js";
+import { GovernanceParam, GovernanceSupport, GovernancePhase as Phase } from "../enums.js";
 import { isContractError } from "../errors.js";
-import { decodeProtocolEvents } from "../events.js";
+import * as proposals from "../proposals/index.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
-
-const Phase = { Initialization: 0, Transition: 1, Automated: 2 } as const;
 
 describe("governance lifecycle through the sdk", () => {
   let p: TestProtocol;
@@ -36,7 +33,10 @@ describe("governance lifecycle through the sdk", () => {
     expect(isContractError(notInvited, "GovernanceNotInvited")).toBe(true);
     await seatInvitedGovernors(p.deployment, founders);
     expect(await governance.governorCount(reader, { address: gov })).toBe(3n);
-    expect(await mzkuToken.balanceOf(reader, { address: c.MzkuToken, args: [gov] })).toBe(3n * min);
+    // Locked stake sits in the stake vault, which no proposal may call; Governance itself holds none.
+    const vault = await governance.stakeVault(reader, { address: gov });
+    expect(await mzkuToken.balanceOf(reader, { address: c.MzkuToken, args: [vault] })).toBe(3n * min);
+    expect(await mzkuToken.balanceOf(reader, { address: c.MzkuToken, args: [gov] })).toBe(0n);
 
     // They govern already: qualify a provider, whose node's sidecar then receives delegating stake.
     const provider = p.wallet(9);
@@ -70,12 +70,22 @@ describe("governance lifecycle through the sdk", () => {
     }
     await mzkuToken.approve(staker, { address: c.MzkuToken, args: [c.SidecarStaking, 5n * min] });
     await sidecarStaking.stake(staker, { address: c.SidecarStaking, args: [sidecar, 5n * min] });
-    await sidecarStaking.delegate(staker, { address: c.SidecarStaking, args: [alice.account.address] });
-    // Votes are read at a past timestamp (so stake cannot be borrowed for one block): move the clock on.
-    await advanceTime(p.testClient, reader, 1n);
-    expect(await governance.electionVotes(reader, { address: gov, args: [alice.account.address] })).toBe(6n * min);
+    const delegated = await sidecarStaking.delegate(staker, {
+      address: c.SidecarStaking,
+      args: [alice.account.address],
+    });
+    const delegatedAt = (await getBlock(reader, { blockNumber: delegated.blockNumber })).timestamp;
 
-    await advanceTimeTo(p.testClient, (await governance.nextElectionAt(reader, { address: gov })) + 1n);
+    // Delegated votes count as their average over the window before the snapshot: held from
+    // `delegatedAt`, they weigh (snapshot - delegatedAt) / window of the 5 * min delegated.
+    const snapshot = await governance.nextElectionAt(reader, { address: gov });
+    const window = await governance.param(reader, { address: gov, args: [10] });
+    await advanceTimeTo(p.testClient, snapshot + 1n);
+    const held = snapshot - delegatedAt;
+    expect(held <= window, "delegated within the window before the snapshot").toBe(true);
+    expect(await governance.electionVotesAt(reader, { address: gov, args: [alice.account.address, snapshot] })).toBe(
+      min + (5n * min * held) / window,
+    );
     await governance.runElection(reader, { address: gov });
     expect(await governance.phase(reader, { address: gov })).toBe(Phase.Automated);
     expect(await governance.governorCount(reader, { address: gov })).toBe(5n);
@@ -88,20 +98,23 @@ describe("governance lifecycle through the sdk", () => {
     const absentee = founders[2];
     if (!absentee) throw new Error("no absentee");
     const voters = seated.filter((g) => g !== absentee.account.address);
-    const setQuorum = encodeFunctionData({ abi: governanceAbi, functionName: "setParam", args: [6, 6000n] });
+    const setQuorum = proposals.governance.setParam({ address: gov, args: [GovernanceParam.QuorumBps, 6000n] }).data;
     let firstMissed = 0n;
+    const walletOf = (address: string) => {
+      const wallet = [...founders, alice, bob].find((w) => w.account.address === address);
+      if (!wallet) throw new Error(`no wallet for governor ${address}`);
+      return wallet;
+    };
     for (let k = 0; k < 3; k++) {
-      const receipt = await governance.propose(founders[0] ?? reader, {
+      // One open proposal per governor: three governors propose one each.
+      const proposer = walletOf(voters[k] ?? "");
+      const { proposalId: id } = await governance.propose(proposer, {
         address: gov,
         args: [[gov], [0n], [setQuorum], `quorum ${k}`],
       });
-      const created = decodeProtocolEvents(receipt.logs).find((e) => e.eventName === "ProposalCreated");
-      const id = created && "proposalId" in created.args ? (created.args.proposalId as bigint) : 0n;
       if (k === 0) firstMissed = id;
       for (const address of voters) {
-        const wallet = [...founders, alice, bob].find((w) => w.account.address === address);
-        if (!wallet) throw new Error(`no wallet for governor ${address}`);
-        await governance.castVote(wallet, { address: gov, args: [id, 1] });
+        await governance.castVote(walletOf(address), { address: gov, args: [id, GovernanceSupport.For] });
       }
       const proposal = await governance.proposal(reader, { address: gov, args: [id] });
       expect(Number(proposal.forVotes), `proposal ${k} counts one vote per governor`).toBe(voters.length);
@@ -119,7 +132,7 @@ describe("governance lifecycle through the sdk", () => {
     );
     expect(await governance.isGovernor(reader, { address: gov, args: [absentee.account.address] })).toBe(false);
     const removedVote = await governance
-      .castVote(absentee, { address: gov, args: [firstMissed + 2n, 1] })
+      .castVote(absentee, { address: gov, args: [firstMissed + 2n, GovernanceSupport.For] })
       .catch((e: unknown) => e);
     expect(isContractError(removedVote)).toBe(true);
 

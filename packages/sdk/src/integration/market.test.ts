@@ -1,14 +1,14 @@
 // The seed's worked example [3.4.7, 3.5] through the sdk on a real anvil, deployed by the production
 // deploy script, with governance qualifying the providers, setting the price and confirming the profit:
 // FP 100, bids 60 / 70 / 75, X 300 → P1 wins and gets 60, Reward Pool 40, Insurance Pool 40, requester 260.
-import { encodeFunctionData, type Hex, keccak256, toHex } from "viem";
+import { type Hex, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectMarketAbi } from "../abis.js";
 import { mzkuToken, nodeRegistry, projectMarket, reputation } from "../actions/index.js";
 import type { DevWallet } from "../devnet/accounts.js";
 import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { flatPricingActions, qualifyActions, registerProvider } from "../devnet/providers.js";
 import { recomputeDrawFromChain } from "../market/recomputeDrawFromChain.js";
+import * as proposals from "../proposals/index.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
@@ -55,8 +55,11 @@ describe("marketplace worked example through the sdk", () => {
     const requesterBefore = await balance(requester.account.address);
     await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, fp] });
     const fromBlock = await reader.getBlockNumber();
-    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, fp] });
-    const projectId = 1n;
+    const { projectId } = await projectMarket.openProject(requester, {
+      address: c.ProjectMarket,
+      args: [resources, DAY, TYPE, fp],
+    });
+    expect(projectId).toBe(1n);
 
     // Sealed bids: commit, then reveal, then anyone settles.
     const bids = [60n * E, 70n * E, 75n * E];
@@ -104,12 +107,7 @@ describe("marketplace worked example through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [
-        {
-          target: c.ProjectMarket,
-          data: encodeFunctionData({ abi: projectMarketAbi, functionName: "confirmCompletion", args: [projectId, X] }),
-        },
-      ],
+      [proposals.projectMarket.confirmCompletion({ address: c.ProjectMarket, args: [projectId, X] })],
       "confirm project 1: X = 300",
     );
     expect(await balance(p1.account.address), "provider gets its bid").toBe(p1Before + 60n * E);

@@ -17,11 +17,19 @@ import {
 import { encodeFunctionData, type Hex, keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { microPoolAbi } from "../abis.js";
-import { insurancePool, microPool, microPoolFactory, mzkuToken, providerRegistry } from "../actions/index.js";
+import {
+  depositContract,
+  insurancePool,
+  microPool,
+  microPoolFactory,
+  mzkuToken,
+  providerRegistry,
+} from "../actions/index.js";
 import { devAccount } from "../devnet/accounts.js";
-import { passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
-import { decodeProtocolEvents } from "../events.js";
+import { TrustTier } from "../enums.js";
+import { decodeEvents, findEvent } from "../events.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
@@ -87,7 +95,7 @@ describe("micro-pool lifecycle through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [...qualifyActions(p.deployment, [id]), trustTierAction(p.deployment, id, 2, 0n)],
+      [...qualifyActions(p.deployment, [id]), trustTierAction(p.deployment, id, TrustTier.Trusted, 0n)],
       "qualify Trusty as a trusted provider",
     );
     expect(await providerRegistry.ethShareOf(reader, { address: c.ProviderRegistry, args: [id] })).toBe(0n);
@@ -98,8 +106,8 @@ describe("micro-pool lifecycle through the sdk", () => {
       address: c.MicroPoolFactory,
       args: [Number(timestamp + 365n * 86_400n)],
     });
-    const [pool] = await microPoolFactory.getPools(reader, { address: c.MicroPoolFactory, args: [0n, 1n] });
-    if (!pool) throw new Error("no pool listed");
+    const { pool } = opened;
+    expect(await microPoolFactory.getPools(reader, { address: c.MicroPoolFactory, args: [0n, 1n] })).toEqual([pool]);
     expect(opened.logs.some((l) => l.address.toLowerCase() === pool.toLowerCase())).toBe(true);
     const fp = await microPool.fixedPrice(reader, { address: pool });
     expect(fp).toBeGreaterThan(0n);
@@ -146,20 +154,32 @@ describe("micro-pool lifecycle through the sdk", () => {
     });
     const coSignature = await devAccount(18).sign({ hash: digest });
     await microPool.setDepositData(provider, { address: pool, args: [pubkey, sig, dataRoot, coSignature] });
-    const activated = await microPool.activate(reader, { address: pool, args: [pubkey, sig] });
-    const events = decodeProtocolEvents(activated.logs);
-    const depositEvent = events.find((e) => e.eventName === "DepositEvent");
-    expect(depositEvent && "pubkey" in depositEvent.args ? depositEvent.args.pubkey : undefined).toBe(pubkey);
-    const activation = events.find((e) => e.eventName === "Activated");
-    expect(activation && "depositDataRoot" in activation.args ? activation.args.depositDataRoot : undefined).toBe(
-      dataRoot,
-    );
+    // Front-running guard: the co-signer checks that no deposit exists for the key at the deposit
+    // contract's current root and signs it; activation deposits only while the root is unchanged.
+    const depositRoot = await depositContract.get_deposit_root(reader, { address: c.DepositContract });
+    const activationDigest = await microPoolFactory.activationDigest(reader, {
+      address: c.MicroPoolFactory,
+      args: [pool, keccak256(pubkey), depositRoot],
+    });
+    const activationApproval = await devAccount(18).sign({ hash: activationDigest });
+    const activated = await microPool.activate(reader, {
+      address: pool,
+      args: [pubkey, sig, depositRoot, activationApproval],
+    });
+    const contracts = { ...c, MicroPool: pool };
+    const events = decodeEvents(activated.logs, contracts);
+    expect(findEvent(events, "DepositContract", "DepositEvent")?.args.pubkey).toBe(pubkey);
+    expect(findEvent(events, "MicroPool", "Activated")?.args.depositDataRoot).toBe(dataRoot);
     expect(await reader.getBalance({ address: c.DepositContract })).toBe(ETH("32"));
 
     // Rewards arrive (a consensus-layer withdrawal runs no code: the balance just grows).
     const grow = async (amount: bigint) =>
       p.testClient.setBalance({ address: pool, value: (await reader.getBalance({ address: pool })) + amount });
+    // `distribute` takes at most MAX_REWARD_PER_SECOND per second since the last one: wait for 1 ETH.
+    const rate = await microPool.MAX_REWARD_PER_SECOND(reader, { address: pool });
+    const waitFor = (amount: bigint) => advanceTime(p.testClient, reader, amount / rate + 1n);
     await grow(ETH("1"));
+    await waitFor(ETH("1"));
     await microPool.distribute(reader, { address: pool });
     for (const [i, s] of stakers.entries()) {
       expect(await microPool.claimableOf(reader, { address: pool, args: [s.account.address] }), `staker ${i}`).toBe(
@@ -170,11 +190,12 @@ describe("micro-pool lifecycle through the sdk", () => {
     const second = stakers[1];
     if (!first || !second) throw new Error("stakers");
     const claimed = await microPool.claim(first, { address: pool });
-    expect(decodeProtocolEvents(claimed.logs).some((e) => e.eventName === "Claimed")).toBe(true);
+    expect(findEvent(decodeEvents(claimed.logs, contracts), "MicroPool", "Claimed")).toBeDefined();
 
     // Half-way aETH transfer: earned rewards stay, future ones follow the aETH.
     await microPool.transfer(second, { address: pool, args: [newcomer.account.address, ETH("2")] });
     await grow(ETH("1"));
+    await waitFor(ETH("1"));
     await microPool.distribute(reader, { address: pool });
     expect(await microPool.claimableOf(reader, { address: pool, args: [second.account.address] })).toBe(ETH("0.15"));
     expect(await microPool.claimableOf(reader, { address: pool, args: [newcomer.account.address] })).toBe(ETH("0.05"));
@@ -195,8 +216,8 @@ describe("micro-pool lifecycle through the sdk", () => {
     for (const [i, s] of [...stakers, newcomer].entries()) {
       const held = await microPool.balanceOf(reader, { address: pool, args: [s.account.address] });
       const receipt = await microPool.redeem(s, { address: pool, args: [held] });
-      const redeemed = decodeProtocolEvents(receipt.logs).find((e) => e.eventName === "Redeemed");
-      expect(redeemed && "eth" in redeemed.args ? redeemed.args.eth : undefined, `holder ${i}`).toBe(held);
+      const redeemed = findEvent(decodeEvents(receipt.logs, contracts), "MicroPool", "Redeemed");
+      expect(redeemed?.args.eth, `holder ${i}`).toBe(held);
     }
     expect(await microPool.totalSupply(reader, { address: pool })).toBe(0n);
   });

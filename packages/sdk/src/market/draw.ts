@@ -14,6 +14,7 @@
  *   6. the price paid is the winning bid, or for Vickrey max(bid, second-lowest eligible price).
  */
 import { type Address, encodeAbiParameters, type Hex, keccak256 } from "viem";
+import { MzkuError } from "../errors.js";
 
 /** A revealed bid (`BidRevealed`). */
 export interface RevealedBid {
@@ -66,14 +67,8 @@ export interface DrawResult {
 }
 
 /** Thrown when the events do not hold what the draw needs. */
-export class DrawRecomputeError extends Error {
-  override readonly name = "DrawRecomputeError";
-  constructor(
-    readonly code: "MARKET_DRAW_MISSING_EVALUATION" | "MARKET_DRAW_BAD_INPUT",
-    message: string,
-  ) {
-    super(message);
-  }
+export class DrawRecomputeError extends MzkuError<"MARKET_DRAW_MISSING_EVALUATION" | "MARKET_DRAW_BAD_INPUT"> {
+  override name = "DrawRecomputeError";
 }
 
 const MASK_128 = (1n << 128n) - 1n;

@@ -2,16 +2,17 @@
  * Builds the input of `recomputeDraw` from a ProjectMarket's raw event logs, so anyone holding the
  * logs (an RPC `eth_getLogs`, the indexer) can check a settlement without trusting a reader.
  */
-import { decodeEventLog, type Hex, type Log, parseAbi } from "viem";
+import { decodeEventLog, type Hex, type Log } from "viem";
+import { projectMarketAbi } from "../abis.js";
 import { type BidEvaluation, type DrawInput, DrawRecomputeError, type RevealedBid } from "./draw.js";
 
-/** The four events the draw depends on, as `IProjectMarket` declares them. */
-export const drawEventsAbi = parseAbi([
-  "event ProjectTermsSet(uint256 indexed projectId, uint16 feeRateBps, uint16 bandBps, uint16 scoreThreshold, uint16 startPenaltyBps, uint8 maxDrawCandidates, bool vickrey, uint64 drawBlock, uint32 startWindow, uint16 reserveBps, uint16 lossCapBps)",
-  "event BidRevealed(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 price, bytes32 salt)",
-  "event BidEvaluated(uint256 indexed projectId, uint256 indexed index, uint256 providerId, uint256 price, bool eligible, uint256 weight)",
-  "event AuctionSettled(uint256 indexed projectId, bytes32 seed, uint256 entropy, uint256 candidates, address winner, uint256 providerId, uint256 winningBid, uint256 price, uint256 forfeitedBonds)",
-]);
+const DRAW_EVENTS = ["ProjectTermsSet", "BidRevealed", "BidEvaluated", "AuctionSettled"] as const;
+type DrawEvent = Extract<(typeof projectMarketAbi)[number], { type: "event"; name: (typeof DRAW_EVENTS)[number] }>;
+
+/** The four events the draw depends on, from ProjectMarket's generated ABI. */
+export const drawEventsAbi: readonly DrawEvent[] = projectMarketAbi.filter(
+  (item): item is DrawEvent => item.type === "event" && (DRAW_EVENTS as readonly string[]).includes(item.name),
+);
 
 /** What the settlement event itself claims, to compare with the recomputation. */
 export interface SettlementClaim {

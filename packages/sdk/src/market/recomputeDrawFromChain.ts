@@ -1,6 +1,7 @@
 import type { Address, Client } from "viem";
 import { projectMarket } from "../actions/index.js";
-import { getProtocolEvents } from "../events.js";
+import { MzkuError } from "../errors.js";
+import { eventsNamed, getEvents } from "../events.js";
 import { type BidEvaluation, type DrawResult, type RevealedBid, recomputeDraw } from "./draw.js";
 
 /**
@@ -14,26 +15,29 @@ export async function recomputeDrawFromChain(
 ): Promise<DrawResult & { settledWinner: Address }> {
   const { market, projectId, fromBlock } = parameters;
   const project = await projectMarket.getProject(client, { address: market, args: [projectId] });
-  const events = await getProtocolEvents(client, { addresses: [market], fromBlock });
-  const reveals: RevealedBid[] = [];
-  const evaluations: BidEvaluation[] = [];
-  let entropy: bigint | undefined;
-  let settledWinner: Address | undefined;
-  for (const event of events) {
-    if (event.eventName === "BidRevealed" && event.args.projectId === projectId) {
-      const { index, bidder, price, salt } = event.args;
-      reveals.push({ index: Number(index), bidder, price, salt });
-    } else if (event.eventName === "BidEvaluated" && event.args.projectId === projectId) {
-      const { index, providerId, eligible, weight } = event.args;
-      evaluations.push({ index: Number(index), providerId, eligible, weight });
-    } else if (event.eventName === "AuctionSettled" && event.args.projectId === projectId) {
-      entropy = event.args.entropy;
-      settledWinner = event.args.winner;
-    }
+  const events = await getEvents(client, { contracts: { ProjectMarket: market }, fromBlock });
+  const reveals: RevealedBid[] = eventsNamed(events, "ProjectMarket", "BidRevealed")
+    .filter((e) => e.args.projectId === projectId)
+    .map(({ args: { index, bidder, price, salt } }) => ({ index: Number(index), bidder, price, salt }));
+  const evaluations: BidEvaluation[] = eventsNamed(events, "ProjectMarket", "BidEvaluated")
+    .filter((e) => e.args.projectId === projectId)
+    .map(({ args: { index, providerId, eligible, weight } }) => ({
+      index: Number(index),
+      providerId,
+      eligible,
+      weight,
+    }));
+  const settled = eventsNamed(events, "ProjectMarket", "AuctionSettled").find((e) => e.args.projectId === projectId);
+  if (settled === undefined) {
+    throw new MzkuError(
+      "EVENT_NOT_FOUND",
+      `project ${projectId} has no AuctionSettled event since block ${fromBlock}`,
+      {
+        details: { projectId, fromBlock },
+      },
+    );
   }
-  if (entropy === undefined || settledWinner === undefined) {
-    throw new Error(`project ${projectId} has no AuctionSettled event since block ${fromBlock}`);
-  }
+  const { entropy, winner: settledWinner } = settled.args;
   const result = recomputeDraw({
     projectId,
     entropy,

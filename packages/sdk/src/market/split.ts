@@ -5,6 +5,7 @@
  * sink of rounding dust). If the pot after the provider is below two pool shares, each pool gets
  * half of it (floor).
  */
+import { MzkuError } from "../errors.js";
 
 /** The four parts, in wei; they always sum to X + FP. */
 export interface ProfitShares {
@@ -15,14 +16,10 @@ export interface ProfitShares {
 }
 
 /** Thrown for inputs the contract rejects. */
-export class ProfitSplitError extends Error {
-  override readonly name = "ProfitSplitError";
-  constructor(
-    readonly code: "MARKET_SPLIT_PRICE_ABOVE_FP" | "MARKET_SPLIT_RATE_TOO_HIGH" | "MARKET_SPLIT_NEGATIVE",
-    message: string,
-  ) {
-    super(message);
-  }
+export class ProfitSplitError extends MzkuError<
+  "MARKET_SPLIT_PRICE_ABOVE_FP" | "MARKET_SPLIT_RATE_TOO_HIGH" | "MARKET_SPLIT_NEGATIVE"
+> {
+  override name = "ProfitSplitError";
 }
 
 /**

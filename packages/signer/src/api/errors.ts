@@ -1,20 +1,8 @@
 /**
- * Typed errors of the co-signer / combiner / slashing-protection layer. `code` is stable (logs, metrics,
- * CLI exit messages and the JSON error body use it); `status` is the HTTP status the API answers with.
+ * The HTTP face of the signer's error codes: each stable `code` (src/errors.ts) answers with one status
+ * and a JSON body `{"code","message",...details}`.
  */
-export type SignerErrorCode =
-  | "SIGNER_BAD_REQUEST"
-  | "SIGNER_SIGNING_ROOT_MISMATCH"
-  | "SIGNER_UNAUTHORIZED"
-  | "SIGNER_UNKNOWN_KEY"
-  | "SIGNER_NOT_FOUND"
-  | "SIGNER_PAYLOAD_TOO_LARGE"
-  | "SIGNER_SLASHABLE"
-  | "SIGNER_INTERCHANGE_INVALID"
-  | "SIGNER_NOT_ENOUGH_PARTIALS"
-  | "SIGNER_COMBINED_SIGNATURE_INVALID"
-  | "SIGNER_CONFIG_INVALID"
-  | "SIGNER_INTERNAL";
+import type { SignerError, SignerErrorCode } from "../errors.js";
 
 const STATUS: Record<SignerErrorCode, number> = {
   SIGNER_BAD_REQUEST: 400,
@@ -31,24 +19,12 @@ const STATUS: Record<SignerErrorCode, number> = {
   SIGNER_INTERNAL: 500,
 };
 
-export class SignerError extends Error {
-  override readonly name = "SignerError";
-  readonly code: SignerErrorCode;
-  readonly status: number;
-  /** Extra machine-readable fields for the JSON error body (never secrets). */
-  readonly details: Readonly<Record<string, unknown>>;
-  constructor(
-    code: SignerErrorCode,
-    message: string,
-    options?: { cause?: unknown; details?: Record<string, unknown> },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = STATUS[code];
-    this.details = options?.details ?? {};
-  }
+/** The HTTP status a signer error code answers with. */
+export function httpStatus(code: SignerErrorCode): number {
+  return STATUS[code];
 }
 
-export function isSignerError(e: unknown): e is SignerError {
-  return e instanceof SignerError;
+/** The JSON error body: the code, the message and the error's details. */
+export function errorBody(err: SignerError): Record<string, unknown> {
+  return { code: err.code, message: err.message, ...err.details };
 }

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { silentLogger } from "@mzku/log";
 import { afterAll, describe, expect, it } from "vitest";
 import { CoSigner } from "../cosigner/cosigner.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
-import { silentLogger } from "./logger.js";
 import { startSignerServer } from "./server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mtls-"));

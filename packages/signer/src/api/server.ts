@@ -1,16 +1,17 @@
 /**
  * Web3Signer-compatible HTTP server (node:http / node:https) shared by the co-signer and the combiner.
  *
- *   GET  /upcheck                              {"status":"OK"} (text "OK" if the client asks for text/plain)
- *   GET  /healthcheck                          {"status":"UP", ...}
+ *   GET  /upcheck                              text/plain "OK" ({"status":"OK"} if the client names application/json)
+ *   GET  /healthcheck                          {"status","checks","outcome"}: 200 all UP, 503 otherwise
+ *   GET  /api/v1/eth2/highWatermark            {"epoch","slot"} or {} when none is set
  *   GET  /api/v1/eth2/publicKeys               ["0x..."]: validator (group) public keys served
- *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."}
+ *   POST /api/v1/eth2/sign/{identifier}        typed Web3Signer request -> {"signature":"0x..."} or text (api/reply.ts)
  *   GET  /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange export
  *   POST /api/v1/eth2/slashing-protection      EIP-3076 v5 interchange import
+ *   GET|POST|DELETE /eth/v1/keystores          key manager API (api/keymanager.ts, service/keymanager.ts)
  *
- * Every sign request is validated and its signing root recomputed here (src/signing), then checked
- * against this process's own slashing-protection database (committed before anything is returned),
- * and only then handed to the backend (partial signing or combining).
+ * This layer reads requests, authenticates callers and maps error codes to statuses; the signing
+ * pipeline itself (validation, root, key, slashing commit, backend) is `service/service.ts`.
  * Authentication: with a bearer token configured, every route except /upcheck and /healthcheck needs
  * `Authorization: Bearer <token>`; without one the server only binds and answers on loopback (or
  * behind mutual TLS, where the client certificate is the credential).
@@ -19,38 +20,17 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
-import type { SignerMetrics } from "../metrics.js";
-import { prepareSigning } from "../signing/prepare.js";
-import type { PreparedSigning, SigningParams } from "../signing/types.js";
-import { SlashingBatcher } from "../slashing/batcher.js";
-import type { SlashingProtectionDb } from "../slashing/db.js";
-import { SignerError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import { SignerError } from "../errors.js";
+import type { KeyManager } from "../service/keymanager.js";
+import { SigningService, type SigningServiceOptions } from "../service/service.js";
+import { errorBody, httpStatus } from "./errors.js";
+import { keyManagerRequest } from "./keymanager.js";
+import { sendSignature, sendUpcheck } from "./reply.js";
 
-export interface SignResult {
-  signature: Uint8Array;
-  /** Extra JSON fields of the answer (the co-signer adds its share index). */
-  extra?: Record<string, string | number>;
-}
+export type { SignerBackend, SignResult } from "../service/backend.js";
 
-/** What actually signs: the co-signer (a partial with its share) or the combiner (a full signature). */
-export interface SignerBackend {
-  readonly role: "cosigner" | "combiner";
-  /** Validator (group) public keys served, lower-case 0x hex. */
-  publicKeys(): string[];
-  /**
-   * Produces the signature for a request whose root was recomputed and whose slashing check passed.
-   * `body` is the validated request as received (the combiner forwards it).
-   */
-  sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult>;
-}
-
-export interface SignerServerOptions {
-  backend: SignerBackend;
-  slashing: SlashingProtectionDb;
-  signing: SigningParams;
-  logger: Logger;
-  metrics: SignerMetrics;
+/** How the server is reached; the signing itself is the service's. */
+export interface HttpServerOptions {
   host?: string;
   port?: number;
   /** Bearer token required on every route but /upcheck and /healthcheck (required off loopback). */
@@ -59,7 +39,12 @@ export interface SignerServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer; ca: string | Buffer };
   /** Largest accepted request body; 4 MiB by default. */
   maxBodyBytes?: number;
+  /** Serves `/eth/v1/keystores` (the key manager API) when set. */
+  keyManager?: KeyManager;
 }
+
+/** Either a ready service, or the parts to build one. */
+export type SignerServerOptions = HttpServerOptions & ({ service: SigningService } | SigningServiceOptions);
 
 export interface RunningSignerServer {
   readonly server: Server;
@@ -85,12 +70,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function sendError(res: ServerResponse, err: SignerError): void {
-  sendJson(res, err.status, { code: err.code, message: err.message, ...err.details });
-}
-
-function wantsText(req: IncomingMessage): boolean {
-  const accept = req.headers.accept ?? "";
-  return accept.includes("text/plain") && !accept.includes("application/json");
+  sendJson(res, httpStatus(err.code), errorBody(err));
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
@@ -110,27 +90,6 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   }
 }
 
-async function slashingCheck(batcher: SlashingBatcher, pubkey: string, p: PreparedSigning): Promise<string> {
-  const base = {
-    pubkey,
-    genesisValidatorsRoot: p.genesisValidatorsRoot ?? new Uint8Array(32),
-    signingRoot: p.signingRoot,
-  };
-  switch (p.slashing.kind) {
-    case "block":
-      return batcher.submit({ ...base, kind: "block", slot: p.slashing.slot });
-    case "attestation":
-      return batcher.submit({
-        ...base,
-        kind: "attestation",
-        sourceEpoch: p.slashing.sourceEpoch,
-        targetEpoch: p.slashing.targetEpoch,
-      });
-    case "none":
-      return "not_slashable";
-  }
-}
-
 /**
  * Starts the server and resolves once it listens.
  * @throws SignerError SIGNER_CONFIG_INVALID when asked to listen off loopback without a token or mTLS.
@@ -145,9 +104,9 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
   }
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token);
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
-  const { backend, logger: log, metrics } = opts;
-  const role = backend.role;
-  const batcher = new SlashingBatcher(opts.slashing);
+  const service = "service" in opts ? opts.service : new SigningService(opts);
+  const log = service.logger;
+  const role = service.role;
 
   const authorized = (req: IncomingMessage): boolean => {
     if (tokenDigest !== undefined) {
@@ -160,66 +119,12 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
   };
 
   const handleSign = async (req: IncomingMessage, res: ServerResponse, identifier: string): Promise<void> => {
-    const started = process.hrtime.bigint();
-    let type = "unknown";
     try {
-      if (!/^0x[0-9a-fA-F]{96}$/.test(identifier)) {
-        throw new SignerError("SIGNER_BAD_REQUEST", "identifier must be a 0x-prefixed 48-byte BLS public key");
-      }
-      const pubkey = identifier.toLowerCase();
       const body = await readBody(req, maxBody);
-      const prepared = prepareSigning(body, opts.signing);
-      type = prepared.type;
-      if (!backend.publicKeys().includes(pubkey)) {
-        throw new SignerError("SIGNER_UNKNOWN_KEY", `public key ${pubkey} is not served here`);
-      }
-      const reqLog = log.child({ type, pubkey: pubkey.slice(0, 18), ...prepared.logFields });
-      const recorded = slashingCheck(batcher, pubkey, prepared);
-      // A co-signer computes its partial only once its own record is committed. The combiner commits its
-      // record while the co-signers work (their partials never leave this process) and answers only
-      // when both the record is committed and the combined signature is verified.
-      const signing =
-        role === "cosigner"
-          ? recorded.then(() => backend.sign(pubkey, prepared, body as Record<string, unknown>, reqLog))
-          : backend.sign(pubkey, prepared, body as Record<string, unknown>, reqLog);
-      signing.catch(() => {}); // if the record is refused first, this outcome is dropped
-      const [outcome, result] = await Promise.all([recorded, signing]);
-      const signature = `0x${Buffer.from(result.signature).toString("hex")}`;
-      metrics.signRequests.inc({ role, type, outcome: "ok" });
-      reqLog.debug("Signed", { slashing: outcome });
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end(signature);
-      } else {
-        sendJson(res, 200, { signature, ...result.extra });
-      }
+      const { signature, extra } = await service.sign(identifier, body);
+      sendSignature(req, res, signature, extra);
     } catch (e) {
-      const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e });
-      const outcome =
-        err.code === "SIGNER_SLASHABLE"
-          ? "slashable"
-          : err.status === 400
-            ? "bad_request"
-            : err.code === "SIGNER_UNKNOWN_KEY"
-              ? "unknown_key"
-              : err.code === "SIGNER_NOT_ENOUGH_PARTIALS"
-                ? "not_enough_partials"
-                : "error";
-      metrics.signRequests.inc({ role, type, outcome });
-      if (err.code === "SIGNER_SLASHABLE") {
-        metrics.slashingRefusals.inc({ role, reason: String(err.details.reason ?? "unknown") });
-      }
-      const level = err.status >= 500 ? "error" : "warn";
-      log[level]("Sign request refused", {
-        type,
-        code: err.code,
-        reason: typeof err.details.reason === "string" ? err.details.reason : undefined,
-        message: err.message,
-        cause: err.code === "SIGNER_INTERNAL" && e instanceof Error ? e.message : undefined,
-      });
-      sendError(res, err);
-    } finally {
-      metrics.signDuration.observe({ role, type }, Number(process.hrtime.bigint() - started) / 1e9);
+      sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e }));
     }
   };
 
@@ -228,14 +133,11 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     const path = url.pathname;
     const method = req.method ?? "GET";
     if (method === "GET" && path === "/upcheck") {
-      if (wantsText(req)) {
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-        res.end("OK");
-      } else sendJson(res, 200, { status: "OK" });
+      sendUpcheck(req, res);
       return;
     }
     if (method === "GET" && path === "/healthcheck") {
-      sendJson(res, 200, { status: "UP", role, keys: backend.publicKeys().length });
+      void service.health().then((r) => sendJson(res, r.status === "UP" ? 200 : 503, r));
       return;
     }
     if (!authorized(req)) {
@@ -243,7 +145,12 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       return;
     }
     if (method === "GET" && path === "/api/v1/eth2/publicKeys") {
-      sendJson(res, 200, backend.publicKeys());
+      sendJson(res, 200, service.publicKeys());
+      return;
+    }
+    if (method === "GET" && path === "/api/v1/eth2/highWatermark") {
+      const hw = service.highWatermark();
+      sendJson(res, 200, hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) });
       return;
     }
     const sign = /^\/api\/v1\/eth2\/sign\/([^/]+)$/.exec(path);
@@ -255,10 +162,23 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       void handleSign(req, res, decodeURIComponent(sign[1]));
       return;
     }
+    if (path === "/eth/v1/keystores" && opts.keyManager !== undefined) {
+      const km = opts.keyManager;
+      (method === "GET" ? Promise.resolve(undefined) : readBody(req, 16 * 1024 * 1024))
+        .then((body) => keyManagerRequest(km, method, body))
+        .then((answer) => sendJson(res, 200, answer))
+        .catch((e: unknown) => {
+          const err =
+            e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "key manager failed", { cause: e });
+          log.warn("Key manager request refused", { method, code: err.code, message: err.message });
+          sendError(res, err);
+        });
+      return;
+    }
     if (path === "/api/v1/eth2/slashing-protection") {
       if (method === "GET") {
         try {
-          sendJson(res, 200, opts.slashing.exportInterchange());
+          sendJson(res, 200, service.exportInterchange());
         } catch (e) {
           sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "export failed"));
         }
@@ -267,14 +187,10 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       if (method === "POST") {
         readBody(req, 256 * 1024 * 1024)
           .then((doc) => {
-            const counts = opts.slashing.importInterchange(doc);
-            log.info("Imported slashing-protection interchange", counts);
-            sendJson(res, 200, { status: "imported", ...counts });
+            sendJson(res, 200, { status: "imported", ...service.importInterchange(doc) });
           })
           .catch((e: unknown) => {
-            const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed");
-            log.warn("Interchange import refused", { code: err.code, message: err.message });
-            sendError(res, err);
+            sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed"));
           });
         return;
       }
@@ -297,11 +213,11 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
   const addr = server.address();
   const port = typeof addr === "object" && addr !== null ? addr.port : (opts.port ?? 0);
   const url = `${opts.tls === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  metrics.keysLoaded.set(backend.publicKeys().length);
+  service.keysLoaded();
   log.info("Signer listening", {
     role,
     url,
-    keys: backend.publicKeys().length,
+    keys: service.publicKeys().length,
     auth: tokenDigest ? "bearer" : "loopback",
   });
   return {

@@ -6,9 +6,11 @@
  *   mzku-signer keys deposit-data ...   deposit_data JSON for DKG output
  *   mzku-signer signer ...              co-signer / combiner / interchange (see `signer --help`)
  *
- * Each subcommand module exports `run(argv): Promise<number>` (the exit code). Bad input ends with
- * exit code 2 and a one-line `error <CODE>: reason` on stderr; internal failures exit 1.
+ * Each subcommand module exports `run(argv): Promise<number>` (the exit code). A failure prints one
+ * line `mzku-signer: <CODE>: reason` on stderr and exits 2 for bad input, 1 otherwise.
  */
+import { cliFailure, UsageError } from "@mzku/errors";
+
 type Handler = (argv: string[]) => Promise<number>;
 
 /** `group subcommand` → lazy loader; add a line per subcommand. */
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
   "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
   "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,
+  "signer high-watermark": async () => (await import("../cli/signer.js")).runSignerHighWatermark,
 };
 
 function usage(): string {
@@ -36,8 +39,12 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(usage());
       return argv.length === 0 ? 2 : 0;
     }
-    process.stderr.write(`error USAGE: unknown command "${argv.slice(0, 2).join(" ")}"\n${usage()}`);
-    return 2;
+    const failure = cliFailure(
+      "mzku-signer",
+      new UsageError("USAGE", `unknown command "${argv.slice(0, 2).join(" ")}"`),
+    );
+    process.stderr.write(`${failure.line}${usage()}`);
+    return failure.exitCode;
   }
   const handler = await loader();
   return handler(argv.slice(2));
@@ -48,10 +55,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const code =
-      typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "INTERNAL";
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error ${code}: ${message.split("\n")[0] ?? ""}\n`);
-    process.exitCode = 1;
+    const failure = cliFailure("mzku-signer", err);
+    process.stderr.write(failure.line);
+    process.exitCode = failure.exitCode;
   },
 );

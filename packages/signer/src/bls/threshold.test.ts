@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { describe, expect, it } from "vitest";
+import { splitSecret } from "../testing/index.js";
 import { POP_DST, secretKeyToPublicKey, sign } from "./bls.js";
 import { fromHex, scalarToBytes, toHex } from "./bytes.js";
 import { lagrangeCoefficientsAtZero, randomScalar } from "./field.js";
@@ -11,7 +12,6 @@ import {
   combineVerifiedPartials,
   evalCommitment,
   partialSign,
-  splitSecret,
   verify,
   verifyPartial,
 } from "./threshold.js";

@@ -12,7 +12,7 @@
  * - the combiner the validator client talks to: {@link verifyPartial} on every partial (a bad one is
  *   identified by its index and left out), then {@link combinePartials}, then {@link verify} against
  *   the group key before answering — or all of it at once with {@link combineVerifiedPartials}.
- * Shares come from the DKG (`src/dkg/`); the dealer in `./dealer.ts` is for tests only.
+ * Shares come from the DKG (`src/dkg/`); the dealer in `src/testing/` is for tests only.
  */
 import { BlsError } from "./errors.js";
 import { MAX_PARTIES, type PartialSignature, type PublicShare, type SecretShare } from "./types.js";
@@ -217,5 +217,4 @@ export function combineVerifiedPartials(params: CombineVerifiedParams): CombineV
   return { signature, used: used.map((p) => p.index), rejected };
 }
 
-export { type DealtKey, splitSecret } from "./dealer.js";
 export { isValidPublicKey };

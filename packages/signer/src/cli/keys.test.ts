@@ -202,7 +202,7 @@ describe("keys commands (separate processes)", () => {
       "x.json",
     ]);
     expect(short.code).toBe(2);
-    expect(short.stderr).toMatch(/^error THRESHOLD_NOT_ENOUGH_PARTIALS: .*\n$/);
+    expect(short.stderr).toMatch(/^mzku-signer: THRESHOLD_NOT_ENOUGH_PARTIALS: .*\n$/);
   }, 120_000);
 
   it("a cheating dealer in its own process is detected and excluded; the honest processes finish with a working key", async () => {
@@ -273,7 +273,7 @@ describe("keys commands (separate processes)", () => {
       ),
     );
     for (const r of honest) expect(r.code, r.stderr).toBe(0);
-    expect(honest[1]?.stderr).toMatch(/"level":"warn","msg":"DKG complaints"/);
+    expect(honest[1]?.stderr).toMatch(/"level":"warn","component":"signer-dkg","message":"DKG complaints"/);
     const outputs = [1, 3, 4].map((i) => readDkgOutput(join(dir, `cout${i}`)));
     for (const o of outputs) {
       expect(o.qualified).toEqual([1, 3, 4]);
@@ -296,11 +296,11 @@ describe("keys commands (separate processes)", () => {
   }, 120_000);
 
   it.each([
-    [["keys", "dkg"], /^error USAGE: --definition is required\n$/],
-    [["keys", "dkg", "--definition", "nope.json"], /^error USAGE: cannot read definition nope.json/],
+    [["keys", "dkg"], /^mzku-signer: USAGE: --definition is required\n$/],
+    [["keys", "dkg", "--definition", "nope.json"], /^mzku-signer: USAGE: cannot read definition nope.json/],
     [
       ["keys", "definition", "--identities", "0x12", "--threshold", "2", "--validators", "1", "--out", "d.json"],
-      /^error DKG_INVALID_DEFINITION: /,
+      /^mzku-signer: DKG_INVALID_DEFINITION: /,
     ],
     [
       [
@@ -315,7 +315,7 @@ describe("keys commands (separate processes)", () => {
         "--out",
         "x",
       ],
-      /^error DEPOSIT_INVALID_INPUT: /,
+      /^mzku-signer: DEPOSIT_INVALID_INPUT: /,
     ],
     [
       [
@@ -330,7 +330,7 @@ describe("keys commands (separate processes)", () => {
         "--out",
         "x",
       ],
-      /^error DEPOSIT_INVALID_INPUT: /,
+      /^mzku-signer: DEPOSIT_INVALID_INPUT: /,
     ],
     [
       [
@@ -347,10 +347,10 @@ describe("keys commands (separate processes)", () => {
         "--out",
         "x",
       ],
-      /^error USAGE: unknown --network/,
+      /^mzku-signer: USAGE: unknown --network/,
     ],
-    [["keys", "dkg", "--bogus", "1"], /^error USAGE: Unknown option '--bogus'/],
-    [["nothing", "here"], /^error USAGE: unknown command/],
+    [["keys", "dkg", "--bogus", "1"], /^mzku-signer: USAGE: Unknown option '--bogus'/],
+    [["nothing", "here"], /^mzku-signer: USAGE: unknown command/],
   ] as const)("bad input %j exits 2 with a one-line reason", async (args, re) => {
     const r = await run([...args]);
     expect(r.code).toBe(2);

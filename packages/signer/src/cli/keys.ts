@@ -12,12 +12,14 @@
  *                   with --password-file <file>: writes THIS party's partial signatures;
  *                   with --partials <f1,f2,..>: verifies and combines partials into deposit_data JSON.
  *
- * Exit codes: 0 ok, 2 bad input (one line `error <CODE>: reason` on stderr), 1 failure.
+ * Exit codes: 0 ok, 2 bad input, 1 failure; a failure prints one line `mzku-signer: <CODE>: reason` on stderr.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { cliFailure, EXIT_USAGE, errorCode, UsageError } from "@mzku/errors";
+import { createLogger, type Logger, resolveLogLevel } from "@mzku/log";
 import { fromHex, toHex } from "../bls/bytes.js";
 import { combineVerifiedPartials, partialSign } from "../bls/threshold.js";
 import {
@@ -33,20 +35,16 @@ import { DKG_VERSION, parseDefinition } from "../dkg/definition.js";
 import { HttpTransport } from "../dkg/http.js";
 import { generateIdentity, type IdentityFile, loadIdentity } from "../dkg/identity.js";
 import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
-import { type DkgLogger, runDkg } from "../dkg/runner.js";
-import { CodedError } from "../errors.js";
+import { runDkg } from "../dkg/runner.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
 import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
 
-/** Bad command-line input: exit code 2. */
-export class UsageError extends CodedError<string> {
-  override readonly name = "UsageError";
-}
+export { UsageError };
 
-const jsonLog: DkgLogger = {
-  info: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: "info", msg, ...fields })}\n`),
-  warn: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: "warn", msg, ...fields })}\n`),
-};
+/** The DKG's log lines on stderr; the level comes from MZKU_LOG_LEVEL (default info). */
+function dkgLogger(): Logger {
+  return createLogger({ component: "signer-dkg", level: resolveLogLevel({ env: process.env }) });
+}
 
 type Opts = Record<string, string | boolean | undefined>;
 function parse(argv: string[], names: readonly string[]): Opts {
@@ -97,11 +95,10 @@ async function guarded(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const code = err.code ?? "INTERNAL";
-    const badInput = e instanceof UsageError || /INVALID|USAGE|UNSUPPORTED|WRONG_PASSWORD|NOT_ENOUGH/.test(code);
-    process.stderr.write(`error ${code}: ${err.message.split("\n")[0] ?? ""}\n`);
-    return badInput ? 2 : 1;
+    const failure = cliFailure("mzku-signer", e);
+    process.stderr.write(failure.line);
+    // Domain errors about the files and values given on the command line are bad input too.
+    return /INVALID|USAGE|UNSUPPORTED|WRONG_PASSWORD|NOT_ENOUGH/.test(errorCode(e)) ? EXIT_USAGE : failure.exitCode;
   } finally {
     await stopKdfWorker();
   }
@@ -203,6 +200,7 @@ export function runKeysDkg(argv: string[]): Promise<number> {
       "round-timeout-ms",
       "listen-host",
     ]);
+    const log = dkgLogger();
     const definition = parseDefinition(readJson(need(o, "definition"), "definition"));
     const identity = loadIdentity(readJson(need(o, "identity"), "identity") as IdentityFile);
     const index = intOpt(o, "index");
@@ -235,7 +233,7 @@ export function runKeysDkg(argv: string[]): Promise<number> {
         index,
         identity,
         transport,
-        log: jsonLog,
+        log,
         startTimeoutMs: intOpt(o, "start-timeout-ms", 60_000),
         roundTimeoutMs: intOpt(o, "round-timeout-ms", 20_000),
         ...(deposit
@@ -273,7 +271,7 @@ export function runKeysDkg(argv: string[]): Promise<number> {
       );
       writeFileSync(join(outDir, "deposit-data.json"), JSON.stringify(data, null, 2));
     }
-    jsonLog.info("DKG output written", {
+    log.info("DKG output written", {
       dir: outDir,
       validators: result.validators.length,
       qualified: result.qualified,

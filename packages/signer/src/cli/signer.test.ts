@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
+import { toHex } from "../bls/bytes.js";
+import { splitSecret } from "../testing/dealer.js";
+import { resolveChain, runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,6 +41,64 @@ describe("signer CLI", () => {
     expect(await runSignerStart([])).toBe(2);
     expect(await runSignerStart(["--role", "cosigner"])).toBe(2);
     expect(await runSignerImportInterchange(["--db", "x"])).toBe(2);
-    expect(String(err.mock.calls[0]?.[0])).toMatch(/^error USAGE: --role cosigner\|combiner/);
+    expect(String(err.mock.calls[0]?.[0])).toMatch(/^mzku-signer: USAGE: --role cosigner\|combiner/);
+  });
+
+  it("a malformed --genesis-fork-version is a usage error: exit 2, one `mzku-signer: USAGE:` line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    dirs.push(dir);
+    const dealt = splitSecret(new Uint8Array(32).fill(7), 2, 3);
+    const share = dealt.shares[0];
+    if (!share) throw new Error("no share");
+    const shareFile = join(dir, "share1.json");
+    writeFileSync(
+      shareFile,
+      JSON.stringify({
+        version: 1,
+        groupPublicKey: toHex(dealt.groupPublicKey),
+        threshold: 2,
+        index: share.index,
+        secretShare: toHex(share.secret),
+        publicShares: Object.fromEntries(dealt.publicShares.map((p) => [String(p.index), toHex(p.publicKey)])),
+      }),
+    );
+    const bin = join(import.meta.dirname, "../../dist/bin/mzku-signer.js");
+    const args = ["signer", "start", "--role", "cosigner", "--shares", shareFile, "--db", join(dir, "sp.sqlite")];
+    const r = spawnSync(process.execPath, [bin, ...args, "--port", "0", "--genesis-fork-version", "0x1234"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("mzku-signer: USAGE: --genesis-fork-version must be 0x + 4 bytes\n");
+    const badLevel = spawnSync(process.execPath, [bin, ...args, "--log-level", "loud"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(badLevel.status).toBe(2);
+    expect(badLevel.stderr).toMatch(/^mzku-signer: LOG_LEVEL_INVALID: --log-level must be one of/);
+  });
+
+  it("--network sets the preset and the genesis fork version together", () => {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    const want: Record<string, [string, string]> = {
+      mainnet: ["mainnet", "00000000"],
+      sepolia: ["mainnet", "90000069"],
+      holesky: ["mainnet", "01017000"],
+      hoodi: ["mainnet", "10000910"],
+      devnet: ["minimal", "00000001"],
+    };
+    for (const [name, [preset, gfv]] of Object.entries(want)) {
+      const c = resolveChain(name, undefined, undefined);
+      if (typeof c === "string") throw new Error(c);
+      expect([c.preset, hex(c.genesisForkVersion), c.network?.name], name).toEqual([preset, gfv, name]);
+    }
+    // a hand-set genesis fork version of a known network still selects it (and its EIP-7044 table)
+    const byVersion = resolveChain(undefined, "mainnet", "0x10000910");
+    expect(typeof byVersion !== "string" && byVersion.network?.name).toBe("hoodi");
+    const custom = resolveChain(undefined, "mainnet", "0x12345678");
+    expect(typeof custom !== "string" && custom.network).toBeUndefined();
+    expect(resolveChain("hoodi", "minimal", undefined)).toMatch(/contradicts/);
+    expect(resolveChain("sepolia", undefined, "0x00000000")).toMatch(/contradicts/);
+    expect(resolveChain("goerli", undefined, undefined)).toMatch(/--network must be one of/);
   });
 });

@@ -2,11 +2,14 @@
  * `mzku-signer signer ...` — thin CLI over the co-signer, the combiner and slashing protection.
  *
  *   signer start --role cosigner (--shares a.json[,b.json] | --dkg-dir D --password-file F) --db sp.sqlite
- *                [common options]
+ *                [--validators public.json --keystores-dir D --password-file F] [common options]
+ *     (--validators: the public validator set whose shares the key manager API may import; imported
+ *      shares rest in --keystores-dir, encrypted under --password-file)
  *   signer start --role combiner --config combiner.json --db sp.sqlite [--timeout-ms 2000]
  *                [--verify each|optimistic] [common]
- *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --preset mainnet|minimal
- *             --genesis-fork-version 0x00000000 --log-level info
+ *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
+ *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info (default: MZKU_LOG_LEVEL, else info)
  *   signer import-interchange --db sp.sqlite --file interchange.json
  *   signer export-interchange --db sp.sqlite [--out file]
  *
@@ -15,18 +18,56 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { cliFailure, UsageError } from "@mzku/errors";
+import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
 
-const USAGE_ERROR = 2;
-
+/** Prints the usage error the way every command does and returns its exit code (2). */
 function fail(message: string): number {
-  process.stderr.write(`error USAGE: ${message}\n`);
-  return USAGE_ERROR;
+  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  process.stderr.write(failure.line);
+  return failure.exitCode;
 }
 
-function hex4(v: string | undefined, fallback: string): Uint8Array {
-  const s = v ?? fallback;
-  if (!/^0x[0-9a-fA-F]{8}$/.test(s)) throw new Error("--genesis-fork-version must be 0x + 4 bytes");
-  return new Uint8Array(Buffer.from(s.slice(2), "hex"));
+/** The chain a signer serves: preset, GENESIS_FORK_VERSION and, for a known network, its fork table. */
+export interface ChainChoice {
+  preset: "mainnet" | "minimal";
+  genesisForkVersion: Uint8Array;
+  network?: Network;
+}
+
+/**
+ * `--network` sets the preset and the genesis fork version together; `--preset` and
+ * `--genesis-fork-version` may repeat them but not contradict them. Without `--network`, the preset
+ * (default mainnet, or LODESTAR_PRESET) and the genesis fork version (default the preset's:
+ * 0x00000000 mainnet, 0x00000001 minimal) are taken as given, and a genesis fork version of a known
+ * network of that preset selects that network. Returns a usage message on bad input.
+ */
+export function resolveChain(
+  networkName: string | undefined,
+  preset: string | undefined,
+  genesis: string | undefined,
+): ChainChoice | string {
+  if (genesis !== undefined && !/^0x[0-9a-fA-F]{8}$/.test(genesis))
+    return "--genesis-fork-version must be 0x + 4 bytes";
+  const gfv = genesis === undefined ? undefined : new Uint8Array(Buffer.from(genesis.slice(2), "hex"));
+  if (networkName !== undefined) {
+    if (!isNetworkName(networkName)) return `--network must be one of ${NETWORKS.join(", ")}`;
+    const network = getNetwork(networkName);
+    if (preset !== undefined && preset !== network.preset) {
+      return `--preset ${preset} contradicts --network ${networkName} (preset ${network.preset})`;
+    }
+    if (gfv !== undefined && !Buffer.from(gfv).equals(Buffer.from(network.genesisForkVersion))) {
+      return `--genesis-fork-version ${genesis} contradicts --network ${networkName}`;
+    }
+    return { preset: network.preset, genesisForkVersion: network.genesisForkVersion, network };
+  }
+  const p = preset ?? process.env.LODESTAR_PRESET ?? "mainnet";
+  if (p !== "mainnet" && p !== "minimal") return "--preset mainnet|minimal";
+  const genesisForkVersion = gfv ?? new Uint8Array([0, 0, 0, p === "minimal" ? 1 : 0]);
+  const network = networkByGenesisForkVersion(genesisForkVersion);
+  return network !== undefined && network.preset === p
+    ? { preset: p, genesisForkVersion, network }
+    : { preset: p, genesisForkVersion };
 }
 
 /** `signer start`: runs a co-signer or a combiner until SIGINT/SIGTERM. */
@@ -38,86 +79,117 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       shares: { type: "string" },
       "dkg-dir": { type: "string" },
       "password-file": { type: "string" },
+      validators: { type: "string" },
+      "keystores-dir": { type: "string" },
       config: { type: "string" },
       db: { type: "string" },
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "9000" },
       "token-file": { type: "string" },
       "metrics-port": { type: "string" },
-      preset: { type: "string", default: process.env.LODESTAR_PRESET ?? "mainnet" },
+      network: { type: "string" },
+      preset: { type: "string" },
       "genesis-fork-version": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
-      "log-level": { type: "string", default: "info" },
+      "log-level": { type: "string" },
     },
     strict: true,
   });
   if (values.role !== "cosigner" && values.role !== "combiner") return fail("--role cosigner|combiner is required");
   if (values.db === undefined) return fail("--db <sqlite file> is required");
-  if (values.preset !== "mainnet" && values.preset !== "minimal") return fail("--preset mainnet|minimal");
-  process.env.LODESTAR_PRESET = values.preset;
+  const chain = resolveChain(values.network, values.preset, values["genesis-fork-version"]);
+  if (typeof chain === "string") return fail(chain);
+  process.env.LODESTAR_PRESET = chain.preset;
   const params = await import("@lodestar/params");
-  if (params.ACTIVE_PRESET !== values.preset) {
-    return fail(`preset ${values.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
+  if (params.ACTIVE_PRESET !== chain.preset) {
+    return fail(`preset ${chain.preset} requested but ${params.ACTIVE_PRESET} is already loaded`);
   }
-  const { createLogger } = await import("../api/logger.js");
+  const { createLogger, resolveLogLevel } = await import("@mzku/log");
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
-  const level = values["log-level"] as "debug" | "info" | "warn" | "error";
-  const logger = createLogger({ level, base: { component: `signer-${values.role}` } });
+  const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
+  const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
-  let backend: import("../api/server.js").SignerBackend;
+  const slashing = new SlashingProtectionDb(values.db);
+  let backend: import("../service/backend.js").SignerBackend;
+  let keyManager: import("../service/keymanager.js").KeyManager;
   if (values.role === "cosigner") {
     const { loadKeyShareFiles, parseKeyShare } = await import("../cosigner/shares.js");
     const { CoSigner } = await import("../cosigner/cosigner.js");
+    const { CoSignerKeyManager, parseValidatorSet } = await import("../service/keymanager.js");
     const shares = values.shares === undefined ? [] : loadKeyShareFiles(values.shares.split(","));
+    const password =
+      values["password-file"] === undefined ? undefined : readFileSync(values["password-file"], "utf8").trim();
     if (values["dkg-dir"] !== undefined) {
       // EIP-2335 keystores written by `keys dkg` (decrypted off the main thread)
-      if (values["password-file"] === undefined) return fail("--dkg-dir needs --password-file");
+      if (password === undefined) return fail("--dkg-dir needs --password-file");
       const { loadDkgKeyShares } = await import("../dkg/output.js");
-      const password = readFileSync(values["password-file"], "utf8").trim();
       for (const [i, s] of (await loadDkgKeyShares(values["dkg-dir"], password)).entries()) {
         shares.push(
           parseKeyShare({ ...s, secretShare: `0x${Buffer.from(s.secret).toString("hex")}` }, `dkg-dir share ${i}`),
         );
       }
     }
-    if (shares.length === 0) return fail("a co-signer needs --shares <file>[,<file>] and/or --dkg-dir <dir>");
-    backend = new CoSigner(shares);
+    if (values["keystores-dir"] !== undefined && (password === undefined || values.validators === undefined)) {
+      return fail("--keystores-dir needs --validators and --password-file");
+    }
+    if (shares.length === 0 && values.validators === undefined) {
+      return fail("a co-signer needs --shares <file>[,<file>], --dkg-dir <dir>, or --validators for the key manager");
+    }
+    const cosigner = new CoSigner(shares);
+    const km = new CoSignerKeyManager({
+      cosigner,
+      validators:
+        values.validators === undefined
+          ? []
+          : parseValidatorSet(JSON.parse(readFileSync(values.validators, "utf8")) as unknown),
+      slashing,
+      ...(values["keystores-dir"] === undefined || password === undefined
+        ? {}
+        : { store: { dir: values["keystores-dir"], password } }),
+      readonlyKeys: new Set(shares.map((x) => x.groupPublicKey)),
+      logger,
+    });
+    const loaded = await km.loadStore();
+    if (loaded > 0) logger.info("Loaded imported key shares", { count: loaded });
+    backend = cosigner;
+    keyManager = km;
   } else {
     if (values.config === undefined) return fail("--config <combiner.json> is required for a combiner");
     const { loadCombinerConfig } = await import("../combiner/config.js");
     const { Combiner } = await import("../combiner/combiner.js");
+    const { CombinerKeyManager } = await import("../service/keymanager.js");
     const cfg = loadCombinerConfig(values.config);
     const timeoutMs = values["timeout-ms"] === undefined ? cfg.timeoutMs : Number(values["timeout-ms"]);
     const verify = values.verify ?? cfg.verify;
     if (verify !== undefined && verify !== "each" && verify !== "optimistic") return fail("--verify each|optimistic");
-    backend = new Combiner({
+    const combiner = new Combiner({
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(verify === undefined ? {} : { verify }),
     });
+    backend = combiner;
+    keyManager = new CombinerKeyManager({ publicKeys: () => combiner.publicKeys(), slashing, logger });
   }
-  const slashing = new SlashingProtectionDb(values.db);
   const token = values["token-file"] === undefined ? undefined : readFileSync(values["token-file"], "utf8").trim();
   const server = await startSignerServer({
     backend,
     slashing,
     signing: {
       slotsPerEpoch: params.SLOTS_PER_EPOCH,
-      genesisForkVersion: hex4(
-        values["genesis-fork-version"],
-        values.preset === "minimal" ? "0x00000001" : "0x00000000",
-      ),
+      genesisForkVersion: chain.genesisForkVersion,
+      ...(chain.network === undefined ? {} : { network: chain.network }),
     },
     logger,
     metrics,
     host: values.host,
     port: Number(values.port),
+    keyManager,
     ...(token === undefined ? {} : { token }),
   });
   const metricsServer =
@@ -164,6 +236,43 @@ export async function runSignerExportInterchange(argv: string[]): Promise<number
     const text = `${JSON.stringify(db.exportInterchange(), null, 2)}\n`;
     if (values.out === undefined) process.stdout.write(text);
     else writeFileSync(values.out, text);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `signer high-watermark --db F (--epoch E --slot S | --remove)`: sets or removes the high watermark (no
+ * block at or above S, no attestation reaching E is signed); prints the watermark in force.
+ */
+export async function runSignerHighWatermark(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: "string" },
+      epoch: { type: "string" },
+      slot: { type: "string" },
+      remove: { type: "boolean", default: false },
+    },
+  });
+  if (values.db === undefined) return fail("--db <sqlite> is required");
+  const set = values.epoch !== undefined || values.slot !== undefined;
+  if (set && (values.epoch === undefined || values.slot === undefined || values.remove)) {
+    return fail("--epoch and --slot go together, and not with --remove");
+  }
+  for (const v of [values.epoch, values.slot]) {
+    if (v !== undefined && !/^[0-9]{1,19}$/.test(v)) return fail("--epoch / --slot must be decimal integers");
+  }
+  const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const db = new SlashingProtectionDb(values.db);
+  try {
+    if (values.remove) db.setHighWatermark(null);
+    else if (set) db.setHighWatermark({ epoch: BigInt(values.epoch ?? 0), slot: BigInt(values.slot ?? 0) });
+    const hw = db.highWatermark();
+    process.stdout.write(
+      `${JSON.stringify(hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) })}\n`,
+    );
     return 0;
   } finally {
     db.close();

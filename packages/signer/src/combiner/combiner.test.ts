@@ -1,14 +1,15 @@
+import { silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
-import { silentLogger } from "../api/logger.js";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
-import { type DealtKey, splitSecret, verify } from "../bls/threshold.js";
+import { verify } from "../bls/threshold.js";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
+import { SignerError } from "../errors.js";
 import { createSignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { type DealtKey, splitSecret } from "../testing/index.js";
 import { Combiner } from "./combiner.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
@@ -226,9 +227,10 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     const badId = await post(`${combiner.url}/api/v1/eth2/sign/0x12`, attestation(1, 0, 0));
     expect(badId.status).toBe(400);
     const up = await fetch(`${combiner.url}/upcheck`);
-    expect(await up.json()).toEqual({ status: "OK" });
-    const upText = await fetch(`${combiner.url}/upcheck`, { headers: { accept: "text/plain" } });
-    expect(await upText.text()).toBe("OK");
+    expect(up.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await up.text()).toBe("OK");
+    const upJson = await fetch(`${combiner.url}/upcheck`, { headers: { accept: "application/json" } });
+    expect(await upJson.json()).toEqual({ status: "OK" });
   });
 
   it("requires the bearer token when one is set, and refuses to bind off loopback without auth", async () => {

@@ -10,11 +10,12 @@
  */
 
 import blst from "@chainsafe/blst";
-import { SignerError } from "../api/errors.js";
-import type { Logger } from "../api/logger.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
+import type { Logger } from "@mzku/log";
 import { combinePartials } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
 import type { SignerMetrics } from "../metrics.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
+import type { HealthCheckEntry } from "../service/health.js";
 import type { PreparedSigning } from "../signing/types.js";
 
 export interface CombinerValidator {
@@ -111,6 +112,33 @@ export class Combiner implements SignerBackend {
 
   publicKeys(): string[] {
     return this.keys;
+  }
+
+  /**
+   * One `/upcheck` per co-signer (1 s each, in parallel); `cosigners-check` is UP when every validator
+   * still has at least its threshold of co-signers answering.
+   */
+  async healthChecks(): Promise<HealthCheckEntry[]> {
+    const up = await Promise.all(
+      this.opts.cosigners.map(async (c): Promise<HealthCheckEntry> => {
+        const id = `cosigner-${c.index}`;
+        try {
+          const headers: Record<string, string> = c.token === undefined ? {} : { authorization: `Bearer ${c.token}` };
+          const res = await fetch(`${c.url}/upcheck`, { headers, signal: AbortSignal.timeout(1000) });
+          await res.arrayBuffer();
+          return res.ok ? { id, status: "UP" } : { id, status: "DOWN", message: `HTTP ${res.status}` };
+        } catch (e) {
+          return { id, status: "DOWN", message: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    );
+    const reachable = new Set(this.opts.cosigners.filter((_, i) => up[i]?.status === "UP").map((c) => c.index));
+    const short = this.opts.validators.filter(
+      (v) => [...v.publicShares.keys()].filter((i) => reachable.has(i)).length < v.threshold,
+    );
+    const entry: HealthCheckEntry = { id: "cosigners-check", status: short.length === 0 ? "UP" : "DOWN", checks: up };
+    if (short.length > 0) entry.message = `${short.length} validator(s) below threshold`;
+    return [entry];
   }
 
   sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult> {

@@ -5,7 +5,7 @@
  *    "timeoutMs":2000,"verify":"each"}
  */
 import { readFileSync } from "node:fs";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import type { CombinerValidator, CosignerEndpoint } from "./combiner.js";
 
 export interface CombinerConfig {

@@ -4,17 +4,17 @@
  * co-signer then returns its partial signature (a BLS signature with its share) and its index.
  */
 
-import { SignerError } from "../api/errors.js";
-import type { Logger } from "../api/logger.js";
-import type { SignerBackend, SignResult } from "../api/server.js";
+import type { Logger } from "@mzku/log";
 import { partialSign } from "../bls/threshold.js";
+import { SignerError } from "../errors.js";
+import type { SignerBackend, SignResult } from "../service/backend.js";
 import type { PreparedSigning } from "../signing/types.js";
 import type { KeyShare } from "./shares.js";
 
 export class CoSigner implements SignerBackend {
   readonly role = "cosigner" as const;
   private readonly shares: Map<string, KeyShare>;
-  private readonly keys: string[];
+  private keys: string[];
 
   constructor(shares: readonly KeyShare[]) {
     this.shares = new Map();
@@ -29,6 +29,27 @@ export class CoSigner implements SignerBackend {
 
   publicKeys(): string[] {
     return this.keys;
+  }
+
+  /** Starts serving a share (the key manager's import). False if a share of that validator is served. */
+  add(share: KeyShare): boolean {
+    if (this.shares.has(share.groupPublicKey)) return false;
+    this.shares.set(share.groupPublicKey, share);
+    this.keys = [...this.shares.keys()];
+    return true;
+  }
+
+  /**
+   * Stops serving a validator's share (the key manager's delete): from now on no partial is computed
+   * with it, even for a request whose slashing record is already committed. False if it was not served.
+   */
+  remove(groupPublicKey: string): boolean {
+    const share = this.shares.get(groupPublicKey);
+    if (share === undefined) return false;
+    this.shares.delete(groupPublicKey);
+    share.secret.fill(0);
+    this.keys = [...this.shares.keys()];
+    return true;
   }
 
   async sign(

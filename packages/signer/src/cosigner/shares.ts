@@ -5,8 +5,8 @@
  * Production shares at rest are EIP-2335 keystores (src/keystore) decrypted at start-up.
  */
 import { readFileSync } from "node:fs";
-import { SignerError } from "../api/errors.js";
 import { secretKeyToPublicKey } from "../bls/bls.js";
+import { SignerError } from "../errors.js";
 
 export interface KeyShare {
   /** The validator (group) public key, lower-case 0x hex. */

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex, toHexBare } from "../bls/bytes.js";
-import { combinePartials, combineVerifiedPartials, partialSign, splitSecret } from "../bls/threshold.js";
+import { combinePartials, combineVerifiedPartials, partialSign } from "../bls/threshold.js";
 import { deriveKeyFromSeed, mnemonicToSeed } from "../keystore/derive.js";
+import { splitSecret } from "../testing/index.js";
 import {
   buildDepositData,
   depositDomain,

@@ -5,6 +5,7 @@
  * Optionally (round 6) the parties threshold-sign one message per validator (e.g. the deposit
  * signing root) with their new shares; partials are verified against the public shares and combined.
  */
+import { type Logger, silentLogger } from "@mzku/log";
 import { fromHex, toHex } from "../bls/bytes.js";
 import { combineVerifiedPartials, partialSign } from "../bls/threshold.js";
 import type { DkgDefinition } from "./definition.js";
@@ -14,13 +15,8 @@ import type { Identity } from "./identity.js";
 import { DkgParty, type DkgResult, resultDigest } from "./protocol.js";
 import type { DkgTransport } from "./transport.js";
 
-export interface DkgLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-}
 /** Rounds 1-5 are the DKG, 6 the optional signing round; anything else is dropped. */
 const LAST_ROUND = 6;
-const silent: DkgLogger = { info: () => {}, warn: () => {} };
 
 export interface RunDkgOptions {
   readonly definition: DkgDefinition;
@@ -31,7 +27,7 @@ export interface RunDkgOptions {
   readonly startTimeoutMs?: number;
   /** Time to wait for each later round. Default 20 s. */
   readonly roundTimeoutMs?: number;
-  readonly log?: DkgLogger;
+  readonly log?: Logger;
   /** Tests inject a misbehaving party here. */
   readonly party?: DkgParty;
   /** If set, round 6 threshold-signs `messages(groupKeys)[v]` for every validator v. */
@@ -77,7 +73,7 @@ class Inbox {
 
 export async function runDkg(opts: RunDkgOptions): Promise<RunDkgResult> {
   const { definition: def, index: me, identity, transport } = opts;
-  const log = opts.log ?? silent;
+  const log = opts.log ?? silentLogger;
   const party = opts.party ?? new DkgParty(def, me);
   const session = party.session;
   const startTimeout = opts.startTimeoutMs ?? 60_000;

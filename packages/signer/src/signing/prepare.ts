@@ -17,8 +17,10 @@ import {
   DOMAIN_VOLUNTARY_EXIT,
 } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
+import { voluntaryExitForkVersion } from "./network.js";
 import { computeDomain, computeSigningRoot } from "./roots.js";
+import { assertJsonDepth, assertSszJson, type SszShape } from "./strict.js";
 import {
   type ForkInfo,
   type PreparedSigning,
@@ -27,6 +29,7 @@ import {
   type SigningType,
   type SlashingCheck,
 } from "./types.js";
+import { bigintUint64Type, parseUint64, Uint64ParseError, Uint64Type } from "./uint64.js";
 
 type Json = Record<string, unknown>;
 
@@ -51,26 +54,43 @@ function hexBytes(v: unknown, len: number, where: string): Uint8Array {
   return new Uint8Array(Buffer.from(v.slice(2), "hex"));
 }
 
-/** uint64 as a decimal string (or a JSON number); refused above 2^53 - 1 so that no precision is lost. */
-function uint(v: unknown, where: string): number {
-  let n: number;
-  if (typeof v === "string" && /^[0-9]{1,20}$/.test(v)) n = Number(v);
-  else if (typeof v === "number" && Number.isInteger(v) && v >= 0) n = v;
-  else throw bad(`${where} must be an unsigned integer (decimal string)`);
-  if (!Number.isSafeInteger(n)) throw bad(`${where} exceeds 2^53-1, refused`);
-  return n;
+/** uint64 as a decimal string (or a safe-integer JSON number), carried as a bigint: nothing is rounded. */
+function uint(v: unknown, where: string): bigint {
+  try {
+    return parseUint64(v, where);
+  } catch (e) {
+    throw bad((e as Error).message, e);
+  }
 }
+
+const UINT64 = new Uint64Type();
+
+/** The @lodestar/types SSZ types with every uint64 as a bigint (see uint64.ts). */
+const T = {
+  phase0Block: bigintUint64Type<{ slot: bigint }>(ssz.phase0.BeaconBlock),
+  altairBlock: bigintUint64Type<{ slot: bigint }>(ssz.altair.BeaconBlock),
+  header: bigintUint64Type<{ slot: bigint }>(ssz.phase0.BeaconBlockHeader),
+  attestationData: bigintUint64Type<{ slot: bigint; source: { epoch: bigint }; target: { epoch: bigint } }>(
+    ssz.phase0.AttestationData,
+  ),
+  phase0Aggregate: bigintUint64Type<{ aggregate: { data: { slot: bigint } } }>(ssz.phase0.AggregateAndProof),
+  electraAggregate: bigintUint64Type<{ aggregate: { data: { slot: bigint } } }>(ssz.electra.AggregateAndProof),
+  syncSelection: bigintUint64Type(ssz.altair.SyncAggregatorSelectionData),
+  contribution: bigintUint64Type<{ contribution: { slot: bigint } }>(ssz.altair.ContributionAndProof),
+  voluntaryExit: bigintUint64Type(ssz.phase0.VoluntaryExit),
+  depositMessage: bigintUint64Type(ssz.phase0.DepositMessage),
+  registration: bigintUint64Type(ssz.bellatrix.ValidatorRegistrationV1),
+};
 
 /** Parses an SSZ JSON value with the given type, turning its errors into 400s. */
 function fromJson<T>(type: { fromJson(json: unknown): T }, json: unknown, where: string): T {
   if (json === undefined) throw bad(`${where} is required`);
+  assertSszJson(type as SszShape, json, where);
   try {
     return type.fromJson(json);
   } catch (e) {
-    throw bad(
-      `${where} is not a valid ${(type as { typeName?: string }).typeName ?? "object"}: ${(e as Error).message}`,
-      e,
-    );
+    const what = e instanceof Uint64ParseError ? "" : ` ${(type as { typeName?: string }).typeName ?? "object"}`;
+    throw bad(`${where} is not a valid${what}: ${(e as Error).message}`, e);
   }
 }
 
@@ -87,7 +107,7 @@ function parseForkInfo(body: Json): ForkInfo {
 }
 
 /** The fork version in force at `epoch` (the spec's `get_domain` choice between previous and current). */
-function domainAt(domainType: Uint8Array, fork: ForkInfo, epoch: number): Uint8Array {
+function domainAt(domainType: Uint8Array, fork: ForkInfo, epoch: bigint): Uint8Array {
   const version = epoch < fork.epoch ? fork.previousVersion : fork.currentVersion;
   return computeDomain(domainType, version, fork.genesisValidatorsRoot);
 }
@@ -100,69 +120,53 @@ interface Computed {
   objectRoot: Uint8Array;
   domainType: Uint8Array;
   /** Epoch that selects the fork version (undefined: no fork info used). */
-  epoch?: number;
-  slot?: number;
+  epoch?: bigint;
+  slot?: bigint;
   slashing: SlashingCheck;
 }
 
-function blockV2(body: Json, spe: number): Computed {
+function blockV2(body: Json, spe: bigint): Computed {
   const bb = field(body, "beacon_block", "request");
   const version = typeof bb.version === "string" ? bb.version.toUpperCase() : "";
   if ((FULL_BLOCK_FORKS as readonly string[]).includes(version)) {
-    const block =
-      version === "PHASE0"
-        ? fromJson(ssz.phase0.BeaconBlock, bb.block, "beacon_block.block")
-        : fromJson(ssz.altair.BeaconBlock, bb.block, "beacon_block.block");
-    const root =
-      version === "PHASE0"
-        ? ssz.phase0.BeaconBlock.hashTreeRoot(block)
-        : ssz.altair.BeaconBlock.hashTreeRoot(block as never);
-    uint((bb.block as Json).slot, "beacon_block.block.slot");
-    return blockComputed(root, block.slot, spe);
+    const type = version === "PHASE0" ? T.phase0Block : T.altairBlock;
+    const block = fromJson(type, bb.block, "beacon_block.block");
+    return blockComputed(type.hashTreeRoot(block), block.slot, spe);
   }
   if ((HEADER_BLOCK_FORKS as readonly string[]).includes(version)) {
-    uint(isObject(bb.block_header) ? bb.block_header.slot : undefined, "beacon_block.block_header.slot");
-    const header = fromJson(ssz.phase0.BeaconBlockHeader, bb.block_header, "beacon_block.block_header");
-    return blockComputed(ssz.phase0.BeaconBlockHeader.hashTreeRoot(header), header.slot, spe);
+    const header = fromJson(T.header, bb.block_header, "beacon_block.block_header");
+    return blockComputed(T.header.hashTreeRoot(header), header.slot, spe);
   }
   throw bad(`beacon_block.version must be one of ${[...FULL_BLOCK_FORKS, ...HEADER_BLOCK_FORKS].join(", ")}`);
 }
 
-function blockComputed(objectRoot: Uint8Array, slot: number, spe: number): Computed {
+function blockComputed(objectRoot: Uint8Array, slot: bigint, spe: bigint): Computed {
   return {
     objectRoot,
     domainType: DOMAIN_BEACON_PROPOSER,
-    epoch: Math.floor(slot / spe),
+    epoch: slot / spe,
     slot,
     slashing: { kind: "block", slot },
   };
 }
 
 function compute(type: SigningType, body: Json, params: SigningParams): Computed {
-  const spe = params.slotsPerEpoch;
+  const spe = BigInt(params.slotsPerEpoch);
   switch (type) {
     case "BLOCK": {
       // the deprecated BLOCK type is sent with camelCase keys by some clients (and the spec example)
-      const blockJson = snakeKeys(body.block);
-      uint(isObject(blockJson) ? blockJson.slot : undefined, "block.slot");
-      const block = fromJson(ssz.phase0.BeaconBlock, blockJson, "block");
-      return blockComputed(ssz.phase0.BeaconBlock.hashTreeRoot(block), block.slot, spe);
+      const block = fromJson(T.phase0Block, snakeKeys(body.block), "block");
+      return blockComputed(T.phase0Block.hashTreeRoot(block), block.slot, spe);
     }
     case "BLOCK_V2":
       return blockV2(body, spe);
     case "ATTESTATION": {
-      const a = body.attestation;
-      if (isObject(a)) {
-        uint(a.slot, "attestation.slot");
-        if (isObject(a.source)) uint(a.source.epoch, "attestation.source.epoch");
-        if (isObject(a.target)) uint(a.target.epoch, "attestation.target.epoch");
-      }
-      const data = fromJson(ssz.phase0.AttestationData, a, "attestation");
+      const data = fromJson(T.attestationData, body.attestation, "attestation");
       if (data.source.epoch > data.target.epoch) {
         throw bad(`attestation source epoch ${data.source.epoch} is after target epoch ${data.target.epoch}`);
       }
       return {
-        objectRoot: ssz.phase0.AttestationData.hashTreeRoot(data),
+        objectRoot: T.attestationData.hashTreeRoot(data),
         domainType: DOMAIN_BEACON_ATTESTER,
         epoch: data.target.epoch,
         slot: data.slot,
@@ -172,9 +176,9 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
     case "AGGREGATION_SLOT": {
       const slot = uint(field(body, "aggregation_slot", "request").slot, "aggregation_slot.slot");
       return {
-        objectRoot: ssz.Slot.hashTreeRoot(slot),
+        objectRoot: UINT64.hashTreeRoot(slot),
         domainType: DOMAIN_SELECTION_PROOF,
-        epoch: Math.floor(slot / spe),
+        epoch: slot / spe,
         slot,
         slashing: { kind: "none" },
       };
@@ -182,31 +186,33 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
     case "AGGREGATE_AND_PROOF":
     case "AGGREGATE_AND_PROOF_V2": {
       let objectRoot: Uint8Array;
-      let slot: number;
+      let slot: bigint;
       if (type === "AGGREGATE_AND_PROOF") {
-        const ap = fromJson(ssz.phase0.AggregateAndProof, body.aggregate_and_proof, "aggregate_and_proof");
-        objectRoot = ssz.phase0.AggregateAndProof.hashTreeRoot(ap);
+        // Lighthouse sends Electra aggregates under this type too: an aggregate with committee_bits is
+        // an Electra AggregateAndProof.
+        const raw = body.aggregate_and_proof;
+        const agg = isObject(raw) ? raw.aggregate : undefined;
+        const type = isObject(agg) && agg.committee_bits !== undefined ? T.electraAggregate : T.phase0Aggregate;
+        const ap = fromJson(type, raw, "aggregate_and_proof");
+        objectRoot = type.hashTreeRoot(ap);
         slot = ap.aggregate.data.slot;
       } else {
         const wrapped = field(body, "aggregate_and_proof", "request");
         const version = typeof wrapped.version === "string" ? wrapped.version.toUpperCase() : "";
-        if ((ELECTRA_AGGREGATE_FORKS as readonly string[]).includes(version)) {
-          const ap = fromJson(ssz.electra.AggregateAndProof, wrapped.data, "aggregate_and_proof.data");
-          objectRoot = ssz.electra.AggregateAndProof.hashTreeRoot(ap);
-          slot = ap.aggregate.data.slot;
-        } else if (["PHASE0", "ALTAIR", "BELLATRIX", "CAPELLA", "DENEB"].includes(version)) {
-          const ap = fromJson(ssz.phase0.AggregateAndProof, wrapped.data, "aggregate_and_proof.data");
-          objectRoot = ssz.phase0.AggregateAndProof.hashTreeRoot(ap);
-          slot = ap.aggregate.data.slot;
-        } else {
-          throw bad("aggregate_and_proof.version must be a fork name (PHASE0 ... FULU)");
-        }
+        const type = (ELECTRA_AGGREGATE_FORKS as readonly string[]).includes(version)
+          ? T.electraAggregate
+          : ["PHASE0", "ALTAIR", "BELLATRIX", "CAPELLA", "DENEB"].includes(version)
+            ? T.phase0Aggregate
+            : undefined;
+        if (type === undefined) throw bad("aggregate_and_proof.version must be a fork name (PHASE0 ... FULU)");
+        const ap = fromJson(type, wrapped.data, "aggregate_and_proof.data");
+        objectRoot = type.hashTreeRoot(ap);
+        slot = ap.aggregate.data.slot;
       }
-      if (!Number.isSafeInteger(slot)) throw bad("aggregate slot exceeds 2^53-1, refused");
       return {
         objectRoot,
         domainType: DOMAIN_AGGREGATE_AND_PROOF,
-        epoch: Math.floor(slot / spe),
+        epoch: slot / spe,
         slot,
         slashing: { kind: "none" },
       };
@@ -214,7 +220,7 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
     case "RANDAO_REVEAL": {
       const epoch = uint(field(body, "randao_reveal", "request").epoch, "randao_reveal.epoch");
       return {
-        objectRoot: ssz.Epoch.hashTreeRoot(epoch),
+        objectRoot: UINT64.hashTreeRoot(epoch),
         domainType: DOMAIN_RANDAO,
         epoch,
         slashing: { kind: "none" },
@@ -227,7 +233,7 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
       return {
         objectRoot: ssz.Root.hashTreeRoot(root),
         domainType: DOMAIN_SYNC_COMMITTEE,
-        epoch: Math.floor(slot / spe),
+        epoch: slot / spe,
         slot,
         slashing: { kind: "none" },
       };
@@ -237,21 +243,20 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
       const slot = uint(d.slot, "sync_aggregator_selection_data.slot");
       const subcommitteeIndex = uint(d.subcommittee_index, "sync_aggregator_selection_data.subcommittee_index");
       return {
-        objectRoot: ssz.altair.SyncAggregatorSelectionData.hashTreeRoot({ slot, subcommitteeIndex }),
+        objectRoot: T.syncSelection.hashTreeRoot({ slot, subcommitteeIndex }),
         domainType: DOMAIN_SYNC_COMMITTEE_SELECTION_PROOF,
-        epoch: Math.floor(slot / spe),
+        epoch: slot / spe,
         slot,
         slashing: { kind: "none" },
       };
     }
     case "SYNC_COMMITTEE_CONTRIBUTION_AND_PROOF": {
-      const cp = fromJson(ssz.altair.ContributionAndProof, body.contribution_and_proof, "contribution_and_proof");
+      const cp = fromJson(T.contribution, body.contribution_and_proof, "contribution_and_proof");
       const slot = cp.contribution.slot;
-      if (!Number.isSafeInteger(slot)) throw bad("contribution slot exceeds 2^53-1, refused");
       return {
-        objectRoot: ssz.altair.ContributionAndProof.hashTreeRoot(cp),
+        objectRoot: T.contribution.hashTreeRoot(cp),
         domainType: DOMAIN_CONTRIBUTION_AND_PROOF,
-        epoch: Math.floor(slot / spe),
+        epoch: slot / spe,
         slot,
         slashing: { kind: "none" },
       };
@@ -261,7 +266,7 @@ function compute(type: SigningType, body: Json, params: SigningParams): Computed
       const epoch = uint(e.epoch, "voluntary_exit.epoch");
       const validatorIndex = uint(e.validator_index, "voluntary_exit.validator_index");
       return {
-        objectRoot: ssz.phase0.VoluntaryExit.hashTreeRoot({ epoch, validatorIndex }),
+        objectRoot: T.voluntaryExit.hashTreeRoot({ epoch, validatorIndex }),
         domainType: DOMAIN_VOLUNTARY_EXIT,
         epoch,
         slashing: { kind: "none" },
@@ -281,15 +286,9 @@ function snakeKeys(v: unknown): unknown {
   return out;
 }
 
-/** Every decimal-string uint64 in the request must fit a JS number exactly, or the request is refused. */
-function assertSafeIntegers(v: unknown, where: string): void {
-  if (typeof v === "string") {
-    if (/^[0-9]+$/.test(v) && !Number.isSafeInteger(Number(v))) throw bad(`${where} exceeds 2^53-1, refused`);
-  } else if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) assertSafeIntegers(x, `${where}[${i}]`);
-  } else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) assertSafeIntegers(x, `${where}.${k}`);
-  }
+/** A uint64 for a log field: a number when exact, its decimal string otherwise. */
+function logNumber(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
 }
 
 function parseType(body: Json): SigningType {
@@ -311,8 +310,8 @@ function parseType(body: Json): SigningType {
  */
 export function prepareSigning(body: unknown, params: SigningParams): PreparedSigning {
   if (!isObject(body)) throw bad("request body must be a JSON object");
+  assertJsonDepth(body);
   const type = parseType(body);
-  assertSafeIntegers(body, "request");
   const callerRoot =
     body.signingRoot === undefined || body.signingRoot === null
       ? undefined
@@ -321,7 +320,7 @@ export function prepareSigning(body: unknown, params: SigningParams): PreparedSi
   let signingRoot: Uint8Array;
   let slashing: SlashingCheck = { kind: "none" };
   let genesisValidatorsRoot: Uint8Array | undefined;
-  const logFields: { slot?: number; epoch?: number } = {};
+  const logFields: { slot?: number | string; epoch?: number | string } = {};
 
   if (type === "DEPOSIT") {
     const d = field(body, "deposit", "request");
@@ -329,7 +328,7 @@ export function prepareSigning(body: unknown, params: SigningParams): PreparedSi
     const withdrawalCredentials = hexBytes(d.withdrawal_credentials, 32, "deposit.withdrawal_credentials");
     const amount = uint(d.amount, "deposit.amount");
     const genesisForkVersion = hexBytes(d.genesis_fork_version, 4, "deposit.genesis_fork_version");
-    const objectRoot = ssz.phase0.DepositMessage.hashTreeRoot({ pubkey, withdrawalCredentials, amount });
+    const objectRoot = T.depositMessage.hashTreeRoot({ pubkey, withdrawalCredentials, amount });
     signingRoot = computeSigningRoot(objectRoot, computeDomain(DOMAIN_DEPOSIT, genesisForkVersion));
   } else if (type === "VALIDATOR_REGISTRATION") {
     const r = field(body, "validator_registration", "request");
@@ -339,17 +338,21 @@ export function prepareSigning(body: unknown, params: SigningParams): PreparedSi
       timestamp: uint(r.timestamp, "validator_registration.timestamp"),
       pubkey: hexBytes(r.pubkey, 48, "validator_registration.pubkey"),
     };
-    const objectRoot = ssz.bellatrix.ValidatorRegistrationV1.hashTreeRoot(reg);
+    const objectRoot = T.registration.hashTreeRoot(reg);
     signingRoot = computeSigningRoot(objectRoot, computeDomain(DOMAIN_APPLICATION_BUILDER, params.genesisForkVersion));
   } else {
     const fork = parseForkInfo(body);
     const c = compute(type, body, params);
-    const epoch = c.epoch ?? 0;
-    signingRoot = computeSigningRoot(c.objectRoot, domainAt(c.domainType, fork, epoch));
+    const epoch = c.epoch ?? 0n;
+    const domain =
+      type === "VOLUNTARY_EXIT"
+        ? computeDomain(c.domainType, voluntaryExitForkVersion(fork, epoch, params.network), fork.genesisValidatorsRoot)
+        : domainAt(c.domainType, fork, epoch);
+    signingRoot = computeSigningRoot(c.objectRoot, domain);
     slashing = c.slashing;
     genesisValidatorsRoot = fork.genesisValidatorsRoot;
-    if (c.slot !== undefined) logFields.slot = c.slot;
-    if (c.epoch !== undefined) logFields.epoch = c.epoch;
+    if (c.slot !== undefined) logFields.slot = logNumber(c.slot);
+    if (c.epoch !== undefined) logFields.epoch = logNumber(c.epoch);
   }
 
   if (callerRoot !== undefined && !Buffer.from(callerRoot).equals(Buffer.from(signingRoot))) {

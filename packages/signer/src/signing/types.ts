@@ -1,3 +1,5 @@
+import type { Network } from "./network.js";
+
 /** Web3Signer eth2 signing types accepted by `POST /api/v1/eth2/sign/{identifier}`. */
 export const SIGNING_TYPES = [
   "BLOCK",
@@ -19,14 +21,14 @@ export type SigningType = (typeof SIGNING_TYPES)[number];
 
 /** What slashing protection must check before this message may be signed. */
 export type SlashingCheck =
-  | { kind: "block"; slot: number }
-  | { kind: "attestation"; sourceEpoch: number; targetEpoch: number }
+  | { kind: "block"; slot: bigint }
+  | { kind: "attestation"; sourceEpoch: bigint; targetEpoch: bigint }
   | { kind: "none" };
 
 export interface ForkInfo {
   previousVersion: Uint8Array;
   currentVersion: Uint8Array;
-  epoch: number;
+  epoch: bigint;
   genesisValidatorsRoot: Uint8Array;
 }
 
@@ -41,7 +43,7 @@ export interface PreparedSigning {
   /** Present for every type except DEPOSIT and VALIDATOR_REGISTRATION. */
   genesisValidatorsRoot?: Uint8Array;
   /** Fields safe to log (slot / epoch of the duty). */
-  logFields: { slot?: number; epoch?: number };
+  logFields: { slot?: number | string; epoch?: number | string };
 }
 
 /** Chain parameters a co-signer needs that are not in the request. */
@@ -50,4 +52,9 @@ export interface SigningParams {
   slotsPerEpoch: number;
   /** GENESIS_FORK_VERSION of the network, used for VALIDATOR_REGISTRATION (builder domain). */
   genesisForkVersion: Uint8Array;
+  /**
+   * The network served, for EIP-7044 voluntary exits (Capella fork version from Deneb on). Without it a
+   * voluntary exit is signed under the fork info as sent.
+   */
+  network?: Network;
 }

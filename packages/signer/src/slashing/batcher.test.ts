@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SignerError } from "../api/errors.js";
+import type { SignerError } from "../errors.js";
 import { SlashingBatcher } from "./batcher.js";
 import { SlashingProtectionDb } from "./db.js";
 

@@ -3,7 +3,7 @@
  * and recorded together in one SQLite transaction (one fsync), then each caller gets its own outcome.
  * A signature is still released only after the transaction holding its record has committed.
  */
-import type { SignerError } from "../api/errors.js";
+import type { SignerError } from "../errors.js";
 import type { SlashingItem, SlashingOutcome, SlashingProtectionDb } from "./db.js";
 
 interface Pending {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { SlashingProtectionDb } from "./db.js";
 
 const PK = `0x${"a9".repeat(48)}`;
@@ -100,6 +100,59 @@ describe("SlashingProtectionDb", () => {
       expect(() => db.importInterchange(doc)).toThrowError(SignerError);
     }
     expect(db.counts()).toEqual({ blocks: 0, attestations: 0 });
+    db.close();
+  });
+});
+
+describe("high watermark", () => {
+  it("refuses blocks at or above its slot and attestations reaching its epoch, until removed", () => {
+    const db = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+    const pk = `0x${"aa".repeat(48)}`;
+    const gvr = `0x${"01".repeat(32)}`;
+    expect(db.highWatermark()).toEqual({});
+    db.setHighWatermark({ epoch: 10n, slot: 320n });
+    expect(db.highWatermark()).toEqual({ epoch: 10n, slot: 320n });
+    expect(db.checkAndInsertBlock(pk, gvr, 319n, `0x${"01".repeat(32)}`)).toBe("new");
+    const reason = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { details?: { reason?: string } }).details?.reason;
+      }
+      return "signed";
+    };
+    expect(reason(() => db.checkAndInsertBlock(pk, gvr, 320n, `0x${"02".repeat(32)}`))).toBe("ABOVE_HIGH_WATERMARK");
+    expect(reason(() => db.checkAndInsertAttestation(pk, gvr, 8n, 10n, `0x${"03".repeat(32)}`))).toBe(
+      "ABOVE_HIGH_WATERMARK",
+    );
+    expect(reason(() => db.checkAndInsertAttestation(pk, gvr, 8n, 9n, `0x${"03".repeat(32)}`))).toBe("signed");
+    db.setHighWatermark(null);
+    expect(reason(() => db.checkAndInsertBlock(pk, gvr, 400n, `0x${"04".repeat(32)}`))).toBe("signed");
+    db.close();
+  });
+
+  it("keeps uint64 slots exact up to 2^63-1 and refuses larger ones with 400", () => {
+    const db = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
+    const pk = `0x${"bb".repeat(48)}`;
+    const gvr = `0x${"01".repeat(32)}`;
+    const big = (1n << 62n) + 1n;
+    expect(db.checkAndInsertBlock(pk, gvr, big, `0x${"01".repeat(32)}`)).toBe("new");
+    expect(db.exportInterchange().data[0]?.signed_blocks[0]?.slot).toBe(String(big));
+    let code: string | undefined;
+    try {
+      db.checkAndInsertBlock(pk, gvr, 1n << 63n, `0x${"02".repeat(32)}`);
+    } catch (e) {
+      code = (e as { code?: string }).code;
+    }
+    expect(code).toBe("SIGNER_BAD_REQUEST");
+    // the lower bound compares exactly: big - 1 would round to big as a double
+    let reason: string | undefined;
+    try {
+      db.checkAndInsertBlock(pk, gvr, big - 1n, `0x${"03".repeat(32)}`);
+    } catch (e) {
+      reason = (e as { details?: { reason?: string } }).details?.reason;
+    }
+    expect(reason).toBe("BLOCK_SLOT_BELOW_LOWER_BOUND");
     db.close();
   });
 });

@@ -14,7 +14,7 @@
  * the method returns, i.e. before any signature can leave the process.
  */
 import Database from "better-sqlite3";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { type Interchange, parseHex, parseInterchange } from "./interchange.js";
 
 export type SlashingOutcome = "new" | "repeat";
@@ -28,7 +28,8 @@ export type SlashingRefusalReason =
   | "SURROUNDING_VOTE"
   | "SURROUNDED_VOTE"
   | "ATTESTATION_SOURCE_BELOW_LOWER_BOUND"
-  | "ATTESTATION_TARGET_BELOW_LOWER_BOUND";
+  | "ATTESTATION_TARGET_BELOW_LOWER_BOUND"
+  | "ABOVE_HIGH_WATERMARK";
 
 const ZERO_ROOT = `0x${"00".repeat(32)}`;
 
@@ -53,7 +54,24 @@ export type SlashingItem = {
   pubkey: string | Uint8Array;
   genesisValidatorsRoot: string | Uint8Array;
   signingRoot: string | Uint8Array | null;
-} & ({ kind: "block"; slot: number } | { kind: "attestation"; sourceEpoch: number; targetEpoch: number });
+} & ({ kind: "block"; slot: Uint } | { kind: "attestation"; sourceEpoch: Uint; targetEpoch: Uint });
+
+/** A slot or epoch: uint64 as bigint (numbers are accepted from callers that only have small ones). */
+export type Uint = bigint | number;
+
+/** SQLite stores signed 64-bit integers: a uint64 above 2^63 - 1 cannot be recorded, so it is refused. */
+const DB_INT_MAX = (1n << 63n) - 1n;
+
+function dbInt(n: Uint, what: string): bigint {
+  const b = BigInt(n);
+  if (b < 0n || b > DB_INT_MAX) {
+    throw new SignerError(
+      "SIGNER_BAD_REQUEST",
+      `${what} ${b} is above 2^63-1, the largest slashing protection records`,
+    );
+  }
+  return b;
+}
 
 export interface SlashingProtectionDbOptions {
   /**
@@ -69,12 +87,12 @@ export interface SlashingProtectionDbOptions {
 }
 
 interface BlockRow {
-  slot: number;
+  slot: bigint;
   signing_root: string | null;
 }
 interface AttRow {
-  source_epoch: number;
-  target_epoch: number;
+  source_epoch: bigint;
+  target_epoch: bigint;
   signing_root: string | null;
 }
 
@@ -110,45 +128,61 @@ export class SlashingProtectionDb {
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
+      putMeta: db.prepare<[string, string]>("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+      deleteMeta: db.prepare<[string]>("DELETE FROM meta WHERE key = ?"),
       getValidator: db.prepare<[string], { id: number }>("SELECT id FROM validators WHERE pubkey = ?"),
       addValidator: db.prepare<[string]>("INSERT INTO validators (pubkey) VALUES (?)"),
-      blocksAtSlot: db.prepare<[number, number], BlockRow>(
-        "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? AND slot = ?",
-      ),
-      minBlockSlot: db.prepare<[number], { m: number | null }>(
-        "SELECT MIN(slot) AS m FROM signed_blocks WHERE validator_id = ?",
-      ),
-      sameBlock: db.prepare<[number, number, string | null], { c: number }>(
+      blocksAtSlot: db
+        .prepare<[number, bigint], BlockRow>(
+          "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? AND slot = ?",
+        )
+        .safeIntegers(true),
+      minBlockSlot: db
+        .prepare<[number], { m: bigint | null }>("SELECT MIN(slot) AS m FROM signed_blocks WHERE validator_id = ?")
+        .safeIntegers(true),
+      sameBlock: db.prepare<[number, bigint, string | null], { c: number }>(
         "SELECT COUNT(*) AS c FROM signed_blocks WHERE validator_id = ? AND slot = ? AND signing_root IS ?",
       ),
-      insertBlock: db.prepare<[number, number, string | null]>(
+      insertBlock: db.prepare<[number, bigint, string | null]>(
         "INSERT INTO signed_blocks (validator_id, slot, signing_root) VALUES (?, ?, ?)",
       ),
-      attsAtTarget: db.prepare<[number, number], AttRow>(
-        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND target_epoch = ?",
-      ),
-      surrounding: db.prepare<[number, number, number], AttRow>(
-        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch < ? AND target_epoch > ? LIMIT 1",
-      ),
-      surrounded: db.prepare<[number, number, number], AttRow>(
-        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch > ? AND target_epoch < ? LIMIT 1",
-      ),
-      minAtt: db.prepare<[number], { s: number | null; t: number | null }>(
-        "SELECT MIN(source_epoch) AS s, MIN(target_epoch) AS t FROM signed_attestations WHERE validator_id = ?",
-      ),
-      sameAtt: db.prepare<[number, number, number, string | null], { c: number }>(
+      attsAtTarget: db
+        .prepare<[number, bigint], AttRow>(
+          "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND target_epoch = ?",
+        )
+        .safeIntegers(true),
+      surrounding: db
+        .prepare<[number, bigint, bigint], AttRow>(
+          "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch < ? AND target_epoch > ? LIMIT 1",
+        )
+        .safeIntegers(true),
+      surrounded: db
+        .prepare<[number, bigint, bigint], AttRow>(
+          "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? AND source_epoch > ? AND target_epoch < ? LIMIT 1",
+        )
+        .safeIntegers(true),
+      minAtt: db
+        .prepare<[number], { s: bigint | null; t: bigint | null }>(
+          "SELECT MIN(source_epoch) AS s, MIN(target_epoch) AS t FROM signed_attestations WHERE validator_id = ?",
+        )
+        .safeIntegers(true),
+      sameAtt: db.prepare<[number, bigint, bigint, string | null], { c: number }>(
         "SELECT COUNT(*) AS c FROM signed_attestations WHERE validator_id = ? AND source_epoch = ? AND target_epoch = ? AND signing_root IS ?",
       ),
-      insertAtt: db.prepare<[number, number, number, string | null]>(
+      insertAtt: db.prepare<[number, bigint, bigint, string | null]>(
         "INSERT INTO signed_attestations (validator_id, source_epoch, target_epoch, signing_root) VALUES (?, ?, ?, ?)",
       ),
       allValidators: db.prepare<[], { id: number; pubkey: string }>("SELECT id, pubkey FROM validators ORDER BY id"),
-      blocksOf: db.prepare<[number], BlockRow>(
-        "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? ORDER BY slot",
-      ),
-      attsOf: db.prepare<[number], AttRow>(
-        "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? ORDER BY target_epoch, source_epoch",
-      ),
+      blocksOf: db
+        .prepare<[number], BlockRow>(
+          "SELECT slot, signing_root FROM signed_blocks WHERE validator_id = ? ORDER BY slot",
+        )
+        .safeIntegers(true),
+      attsOf: db
+        .prepare<[number], AttRow>(
+          "SELECT source_epoch, target_epoch, signing_root FROM signed_attestations WHERE validator_id = ? ORDER BY target_epoch, source_epoch",
+        )
+        .safeIntegers(true),
       countBlocks: db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM signed_blocks"),
       countAtts: db.prepare<[], { c: number }>("SELECT COUNT(*) AS c FROM signed_attestations"),
     };
@@ -185,32 +219,80 @@ export class SlashingProtectionDb {
     return Number(this.stmts.addValidator.run(pubkey).lastInsertRowid);
   }
 
-  private checkBlock(id: number, slot: number, root: string | null): SlashingOutcome {
+  /**
+   * The high watermark: when set, no block at or above `slot` and no attestation whose source or target
+   * is at or above `epoch` is signed (an operator sets it before moving keys, as Web3Signer does).
+   */
+  highWatermark(): { epoch?: bigint; slot?: bigint } {
+    const epoch = this.stmts.getMeta.get("high_watermark_epoch")?.value;
+    const slot = this.stmts.getMeta.get("high_watermark_slot")?.value;
+    return {
+      ...(epoch === undefined ? {} : { epoch: BigInt(epoch) }),
+      ...(slot === undefined ? {} : { slot: BigInt(slot) }),
+    };
+  }
+
+  /** Sets (or, with null, removes) the high watermark. */
+  setHighWatermark(w: { epoch: Uint; slot: Uint } | null): void {
+    this.db
+      .transaction(() => {
+        if (w === null) {
+          this.stmts.deleteMeta.run("high_watermark_epoch");
+          this.stmts.deleteMeta.run("high_watermark_slot");
+          return;
+        }
+        this.stmts.putMeta.run("high_watermark_epoch", String(dbInt(w.epoch, "epoch")));
+        this.stmts.putMeta.run("high_watermark_slot", String(dbInt(w.slot, "slot")));
+      })
+      .immediate();
+  }
+
+  private checkBlock(id: number, slot: bigint, root: string | null): SlashingOutcome {
+    const hw = this.highWatermark().slot;
+    if (hw !== undefined && slot >= hw) {
+      throw refuse("ABOVE_HIGH_WATERMARK", `slot ${slot} is at or above the high watermark ${hw}`, {
+        slot: String(slot),
+        highWatermark: String(hw),
+      });
+    }
     const same = this.stmts.blocksAtSlot.all(id, slot);
     if (same.length > 0) {
       if (root !== null && same.every((r) => r.signing_root === root)) return "repeat";
-      throw refuse("DOUBLE_BLOCK_PROPOSAL", `a different block was already signed at slot ${slot}`, { slot });
+      throw refuse("DOUBLE_BLOCK_PROPOSAL", `a different block was already signed at slot ${slot}`, {
+        slot: String(slot),
+      });
     }
     const min = this.stmts.minBlockSlot.get(id)?.m ?? null;
     if (min !== null && slot <= min) {
       throw refuse("BLOCK_SLOT_BELOW_LOWER_BOUND", `slot ${slot} is at or below the lower bound ${min}`, {
-        slot,
-        lowerBound: min,
+        slot: String(slot),
+        lowerBound: String(min),
       });
     }
     return "new";
   }
 
-  private checkAttestation(id: number, source: number, target: number, root: string | null): SlashingOutcome {
+  private checkAttestation(id: number, source: bigint, target: bigint, root: string | null): SlashingOutcome {
     if (source > target) {
-      throw refuse("ATTESTATION_SOURCE_AFTER_TARGET", `source ${source} is after target ${target}`, { source, target });
+      throw refuse("ATTESTATION_SOURCE_AFTER_TARGET", `source ${source} is after target ${target}`, {
+        source: String(source),
+        target: String(target),
+      });
+    }
+    const hw = this.highWatermark().epoch;
+    if (hw !== undefined && (source >= hw || target >= hw)) {
+      throw refuse("ABOVE_HIGH_WATERMARK", `(${source}, ${target}) reaches the high watermark epoch ${hw}`, {
+        source: String(source),
+        target: String(target),
+        highWatermark: String(hw),
+      });
     }
     const same = this.stmts.attsAtTarget.all(id, target);
     if (same.length > 0) {
       if (root !== null && same.every((r) => r.signing_root === root && r.source_epoch === source)) return "repeat";
       throw refuse("DOUBLE_VOTE", `a different attestation was already signed for target ${target}`, {
-        source,
-        target,
+        source: String(source),
+        target: String(target),
       });
     }
     const surrounding = this.stmts.surrounding.get(id, source, target);
@@ -218,7 +300,7 @@ export class SlashingProtectionDb {
       throw refuse(
         "SURROUNDED_VOTE",
         `(${source}, ${target}) is surrounded by (${surrounding.source_epoch}, ${surrounding.target_epoch})`,
-        { source, target },
+        { source: String(source), target: String(target) },
       );
     }
     const surrounded = this.stmts.surrounded.get(id, source, target);
@@ -226,20 +308,20 @@ export class SlashingProtectionDb {
       throw refuse(
         "SURROUNDING_VOTE",
         `(${source}, ${target}) surrounds (${surrounded.source_epoch}, ${surrounded.target_epoch})`,
-        { source, target },
+        { source: String(source), target: String(target) },
       );
     }
     const min = this.stmts.minAtt.get(id);
     if (min?.s !== null && min?.s !== undefined && source < min.s) {
       throw refuse("ATTESTATION_SOURCE_BELOW_LOWER_BOUND", `source ${source} is below the lower bound ${min.s}`, {
-        source,
-        lowerBound: min.s,
+        source: String(source),
+        lowerBound: String(min.s),
       });
     }
     if (min?.t !== null && min?.t !== undefined && target <= min.t) {
       throw refuse("ATTESTATION_TARGET_BELOW_LOWER_BOUND", `target ${target} is at or below the lower bound ${min.t}`, {
-        target,
-        lowerBound: min.t,
+        target: String(target),
+        lowerBound: String(min.t),
       });
     }
     return "new";
@@ -252,7 +334,7 @@ export class SlashingProtectionDb {
   checkAndInsertBlock(
     pubkey: string | Uint8Array,
     genesisValidatorsRoot: string | Uint8Array,
-    slot: number,
+    slot: Uint,
     signingRoot: string | Uint8Array | null,
   ): SlashingOutcome {
     const key = normKey(pubkey);
@@ -262,8 +344,9 @@ export class SlashingProtectionDb {
       .transaction(() => {
         this.bindGenesis(gvr);
         const id = this.validatorId(key);
-        const outcome = this.checkBlock(id, slot, root);
-        if (outcome === "new") this.stmts.insertBlock.run(id, slot, root);
+        const s = dbInt(slot, "slot");
+        const outcome = this.checkBlock(id, s, root);
+        if (outcome === "new") this.stmts.insertBlock.run(id, s, root);
         return outcome;
       })
       .immediate();
@@ -276,8 +359,8 @@ export class SlashingProtectionDb {
   checkAndInsertAttestation(
     pubkey: string | Uint8Array,
     genesisValidatorsRoot: string | Uint8Array,
-    sourceEpoch: number,
-    targetEpoch: number,
+    sourceEpoch: Uint,
+    targetEpoch: Uint,
     signingRoot: string | Uint8Array | null,
   ): SlashingOutcome {
     const key = normKey(pubkey);
@@ -287,8 +370,9 @@ export class SlashingProtectionDb {
       .transaction(() => {
         this.bindGenesis(gvr);
         const id = this.validatorId(key);
-        const outcome = this.checkAttestation(id, sourceEpoch, targetEpoch, root);
-        if (outcome === "new") this.stmts.insertAtt.run(id, sourceEpoch, targetEpoch, root);
+        const [source, target] = [dbInt(sourceEpoch, "source epoch"), dbInt(targetEpoch, "target epoch")];
+        const outcome = this.checkAttestation(id, source, target, root);
+        if (outcome === "new") this.stmts.insertAtt.run(id, source, target, root);
         return outcome;
       })
       .immediate();
@@ -311,12 +395,15 @@ export class SlashingProtectionDb {
             this.bindGenesis(gvr);
             const id = this.validatorId(key);
             if (it.kind === "block") {
-              const outcome = this.checkBlock(id, it.slot, root);
-              if (outcome === "new") this.stmts.insertBlock.run(id, it.slot, root);
+              const slot = dbInt(it.slot, "slot");
+              const outcome = this.checkBlock(id, slot, root);
+              if (outcome === "new") this.stmts.insertBlock.run(id, slot, root);
               return outcome;
             }
-            const outcome = this.checkAttestation(id, it.sourceEpoch, it.targetEpoch, root);
-            if (outcome === "new") this.stmts.insertAtt.run(id, it.sourceEpoch, it.targetEpoch, root);
+            const source = dbInt(it.sourceEpoch, "source epoch");
+            const target = dbInt(it.targetEpoch, "target epoch");
+            const outcome = this.checkAttestation(id, source, target, root);
+            if (outcome === "new") this.stmts.insertAtt.run(id, source, target, root);
             return outcome;
           } catch (e) {
             if (e instanceof SignerError) return e;
@@ -344,13 +431,15 @@ export class SlashingProtectionDb {
           if (!seen.has(rec.pubkey)) counts.validators++;
           seen.add(rec.pubkey);
           for (const b of rec.blocks) {
-            if (this.stmts.sameBlock.get(id, b.slot, b.signingRoot)?.c) continue;
-            this.stmts.insertBlock.run(id, b.slot, b.signingRoot);
+            const slot = dbInt(b.slot, "slot");
+            if (this.stmts.sameBlock.get(id, slot, b.signingRoot)?.c) continue;
+            this.stmts.insertBlock.run(id, slot, b.signingRoot);
             counts.blocks++;
           }
           for (const a of rec.attestations) {
-            if (this.stmts.sameAtt.get(id, a.sourceEpoch, a.targetEpoch, a.signingRoot)?.c) continue;
-            this.stmts.insertAtt.run(id, a.sourceEpoch, a.targetEpoch, a.signingRoot);
+            const [source, target] = [dbInt(a.sourceEpoch, "source epoch"), dbInt(a.targetEpoch, "target epoch")];
+            if (this.stmts.sameAtt.get(id, source, target, a.signingRoot)?.c) continue;
+            this.stmts.insertAtt.run(id, source, target, a.signingRoot);
             counts.attestations++;
           }
         }
@@ -359,13 +448,15 @@ export class SlashingProtectionDb {
     return counts;
   }
 
-  /** Exports every record as an EIP-3076 v5 interchange (complete history). */
-  exportInterchange(genesisValidatorsRoot?: string): Interchange {
+  /** Exports every record (or those of `pubkeys`) as an EIP-3076 v5 interchange (complete history). */
+  exportInterchange(genesisValidatorsRoot?: string, pubkeys?: readonly string[]): Interchange {
     const gvr = this.genesisValidatorsRoot() ?? genesisValidatorsRoot;
     if (gvr === undefined) {
       throw new SignerError("SIGNER_INTERCHANGE_INVALID", "database is empty and no genesis validators root was given");
     }
-    const data = this.stmts.allValidators.all().map((v) => ({
+    const only = pubkeys === undefined ? undefined : new Set(pubkeys.map((k) => k.toLowerCase()));
+    const validators = this.stmts.allValidators.all().filter((v) => only === undefined || only.has(v.pubkey));
+    const data = validators.map((v) => ({
       pubkey: v.pubkey,
       signed_blocks: this.stmts.blocksOf.all(v.id).map((b) => ({
         slot: String(b.slot),
@@ -378,6 +469,13 @@ export class SlashingProtectionDb {
       })),
     }));
     return { metadata: { interchange_format_version: "5", genesis_validators_root: gvr }, data };
+  }
+
+  /** Whether any block or attestation is recorded for this validator. */
+  hasRecords(pubkey: string): boolean {
+    const id = this.stmts.getValidator.get(normKey(pubkey))?.id;
+    if (id === undefined) return false;
+    return this.stmts.blocksOf.all(id).length + this.stmts.attsOf.all(id).length > 0;
   }
 
   /** Row counts (for metrics and tests). */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 import { SlashingProtectionDb } from "./db.js";
 
 const DIR = join(import.meta.dirname, "../../../../vectors/eip3076");

@@ -1,5 +1,5 @@
 /** EIP-3076 slashing-protection interchange format, version 5: types and validation. */
-import { SignerError } from "../api/errors.js";
+import { SignerError } from "../errors.js";
 
 export interface InterchangeBlock {
   slot: string;
@@ -23,8 +23,8 @@ export interface Interchange {
 /** A validated record with parsed numbers (pubkeys and roots lower-case 0x hex). */
 export interface ParsedRecord {
   pubkey: string;
-  blocks: Array<{ slot: number; signingRoot: string | null }>;
-  attestations: Array<{ sourceEpoch: number; targetEpoch: number; signingRoot: string | null }>;
+  blocks: Array<{ slot: bigint; signingRoot: string | null }>;
+  attestations: Array<{ sourceEpoch: bigint; targetEpoch: bigint; signingRoot: string | null }>;
 }
 
 function invalid(message: string): SignerError {
@@ -42,10 +42,10 @@ export function parseHex(v: unknown, bytes: number, where: string): string {
   return v.toLowerCase();
 }
 
-function parseUint(v: unknown, where: string): number {
+function parseUint(v: unknown, where: string): bigint {
   if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v)) throw invalid(`${where} must be a decimal string`);
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw invalid(`${where} exceeds 2^53-1`);
+  const n = BigInt(v);
+  if (n > (1n << 63n) - 1n) throw invalid(`${where} exceeds 2^63-1, the largest slashing protection records`);
   return n;
 }
 

@@ -1,0 +1,201 @@
+/**
+ * The signing pipeline, independent of any transport: the HTTP server (`api/`) calls it, and so can a
+ * sidecar that co-signs in-process.
+ *
+ * For every request: the identifier is checked, the request validated and its signing root recomputed
+ * (`signing/`), the key checked, the message committed to this process's slashing-protection database
+ * (`slashing/`, fsynced, group commit), and only then is the backend asked to sign. A signature never
+ * leaves this class before the record that guards it is durable.
+ *
+ * Ordering per role:
+ * - co-signer: record committed, then the partial is computed with the share;
+ * - combiner: record committed while the co-signers work (their partials never leave the process), and
+ *   the answer waits for both the commit and the verified combined signature.
+ */
+
+import type { Logger } from "@mzku/log";
+import { SignerError } from "../errors.js";
+import type { SignerMetrics } from "../metrics.js";
+import { prepareSigning } from "../signing/prepare.js";
+import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";
+import { SlashingBatcher } from "../slashing/batcher.js";
+import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
+import type { Interchange } from "../slashing/interchange.js";
+import type { SignerBackend } from "./backend.js";
+import { type HealthReport, healthReport } from "./health.js";
+
+export interface SigningServiceOptions {
+  backend: SignerBackend;
+  slashing: SlashingProtectionDb;
+  signing: SigningParams;
+  logger: Logger;
+  metrics: SignerMetrics;
+}
+
+/** A signed request: the signature as lower-case 0x hex and the backend's extra fields. */
+export interface SignedMessage {
+  type: SigningType;
+  signature: string;
+  extra: Record<string, string | number>;
+}
+
+const IDENTIFIER = /^0x[0-9a-fA-F]{96}$/;
+
+export class SigningService {
+  readonly role: "cosigner" | "combiner";
+  private readonly batcher: SlashingBatcher;
+
+  constructor(private readonly opts: SigningServiceOptions) {
+    this.role = opts.backend.role;
+    this.batcher = new SlashingBatcher(opts.slashing);
+  }
+
+  get logger(): Logger {
+    return this.opts.logger;
+  }
+
+  /** Validator (group) public keys served, lower-case 0x hex. */
+  publicKeys(): string[] {
+    return this.opts.backend.publicKeys();
+  }
+
+  /** Sets `signer_keys_loaded_count` to the keys served. */
+  keysLoaded(): void {
+    this.opts.metrics.keysLoaded.set(this.publicKeys().length);
+  }
+
+  /**
+   * Signs one typed Web3Signer request for `identifier` (a 0x BLS public key).
+   * @throws SignerError SIGNER_BAD_REQUEST, SIGNER_SIGNING_ROOT_MISMATCH, SIGNER_UNKNOWN_KEY,
+   *   SIGNER_SLASHABLE, and the backend's errors (SIGNER_NOT_ENOUGH_PARTIALS, ...).
+   */
+  async sign(identifier: string, body: unknown): Promise<SignedMessage> {
+    const { backend, logger: log, metrics } = this.opts;
+    const role = this.role;
+    const started = process.hrtime.bigint();
+    let type = "unknown";
+    try {
+      if (!IDENTIFIER.test(identifier)) {
+        throw new SignerError("SIGNER_BAD_REQUEST", "identifier must be a 0x-prefixed 48-byte BLS public key");
+      }
+      const pubkey = identifier.toLowerCase();
+      const prepared = prepareSigning(body, this.opts.signing);
+      type = prepared.type;
+      if (!backend.publicKeys().includes(pubkey)) {
+        throw new SignerError("SIGNER_UNKNOWN_KEY", `public key ${pubkey} is not served here`);
+      }
+      const reqLog = log.child({ type, pubkey: pubkey.slice(0, 18), ...prepared.logFields });
+      const request = body as Record<string, unknown>;
+      const recorded = this.record(pubkey, prepared);
+      const signing =
+        role === "cosigner"
+          ? recorded.then(() => backend.sign(pubkey, prepared, request, reqLog))
+          : backend.sign(pubkey, prepared, request, reqLog);
+      signing.catch(() => {}); // if the record is refused first, this outcome is dropped
+      const [outcome, result] = await Promise.all([recorded, signing]);
+      metrics.signRequests.inc({ role, type, outcome: "ok" });
+      reqLog.debug("Signed", { slashing: outcome });
+      return {
+        type: prepared.type,
+        signature: `0x${Buffer.from(result.signature).toString("hex")}`,
+        extra: result.extra ?? {},
+      };
+    } catch (e) {
+      const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e });
+      metrics.signRequests.inc({ role, type, outcome: outcomeOf(err) });
+      if (err.code === "SIGNER_SLASHABLE") {
+        metrics.slashingRefusals.inc({ role, reason: String(err.details.reason ?? "unknown") });
+      }
+      const serverSide = [
+        "SIGNER_INTERNAL",
+        "SIGNER_CONFIG_INVALID",
+        "SIGNER_NOT_ENOUGH_PARTIALS",
+        "SIGNER_COMBINED_SIGNATURE_INVALID",
+      ];
+      log[serverSide.includes(err.code) ? "error" : "warn"]("Sign request refused", {
+        type,
+        code: err.code,
+        reason: typeof err.details.reason === "string" ? err.details.reason : undefined,
+        message: err.message,
+        cause: err.code === "SIGNER_INTERNAL" && e instanceof Error ? e.message : undefined,
+      });
+      throw err;
+    } finally {
+      metrics.signDuration.observe({ role, type }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  /**
+   * Imports an EIP-3076 v5 interchange (atomic, all or nothing).
+   * @throws SignerError SIGNER_INTERCHANGE_INVALID or SIGNER_SLASHABLE (another chain).
+   */
+  importInterchange(doc: unknown): { validators: number; blocks: number; attestations: number } {
+    try {
+      const counts = this.opts.slashing.importInterchange(doc);
+      this.opts.logger.info("Imported slashing-protection interchange", counts);
+      return counts;
+    } catch (e) {
+      const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed", { cause: e });
+      this.opts.logger.warn("Interchange import refused", { code: err.code, message: err.message });
+      throw err;
+    }
+  }
+
+  /** The slashing database and, on a combiner, the co-signers' reachability (service/health.ts). */
+  health(): Promise<HealthReport> {
+    return healthReport(this.opts.slashing, this.opts.backend);
+  }
+
+  /** The high watermark in force (slashing/db.ts), if any. */
+  highWatermark(): { epoch?: bigint; slot?: bigint } {
+    return this.opts.slashing.highWatermark();
+  }
+
+  /** The complete history as an EIP-3076 v5 interchange. */
+  exportInterchange(): Interchange {
+    try {
+      return this.opts.slashing.exportInterchange();
+    } catch (e) {
+      throw e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "export failed", { cause: e });
+    }
+  }
+
+  private record(pubkey: string, p: PreparedSigning): Promise<SlashingOutcome | "not_slashable"> {
+    const base = {
+      pubkey,
+      genesisValidatorsRoot: p.genesisValidatorsRoot ?? new Uint8Array(32),
+      signingRoot: p.signingRoot,
+    };
+    switch (p.slashing.kind) {
+      case "block":
+        return this.batcher.submit({ ...base, kind: "block", slot: p.slashing.slot });
+      case "attestation":
+        return this.batcher.submit({
+          ...base,
+          kind: "attestation",
+          sourceEpoch: p.slashing.sourceEpoch,
+          targetEpoch: p.slashing.targetEpoch,
+        });
+      case "none":
+        return Promise.resolve("not_slashable");
+    }
+  }
+}
+
+/** The `outcome` label of `signer_sign_requests_total` for a refusal. */
+function outcomeOf(err: SignerError): string {
+  switch (err.code) {
+    case "SIGNER_SLASHABLE":
+      return "slashable";
+    case "SIGNER_BAD_REQUEST":
+    case "SIGNER_SIGNING_ROOT_MISMATCH":
+    case "SIGNER_PAYLOAD_TOO_LARGE":
+      return "bad_request";
+    case "SIGNER_UNKNOWN_KEY":
+      return "unknown_key";
+    case "SIGNER_NOT_ENOUGH_PARTIALS":
+      return "not_enough_partials";
+    default:
+      return "error";
+  }
+}
