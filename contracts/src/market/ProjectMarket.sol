@@ -296,8 +296,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     }
 
     /// @notice Commits a sealed bid and locks the project's bid bond from the caller's bond balance.
-    ///         The caller must be an eligible provider, and may commit once per auction, in project
-    ///         order (not to a project older than the last it committed to).
+    ///         The caller must be a qualified provider not disqualified now, and may commit once per
+    ///         auction, in project order (not to a project older than the last it committed to). A
+    ///         bidder's first commit ever also stores its reputation score (`Reputation.refresh`).
     /// @param commitment keccak256(abi.encode(price, salt, msg.sender, projectId)).
     /// @return index The bid's slot, needed to reveal.
     function commit(uint256 projectId, bytes32 commitment) external returns (uint256 index) {
@@ -321,6 +322,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             if (pid == 0 || pid > type(uint32).max) revert ProjectMarketNotEligibleBidder(projectId, msg.sender);
             // forge-lint: disable-next-line(unsafe-typecast) -- checked just above
             b.providerId = uint32(pid);
+            // The first commit stores the provider's score, so every draw it enters weighs it with a
+            // score stored before the draw block (never with one computed after the seed is known).
+            reputation.refresh(pid);
         }
         if (!registry.isQualifiedNow(pid)) revert ProjectMarketNotEligibleBidder(projectId, msg.sender);
         unchecked {

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Vm} from "forge-std/Vm.sol";
 import {MarketRealBase} from "../utils/MarketRealBase.sol";
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
+import {Resources} from "../../src/interfaces/ProtocolTypes.sol";
 
 /// @notice Attacks on the draw: the settler picks the block (hence the prevrandao) or waits for the
 ///         public salts-only fallback; a failed settle is retried in another block; a revealed bidder
@@ -104,6 +105,41 @@ contract DrawBiasAttackTest is MarketRealBase {
         uint256 bond = market.getProject(id).bidBond;
         assertEq(market.bondBalanceOf(provs[0]), bondBefore - bond, "its bond is forfeited");
         assertEq(token.balanceOf(address(insurancePool)), insBefore + bond, "to the Insurance Pool");
+    }
+
+    /// A provider whose score was never stored (nobody called `refresh`) raises its stake once the
+    /// seed is known, without refreshing: its weight is still the score stored at its first commit.
+    function test_Attack_BiasingTheDraw_RaiseWeightWithoutStoredScore() public {
+        address fresh = makeAddr("fresh");
+        token.transfer(fresh, 1_000_000 ether);
+        vm.startPrank(fresh);
+        uint256 pid = registry.applyAsProvider("fresh", Resources(16, 64, 8000, 100), 1000 ether, "");
+        token.approve(address(registry), type(uint256).max);
+        registry.depositCollateral(10_000 ether);
+        token.approve(address(market), type(uint256).max);
+        market.depositBond(100 ether);
+        vm.stopPrank();
+        vm.prank(gov);
+        registry.qualify(pid);
+        uint256 id = _open();
+        _commit(id, fresh, 60 ether);
+        _commit(id, provs[0], 60 ether);
+        uint256 scoreAtCommit = reputation.scoreOf(pid);
+        _toReveal(id);
+        _reveal(id, fresh, 0, 60 ether);
+        _reveal(id, provs[0], 1, 60 ether);
+        _toSettle(id);
+        vm.prank(fresh);
+        registry.depositCollateral(90_000 ether);
+        assertGt(reputation.computeScore(pid), scoreAtCommit, "the formula would give more now");
+        vm.recordLogs();
+        market.settle(id);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = 0; i < logs.length; ++i) {
+            if (logs[i].topics[0] != IProjectMarket.BidEvaluated.selector || uint256(logs[i].topics[2]) != 0) continue;
+            (,,, uint256 weight) = abi.decode(logs[i].data, (uint256, uint256, bool, uint256));
+            assertEq(weight, scoreAtCommit + 1, "weight from the score stored at the first commit");
+        }
     }
 
     /// A revealed bidder raises its stake and refreshes its score once the seed is known: its draw
