@@ -1,5 +1,6 @@
-import { governance, mzkuToken, rewardPool } from "@mzku/sdk";
+import { governance, mzkuToken, rewardPool, StakeObserverStakeClass } from "@mzku/sdk";
 import { advanceTime, bootstrapActions, passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
+import { zeroAddress } from "viem";
 
 const E = 10n ** 18n;
 const WEEK = 7n * 86_400n;
@@ -26,12 +27,10 @@ export const rewardsClaim = {
     await rewardPool.depositMzku(funder, { address: c.RewardPool, args: [10_000n * E] });
     await advanceTime(testClient, wallet(0), WEEK / 8n);
     const g = governors[0];
-    await rewardPool.claimMzku(g, { address: c.RewardPool, args: [0, "0x0000000000000000000000000000000000000000"] });
+    const governorClass = [StakeObserverStakeClass.Governor, zeroAddress];
+    await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
     await advanceTime(testClient, wallet(0), WEEK / 8n);
-    const receipt = await rewardPool.claimMzku(g, {
-      address: c.RewardPool,
-      args: [0, "0x0000000000000000000000000000000000000000"],
-    });
+    const receipt = await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
     return { "gas.rewards.claim": receipt.gasUsed };
   },
 };

@@ -3,7 +3,10 @@ pragma solidity 0.8.30;
 
 import {Test, console} from "forge-std/Test.sol";
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Governance} from "../../src/governance/Governance.sol";
+import {IStakeObserver} from "../../src/interfaces/IStakeObserver.sol";
+import {RewardPool} from "../../src/pools/RewardPool.sol";
 import {SidecarStaking} from "../../src/registry/SidecarStaking.sol";
 import {MzkuToken} from "../../src/token/MzkuToken.sol";
 import {GovernanceFixture} from "../utils/GovernanceFixture.sol";
@@ -163,6 +166,7 @@ contract GovernanceHandler is Test {
 
 contract GovernanceInvariantTest is GovernanceFixture {
     GovernanceHandler internal handler;
+    RewardPool internal rewards;
 
     function setUp() public override {
         super.setUp();
@@ -177,6 +181,15 @@ contract GovernanceInvariantTest is GovernanceFixture {
         // Two founders take their seats through the handler (so the ghosts count them); the third
         // invitation is left to the fuzzer.
         handler.accept(0, MIN_STAKE);
+        // The Reward Pool becomes the observer after the first founder took its seat (and before the
+        // others): its governor class must still hold exactly the seated governors' stake.
+        address[4] memory sources;
+        sources[uint256(IStakeObserver.StakeClass.Governor)] = address(gov);
+        rewards = new RewardPool(
+            address(gov), new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days
+        );
+        vm.prank(address(gov));
+        gov.setStakeObserver(rewards);
         handler.accept(1, MIN_STAKE);
         // Start half way through Initialization so every phase is reached within a run.
         vm.warp(transitionStart - 5 days);
@@ -199,6 +212,19 @@ contract GovernanceInvariantTest is GovernanceFixture {
         uint256 held = token.balanceOf(address(gov.stakeVault()));
         assertEq(sum, held);
         assertEq(held, handler.ghostLockedIn() - handler.ghostWithdrawn() - handler.ghostSlashed());
+    }
+
+    /// The Reward Pool's governor class holds exactly the seated governors' locked stake; candidates and
+    /// former governors hold nothing in it.
+    function invariant_governorClassIsSeatedStake() public view {
+        uint256 sum;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            address a = handler.actors(i);
+            uint256 expected = gov.isGovernor(a) ? gov.lockedStake(a) : 0;
+            sum += expected;
+            assertEq(rewards.stakeOf(IStakeObserver.StakeClass.Governor, a, address(0)), expected, vm.toString(a));
+        }
+        assertEq(rewards.classTotal(0), sum);
     }
 
     /// Seated governors never exceed 2n+1, and the seat list agrees with isGovernor.

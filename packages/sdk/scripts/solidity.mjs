@@ -8,6 +8,8 @@ import { join, relative } from "node:path";
 
 /** Modifiers that make a function callable by governance (an executed proposal) only. */
 const GOVERNANCE_MODIFIERS = ["onlyGovernance", "onlySelf"];
+/** A check in a function's body that lets governance call it (maybe among others). */
+const GOVERNANCE_CHECK = /\bmsg\.sender\s*[!=]=\s*governance\b|\bgovernance\s*[!=]=\s*msg\.sender\b/;
 
 function solidityFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -48,7 +50,8 @@ function natspecAbove(text, offset) {
 /**
  * Scans every `.sol` file under `srcDir`. Returns
  * - `enums`: Map "Scope.Name" (or "Name" at file level) → { scope, name, doc, members: [{ name, doc }] }
- * - `contracts`: Map name → { bases: string[], governanceOnly: Set<function name> }
+ * - `contracts`: Map name → { bases: string[], governanceOnly: Set<function name> } — functions with an
+ *   `onlyGovernance`/`onlySelf` modifier or a `msg.sender == governance` check in their body
  */
 export function scanSolidity(srcDir) {
   const enums = new Map();
@@ -91,9 +94,14 @@ export function scanSolidity(srcDir) {
     for (const block of blocks) {
       const governanceOnly = new Set();
       const body = code.slice(block.open, block.close);
-      for (const f of body.matchAll(/\bfunction\s+(\w+)\s*\([^)]*\)([^{;]*)[{;]/g)) {
+      for (const f of body.matchAll(/\bfunction\s+(\w+)\s*\([^)]*\)([^{;]*)([{;])/g)) {
         const modifiers = f[2].match(/\b\w+\b/g) ?? [];
         if (modifiers.some((x) => GOVERNANCE_MODIFIERS.includes(x))) governanceOnly.add(f[1]);
+        else if (f[3] === "{") {
+          // or a check in the body: `msg.sender == governance` / `msg.sender != governance`
+          const open = block.open + f.index + f[0].length - 1;
+          if (GOVERNANCE_CHECK.test(code.slice(open, closing(code, open)))) governanceOnly.add(f[1]);
+        }
       }
       contracts.set(block.name, { bases: block.bases, governanceOnly });
     }

@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export interface SignerMetrics {
   readonly registry: Registry;
-  /** Sign requests by signing type and outcome (ok, bad_request, slashable, unknown_key, not_enough_partials, error). */
+  /** Sign requests by signing type and outcome (ok, bad_request, slashable, unknown_key, not_enough_partials, cosigner_unauthorized, error). */
   readonly signRequests: Counter<"role" | "type" | "outcome">;
   /** Wall time of a sign request inside the server, request parsed to answer written. */
   readonly signDuration: Histogram<"role" | "type">;
@@ -15,7 +15,7 @@ export interface SignerMetrics {
   readonly slashingRefusals: Counter<"role" | "reason">;
   /** Time for one co-signer to answer the combiner (valid or not). */
   readonly cosignerRequestDuration: Histogram<"party">;
-  /** Partials received by the combiner by party and result (valid, invalid, refused, error, timeout). */
+  /** Partials received by the combiner by party and result (valid, invalid, refused, unauthorized, error, timeout, late). */
   readonly partials: Counter<"party" | "result">;
   /** Keys (or key shares) loaded. */
   readonly keysLoaded: Gauge;

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { MzkuError } from "../errors.js";
 import { foundryBinary } from "./foundry.js";
+import { installEip7002 } from "./systemContracts.js";
 
 /** A running anvil started by us; `stop()` ends exactly that process. */
 export type AnvilInstance = { rpcUrl: string; port: number; pid: number; stop: () => Promise<void> };
@@ -16,13 +17,17 @@ export type StartAnvilOptions = {
   verbose?: boolean;
   /** Funded dev accounts (default 20: the devnet config hands MZKU to all of them). */
   accounts?: number;
+  /** EVM hardfork (default `prague`: EIP-7002 exits; its system contract is installed if anvil lacks it). */
+  hardfork?: string;
 };
 
-/** Starts anvil on 127.0.0.1 and waits until its RPC answers. */
+/** Starts anvil on 127.0.0.1 (Prague by default) and waits until its RPC answers. */
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<AnvilInstance> {
   const port = options.port || (await freePort());
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(options.chainId ?? 31337)];
   args.push("--accounts", String(options.accounts ?? 20), "--balance", "10000");
+  const hardfork = options.hardfork ?? "prague";
+  args.push("--hardfork", hardfork);
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
   const child = spawn(foundryBinary("anvil"), args, {
     stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],
@@ -42,7 +47,16 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
     ),
   );
   await Promise.race([waitForRpc(rpcUrl), exited]);
-  return { rpcUrl, port, pid: child.pid ?? -1, stop: () => stopProcess(child) };
+  const instance = { rpcUrl, port, pid: child.pid ?? -1, stop: () => stopProcess(child) };
+  if (hardfork === "prague" || hardfork === "osaka") {
+    try {
+      await installEip7002(rpcUrl);
+    } catch (cause) {
+      await instance.stop();
+      throw cause;
+    }
+  }
+  return instance;
 }
 
 async function waitForRpc(rpcUrl: string, timeoutMs = 20_000): Promise<void> {

@@ -4,3 +4,4 @@ export * from "./deploy.js";
 export * from "./foundry.js";
 export * from "./governance.js";
 export * from "./providers.js";
+export * from "./systemContracts.js";

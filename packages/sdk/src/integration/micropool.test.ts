@@ -14,9 +14,8 @@ import {
   partialSign,
   runDkg,
 } from "@mzku/signer";
-import { encodeFunctionData, type Hex, keccak256, parseEther } from "viem";
+import { type Hex, keccak256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { microPoolAbi } from "../abis.js";
 import {
   depositContract,
   insurancePool,
@@ -26,10 +25,12 @@ import {
   providerRegistry,
 } from "../actions/index.js";
 import { devAccount } from "../devnet/accounts.js";
-import { advanceTime, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
+import { advanceTime, advanceTimeTo, passProposal, seatInvitedGovernors } from "../devnet/governance.js";
 import { qualifyActions, registerProvider, trustTierAction } from "../devnet/providers.js";
+import { eip7002Contract } from "../devnet/systemContracts.js";
 import { TrustTier } from "../enums.js";
 import { decodeEvents, findEvent } from "../events.js";
+import * as proposals from "../proposals/index.js";
 import { startTestProtocol, type TestProtocol } from "../test/protocol.js";
 
 const E = 10n ** 18n;
@@ -200,6 +201,20 @@ describe("micro-pool lifecycle through the sdk", () => {
     expect(await microPool.claimableOf(reader, { address: pool, args: [second.account.address] })).toBe(ETH("0.15"));
     expect(await microPool.claimableOf(reader, { address: pool, args: [newcomer.account.address] })).toBe(ETH("0.05"));
 
+    // After the end time anyone may make the pool (the 0x01 withdrawal address) request the validator's
+    // full exit from the EIP-7002 contract, which the devnet runs at its mainnet address on Prague.
+    const { address: requestContract } = eip7002Contract();
+    await advanceTimeTo(p.testClient, BigInt(await microPool.endTime(reader, { address: pool })));
+    const feeWord = await reader.call({ to: requestContract });
+    const fee = BigInt(feeWord.data ?? "0x0");
+    expect(fee).toBe(1n);
+    const exitRequest = await microPool.requestExit(newcomer, { address: pool, args: [pubkey, sig], value: fee });
+    const queued = exitRequest.logs.find((l) => l.address.toLowerCase() === requestContract.toLowerCase());
+    expect(queued?.data, "the system contract queued pool ‖ pubkey ‖ amount 0").toBe(
+      `${pool.toLowerCase()}${pubkey.slice(2)}${"00".repeat(8)}`,
+    );
+    expect(await microPool.exitRequested(reader, { address: pool })).toBe(true);
+
     // Slashing: the validator exits with 31 ETH; k = 0, so the Insurance Pool compensates the stakers.
     await insurancePool.depositEth(p.wallet(19), { address: c.InsurancePool, value: ETH("5") });
     await grow(ETH("31"));
@@ -207,7 +222,7 @@ describe("micro-pool lifecycle through the sdk", () => {
       p.deployment,
       governors,
       p.testClient,
-      [{ target: pool, data: encodeFunctionData({ abi: microPoolAbi, functionName: "complete" }) }],
+      [proposals.microPool.complete({ address: pool })],
       "complete the slashed pool",
     );
     expect(await microPool.redemptionPot(reader, { address: pool })).toBe(ETH("32"));

@@ -10,3 +10,4 @@ export * as projectMarket from "./projectMarket.js";
 export * as rewardPool from "./rewardPool.js";
 export * as insurancePool from "./insurancePool.js";
 export * as microPoolFactory from "./microPoolFactory.js";
+export * as microPool from "./microPool.js";

@@ -12,9 +12,9 @@
  *
  * This layer reads requests, authenticates callers and maps error codes to statuses; the signing
  * pipeline itself (validation, root, key, slashing commit, backend) is `service/service.ts`.
- * Authentication: with a bearer token configured, every route except /upcheck and /healthcheck needs
- * `Authorization: Bearer <token>`; without one the server only binds and answers on loopback (or
- * behind mutual TLS, where the client certificate is the credential).
+ * Authentication: plaintext HTTP only on loopback; anywhere else the server speaks HTTPS and requires a
+ * client certificate chaining to the configured CA (mutual TLS). A bearer token, when configured, is
+ * required in addition on every route except /upcheck and /healthcheck.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -33,12 +33,14 @@ export type { SignerBackend, SignResult } from "../service/backend.js";
 export interface HttpServerOptions {
   host?: string;
   port?: number;
-  /** Bearer token required on every route but /upcheck and /healthcheck (required off loopback). */
+  /** Bearer token required on every route but /upcheck and /healthcheck. */
   token?: string;
   /** Mutual TLS: the server's key and certificate and the CA that client certificates must chain to. */
   tls?: { key: string | Buffer; cert: string | Buffer; ca: string | Buffer };
   /** Largest accepted request body; 4 MiB by default. */
   maxBodyBytes?: number;
+  /** Largest accepted slashing-protection interchange import; `maxBodyBytes` by default. */
+  maxImportBytes?: number;
   /** Serves `/eth/v1/keystores` (the key manager API) when set. */
   keyManager?: KeyManager;
 }
@@ -73,13 +75,27 @@ function sendError(res: ServerResponse, err: SignerError): void {
   sendJson(res, httpStatus(err.code), errorBody(err));
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
+function asSignerError(e: unknown): SignerError {
+  return e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e });
+}
+
+/**
+ * Reads and parses a JSON body of at most `max` bytes. A declared or actual size above it is refused
+ * at once (the connection is closed after the answer rather than drained).
+ */
+async function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+  const tooLarge = () => {
+    res.shouldKeepAlive = false;
+    return new SignerError("SIGNER_PAYLOAD_TOO_LARGE", `request body above ${max} bytes`, { details: { limit: max } });
+  };
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > max) throw new SignerError("SIGNER_PAYLOAD_TOO_LARGE", `request body above ${max} bytes`);
+    if (size > max) throw tooLarge();
     chunks.push(buf);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -90,20 +106,28 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
   }
 }
 
+/** The path of a request target without its query; never throws, whatever the target is. */
+function pathOf(target: string | undefined): string {
+  const raw = target ?? "/";
+  const q = raw.indexOf("?");
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
 /**
  * Starts the server and resolves once it listens.
- * @throws SignerError SIGNER_CONFIG_INVALID when asked to listen off loopback without a token or mTLS.
+ * @throws SignerError SIGNER_CONFIG_INVALID when asked to listen off loopback without mutual TLS.
  */
 export async function startSignerServer(opts: SignerServerOptions): Promise<RunningSignerServer> {
   const host = opts.host ?? "127.0.0.1";
-  if (!isLoopback(host) && opts.token === undefined && opts.tls === undefined) {
+  if (!isLoopback(host) && opts.tls === undefined) {
     throw new SignerError(
       "SIGNER_CONFIG_INVALID",
-      `refusing to listen on ${host} without authentication: set a bearer token or mutual TLS`,
+      `refusing to listen on ${host} in plaintext: off loopback the signer serves only mutual TLS (--tls-cert, --tls-key, --tls-ca)`,
     );
   }
   const tokenDigest = opts.token === undefined ? undefined : digest(opts.token);
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxImport = opts.maxImportBytes ?? maxBody;
   const service = "service" in opts ? opts.service : new SigningService(opts);
   const log = service.logger;
   const role = service.role;
@@ -120,24 +144,45 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
 
   const handleSign = async (req: IncomingMessage, res: ServerResponse, identifier: string): Promise<void> => {
     try {
-      const body = await readBody(req, maxBody);
+      const body = await readBody(req, res, maxBody);
       const { signature, extra } = await service.sign(identifier, body);
       sendSignature(req, res, signature, extra);
     } catch (e) {
-      sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "internal error", { cause: e }));
+      reply(res, asSignerError(e));
     }
   };
 
+  /** Answers an error, unless an answer is already on its way (then the connection is dropped). */
+  const reply = (res: ServerResponse, err: SignerError): void => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err.code === "SIGNER_INTERNAL") log.error("Request failed", { code: err.code, message: String(err.cause) });
+    sendError(res, err);
+  };
+
+  // No request may end the process: every route runs inside this try, and async ones catch their own.
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const path = url.pathname;
+    try {
+      route(req, res);
+    } catch (e) {
+      reply(res, asSignerError(e));
+    }
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = pathOf(req.url);
     const method = req.method ?? "GET";
     if (method === "GET" && path === "/upcheck") {
       sendUpcheck(req, res);
       return;
     }
     if (method === "GET" && path === "/healthcheck") {
-      void service.health().then((r) => sendJson(res, r.status === "UP" ? 200 : 503, r));
+      service.health().then(
+        (r) => sendJson(res, r.status === "UP" ? 200 : 503, r),
+        (e: unknown) => reply(res, asSignerError(e)),
+      );
       return;
     }
     if (!authorized(req)) {
@@ -159,12 +204,18 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
         sendError(res, new SignerError("SIGNER_NOT_FOUND", "sign requests are POST"));
         return;
       }
-      void handleSign(req, res, decodeURIComponent(sign[1]));
+      let identifier: string;
+      try {
+        identifier = decodeURIComponent(sign[1]);
+      } catch {
+        throw new SignerError("SIGNER_BAD_REQUEST", "identifier is not valid percent-encoding");
+      }
+      void handleSign(req, res, identifier);
       return;
     }
     if (path === "/eth/v1/keystores" && opts.keyManager !== undefined) {
       const km = opts.keyManager;
-      (method === "GET" ? Promise.resolve(undefined) : readBody(req, 16 * 1024 * 1024))
+      (method === "GET" ? Promise.resolve(undefined) : readBody(req, res, 16 * 1024 * 1024))
         .then((body) => keyManagerRequest(km, method, body))
         .then((answer) => sendJson(res, 200, answer))
         .catch((e: unknown) => {
@@ -177,20 +228,16 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     }
     if (path === "/api/v1/eth2/slashing-protection") {
       if (method === "GET") {
-        try {
-          sendJson(res, 200, service.exportInterchange());
-        } catch (e) {
-          sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "export failed"));
-        }
+        sendJson(res, 200, service.exportInterchange());
         return;
       }
       if (method === "POST") {
-        readBody(req, 256 * 1024 * 1024)
-          .then((doc) => {
-            sendJson(res, 200, { status: "imported", ...service.importInterchange(doc) });
+        readBody(req, res, maxImport)
+          .then(async (doc) => {
+            sendJson(res, 200, { status: "imported", ...(await service.importInterchange(doc)) });
           })
           .catch((e: unknown) => {
-            sendError(res, e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed"));
+            reply(res, asSignerError(e));
           });
         return;
       }
@@ -218,7 +265,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
     role,
     url,
     keys: service.publicKeys().length,
-    auth: tokenDigest ? "bearer" : "loopback",
+    auth: [opts.tls === undefined ? "loopback" : "mtls", ...(tokenDigest ? ["bearer"] : [])].join("+"),
   });
   return {
     server,
@@ -228,6 +275,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Runn
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        if (!("service" in opts)) service.close();
       }),
   };
 }

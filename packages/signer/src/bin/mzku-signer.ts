@@ -4,6 +4,7 @@
  *
  *   mzku-signer keys dkg ...            run one DKG party (see `keys dkg --help`)
  *   mzku-signer keys deposit-data ...   deposit_data JSON for DKG output
+ *   mzku-signer keys tls ...            development CA and certificates for mutual TLS
  *   mzku-signer signer ...              co-signer / combiner / interchange (see `signer --help`)
  *
  * Each subcommand module exports `run(argv): Promise<number>` (the exit code). A failure prints one
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   "keys definition": async () => (await import("../cli/keys.js")).runKeysDefinition,
   "keys dkg": async () => (await import("../cli/keys.js")).runKeysDkg,
   "keys deposit-data": async () => (await import("../cli/keys.js")).runKeysDepositData,
+  "keys tls": async () => (await import("../cli/tls.js")).runKeysTls,
   "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
   "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
   "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,

@@ -25,15 +25,40 @@ describe("signer CLI", () => {
         ),
         "utf8",
       ),
-    ) as { steps: Array<{ interchange: unknown }> };
+    ) as { genesis_validators_root: string; steps: Array<{ interchange: unknown }> };
     const file = join(dir, "in.json");
     writeFileSync(file, JSON.stringify(vector.steps[0]?.interchange));
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    expect(await runSignerImportInterchange(["--db", join(dir, "sp.sqlite"), "--file", file])).toBe(0);
+    const gvr = ["--genesis-validators-root", vector.genesis_validators_root];
+    expect(await runSignerImportInterchange(["--db", join(dir, "sp.sqlite"), "--file", file, ...gvr])).toBe(0);
     expect(String(out.mock.calls[0]?.[0])).toMatch(/"event":"imported","validators":3/);
     expect(await runSignerExportInterchange(["--db", join(dir, "sp.sqlite"), "--out", join(dir, "out.json")])).toBe(0);
     const exported = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as { data: unknown[] };
     expect(exported.data).toHaveLength(3);
+  });
+
+  it("import-interchange refuses another chain's interchange, and needs the root for a fresh database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    dirs.push(dir);
+    const vector = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../../../vectors/eip3076/wrong_genesis_validators_root.json"), "utf8"),
+    ) as { genesis_validators_root: string; steps: Array<{ interchange: unknown }> };
+    const file = join(dir, "in.json");
+    writeFileSync(file, JSON.stringify(vector.steps[0]?.interchange));
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const db = join(dir, "sp.sqlite");
+    expect(await runSignerImportInterchange(["--db", db, "--file", file])).toBe(2);
+    expect(String(err.mock.calls[0]?.[0])).toMatch(/^mzku-signer: USAGE: --genesis-validators-root/);
+    await expect(
+      runSignerImportInterchange([
+        "--db",
+        db,
+        "--file",
+        file,
+        "--genesis-validators-root",
+        vector.genesis_validators_root,
+      ]),
+    ).rejects.toMatchObject({ code: "SIGNER_SLASHABLE", details: { reason: "GENESIS_VALIDATORS_ROOT_MISMATCH" } });
   });
 
   it("exits 2 with a usage error for missing options", async () => {

@@ -9,8 +9,11 @@
  *                [--verify each|optimistic] [common]
  *     common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N
  *             --network mainnet|sepolia|holesky|hoodi|devnet (preset and fork versions together), or for
- *             another chain --preset mainnet|minimal --genesis-fork-version 0x........; --log-level info (default: MZKU_LOG_LEVEL, else info)
- *   signer import-interchange --db sp.sqlite --file interchange.json
+ *             another chain --preset mainnet|minimal --genesis-fork-version 0x........;
+ *             --genesis-validators-root 0x.. (the chain served: imports for another are refused)
+ *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
+ *             --log-level info (default: MZKU_LOG_LEVEL, else info)
+ *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
  *   signer export-interchange --db sp.sqlite [--out file]
  *
  * `start` prints one JSON line on stdout once listening ({"event":"listening","url":...,"port":...});
@@ -90,6 +93,10 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       network: { type: "string" },
       preset: { type: "string" },
       "genesis-fork-version": { type: "string" },
+      "genesis-validators-root": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-ca": { type: "string" },
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
       "log-level": { type: "string" },
@@ -109,11 +116,27 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   const { startSignerServer } = await import("../api/server.js");
   const { createSignerMetrics, startMetricsServer } = await import("../metrics.js");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
+  const tlsFiles = [values["tls-cert"], values["tls-key"], values["tls-ca"]];
+  if (tlsFiles.some((f) => f !== undefined) && tlsFiles.some((f) => f === undefined)) {
+    return fail("--tls-cert, --tls-key and --tls-ca go together");
+  }
+  const tls =
+    values["tls-cert"] === undefined
+      ? undefined
+      : {
+          cert: readFileSync(values["tls-cert"]),
+          key: readFileSync(values["tls-key"] as string),
+          ca: readFileSync(values["tls-ca"] as string),
+        };
   const level = resolveLogLevel({ flag: values["log-level"], env: process.env });
   const logger = createLogger({ component: `signer-${values.role}`, level });
   const metrics = createSignerMetrics();
 
-  const slashing = new SlashingProtectionDb(values.db);
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
+  // bound at open: a database of another chain refuses to start, and so does every import for another chain
+  const slashing = new SlashingProtectionDb(values.db, gvr === undefined ? {} : { genesisValidatorsRoot: gvr });
   let backend: import("../service/backend.js").SignerBackend;
   let keyManager: import("../service/keymanager.js").KeyManager;
   if (values.role === "cosigner") {
@@ -170,8 +193,10 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       validators: cfg.validators,
       cosigners: cfg.cosigners,
       metrics,
+      ...(cfg.tls !== undefined ? { tls: cfg.tls } : tls !== undefined ? { tls } : {}),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(verify === undefined ? {} : { verify }),
+      ...(cfg.fastPath === undefined ? {} : { fastPath: cfg.fastPath }),
     });
     backend = combiner;
     keyManager = new CombinerKeyManager({ publicKeys: () => combiner.publicKeys(), slashing, logger });
@@ -187,10 +212,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
     },
     logger,
     metrics,
+    ...(gvr === undefined ? {} : { genesisValidatorsRoot: gvr.toLowerCase() }),
     host: values.host,
     port: Number(values.port),
     keyManager,
     ...(token === undefined ? {} : { token }),
+    ...(tls === undefined ? {} : { tls }),
   });
   const metricsServer =
     values["metrics-port"] === undefined
@@ -211,14 +238,30 @@ export async function runSignerStart(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `signer import-interchange --db F --file F`: imports an EIP-3076 v5 interchange (atomic). */
+/**
+ * `signer import-interchange --db F --file F [--genesis-validators-root 0x..]`: imports an EIP-3076 v5
+ * interchange (atomic). The interchange must be for the expected chain: the given root, or the one the
+ * database is already bound to; a fresh database needs the root.
+ */
 export async function runSignerImportInterchange(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: "string" }, file: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: "string" }, file: { type: "string" }, "genesis-validators-root": { type: "string" } },
+  });
   if (values.db === undefined || values.file === undefined) return fail("--db <sqlite> --file <interchange.json>");
+  const gvr = values["genesis-validators-root"];
+  if (gvr !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(gvr))
+    return fail("--genesis-validators-root must be 0x + 32 bytes");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
   const db = new SlashingProtectionDb(values.db);
   try {
-    const counts = db.importInterchange(JSON.parse(readFileSync(values.file, "utf8")) as unknown);
+    if (gvr === undefined && db.genesisValidatorsRoot() === undefined) {
+      return fail("--genesis-validators-root <0x..> is required to import into a database not yet bound to a chain");
+    }
+    const counts = db.importInterchange(
+      JSON.parse(readFileSync(values.file, "utf8")) as unknown,
+      gvr === undefined ? {} : { expectedGenesisValidatorsRoot: gvr },
+    );
     process.stdout.write(`${JSON.stringify({ event: "imported", ...counts })}\n`);
     return 0;
   } finally {

@@ -1,4 +1,4 @@
-import { silentLogger } from "@mzku/log";
+import { createLogger, silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningSignerServer, startSignerServer } from "../api/server.js";
 import { sign as blsSign, secretKeyToPublicKey } from "../bls/bls.js";
@@ -131,6 +131,44 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     expect(hex(secretKeyToPublicKey(secret))).toBe(pubkey);
   });
 
+  it("asks only t co-signers for weighted partials in the normal case, rotating among them", async () => {
+    const { combiner, cos, pubkey, secret, metrics } = await setup(2, 3);
+    const body = attestation(64, 1, 2);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, body);
+    expect(r.status).toBe(200);
+    expect(r.json.signature).toBe(hex(blsSign(secret, prepareSigning(body, SIGNING).signingRoot)));
+    // exactly two co-signers recorded the message; the third was not asked
+    const recorded = await Promise.all(
+      cos.map(async (c) => {
+        const e = (await (await fetch(`${c.url}/api/v1/eth2/slashing-protection`)).json()) as { data?: unknown[] };
+        return (e.data ?? []).length;
+      }),
+    );
+    expect(recorded.filter((n) => n === 1)).toHaveLength(2);
+    expect(recorded.filter((n) => n === 0)).toHaveLength(1);
+    // the next requests go to other pairs: after three, every co-signer has signed
+    for (let i = 1; i <= 3; i++) {
+      expect(
+        (await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64 + 32 * i, 1 + i, 2 + i))).status,
+      ).toBe(200);
+    }
+    const text = await metrics.registry.getSingleMetricAsString("signer_partials_total");
+    for (const party of ["1", "2", "3"]) expect(text).toMatch(new RegExp(`party="${party}",result="valid"} [1-4]`));
+    expect(text).not.toMatch(/result="(invalid|late|error|timeout)"/);
+  });
+
+  it("a co-signer refuses a signing set it is not in, or of the wrong size (400)", async () => {
+    const { cos, pubkey } = await setup(2, 3);
+    for (const set of [[2, 3], [1], [1, 1], [1, 2, 3], "1,2"]) {
+      const r = await post(`${cos[0]?.url}/api/v1/eth2/sign/${pubkey}`, {
+        ...attestation(64, 1, 2),
+        mzku_signing_set: set,
+      });
+      expect(r.status, JSON.stringify(set)).toBe(400);
+      expect(r.json.code).toBe("SIGNER_BAD_REQUEST");
+    }
+  });
+
   it("3-of-4 keeps signing with one co-signer down, fails closed (503) with two down", async () => {
     const { combiner, cos, pubkey } = await setup(3, 4, { timeoutMs: 500 });
     await cos[3]?.close();
@@ -170,35 +208,154 @@ describe("combiner over co-signers (HTTP, in-process)", () => {
     expect(r.json).toMatchObject({ code: "SIGNER_NOT_ENOUGH_PARTIALS", invalid: 1, valid: 1 });
   });
 
-  it("refuses (502) when valid partials combine to a signature the group key does not verify", async () => {
+  it("refuses to start when the public shares do not interpolate to the group key or the threshold is wrong", () => {
     const dealt = splitSecret(new Uint8Array(32).fill(3), 2, 3);
     const other = secretKeyToPublicKey(new Uint8Array(32).fill(4));
-    const shares = keyShares(dealt).map((s) => ({ ...s, groupPublicKey: hex(other) }));
-    const cos = await Promise.all(shares.map((s) => cosigner(s)));
+    const publicShares = new Map(dealt.publicShares.map((p) => [p.index, p.publicKey]));
+    const cosigners = [1, 2, 3].map((index) => ({ index, url: `http://127.0.0.1:${9000 + index}` }));
+    const make = (groupPublicKey: string, threshold: number, shares = publicShares) =>
+      new Combiner({
+        validators: [{ groupPublicKey, threshold, publicShares: shares }],
+        cosigners,
+        metrics: createSignerMetrics(),
+      });
+    expect(() => make(hex(dealt.groupPublicKey), 2)).not.toThrow();
+    // another key's group key
+    expect(() => make(hex(other), 2)).toThrow(
+      expect.objectContaining({ code: "SIGNER_CONFIG_INVALID", message: expect.stringMatching(/interpolate to/) }),
+    );
+    // a 3-of-4 key configured as 2-of-4 (a threshold below the key's: pairs do not interpolate to it)
+    const three = splitSecret(new Uint8Array(32).fill(5), 3, 4);
+    const threeShares = new Map(three.publicShares.map((p) => [p.index, p.publicKey]));
+    expect(() => make(hex(three.groupPublicKey), 3, threeShares)).not.toThrow();
+    expect(() => make(hex(three.groupPublicKey), 2, threeShares)).toThrow(
+      expect.objectContaining({ code: "SIGNER_CONFIG_INVALID" }),
+    );
+    // one public share swapped for another key's: the first two still interpolate, the third does not
+    const swapped = new Map(publicShares);
+    swapped.set(3, other);
+    expect(() => make(hex(dealt.groupPublicKey), 2, swapped)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/public shares 1,3 interpolate/) }),
+    );
+  });
+
+  it("plaintext to a co-signer off loopback, or https without a client certificate, is refused at start", () => {
+    const dealt = splitSecret(new Uint8Array(32).fill(3), 2, 3);
+    const validators = [
+      {
+        groupPublicKey: hex(dealt.groupPublicKey),
+        threshold: 2,
+        publicShares: new Map(dealt.publicShares.map((p) => [p.index, p.publicKey])),
+      },
+    ];
+    const with1 = (url: string) => () =>
+      new Combiner({
+        validators,
+        cosigners: [
+          { index: 1, url },
+          { index: 2, url: "http://127.0.0.1:9002" },
+        ],
+        metrics: createSignerMetrics(),
+      });
+    expect(with1("http://10.0.0.5:9001")).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/only for 127/) }),
+    );
+    expect(with1("https://10.0.0.5:9001")).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/TLS key/) }),
+    );
+    expect(with1("http://[::1]:9001")).not.toThrow();
+  });
+
+  it("412 COSIGNER_REFUSED when co-signers refuse on slashing grounds, with the counts", async () => {
+    const { combiner, cos, pubkey } = await setup(2, 3, { timeoutMs: 2000 });
+    // co-signers 1 and 2 signed another attestation for target 2 directly (the combiner did not)
+    for (const c of cos.slice(0, 2)) {
+      expect((await post(`${c.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "aa"))).status).toBe(200);
+    }
+    const started = performance.now();
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "bb"));
+    expect(r.status).toBe(412);
+    expect(r.json).toMatchObject({
+      code: "SIGNER_SLASHABLE",
+      reason: "COSIGNER_REFUSED",
+      needed: 2,
+      cosigners: 3,
+      refused: 2,
+    });
+    // decided as soon as the refusals made the threshold unreachable, not at the timeout
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it("503 counts a valid partial in hand: one valid, one refused, one unreachable", async () => {
+    const { combiner, cos, pubkey } = await setup(2, 3, { timeoutMs: 2000 });
+    expect((await post(`${cos[1]?.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "aa"))).status).toBe(200);
+    await cos[2]?.close();
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2, "bb"));
+    expect(r.status).toBe(503);
+    expect(r.json).toMatchObject({
+      code: "SIGNER_NOT_ENOUGH_PARTIALS",
+      needed: 2,
+      cosigners: 3,
+      answered: 2,
+      valid: 1,
+      refused: 1,
+      unreachable: 1,
+      timedOut: 0,
+    });
+    expect(String(r.json.message)).toMatch(
+      /^threshold not met: 1 valid partial\(s\) of 2 needed \(2 of 3 co-signers answered/,
+    );
+  });
+
+  it("a co-signer's 401 is a configuration error: its own code (502), log and metric", async () => {
+    const secret = new Uint8Array(32).fill(6);
+    const dealt = splitSecret(secret, 2, 3);
+    const cos = await Promise.all(keyShares(dealt).map((s) => cosigner(s, "right-token")));
     const metrics = createSignerMetrics();
+    const lines: string[] = [];
     const db = new SlashingProtectionDb(":memory:", { synchronous: "NORMAL" });
     dbs.push(db);
     const combiner = await startSignerServer({
       backend: new Combiner({
         validators: [
           {
-            groupPublicKey: hex(other),
+            groupPublicKey: hex(dealt.groupPublicKey),
             threshold: 2,
             publicShares: new Map(dealt.publicShares.map((p) => [p.index, p.publicKey])),
           },
         ],
-        cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url })),
+        cosigners: cos.map((c, i) => ({ index: i + 1, url: c.url, token: "wrong-token" })),
         metrics,
       }),
       slashing: db,
       signing: SIGNING,
-      logger: silentLogger,
+      logger: createLogger({ component: "combiner", level: "warn", write: (l) => lines.push(l) }),
       metrics,
     });
     servers.push(combiner);
-    const r = await post(`${combiner.url}/api/v1/eth2/sign/${hex(other)}`, attestation(64, 1, 2));
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${hex(dealt.groupPublicKey)}`, attestation(64, 1, 2));
     expect(r.status).toBe(502);
-    expect(r.json.code).toBe("SIGNER_COMBINED_SIGNATURE_INVALID");
+    // decided once two 401s left the threshold out of reach
+    expect(r.json).toMatchObject({ code: "SIGNER_COSIGNER_UNAUTHORIZED", refused: 0, valid: 0 });
+    expect(Number(r.json.unauthorized)).toBeGreaterThanOrEqual(2);
+    expect(await metrics.registry.getSingleMetricAsString("signer_partials_total")).toMatch(
+      /party="1",result="unauthorized"} 1/,
+    );
+    expect(lines.some((l) => /"level":"error".*refused the combiner's credentials/.test(l))).toBe(true);
+    expect(lines.join("")).not.toMatch(/wrong-token|right-token/);
+  });
+
+  it("a message the combiner's own database refuses never reaches a co-signer", async () => {
+    const { combiner, cos, pubkey, combinerDb } = await setup(2, 3);
+    combinerDb.checkAndInsertAttestation(pubkey, GVR, 1, 2, `0x${"77".repeat(32)}`);
+    const r = await post(`${combiner.url}/api/v1/eth2/sign/${pubkey}`, attestation(64, 1, 2));
+    expect(r.status).toBe(412);
+    expect(r.json).toMatchObject({ reason: "DOUBLE_VOTE" });
+    // no co-signer recorded (or was asked for) anything
+    for (const c of cos) {
+      const exported = (await (await fetch(`${c.url}/api/v1/eth2/slashing-protection`)).json()) as { data?: unknown[] };
+      expect(exported.data ?? []).toEqual([]);
+    }
   });
 
   it("a co-signer refuses a double vote sent straight to it (412), and a root it did not compute (400)", async () => {

@@ -2,10 +2,14 @@
  * Combiner configuration file (JSON):
  *   {"validators":[{"groupPublicKey":"0x..","threshold":2,"publicShares":{"1":"0x..","2":"0x..","3":"0x.."}}],
  *    "cosigners":[{"index":1,"url":"http://127.0.0.1:9101","tokenFile":"/path/optional"}],
- *    "timeoutMs":2000,"verify":"each"}
+ *    "timeoutMs":2000,"verify":"each","fastPath":true,
+ *    "tls":{"cert":"combiner.pem","key":"combiner.key","ca":"ca.pem"}}
+ * `tls` is the combiner's client certificate for https co-signers (mutual TLS); without it the
+ * certificate the combiner serves with (`--tls-*`) is used. Plaintext URLs must be loopback.
  */
 import { readFileSync } from "node:fs";
 import { SignerError } from "../errors.js";
+import type { MutualTls } from "./client.js";
 import type { CombinerValidator, CosignerEndpoint } from "./combiner.js";
 
 export interface CombinerConfig {
@@ -13,6 +17,8 @@ export interface CombinerConfig {
   cosigners: CosignerEndpoint[];
   timeoutMs?: number;
   verify?: "each" | "optimistic";
+  fastPath?: boolean;
+  tls?: MutualTls;
 }
 
 function invalid(msg: string): SignerError {
@@ -51,6 +57,15 @@ export function parseCombinerConfig(json: unknown): CombinerConfig {
     return out;
   });
   const cfg: CombinerConfig = { validators, cosigners };
+  if (typeof o.fastPath === "boolean") cfg.fastPath = o.fastPath;
+  else if (o.fastPath !== undefined) throw invalid("fastPath must be true or false");
+  if (o.tls !== undefined) {
+    const t = o.tls as Record<string, unknown>;
+    if (typeof t.cert !== "string" || typeof t.key !== "string" || typeof t.ca !== "string") {
+      throw invalid("tls needs cert, key and ca file paths");
+    }
+    cfg.tls = { cert: readFileSync(t.cert), key: readFileSync(t.key), ca: readFileSync(t.ca) };
+  }
   if (typeof o.timeoutMs === "number") cfg.timeoutMs = o.timeoutMs;
   if (o.verify === "each" || o.verify === "optimistic") cfg.verify = o.verify;
   else if (o.verify !== undefined) throw invalid('verify must be "each" or "optimistic"');

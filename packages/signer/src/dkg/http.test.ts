@@ -80,4 +80,41 @@ describe("HTTP transport", () => {
     started.pop();
     await expect(t1.send(2, env, Date.now() + 300)).rejects.toThrow(/unreachable/);
   }, 20_000);
+
+  it("before the runner listens, keeps only authenticated envelopes, and only a bounded number of them", async () => {
+    const files = [generateIdentity(), generateIdentity()];
+    const ports = await freePorts(2);
+    const def = parseDefinition({
+      version: DKG_VERSION,
+      name: "early",
+      nonce: toHex(randomBytes(16)),
+      threshold: 2,
+      validators: 1,
+      parties: files.map((f, k) => ({ index: k + 1, identity: f.publicKey, url: `http://127.0.0.1:${ports[k]}` })),
+    });
+    const session = sessionId(def);
+    const id1 = loadIdentity(files[0] as never);
+    const t2 = await HttpTransport.start({ definition: def, index: 2 });
+    started.push(t2);
+    const url = `http://127.0.0.1:${ports[1]}/dkg/v1/message`;
+    const postEnv = async (env: unknown) =>
+      (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(env) }))
+        .status;
+    const env = seal(id1, session, 1, 1, 0, { n: 0 });
+    // forged, another session, addressed to someone else: refused before anything is kept
+    expect(await postEnv({ ...env, payload: '{"n":"mallory"}' })).toBe(401);
+    expect(await postEnv(seal(id1, new Uint8Array(32), 1, 1, 0, { n: 0 }))).toBe(401);
+    expect(await postEnv(seal(id1, session, 1, 1, 3, { n: 0 }))).toBe(401);
+    expect(await postEnv({ garbage: true })).toBe(401);
+    // authentic ones are kept up to the bound (8 per peer), then the sender is asked to retry
+    const statuses: number[] = [];
+    for (let n = 1; n <= 10; n++) statuses.push(await postEnv(seal(id1, session, 1, 1, 0, { n })));
+    expect(statuses).toEqual([...Array(8).fill(202), 503, 503]);
+    const received: unknown[] = [];
+    t2.onMessage((raw) => {
+      received.push(open(def, session, 2, raw).payload);
+      return true;
+    });
+    expect(received).toEqual(Array.from({ length: 8 }, (_, k) => ({ n: k + 1 })));
+  }, 20_000);
 });

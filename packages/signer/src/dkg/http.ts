@@ -2,17 +2,21 @@
  * HTTP transport for DKG parties in separate processes: each party serves
  * `POST /dkg/v1/message` (one signed envelope per request) and posts to its peers' URLs from the
  * definition, retrying with backoff until the peer is up or the deadline passes. Envelopes that
- * fail verification are answered 401 and dropped. The server listens on 127.0.0.1 unless told
+ * fail verification are answered 401 and dropped. Envelopes that arrive before the runner registers
+ * its handler are verified first (session, recipient, the sender's signature) and only then kept,
+ * at most `MAX_EARLY` of them; beyond that the sender is told to retry (503). The server listens on 127.0.0.1 unless told
  * otherwise; messages are signed and share payloads encrypted, so the channel itself need not be
  * trusted, but a deployment across hosts should still put TLS in front.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { DkgDefinition } from "./definition.js";
-import type { Envelope } from "./envelope.js";
+import { type DkgDefinition, sessionId } from "./definition.js";
+import { type Envelope, open } from "./envelope.js";
 import type { DkgTransport } from "./transport.js";
 
 const MAX_BODY = 32 * 1024 * 1024;
+/** Early envelopes kept per sender: one per round of the ceremony (six), with room for a resend. */
+const EARLY_PER_PARTY = 8;
 const PATH = "/dkg/v1/message";
 
 export interface HttpTransportOptions {
@@ -46,6 +50,7 @@ export class HttpTransport implements DkgTransport {
   private readonly server: Server;
   private handler: ((env: unknown) => boolean) | null = null;
   private readonly early: unknown[] = [];
+  private maxEarly = 0;
   private readonly urls: ReadonlyMap<number, string>;
 
   private constructor(server: Server, urls: ReadonlyMap<number, string>) {
@@ -61,6 +66,16 @@ export class HttpTransport implements DkgTransport {
     const urls = new Map(opts.definition.parties.map((p) => [p.index, `${p.url}${PATH}`]));
     const server = createServer();
     const t = new HttpTransport(server, urls);
+    t.maxEarly = EARLY_PER_PARTY * (opts.definition.parties.length - 1);
+    const session = sessionId(opts.definition);
+    const authentic = (env: unknown): boolean => {
+      try {
+        open(opts.definition, session, opts.index, env);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     server.on("request", (req, res) => {
       if (req.method !== "POST" || req.url !== PATH) {
         res.writeHead(404).end();
@@ -76,6 +91,14 @@ export class HttpTransport implements DkgTransport {
             return;
           }
           if (t.handler === null) {
+            if (!authentic(env)) {
+              res.writeHead(401, { "content-type": "application/json" }).end('{"error":"rejected"}');
+              return;
+            }
+            if (t.early.length >= t.maxEarly) {
+              res.writeHead(503, { "content-type": "application/json" }).end('{"error":"not ready, retry"}');
+              return;
+            }
             t.early.push(env);
             res.writeHead(202).end();
             return;

@@ -18,4 +18,6 @@ export interface SignerBackend extends HealthSource {
    * `body` is the validated request as received (the combiner forwards it).
    */
   sign(pubkey: string, prepared: PreparedSigning, body: Record<string, unknown>, log: Logger): Promise<SignResult>;
+  /** Releases held resources (connections); optional. */
+  close?(): void;
 }

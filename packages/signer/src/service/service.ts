@@ -7,10 +7,11 @@
  * (`slashing/`, fsynced, group commit), and only then is the backend asked to sign. A signature never
  * leaves this class before the record that guards it is durable.
  *
- * Ordering per role:
- * - co-signer: record committed, then the partial is computed with the share;
- * - combiner: record committed while the co-signers work (their partials never leave the process), and
- *   the answer waits for both the commit and the verified combined signature.
+ * The same order holds for both roles: the record is committed, then the backend runs. A co-signer
+ * computes its partial only once its record is durable. The combiner is the slashing authority for
+ * what leaves the cluster: it commits its record before it asks any co-signer, so a message it refuses
+ * never reaches a co-signer; each co-signer still checks its own database before it releases a partial,
+ * so neither a combiner nor a co-signer alone can get a slashable message signed.
  */
 
 import type { Logger } from "@mzku/log";
@@ -20,7 +21,7 @@ import { prepareSigning } from "../signing/prepare.js";
 import type { PreparedSigning, SigningParams, SigningType } from "../signing/types.js";
 import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
-import type { Interchange } from "../slashing/interchange.js";
+import { type Interchange, type ParsedRecord, parseInterchange } from "../slashing/interchange.js";
 import type { SignerBackend } from "./backend.js";
 import { type HealthReport, healthReport } from "./health.js";
 
@@ -30,6 +31,35 @@ export interface SigningServiceOptions {
   signing: SigningParams;
   logger: Logger;
   metrics: SignerMetrics;
+  /** The chain this signer serves (0x hex); interchange imports for another chain are refused. */
+  genesisValidatorsRoot?: string;
+}
+
+/** Rows written per transaction when an interchange is imported while signing goes on. */
+export const IMPORT_PIECE_ROWS = 2000;
+
+/** Splits records into pieces of at most `rows` blocks + attestations (a large record is split too). */
+function* pieces(records: readonly ParsedRecord[], rows: number): Generator<ParsedRecord[]> {
+  let piece: ParsedRecord[] = [];
+  let size = 0;
+  for (const rec of records) {
+    const items = [...rec.blocks.map((b) => ({ b })), ...rec.attestations.map((a) => ({ a }))];
+    for (let i = 0; i < items.length || i === 0; i += rows) {
+      const part = items.slice(i, i + rows);
+      if (size + part.length > rows && piece.length > 0) {
+        yield piece;
+        piece = [];
+        size = 0;
+      }
+      piece.push({
+        pubkey: rec.pubkey,
+        blocks: part.flatMap((x) => ("b" in x ? [x.b] : [])),
+        attestations: part.flatMap((x) => ("a" in x ? [x.a] : [])),
+      });
+      size += part.length;
+    }
+  }
+  if (piece.length > 0) yield piece;
 }
 
 /** A signed request: the signature as lower-case 0x hex and the backend's extra fields. */
@@ -59,6 +89,11 @@ export class SigningService {
     return this.opts.backend.publicKeys();
   }
 
+  /** Releases the backend's resources (the combiner's connections to its co-signers). */
+  close(): void {
+    this.opts.backend.close?.();
+  }
+
   /** Sets `signer_keys_loaded_count` to the keys served. */
   keysLoaded(): void {
     this.opts.metrics.keysLoaded.set(this.publicKeys().length);
@@ -86,13 +121,8 @@ export class SigningService {
       }
       const reqLog = log.child({ type, pubkey: pubkey.slice(0, 18), ...prepared.logFields });
       const request = body as Record<string, unknown>;
-      const recorded = this.record(pubkey, prepared);
-      const signing =
-        role === "cosigner"
-          ? recorded.then(() => backend.sign(pubkey, prepared, request, reqLog))
-          : backend.sign(pubkey, prepared, request, reqLog);
-      signing.catch(() => {}); // if the record is refused first, this outcome is dropped
-      const [outcome, result] = await Promise.all([recorded, signing]);
+      const outcome = await this.record(pubkey, prepared);
+      const result = await backend.sign(pubkey, prepared, request, reqLog);
       metrics.signRequests.inc({ role, type, outcome: "ok" });
       reqLog.debug("Signed", { slashing: outcome });
       return {
@@ -111,6 +141,7 @@ export class SigningService {
         "SIGNER_CONFIG_INVALID",
         "SIGNER_NOT_ENOUGH_PARTIALS",
         "SIGNER_COMBINED_SIGNATURE_INVALID",
+        "SIGNER_COSIGNER_UNAUTHORIZED",
       ];
       log[serverSide.includes(err.code) ? "error" : "warn"]("Sign request refused", {
         type,
@@ -126,17 +157,46 @@ export class SigningService {
   }
 
   /**
-   * Imports an EIP-3076 v5 interchange (atomic, all or nothing).
+   * Imports an EIP-3076 v5 interchange. The whole document is validated and its chain checked first
+   * (against the configured genesis validators root, or the one the database is bound to; with
+   * neither, the import is refused), then it is written in pieces of at most `IMPORT_PIECE_ROWS`
+   * rows with the event loop free in between: signing goes on for other validators, and signings for
+   * the validators in the document wait until the last piece is committed.
    * @throws SignerError SIGNER_INTERCHANGE_INVALID or SIGNER_SLASHABLE (another chain).
    */
-  importInterchange(doc: unknown): { validators: number; blocks: number; attestations: number } {
+  async importInterchange(doc: unknown): Promise<{ validators: number; blocks: number; attestations: number }> {
+    const { slashing, logger: log } = this.opts;
     try {
-      const counts = this.opts.slashing.importInterchange(doc);
-      this.opts.logger.info("Imported slashing-protection interchange", counts);
+      const expected = this.opts.genesisValidatorsRoot ?? slashing.genesisValidatorsRoot();
+      if (expected === undefined) {
+        throw new SignerError(
+          "SIGNER_INTERCHANGE_INVALID",
+          "this signer is not bound to a chain yet: start it with --genesis-validators-root to import",
+        );
+      }
+      const { genesisValidatorsRoot, records } = parseInterchange(doc);
+      slashing.checkImportChain(genesisValidatorsRoot, expected);
+      const release = this.batcher.hold(records.map((r) => r.pubkey));
+      const counts = { validators: new Set(records.map((r) => r.pubkey)).size, blocks: 0, attestations: 0 };
+      log.info("Importing slashing-protection interchange", {
+        validators: counts.validators,
+        rows: records.reduce((n, r) => n + r.blocks.length + r.attestations.length, 0),
+      });
+      try {
+        for (const piece of pieces(records, IMPORT_PIECE_ROWS)) {
+          const c = slashing.importRecords(genesisValidatorsRoot, piece);
+          counts.blocks += c.blocks;
+          counts.attestations += c.attestations;
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        release();
+      }
+      log.info("Imported slashing-protection interchange", counts);
       return counts;
     } catch (e) {
       const err = e instanceof SignerError ? e : new SignerError("SIGNER_INTERNAL", "import failed", { cause: e });
-      this.opts.logger.warn("Interchange import refused", { code: err.code, message: err.message });
+      log.warn("Interchange import refused", { code: err.code, message: err.message });
       throw err;
     }
   }
@@ -195,6 +255,8 @@ function outcomeOf(err: SignerError): string {
       return "unknown_key";
     case "SIGNER_NOT_ENOUGH_PARTIALS":
       return "not_enough_partials";
+    case "SIGNER_COSIGNER_UNAUTHORIZED":
+      return "cosigner_unauthorized";
     default:
       return "error";
   }

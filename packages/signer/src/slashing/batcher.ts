@@ -12,9 +12,15 @@ interface Pending {
   reject(e: SignerError | Error): void;
 }
 
+function keyOf(pubkey: string | Uint8Array): string {
+  return typeof pubkey === "string" ? pubkey.toLowerCase() : `0x${Buffer.from(pubkey).toString("hex")}`;
+}
+
 export class SlashingBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Keys whose signings wait (an interchange for them is being written in pieces). */
+  private readonly held = new Map<string, Pending[]>();
   /** Largest batch committed so far (for metrics and tests). */
   maxBatch = 0;
 
@@ -26,12 +32,35 @@ export class SlashingBatcher {
   /** Resolves once the item's record is committed; rejects with SIGNER_SLASHABLE when refused. */
   submit(item: SlashingItem): Promise<SlashingOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      const waiting = this.held.get(keyOf(item.pubkey));
+      if (waiting !== undefined) waiting.push({ item, resolve, reject });
+      else this.enqueue([{ item, resolve, reject }]);
     });
+  }
+
+  /**
+   * Holds back checks for `pubkeys` until the returned release is called, so that they are checked
+   * against the complete history once it is written (an interchange imported in pieces).
+   */
+  hold(pubkeys: Iterable<string>): () => void {
+    const keys = [...new Set([...pubkeys].map(keyOf))].filter((k) => !this.held.has(k));
+    for (const k of keys) this.held.set(k, []);
+    return () => {
+      const released = keys.flatMap((k) => {
+        const waiting = this.held.get(k) ?? [];
+        this.held.delete(k);
+        return waiting;
+      });
+      if (released.length > 0) this.enqueue(released);
+    };
+  }
+
+  private enqueue(items: Pending[]): void {
+    this.queue.push(...items);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {

@@ -15,7 +15,7 @@
  */
 import Database from "better-sqlite3";
 import { SignerError } from "../errors.js";
-import { type Interchange, parseHex, parseInterchange } from "./interchange.js";
+import { type Interchange, type ParsedRecord, parseHex, parseInterchange } from "./interchange.js";
 
 export type SlashingOutcome = "new" | "repeat";
 
@@ -417,34 +417,80 @@ export class SlashingProtectionDb {
   /**
    * Imports an EIP-3076 v5 interchange atomically: either every record is added or none. Records are
    * added as history (identical rows are not duplicated); nothing already recorded is removed.
+   * With `expectedGenesisValidatorsRoot`, an interchange for another chain is refused even when the
+   * database is not bound yet.
    * @throws SignerError SIGNER_INTERCHANGE_INVALID (bad document) or SIGNER_SLASHABLE (other genesis).
    */
-  importInterchange(json: unknown): { validators: number; blocks: number; attestations: number } {
+  importInterchange(
+    json: unknown,
+    opts: { expectedGenesisValidatorsRoot?: string } = {},
+  ): { validators: number; blocks: number; attestations: number } {
     const { genesisValidatorsRoot, records } = parseInterchange(json);
-    const counts = { validators: 0, blocks: 0, attestations: 0 };
-    this.db
+    this.checkImportChain(genesisValidatorsRoot, opts.expectedGenesisValidatorsRoot);
+    const counts = this.db
       .transaction(() => {
         this.bindGenesis(genesisValidatorsRoot);
-        const seen = new Set<string>();
-        for (const rec of records) {
-          const id = this.validatorId(rec.pubkey);
-          if (!seen.has(rec.pubkey)) counts.validators++;
-          seen.add(rec.pubkey);
-          for (const b of rec.blocks) {
-            const slot = dbInt(b.slot, "slot");
-            if (this.stmts.sameBlock.get(id, slot, b.signingRoot)?.c) continue;
-            this.stmts.insertBlock.run(id, slot, b.signingRoot);
-            counts.blocks++;
-          }
-          for (const a of rec.attestations) {
-            const [source, target] = [dbInt(a.sourceEpoch, "source epoch"), dbInt(a.targetEpoch, "target epoch")];
-            if (this.stmts.sameAtt.get(id, source, target, a.signingRoot)?.c) continue;
-            this.stmts.insertAtt.run(id, source, target, a.signingRoot);
-            counts.attestations++;
-          }
-        }
+        return this.insertRecords(records);
       })
       .immediate();
+    return { validators: new Set(records.map((r) => r.pubkey)).size, ...counts };
+  }
+
+  /**
+   * Refuses an interchange whose genesis validators root is not `expected` (when given) or not the
+   * one this database is bound to.
+   * @throws SignerError SIGNER_SLASHABLE, reason GENESIS_VALIDATORS_ROOT_MISMATCH.
+   */
+  checkImportChain(genesisValidatorsRoot: string, expected?: string): void {
+    const gvr = parseHex(genesisValidatorsRoot, 32, "genesis validators root");
+    for (const want of [
+      expected === undefined ? undefined : parseHex(expected, 32, "expected root"),
+      this.genesisValidatorsRoot(),
+    ]) {
+      if (want !== undefined && want !== gvr) {
+        throw refuse(
+          "GENESIS_VALIDATORS_ROOT_MISMATCH",
+          `interchange genesis validators root ${gvr} differs from this signer's ${want}`,
+          { have: want, got: gvr },
+        );
+      }
+    }
+  }
+
+  /**
+   * Adds already validated records (a piece of an interchange) in one transaction, binding the
+   * database to `genesisValidatorsRoot`. Callers that import in pieces validate the whole document
+   * and check its chain first.
+   */
+  importRecords(
+    genesisValidatorsRoot: string,
+    records: readonly ParsedRecord[],
+  ): { blocks: number; attestations: number } {
+    return this.db
+      .transaction(() => {
+        this.bindGenesis(genesisValidatorsRoot);
+        return this.insertRecords(records);
+      })
+      .immediate();
+  }
+
+  private insertRecords(records: readonly ParsedRecord[]): { blocks: number; attestations: number } {
+    const counts = { blocks: 0, attestations: 0 };
+    for (const rec of records) {
+      const id = this.validatorId(rec.pubkey);
+      for (const b of rec.blocks) {
+        const slot = dbInt(b.slot, "slot");
+        if (this.stmts.sameBlock.get(id, slot, b.signingRoot)?.c) continue;
+        this.stmts.insertBlock.run(id, slot, b.signingRoot);
+        counts.blocks++;
+      }
+      for (const a of rec.attestations) {
+        const [source, target] = [dbInt(a.sourceEpoch, "source epoch"), dbInt(a.targetEpoch, "target epoch")];
+        if (this.stmts.sameAtt.get(id, source, target, a.signingRoot)?.c) continue;
+        this.stmts.insertAtt.run(id, source, target, a.signingRoot);
+        counts.attestations++;
+      }
+    }
     return counts;
   }
 

@@ -1,6 +1,8 @@
 /**
  * `@mzku/signer/testing` — TEST-ONLY helpers. The trusted dealer splits a whole validator key into
- * shares, which production must never do (shares come from the DKG). Nothing outside tests, benches
- * and this folder may import it (`src/layers.test.ts` checks).
+ * shares, and the single-key backend signs with a whole key (the benchmark's baseline); production
+ * must never do either (shares come from the DKG). Nothing outside tests, benches and this folder may
+ * import them (`src/layers.test.ts` checks).
  */
 export { type DealtKey, randomSecretKey, splitSecret } from "./dealer.js";
+export { SingleKeyBackend } from "./single-key.js";

@@ -9,9 +9,9 @@ export type DepositReturnType = TransactionReceipt;
 /**
  * Deposits `msg.value` (≥ 1 ETH, a whole number of gwei) for the validator `pubkey`.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDeposit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDeposit` returns the hash without waiting.
  *
  * @example
  * const receipt = await depositContract.deposit(walletClient, {

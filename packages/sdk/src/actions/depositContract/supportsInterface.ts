@@ -7,7 +7,9 @@ export type SupportsInterfaceParameters = ReadParameters<ContractFunctionArgs<ty
 export type SupportsInterfaceReturnType = ContractFunctionReturnType<typeof depositContractAbi, "view" | "pure", "supportsInterface">;
 
 /**
- * Returns true if this contract implements the interface defined by `interfaceId`. See the corresponding https://eips.ethereum.org/EIPS/eip-165#how-interfaces-are-identified[ERC section] to learn more about how these ids are created. This function call must use less than 30 000 gas.
+ * Returns true if this contract implements the interface defined by `interfaceId`. See the
+ * corresponding https://eips.ethereum.org/EIPS/eip-165#how-interfaces-are-identified[ERC section]
+ * to learn more about how these ids are created. This function call must use less than 30 000 gas.
  *
  * @example
  * const result = await depositContract.supportsInterface(client, {

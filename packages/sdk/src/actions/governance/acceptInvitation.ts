@@ -7,11 +7,12 @@ export type AcceptInvitationParameters = WriteParameters<ContractFunctionArgs<ty
 export type AcceptInvitationReturnType = TransactionReceipt;
 
 /**
- * Takes the caller's invited seat by locking `amount` MZKU (pulled; total locked must reach         `minGovernorStake`). Initialization phase only.
+ * Takes the caller's invited seat by locking `amount` MZKU (pulled; total locked must reach
+ * `minGovernorStake`). Initialization phase only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendAcceptInvitation` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendAcceptInvitation` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.acceptInvitation(walletClient, {

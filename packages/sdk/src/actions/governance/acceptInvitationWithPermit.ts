@@ -9,9 +9,9 @@ export type AcceptInvitationWithPermitReturnType = TransactionReceipt;
 /**
  * `acceptInvitation` with an EIP-2612 permit for `amount`.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendAcceptInvitationWithPermit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendAcceptInvitationWithPermit` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.acceptInvitationWithPermit(walletClient, {

@@ -9,9 +9,9 @@ export type AddStakeReturnType = TransactionReceipt;
 /**
  * Locks `amount` more MZKU; the caller must be seated or a candidate.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendAddStake` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendAddStake` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.addStake(walletClient, {

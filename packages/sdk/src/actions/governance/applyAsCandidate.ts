@@ -7,11 +7,14 @@ export type ApplyAsCandidateParameters = WriteParameters<ContractFunctionArgs<ty
 export type ApplyAsCandidateReturnType = TransactionReceipt;
 
 /**
- * Joins the candidate list, locking `amount` more MZKU (total locked must reach         `minGovernorStake`). From `transitionStart`; not for seated governors. If the list is         full, the caller's votes must beat the weakest candidate's, who is evicted (its stake stays         locked until it requests a withdrawal). Votes are read at the previous second.
+ * Joins the candidate list, locking `amount` more MZKU (total locked must reach
+ * `minGovernorStake`). From `transitionStart`; not for seated governors. If the list is full, the
+ * caller's votes must beat the weakest candidate's, who is evicted (its stake stays locked until it
+ * requests a withdrawal). Votes are read at the previous second.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendApplyAsCandidate` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendApplyAsCandidate` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.applyAsCandidate(walletClient, {

@@ -7,11 +7,12 @@ export type CastVoteParameters = WriteParameters<ContractFunctionArgs<typeof gov
 export type CastVoteReturnType = TransactionReceipt;
 
 /**
- * Casts the caller's one vote on `proposalId`: 0 Against, 1 For, 2 Abstain. Only governors         seated when the proposal was created and still seated; once each.
+ * Casts the caller's one vote on `proposalId`: 0 Against, 1 For, 2 Abstain. Only governors seated
+ * when the proposal was created and still seated; once each.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCastVote` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCastVote` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.castVote(walletClient, {

@@ -7,7 +7,8 @@ export type ElectionVotesParameters = ReadParameters<ContractFunctionArgs<typeof
 export type ElectionVotesReturnType = ContractFunctionReturnType<typeof governanceAbi, "view" | "pure", "electionVotes">;
 
 /**
- * Election votes of `account` as an election with its snapshot at the previous second would         count them: locked stake then + delegated votes averaged over the `voteAveragingWindow`         before.
+ * Election votes of `account` as an election with its snapshot at the previous second would count
+ * them: locked stake then + delegated votes averaged over the `voteAveragingWindow` before.
  *
  * @example
  * const result = await governance.electionVotes(client, {

@@ -7,7 +7,8 @@ export type ElectionVotesAtParameters = ReadParameters<ContractFunctionArgs<type
 export type ElectionVotesAtReturnType = ContractFunctionReturnType<typeof governanceAbi, "view" | "pure", "electionVotesAt">;
 
 /**
- * Election votes of `account` with the snapshot at `timepoint` (a past time): own locked         stake at `timepoint` + delegated votes averaged over [`timepoint` - window, `timepoint`].
+ * Election votes of `account` with the snapshot at `timepoint` (a past time): own locked stake at
+ * `timepoint` + delegated votes averaged over [`timepoint` - window, `timepoint`].
  *
  * @example
  * const result = await governance.electionVotesAt(client, {

@@ -7,11 +7,12 @@ export type ExecuteParameters = WriteParameters<ContractFunctionArgs<typeof gove
 export type ExecuteReturnType = TransactionReceipt;
 
 /**
- * Runs a passed proposal's calls in order, once its delay has passed and before it         expires; anyone may call. Reverts (undoing every call) if a call reverts.
+ * Runs a passed proposal's calls in order, once its delay has passed and before it expires; anyone
+ * may call. Reverts (undoing every call) if a call reverts.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendExecute` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendExecute` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.execute(walletClient, {

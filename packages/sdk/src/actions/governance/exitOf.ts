@@ -7,7 +7,8 @@ export type ExitOfParameters = ReadParameters<ContractFunctionArgs<typeof govern
 export type ExitOfReturnType = ContractFunctionReturnType<typeof governanceAbi, "view" | "pure", "exitOf">;
 
 /**
- * Withdrawal and slash record of `account`: pending withdrawal, when it opens, and the         last proposal already counted in a missed-vote slash.
+ * Withdrawal and slash record of `account`: pending withdrawal, when it opens, and the last
+ * proposal already counted in a missed-vote slash.
  *
  * @example
  * const result = await governance.exitOf(client, {

@@ -7,11 +7,14 @@ export type ProposeParameters = WriteParameters<ContractFunctionArgs<typeof gove
 export type ProposeReturnType = TransactionReceipt & CreatedIds<typeof governanceAbi, "ProposalCreated", "proposalId">;
 
 /**
- * Creates a proposal of calls; seated governors only, each with at most one proposal open         for votes at a time. Calls may not target the stake vault or the MZKU token. Voting opens         at once for `votingPeriod`; the governors seated now are the ones who may vote.
+ * Creates a proposal of calls; seated governors only, each with at most one proposal open for votes
+ * at a time. Calls may not target the stake vault or the MZKU token. Voting opens at once for
+ * `votingPeriod`; the governors seated now are the ones who may vote.
  *
- * Sends the transaction, waits for the receipt and returns it with `proposalId` from `ProposalCreated`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendPropose` returns the
- * hash without waiting.
+ * Sends the transaction, waits for the receipt and returns it with `proposalId` from
+ * `ProposalCreated`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before
+ * anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendPropose`
+ * returns the hash without waiting.
  *
  * @example
  * const { proposalId } = await governance.propose(walletClient, {

@@ -7,11 +7,13 @@ export type RequestWithdrawalParameters = WriteParameters<ContractFunctionArgs<t
 export type RequestWithdrawalReturnType = TransactionReceipt;
 
 /**
- * Starts the withdrawal of `amount` locked MZKU; it can be taken `withdrawalDelay` later         (a new request restarts the delay for the whole pending amount). Not while seated. A         candidate left under the minimum leaves the candidate list.
+ * Starts the withdrawal of `amount` locked MZKU; it can be taken `withdrawalDelay` later (a new
+ * request restarts the delay for the whole pending amount). Not while seated. A candidate left
+ * under the minimum leaves the candidate list.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRequestWithdrawal` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRequestWithdrawal` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.requestWithdrawal(walletClient, {

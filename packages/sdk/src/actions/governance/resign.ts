@@ -7,11 +7,13 @@ export type ResignParameters = WriteParameters<ContractFunctionArgs<typeof gover
 export type ResignReturnType = TransactionReceipt;
 
 /**
- * Gives up the caller's seat (its stake stays locked until it requests a withdrawal). The         proposals it could vote on and did not, open ones included, still count as missed votes         (`slashAbsentee` reaches former governors).
+ * Gives up the caller's seat (its stake stays locked until it requests a withdrawal). The proposals
+ * it could vote on and did not, open ones included, still count as missed votes (`slashAbsentee`
+ * reaches former governors).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendResign` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendResign` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.resign(walletClient, {

@@ -7,11 +7,16 @@ export type RunElectionParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type RunElectionReturnType = TransactionReceipt;
 
 /**
- * Runs the due election; anyone may call once `nextElectionAt` has passed. Votes are read         at `nextElectionAt` (own locked stake at that time + delegated votes averaged over the         `voteAveragingWindow` before it). The first (Transition) election fills the free seats from the         candidates; later (Automated) elections re-elect all 2n+1 seats from the seated governors         and the candidates. Accounts locking less than `minGovernorStake` are not ranked.         Not seated candidates stay candidates; governors who lose their seat become candidates         while the list has room.
+ * Runs the due election; anyone may call once `nextElectionAt` has passed. Votes are read at
+ * `nextElectionAt` (own locked stake at that time + delegated votes averaged over the
+ * `voteAveragingWindow` before it). The first (Transition) election fills the free seats from the
+ * candidates; later (Automated) elections re-elect all 2n+1 seats from the seated governors and the
+ * candidates. Accounts locking less than `minGovernorStake` are not ranked. Not seated candidates
+ * stay candidates; governors who lose their seat become candidates while the list has room.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRunElection` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRunElection` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.runElection(walletClient, {

@@ -8,11 +8,12 @@ export type SetParamReturnType = TransactionReceipt;
 
 /**
  * Sets `which` to `value` (bounds in `paramBounds`).
- * Only this contract, i.e. an executed proposal. A smaller n takes effect at the next      election; a larger minimum applies to new locks and to elections.
+ * Only this contract, i.e. an executed proposal. A smaller n takes effect at the next election; a
+ * larger minimum applies to new locks and to elections.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetParam` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetParam` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.setParam(walletClient, {

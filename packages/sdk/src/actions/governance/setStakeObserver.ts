@@ -7,12 +7,15 @@ export type SetStakeObserverParameters = WriteParameters<ContractFunctionArgs<ty
 export type SetStakeObserverReturnType = TransactionReceipt;
 
 /**
- * Sets the contract told of every change of a seated governor's locked stake (class         Governor); zero disables the call. The governors seated now are reported to it at once         (0 -> locked), and to the previous observer as leaving (locked -> 0), so its Governor class         holds exactly the seated governors' stake whenever it is set.
+ * Sets the contract told of every change of a seated governor's locked stake (class Governor); zero
+ * disables the call. The governors seated now are reported to it at once (0 -> locked), and to the
+ * previous observer as leaving (locked -> 0), so its Governor class holds exactly the seated
+ * governors' stake whenever it is set.
  * Only this contract, i.e. an executed proposal. Bounded: seats <= 2 * MAX_SEATS_N + 1.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetStakeObserver` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetStakeObserver` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.setStakeObserver(walletClient, {

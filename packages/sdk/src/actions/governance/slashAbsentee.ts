@@ -7,11 +7,16 @@ export type SlashAbsenteeParameters = WriteParameters<ContractFunctionArgs<typeo
 export type SlashAbsenteeReturnType = TransactionReceipt;
 
 /**
- * Slashes `governor` `missedVoteSlash` MZKU (to `slashReceiver`) for missing the three         consecutive proposals `firstProposalId`..`firstProposalId + 2`, all created while it held         its (last) seat. A seated governor: all three closed. A former governor: all created before         it lost its seat and closed by then, or, if it resigned, possibly still open when it did         (resigning does not erase misses). Each missed proposal counts once. The slash takes locked         stake first, then a pending withdrawal. A seated governor left under `minGovernorStake`         loses its seat. Anyone may call.
+ * Slashes `governor` `missedVoteSlash` MZKU (to `slashReceiver`) for missing the three consecutive
+ * proposals `firstProposalId`..`firstProposalId + 2`, all created while it held its (last) seat. A
+ * seated governor: all three closed. A former governor: all created before it lost its seat and
+ * closed by then, or, if it resigned, possibly still open when it did (resigning does not erase
+ * misses). Each missed proposal counts once. The slash takes locked stake first, then a pending
+ * withdrawal. A seated governor left under `minGovernorStake` loses its seat. Anyone may call.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSlashAbsentee` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSlashAbsentee` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.slashAbsentee(walletClient, {

@@ -7,7 +7,8 @@ export type SlashReceiverParameters = ReadParameters<ContractFunctionArgs<typeof
 export type SlashReceiverReturnType = ContractFunctionReturnType<typeof governanceAbi, "view" | "pure", "slashReceiver">;
 
 /**
- * Receiver of slashed MZKU (the Insurance Pool). Slashes are plain transfers, so a         receiver can never block a slash.
+ * Receiver of slashed MZKU (the Insurance Pool). Slashes are plain transfers, so a receiver can
+ * never block a slash.
  *
  * @example
  * const result = await governance.slashReceiver(client, {

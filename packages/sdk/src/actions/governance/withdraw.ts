@@ -9,9 +9,9 @@ export type WithdrawReturnType = TransactionReceipt;
 /**
  * Sends the caller its pending withdrawal once the delay has passed.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendWithdraw` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendWithdraw` returns the hash without waiting.
  *
  * @example
  * const receipt = await governance.withdraw(walletClient, {

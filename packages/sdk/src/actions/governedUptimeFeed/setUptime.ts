@@ -7,11 +7,12 @@ export type SetUptimeParameters = WriteParameters<ContractFunctionArgs<typeof go
 export type SetUptimeReturnType = TransactionReceipt;
 
 /**
- * Sets the average uptime of `providerId` over `periods` periods. Governance or an         authorized reporter.
+ * Sets the average uptime of `providerId` over `periods` periods. Governance or an authorized
+ * reporter.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetUptime` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetUptime` returns the hash without waiting.
  *
  * @example
  * const receipt = await governedUptimeFeed.setUptime(walletClient, {

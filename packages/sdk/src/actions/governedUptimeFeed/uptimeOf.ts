@@ -7,7 +7,8 @@ export type UptimeOfParameters = ReadParameters<ContractFunctionArgs<typeof gove
 export type UptimeOfReturnType = ContractFunctionReturnType<typeof governedUptimeFeedAbi, "view" | "pure", "uptimeOf">;
 
 /**
- * Average uptime of the provider's nodes, in basis points (10000 = always up), and         the number of periods it averages. `periods == 0` means "no data yet".
+ * Average uptime of the provider's nodes, in basis points (10000 = always up), and the number of
+ * periods it averages. `periods == 0` means "no data yet".
  *
  * @example
  * const result = await governedUptimeFeed.uptimeOf(client, {

@@ -10,9 +10,9 @@ export type BurnExcessMzkuReturnType = TransactionReceipt;
  * Burns `amount` MZKU of excess (sends it to BURN_ADDRESS).
  * Governance only (a proposal).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendBurnExcessMzku` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendBurnExcessMzku` returns the hash without waiting.
  *
  * @example
  * const receipt = await insurancePool.burnExcessMzku(walletClient, {

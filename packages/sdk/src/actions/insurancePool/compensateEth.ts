@@ -7,12 +7,15 @@ export type CompensateEthParameters = WriteParameters<ContractFunctionArgs<typeo
 export type CompensateEthReturnType = TransactionReceipt;
 
 /**
- * Pays up to `amount` ETH to `to` to cover a loss the caller recorded; restricted to the         protocol contracts fixed at deployment (not governance). Returns what was paid (at most         the free balance).
- * A compensator only. The ETH is pushed to `to`; if `to` refuses it, it is credited to `to`      instead (pulled with `withdrawEth`), so a refusing receiver cannot block the caller's flow.      `paid` counts both.
+ * Pays up to `amount` ETH to `to` to cover a loss the caller recorded; restricted to the protocol
+ * contracts fixed at deployment (not governance). Returns what was paid (at most the free balance).
+ * A compensator only. The ETH is pushed to `to`; if `to` refuses it, it is credited to `to` instead
+ * (pulled with `withdrawEth`), so a refusing receiver cannot block the caller's flow. `paid` counts
+ * both.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCompensateEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCompensateEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await insurancePool.compensateEth(walletClient, {

@@ -10,9 +10,9 @@ export type CompensateMzkuReturnType = TransactionReceipt;
  * Pays up to `amount` MZKU to `to` to cover a loss; restricted like `compensateEth`.
  * A compensator only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCompensateMzku` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCompensateMzku` returns the hash without waiting.
  *
  * @example
  * const receipt = await insurancePool.compensateMzku(walletClient, {

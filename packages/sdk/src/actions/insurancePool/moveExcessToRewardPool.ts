@@ -10,9 +10,9 @@ export type MoveExcessToRewardPoolReturnType = TransactionReceipt;
  * Moves `mzkuAmount` and `ethAmount` of excess to the Reward Pool as inflows.
  * Governance only (a proposal).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendMoveExcessToRewardPool` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendMoveExcessToRewardPool` returns the hash without waiting.
  *
  * @example
  * const receipt = await insurancePool.moveExcessToRewardPool(walletClient, {

@@ -11,7 +11,7 @@ export type BPSReturnType = ContractFunctionReturnType<typeof microPoolAbi, "vie
  *
  * @example
  * const result = await microPool.BPS(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function BPS(client: Client, parameters: BPSParameters): Promise<BPSReturnType> {

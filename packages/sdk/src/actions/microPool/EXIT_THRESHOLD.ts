@@ -7,11 +7,12 @@ export type EXIT_THRESHOLDParameters = ReadParameters<ContractFunctionArgs<typeo
 export type EXIT_THRESHOLDReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "EXIT_THRESHOLD">;
 
 /**
- * An undistributed balance at least this large looks like the validator's exit (principal),         not a reward skim: `distribute` refuses it and the pool must be completed instead.
+ * An undistributed balance at least this large looks like the validator's exit (principal), not a
+ * reward skim: `distribute` refuses it and the pool must be completed instead.
  *
  * @example
  * const result = await microPool.EXIT_THRESHOLD(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function EXIT_THRESHOLD(client: Client, parameters: EXIT_THRESHOLDParameters): Promise<EXIT_THRESHOLDReturnType> {

@@ -7,11 +7,12 @@ export type MAX_DISTRIBUTIONParameters = ReadParameters<ContractFunctionArgs<typ
 export type MAX_DISTRIBUTIONReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "MAX_DISTRIBUTION">;
 
 /**
- * Most ETH one distribution takes, however long since the previous one (about 114 days at         MAX_REWARD_PER_SECOND).
+ * Most ETH one distribution takes, however long since the previous one (about 114 days at
+ * MAX_REWARD_PER_SECOND).
  *
  * @example
  * const result = await microPool.MAX_DISTRIBUTION(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function MAX_DISTRIBUTION(client: Client, parameters: MAX_DISTRIBUTIONParameters): Promise<MAX_DISTRIBUTIONReturnType> {

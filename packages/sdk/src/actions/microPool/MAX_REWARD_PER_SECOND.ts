@@ -7,11 +7,14 @@ export type MAX_REWARD_PER_SECONDParameters = ReadParameters<ContractFunctionArg
 export type MAX_REWARD_PER_SECONDReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "MAX_REWARD_PER_SECOND">;
 
 /**
- * Most ETH `distribute` takes per second since the previous distribution (or activation):         a 10% yearly return on 32 ETH, about three times what a validator earns. What arrives faster         waits for later distributions or the completion, so principal returned by an exit is never         taken as rewards beyond what the validator could have earned meanwhile.
+ * Most ETH `distribute` takes per second since the previous distribution (or activation): a 10%
+ * yearly return on 32 ETH, about three times what a validator earns. What arrives faster waits for
+ * later distributions or the completion, so principal returned by an exit is never taken as rewards
+ * beyond what the validator could have earned meanwhile.
  *
  * @example
  * const result = await microPool.MAX_REWARD_PER_SECOND(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function MAX_REWARD_PER_SECOND(client: Client, parameters: MAX_REWARD_PER_SECONDParameters): Promise<MAX_REWARD_PER_SECONDReturnType> {

@@ -11,7 +11,7 @@ export type SHARE_UNITReturnType = ContractFunctionReturnType<typeof microPoolAb
  *
  * @example
  * const result = await microPool.SHARE_UNIT(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function SHARE_UNIT(client: Client, parameters: SHARE_UNITParameters): Promise<SHARE_UNITReturnType> {

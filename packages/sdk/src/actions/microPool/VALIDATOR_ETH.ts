@@ -11,7 +11,7 @@ export type VALIDATOR_ETHReturnType = ContractFunctionReturnType<typeof microPoo
  *
  * @example
  * const result = await microPool.VALIDATOR_ETH(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function VALIDATOR_ETH(client: Client, parameters: VALIDATOR_ETHParameters): Promise<VALIDATOR_ETHReturnType> {

@@ -7,11 +7,12 @@ export type WITHDRAWAL_REQUEST_CONTRACTParameters = ReadParameters<ContractFunct
 export type WITHDRAWAL_REQUEST_CONTRACTReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "WITHDRAWAL_REQUEST_CONTRACT">;
 
 /**
- * EIP-7002 withdrawal request contract (Prague): the 0x01 withdrawal address may ask it for a         full exit of its validator.
+ * EIP-7002 withdrawal request contract (Prague): the 0x01 withdrawal address may ask it for a full
+ * exit of its validator.
  *
  * @example
  * const result = await microPool.WITHDRAWAL_REQUEST_CONTRACT(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function WITHDRAWAL_REQUEST_CONTRACT(client: Client, parameters: WITHDRAWAL_REQUEST_CONTRACTParameters): Promise<WITHDRAWAL_REQUEST_CONTRACTReturnType> {

@@ -7,15 +7,20 @@ export type ActivateParameters = WriteParameters<ContractFunctionArgs<typeof mic
 export type ActivateReturnType = TransactionReceipt;
 
 /**
- * Anyone: once the pool holds exactly 32 ETH and deposit data is registered, deposits the         validator and forwards the held MZKU fees (Reward Pool share, the rest to the operator).         Front-running guard (Lido's deposit-security approach): the platform co-signer checked that no         deposit exists for the key while the deposit contract's root was `depositRoot`, and signed         `Activation(pool, pubkeyHash, depositRoot)`; the deposit goes out only if the root is still         that one, i.e. no deposit at all happened since the check.
+ * Anyone: once the pool holds exactly 32 ETH and deposit data is registered, deposits the validator
+ * and forwards the held MZKU fees (Reward Pool share, the rest to the operator). Front-running
+ * guard (Lido's deposit-security approach): the platform co-signer checked that no deposit exists
+ * for the key while the deposit contract's root was `depositRoot`, and signed `Activation(pool,
+ * pubkeyHash, depositRoot)`; the deposit goes out only if the root is still that one, i.e. no
+ * deposit at all happened since the check.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendActivate` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendActivate` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.activate(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [pubkey, signature, depositRoot, coSignature],
  * });
  */

@@ -9,13 +9,13 @@ export type AddProviderEthReturnType = TransactionReceipt;
 /**
  * The collateral owner adds ETH to its share (Open only, up to what the pool still needs).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendAddProviderEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendAddProviderEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.addProviderEth(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   value: amount,
  * });
  */

@@ -11,7 +11,7 @@ export type AllowanceReturnType = ContractFunctionReturnType<typeof microPoolAbi
  *
  * @example
  * const result = await microPool.allowance(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [owner, spender],
  * });
  */

@@ -9,13 +9,13 @@ export type ApproveReturnType = TransactionReceipt;
 /**
  * Lets `spender` move `amount` aETH of the caller.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendApprove` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendApprove` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.approve(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [spender, amount],
  * });
  */

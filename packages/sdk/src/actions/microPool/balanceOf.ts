@@ -11,7 +11,7 @@ export type BalanceOfReturnType = ContractFunctionReturnType<typeof microPoolAbi
  *
  * @example
  * const result = await microPool.balanceOf(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [account],
  * });
  */

@@ -7,15 +7,16 @@ export type CancelParameters = WriteParameters<ContractFunctionArgs<typeof micro
 export type CancelReturnType = TransactionReceipt;
 
 /**
- * Cancels an Open pool: the operator or governance at any time, anyone after the end time.         Stakers then `withdraw`, the collateral owner `withdrawCollateral`.
+ * Cancels an Open pool: the operator or governance at any time, anyone after the end time. Stakers
+ * then `withdraw`, the collateral owner `withdrawCollateral`.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCancel` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCancel` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.cancel(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function cancel(client: Client, parameters: CancelParameters): Promise<CancelReturnType> {

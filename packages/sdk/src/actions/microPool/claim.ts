@@ -9,13 +9,13 @@ export type ClaimReturnType = TransactionReceipt;
 /**
  * Sends the caller its accrued ETH rewards (aETH held now or before, in any wallet).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaim` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaim` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.claim(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function claim(client: Client, parameters: ClaimParameters): Promise<ClaimReturnType> {

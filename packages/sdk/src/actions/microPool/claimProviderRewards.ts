@@ -9,13 +9,13 @@ export type ClaimProviderRewardsReturnType = TransactionReceipt;
 /**
  * Sends the collateral owner the rewards earned by the provider's ETH.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimProviderRewards` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimProviderRewards` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.claimProviderRewards(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function claimProviderRewards(client: Client, parameters: ClaimProviderRewardsParameters): Promise<ClaimProviderRewardsReturnType> {

@@ -11,7 +11,7 @@ export type ClaimableOfReturnType = ContractFunctionReturnType<typeof microPoolA
  *
  * @example
  * const result = await microPool.claimableOf(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [account],
  * });
  */

@@ -11,7 +11,7 @@ export type CollateralOwnerReturnType = ContractFunctionReturnType<typeof microP
  *
  * @example
  * const result = await microPool.collateralOwner(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function collateralOwner(client: Client, parameters: CollateralOwnerParameters): Promise<CollateralOwnerReturnType> {

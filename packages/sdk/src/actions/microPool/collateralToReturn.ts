@@ -11,7 +11,7 @@ export type CollateralToReturnReturnType = ContractFunctionReturnType<typeof mic
  *
  * @example
  * const result = await microPool.collateralToReturn(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function collateralToReturn(client: Client, parameters: CollateralToReturnParameters): Promise<CollateralToReturnReturnType> {

@@ -7,15 +7,19 @@ export type CompleteParameters = WriteParameters<ContractFunctionArgs<typeof mic
 export type CompleteReturnType = TransactionReceipt;
 
 /**
- * Settles the pool after the validator's exit: everything the pool received beyond what it         owes is the final balance. At least 32 ETH: the excess is profit (split as rewards), the         provider's ETH and the stakers' 32 − k come back whole; the operator or governance may call.         Less than 32 ETH (slashing, penalties): governance only; the provider's ETH absorbs the loss         first, then the Insurance Pool compensates the stakers as far as its balance reaches.
+ * Settles the pool after the validator's exit: everything the pool received beyond what it owes is
+ * the final balance. At least 32 ETH: the excess is profit (split as rewards), the provider's ETH
+ * and the stakers' 32 − k come back whole; the operator or governance may call. Less than 32 ETH
+ * (slashing, penalties): governance only; the provider's ETH absorbs the loss first, then the
+ * Insurance Pool compensates the stakers as far as its balance reaches.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendComplete` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendComplete` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.complete(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function complete(client: Client, parameters: CompleteParameters): Promise<CompleteReturnType> {

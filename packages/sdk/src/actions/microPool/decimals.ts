@@ -11,7 +11,7 @@ export type DecimalsReturnType = ContractFunctionReturnType<typeof microPoolAbi,
  *
  * @example
  * const result = await microPool.decimals(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function decimals(client: Client, parameters: DecimalsParameters): Promise<DecimalsReturnType> {

@@ -11,7 +11,7 @@ export type DepositContractReturnType = ContractFunctionReturnType<typeof microP
  *
  * @example
  * const result = await microPool.depositContract(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function depositContract(client: Client, parameters: DepositContractParameters): Promise<DepositContractReturnType> {

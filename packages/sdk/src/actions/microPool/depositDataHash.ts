@@ -11,7 +11,7 @@ export type DepositDataHashReturnType = ContractFunctionReturnType<typeof microP
  *
  * @example
  * const result = await microPool.depositDataHash(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function depositDataHash(client: Client, parameters: DepositDataHashParameters): Promise<DepositDataHashReturnType> {

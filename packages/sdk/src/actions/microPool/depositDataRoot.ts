@@ -11,7 +11,7 @@ export type DepositDataRootReturnType = ContractFunctionReturnType<typeof microP
  *
  * @example
  * const result = await microPool.depositDataRoot(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function depositDataRoot(client: Client, parameters: DepositDataRootParameters): Promise<DepositDataRootReturnType> {

@@ -7,15 +7,18 @@ export type DistributeParameters = WriteParameters<ContractFunctionArgs<typeof m
 export type DistributeReturnType = TransactionReceipt;
 
 /**
- * Anyone, before the end time and before an exit request: splits the ETH that arrived (reward         withdrawals) 10% Insurance Pool, 10% Reward Pool, 80% aETH holders and the provider pro rata.         Takes at most MAX_REWARD_PER_SECOND × the seconds since the previous distribution (and at most         MAX_DISTRIBUTION); the rest waits. Refuses a pending balance ≥ EXIT_THRESHOLD outright.
+ * Anyone, before the end time and before an exit request: splits the ETH that arrived (reward
+ * withdrawals) 10% Insurance Pool, 10% Reward Pool, 80% aETH holders and the provider pro rata.
+ * Takes at most MAX_REWARD_PER_SECOND × the seconds since the previous distribution (and at most
+ * MAX_DISTRIBUTION); the rest waits. Refuses a pending balance ≥ EXIT_THRESHOLD outright.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDistribute` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDistribute` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.distribute(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function distribute(client: Client, parameters: DistributeParameters): Promise<DistributeReturnType> {

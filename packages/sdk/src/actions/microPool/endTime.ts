@@ -11,7 +11,7 @@ export type EndTimeReturnType = ContractFunctionReturnType<typeof microPoolAbi, 
  *
  * @example
  * const result = await microPool.endTime(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function endTime(client: Client, parameters: EndTimeParameters): Promise<EndTimeReturnType> {

@@ -7,11 +7,12 @@ export type ExitRequestedParameters = ReadParameters<ContractFunctionArgs<typeof
 export type ExitRequestedReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "exitRequested">;
 
 /**
- * The pool asked the execution layer for its validator's exit (EIP-7002): rewards are no longer         distributed, the pool is completed once the principal is back.
+ * The pool asked the execution layer for its validator's exit (EIP-7002): rewards are no longer
+ * distributed, the pool is completed once the principal is back.
  *
  * @example
  * const result = await microPool.exitRequested(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function exitRequested(client: Client, parameters: ExitRequestedParameters): Promise<ExitRequestedReturnType> {

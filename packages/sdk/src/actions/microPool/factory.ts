@@ -11,7 +11,7 @@ export type FactoryReturnType = ContractFunctionReturnType<typeof microPoolAbi, 
  *
  * @example
  * const result = await microPool.factory(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function factory(client: Client, parameters: FactoryParameters): Promise<FactoryReturnType> {

@@ -11,7 +11,7 @@ export type FixedPriceReturnType = ContractFunctionReturnType<typeof microPoolAb
  *
  * @example
  * const result = await microPool.fixedPrice(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function fixedPrice(client: Client, parameters: FixedPriceParameters): Promise<FixedPriceReturnType> {

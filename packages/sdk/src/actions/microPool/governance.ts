@@ -11,7 +11,7 @@ export type GovernanceReturnType = ContractFunctionReturnType<typeof microPoolAb
  *
  * @example
  * const result = await microPool.governance(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function governance(client: Client, parameters: GovernanceParameters): Promise<GovernanceReturnType> {

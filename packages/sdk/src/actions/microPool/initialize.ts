@@ -9,13 +9,13 @@ export type InitializeReturnType = TransactionReceipt;
 /**
  * Sets up a fresh clone. Factory only, once; `msg.value` is the provider's ETH.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendInitialize` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendInitialize` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.initialize(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [poolId_, providerId_, operator_, endTime_, fixedPrice_, minStake_, insuranceBps_, rewardBps_],
  *   value: amount,
  * });

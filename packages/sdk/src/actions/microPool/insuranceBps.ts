@@ -11,7 +11,7 @@ export type InsuranceBpsReturnType = ContractFunctionReturnType<typeof microPool
  *
  * @example
  * const result = await microPool.insuranceBps(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function insuranceBps(client: Client, parameters: InsuranceBpsParameters): Promise<InsuranceBpsReturnType> {

@@ -11,7 +11,7 @@ export type InsurancePoolReturnType = ContractFunctionReturnType<typeof microPoo
  *
  * @example
  * const result = await microPool.insurancePool(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function insurancePool(client: Client, parameters: InsurancePoolParameters): Promise<InsurancePoolReturnType> {

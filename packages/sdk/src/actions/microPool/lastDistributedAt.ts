@@ -11,7 +11,7 @@ export type LastDistributedAtReturnType = ContractFunctionReturnType<typeof micr
  *
  * @example
  * const result = await microPool.lastDistributedAt(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function lastDistributedAt(client: Client, parameters: LastDistributedAtParameters): Promise<LastDistributedAtReturnType> {

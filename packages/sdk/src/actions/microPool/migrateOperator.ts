@@ -7,15 +7,17 @@ export type MigrateOperatorParameters = WriteParameters<ContractFunctionArgs<typ
 export type MigrateOperatorReturnType = TransactionReceipt;
 
 /**
- * Factory only (governance with the co-signer's signature): another provider operates the pool.         The collateral and its rewards stay with `collateralOwner`; in an Open pool the deposit data         is cleared (the new operator registers its own threshold key).
+ * Factory only (governance with the co-signer's signature): another provider operates the pool. The
+ * collateral and its rewards stay with `collateralOwner`; in an Open pool the deposit data is
+ * cleared (the new operator registers its own threshold key).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendMigrateOperator` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendMigrateOperator` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.migrateOperator(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [newProviderId, newOperator],
  * });
  */

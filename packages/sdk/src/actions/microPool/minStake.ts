@@ -11,7 +11,7 @@ export type MinStakeReturnType = ContractFunctionReturnType<typeof microPoolAbi,
  *
  * @example
  * const result = await microPool.minStake(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function minStake(client: Client, parameters: MinStakeParameters): Promise<MinStakeReturnType> {

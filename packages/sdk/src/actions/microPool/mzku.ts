@@ -11,7 +11,7 @@ export type MzkuReturnType = ContractFunctionReturnType<typeof microPoolAbi, "vi
  *
  * @example
  * const result = await microPool.mzku(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function mzku(client: Client, parameters: MzkuParameters): Promise<MzkuReturnType> {

@@ -11,7 +11,7 @@ export type NameReturnType = ContractFunctionReturnType<typeof microPoolAbi, "vi
  *
  * @example
  * const result = await microPool.name(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function name(client: Client, parameters: NameParameters): Promise<NameReturnType> {

@@ -11,7 +11,7 @@ export type OperatorReturnType = ContractFunctionReturnType<typeof microPoolAbi,
  *
  * @example
  * const result = await microPool.operator(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function operator(client: Client, parameters: OperatorParameters): Promise<OperatorReturnType> {

@@ -11,7 +11,7 @@ export type PoolIdReturnType = ContractFunctionReturnType<typeof microPoolAbi, "
  *
  * @example
  * const result = await microPool.poolId(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function poolId(client: Client, parameters: PoolIdParameters): Promise<PoolIdReturnType> {

@@ -11,7 +11,7 @@ export type ProviderClaimableReturnType = ContractFunctionReturnType<typeof micr
  *
  * @example
  * const result = await microPool.providerClaimable(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function providerClaimable(client: Client, parameters: ProviderClaimableParameters): Promise<ProviderClaimableReturnType> {

@@ -7,11 +7,12 @@ export type ProviderEthParameters = ReadParameters<ContractFunctionArgs<typeof m
 export type ProviderEthReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "providerEth">;
 
 /**
- * The provider's ETH in the validator (k plus what it added): its reward weight and first-loss         capital.
+ * The provider's ETH in the validator (k plus what it added): its reward weight and first-loss
+ * capital.
  *
  * @example
  * const result = await microPool.providerEth(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function providerEth(client: Client, parameters: ProviderEthParameters): Promise<ProviderEthReturnType> {

@@ -11,7 +11,7 @@ export type ProviderIdReturnType = ContractFunctionReturnType<typeof microPoolAb
  *
  * @example
  * const result = await microPool.providerId(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function providerId(client: Client, parameters: ProviderIdParameters): Promise<ProviderIdReturnType> {

@@ -11,7 +11,7 @@ export type ProviderRewardsClaimedReturnType = ContractFunctionReturnType<typeof
  *
  * @example
  * const result = await microPool.providerRewardsClaimed(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function providerRewardsClaimed(client: Client, parameters: ProviderRewardsClaimedParameters): Promise<ProviderRewardsClaimedReturnType> {

@@ -7,15 +7,16 @@ export type RedeemParameters = WriteParameters<ContractFunctionArgs<typeof micro
 export type RedeemReturnType = TransactionReceipt;
 
 /**
- * Burns `amount` aETH of the caller for its share of the redemption pot (exactly 1 ETH per aETH         unless a loss exceeded the provider's ETH and the insurance). The last aETH takes the remainder.
+ * Burns `amount` aETH of the caller for its share of the redemption pot (exactly 1 ETH per aETH
+ * unless a loss exceeded the provider's ETH and the insurance). The last aETH takes the remainder.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRedeem` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRedeem` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.redeem(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [amount],
  * });
  */

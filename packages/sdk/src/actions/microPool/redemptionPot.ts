@@ -11,7 +11,7 @@ export type RedemptionPotReturnType = ContractFunctionReturnType<typeof microPoo
  *
  * @example
  * const result = await microPool.redemptionPot(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function redemptionPot(client: Client, parameters: RedemptionPotParameters): Promise<RedemptionPotReturnType> {

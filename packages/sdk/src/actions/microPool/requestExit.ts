@@ -7,15 +7,18 @@ export type RequestExitParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type RequestExitReturnType = TransactionReceipt;
 
 /**
- * After the end time anyone (before it, governance) may make the pool, as the validator's 0x01         withdrawal address, request a full exit through EIP-7002, so stakers do not depend on the         threshold signers to leave. `msg.value` is the request fee (read it from the request contract;         whatever is sent is forwarded).
+ * After the end time anyone (before it, governance) may make the pool, as the validator's 0x01
+ * withdrawal address, request a full exit through EIP-7002, so stakers do not depend on the
+ * threshold signers to leave. `msg.value` is the request fee (read it from the request contract;
+ * whatever is sent is forwarded).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRequestExit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRequestExit` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.requestExit(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [pubkey, signature],
  *   value: amount,
  * });

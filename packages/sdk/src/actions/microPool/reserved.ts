@@ -7,11 +7,13 @@ export type ReservedParameters = ReadParameters<ContractFunctionArgs<typeof micr
 export type ReservedReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "reserved">;
 
 /**
- * From activation on: ETH this pool holds that is already owed to someone (unclaimed rewards,         redemption pot, collateral to return). Before activation every wei held is owed back         (providerEth + aETH supply) and this stays 0.
+ * From activation on: ETH this pool holds that is already owed to someone (unclaimed rewards,
+ * redemption pot, collateral to return). Before activation every wei held is owed back (providerEth
+ * + aETH supply) and this stays 0.
  *
  * @example
  * const result = await microPool.reserved(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function reserved(client: Client, parameters: ReservedParameters): Promise<ReservedReturnType> {

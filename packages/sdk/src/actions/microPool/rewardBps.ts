@@ -11,7 +11,7 @@ export type RewardBpsReturnType = ContractFunctionReturnType<typeof microPoolAbi
  *
  * @example
  * const result = await microPool.rewardBps(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function rewardBps(client: Client, parameters: RewardBpsParameters): Promise<RewardBpsReturnType> {

@@ -11,7 +11,7 @@ export type RewardPerShareReturnType = ContractFunctionReturnType<typeof microPo
  *
  * @example
  * const result = await microPool.rewardPerShare(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function rewardPerShare(client: Client, parameters: RewardPerShareParameters): Promise<RewardPerShareReturnType> {

@@ -11,7 +11,7 @@ export type RewardPoolReturnType = ContractFunctionReturnType<typeof microPoolAb
  *
  * @example
  * const result = await microPool.rewardPool(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function rewardPool(client: Client, parameters: RewardPoolParameters): Promise<RewardPoolReturnType> {

@@ -7,15 +7,19 @@ export type SetDepositDataParameters = WriteParameters<ContractFunctionArgs<type
 export type SetDepositDataReturnType = TransactionReceipt;
 
 /**
- * The operator registers the DepositData of a threshold key for this pool's validator:         32 ETH, withdrawal credentials `withdrawalCredentials()`. The pool checks `root` is the SSZ         root of that data (the BLS signature itself is checked by the consensus layer), and that the         platform co-signer approved the key (EIP-712 `DepositKey`, see the factory): a key the         operator held alone could front-run the deposit with its own withdrawal credentials.
+ * The operator registers the DepositData of a threshold key for this pool's validator: 32 ETH,
+ * withdrawal credentials `withdrawalCredentials()`. The pool checks `root` is the SSZ root of that
+ * data (the BLS signature itself is checked by the consensus layer), and that the platform
+ * co-signer approved the key (EIP-712 `DepositKey`, see the factory): a key the operator held alone
+ * could front-run the deposit with its own withdrawal credentials.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetDepositData` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetDepositData` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.setDepositData(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [pubkey, signature, root, coSignature],
  * });
  */

@@ -7,15 +7,16 @@ export type StakeParameters = WriteParameters<ContractFunctionArgs<typeof microP
 export type StakeReturnType = TransactionReceipt;
 
 /**
- * Stakes `msg.value` ETH: mints as many aETH to the caller and pulls ceil(value × FP / 32 ETH)         MZKU from it (approve the pool first). The fee is held by the pool until activation.
+ * Stakes `msg.value` ETH: mints as many aETH to the caller and pulls ceil(value × FP / 32 ETH) MZKU
+ * from it (approve the pool first). The fee is held by the pool until activation.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendStake` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendStake` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.stake(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   value: amount,
  * });
  */

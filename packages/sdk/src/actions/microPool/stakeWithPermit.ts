@@ -7,15 +7,17 @@ export type StakeWithPermitParameters = WriteParameters<ContractFunctionArgs<typ
 export type StakeWithPermitReturnType = TransactionReceipt;
 
 /**
- * `stake` with an EIP-2612 permit for the MZKU fee instead of a prior approval (`value` is the         MZKU allowance granted). A permit that fails (for example front-run) is ignored when the         allowance is already there.
+ * `stake` with an EIP-2612 permit for the MZKU fee instead of a prior approval (`value` is the MZKU
+ * allowance granted). A permit that fails (for example front-run) is ignored when the allowance is
+ * already there.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendStakeWithPermit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendStakeWithPermit` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.stakeWithPermit(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [value, deadline, v, r, s],
  *   value: amount,
  * });

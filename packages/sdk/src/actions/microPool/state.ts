@@ -11,7 +11,7 @@ export type StateReturnType = ContractFunctionReturnType<typeof microPoolAbi, "v
  *
  * @example
  * const result = await microPool.state(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function state(client: Client, parameters: StateParameters): Promise<StateReturnType> {

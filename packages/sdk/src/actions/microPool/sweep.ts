@@ -9,13 +9,13 @@ export type SweepReturnType = TransactionReceipt;
 /**
  * Anyone, after completion: ETH that arrived later than the settlement goes to the Insurance Pool.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSweep` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSweep` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.sweep(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function sweep(client: Client, parameters: SweepParameters): Promise<SweepReturnType> {

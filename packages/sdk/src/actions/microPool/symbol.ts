@@ -11,7 +11,7 @@ export type SymbolReturnType = ContractFunctionReturnType<typeof microPoolAbi, "
  *
  * @example
  * const result = await microPool.symbol(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function symbol(client: Client, parameters: SymbolParameters): Promise<SymbolReturnType> {

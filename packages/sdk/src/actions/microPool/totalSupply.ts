@@ -11,7 +11,7 @@ export type TotalSupplyReturnType = ContractFunctionReturnType<typeof microPoolA
  *
  * @example
  * const result = await microPool.totalSupply(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function totalSupply(client: Client, parameters: TotalSupplyParameters): Promise<TotalSupplyReturnType> {

@@ -9,13 +9,13 @@ export type TransferReturnType = TransactionReceipt;
 /**
  * Moves aETH; accrued rewards stay with the sender, future rewards follow the tokens.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendTransfer` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendTransfer` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.transfer(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [to, amount],
  * });
  */

@@ -9,13 +9,13 @@ export type TransferFromReturnType = TransactionReceipt;
 /**
  * Moves aETH on an allowance (type(uint256).max is never decreased).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendTransferFrom` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendTransferFrom` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.transferFrom(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [from, to, amount],
  * });
  */

@@ -7,15 +7,16 @@ export type WithdrawParameters = WriteParameters<ContractFunctionArgs<typeof mic
 export type WithdrawReturnType = TransactionReceipt;
 
 /**
- * Before start (Open) or after a cancellation: burns `amount` aETH of the caller and returns as         much ETH and floor(amount × FP / 32 ETH) MZKU.
+ * Before start (Open) or after a cancellation: burns `amount` aETH of the caller and returns as
+ * much ETH and floor(amount × FP / 32 ETH) MZKU.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendWithdraw` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendWithdraw` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.withdraw(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  *   args: [amount],
  * });
  */

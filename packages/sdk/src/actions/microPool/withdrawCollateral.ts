@@ -7,15 +7,16 @@ export type WithdrawCollateralParameters = WriteParameters<ContractFunctionArgs<
 export type WithdrawCollateralReturnType = TransactionReceipt;
 
 /**
- * The collateral owner takes back its ETH: after completion (minus its share of a loss) or after         a cancellation (all of it). Never while Open or Active.
+ * The collateral owner takes back its ETH: after completion (minus its share of a loss) or after a
+ * cancellation (all of it). Never while Open or Active.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendWithdrawCollateral` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendWithdrawCollateral` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPool.withdrawCollateral(walletClient, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function withdrawCollateral(client: Client, parameters: WithdrawCollateralParameters): Promise<WithdrawCollateralReturnType> {

@@ -11,7 +11,7 @@ export type WithdrawalCredentialsReturnType = ContractFunctionReturnType<typeof 
  *
  * @example
  * const result = await microPool.withdrawalCredentials(client, {
- *   address: microPool,
+ *   address: microPoolAddress,
  * });
  */
 export async function withdrawalCredentials(client: Client, parameters: WithdrawalCredentialsParameters): Promise<WithdrawalCredentialsReturnType> {

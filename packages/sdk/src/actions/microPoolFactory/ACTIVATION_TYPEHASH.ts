@@ -7,7 +7,10 @@ export type ACTIVATION_TYPEHASHParameters = ReadParameters<ContractFunctionArgs<
 export type ACTIVATION_TYPEHASHReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "ACTIVATION_TYPEHASH">;
 
 /**
- * EIP-712 type by which the co-signer attests that, with the deposit contract's root at         `depositRoot`, no deposit exists for the pool's key (checked on the deposit contract's logs and         the beacon chain). A deposit made after the check changes the root, so the pool's activation         then fails (the deposit-security check of Lido's deposit security module).
+ * EIP-712 type by which the co-signer attests that, with the deposit contract's root at
+ * `depositRoot`, no deposit exists for the pool's key (checked on the deposit contract's logs and
+ * the beacon chain). A deposit made after the check changes the root, so the pool's activation then
+ * fails (the deposit-security check of Lido's deposit security module).
  *
  * @example
  * const result = await microPoolFactory.ACTIVATION_TYPEHASH(client, {

@@ -7,7 +7,8 @@ export type CO_SIGNER_CHANGE_DELAYParameters = ReadParameters<ContractFunctionAr
 export type CO_SIGNER_CHANGE_DELAYReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "CO_SIGNER_CHANGE_DELAY">;
 
 /**
- * Delay before a co-signer change governance scheduled without the current co-signer's consent         takes effect: stakers of Open pools can withdraw meanwhile.
+ * Delay before a co-signer change governance scheduled without the current co-signer's consent
+ * takes effect: stakers of Open pools can withdraw meanwhile.
  *
  * @example
  * const result = await microPoolFactory.CO_SIGNER_CHANGE_DELAY(client, {

@@ -7,7 +7,8 @@ export type DEPOSIT_KEY_TYPEHASHParameters = ReadParameters<ContractFunctionArgs
 export type DEPOSIT_KEY_TYPEHASHReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "DEPOSIT_KEY_TYPEHASH">;
 
 /**
- * EIP-712 type by which the co-signer attests that `pubkey` is a threshold key whose shares the         platform's co-signers hold, registered for `pool` with this DepositData root.
+ * EIP-712 type by which the co-signer attests that `pubkey` is a threshold key whose shares the
+ * platform's co-signers hold, registered for `pool` with this DepositData root.
  *
  * @example
  * const result = await microPoolFactory.DEPOSIT_KEY_TYPEHASH(client, {

@@ -9,9 +9,9 @@ export type ApplyCoSignerReturnType = TransactionReceipt;
 /**
  * Anyone: applies the scheduled co-signer once its delay has passed.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendApplyCoSigner` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendApplyCoSigner` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.applyCoSigner(walletClient, {

@@ -7,11 +7,12 @@ export type ClaimDepositKeyParameters = WriteParameters<ContractFunctionArgs<typ
 export type ClaimDepositKeyReturnType = TransactionReceipt;
 
 /**
- * Records that the calling pool uses validator key `pubkeyHash` (keccak256 of the 48-byte         pubkey); reverts if another pool registered it before. Only pools of this factory.
+ * Records that the calling pool uses validator key `pubkeyHash` (keccak256 of the 48-byte pubkey);
+ * reverts if another pool registered it before. Only pools of this factory.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimDepositKey` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimDepositKey` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.claimDepositKey(walletClient, {

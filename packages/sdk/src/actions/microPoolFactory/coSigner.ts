@@ -7,7 +7,8 @@ export type CoSignerParameters = ReadParameters<ContractFunctionArgs<typeof micr
 export type CoSignerReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "coSigner">;
 
 /**
- * The platform-side co-signer whose EIP-712 signature every migration, deposit key and         activation needs.
+ * The platform-side co-signer whose EIP-712 signature every migration, deposit key and activation
+ * needs.
  *
  * @example
  * const result = await microPoolFactory.coSigner(client, {

@@ -7,12 +7,14 @@ export type CompensateParameters = WriteParameters<ContractFunctionArgs<typeof m
 export type CompensateReturnType = TransactionReceipt;
 
 /**
- * Asks the Insurance Pool to pay up to `amount` ETH to the calling pool for its stakers' loss.         Only pools of this factory; the factory is the Insurance Pool's authorized caller.
- * The Insurance Pool pushes ETH only to its caller (it credits other recipients for a later pull),      so the factory asks to be paid itself and forwards the ETH to the pool in the same call.
+ * Asks the Insurance Pool to pay up to `amount` ETH to the calling pool for its stakers' loss. Only
+ * pools of this factory; the factory is the Insurance Pool's authorized caller.
+ * The Insurance Pool pushes ETH only to its caller (it credits other recipients for a later pull),
+ * so the factory asks to be paid itself and forwards the ETH to the pool in the same call.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCompensate` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCompensate` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.compensate(walletClient, {

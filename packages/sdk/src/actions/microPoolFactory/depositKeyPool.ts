@@ -7,7 +7,8 @@ export type DepositKeyPoolParameters = ReadParameters<ContractFunctionArgs<typeo
 export type DepositKeyPoolReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "depositKeyPool">;
 
 /**
- * The pool that registered each validator key (keccak256 of the 48-byte pubkey): a key is         used by one pool only, ever.
+ * The pool that registered each validator key (keccak256 of the 48-byte pubkey): a key is used by
+ * one pool only, ever.
  *
  * @example
  * const result = await microPoolFactory.depositKeyPool(client, {

@@ -7,7 +7,8 @@ export type IsActivationApprovedParameters = ReadParameters<ContractFunctionArgs
 export type IsActivationApprovedReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "isActivationApproved">;
 
 /**
- * Whether the platform co-signer approved activating `pool` with key `pubkeyHash` while the         deposit contract's root is `depositRoot` (no deposit for the key existed at that root).
+ * Whether the platform co-signer approved activating `pool` with key `pubkeyHash` while the deposit
+ * contract's root is `depositRoot` (no deposit for the key existed at that root).
  *
  * @example
  * const result = await microPoolFactory.isActivationApproved(client, {

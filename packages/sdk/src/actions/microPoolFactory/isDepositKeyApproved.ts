@@ -7,7 +7,9 @@ export type IsDepositKeyApprovedParameters = ReadParameters<ContractFunctionArgs
 export type IsDepositKeyApprovedReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "isDepositKeyApproved">;
 
 /**
- * Whether the platform co-signer approved `pubkeyHash` (keccak256 of the 48-byte pubkey) with         DepositData root `root` for `pool`: its EIP-712 `DepositKey` signature, attesting the key exists         only as threshold shares held by the provider's sidecar and the platform co-signers.
+ * Whether the platform co-signer approved `pubkeyHash` (keccak256 of the 48-byte pubkey) with
+ * DepositData root `root` for `pool`: its EIP-712 `DepositKey` signature, attesting the key exists
+ * only as threshold shares held by the provider's sidecar and the platform co-signers.
  *
  * @example
  * const result = await microPoolFactory.isDepositKeyApproved(client, {

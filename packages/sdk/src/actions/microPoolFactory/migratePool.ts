@@ -7,11 +7,12 @@ export type MigratePoolParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type MigratePoolReturnType = TransactionReceipt;
 
 /**
- * Governance moves `pool` to provider `newProviderId` (eligible), with the platform co-signer's         EIP-712 `Migration(pool, newProviderId, nonce, deadline)` signature: never one key alone.
+ * Governance moves `pool` to provider `newProviderId` (eligible), with the platform co-signer's
+ * EIP-712 `Migration(pool, newProviderId, nonce, deadline)` signature: never one key alone.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendMigratePool` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendMigratePool` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.migratePool(walletClient, {

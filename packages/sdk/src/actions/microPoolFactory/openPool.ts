@@ -7,11 +7,13 @@ export type OpenPoolParameters = WriteParameters<ContractFunctionArgs<typeof mic
 export type OpenPoolReturnType = TransactionReceipt & CreatedIds<typeof microPoolFactoryAbi, "PoolOpened", "pool" | "poolId">;
 
 /**
- * A qualified provider opens a pool with its ETH (`msg.value` ≥ its k, ≤ 32 ETH) that runs until         `endTime`. FP is quoted now for the duration and fixed for the pool's life.
+ * A qualified provider opens a pool with its ETH (`msg.value` ≥ its k, ≤ 32 ETH) that runs until
+ * `endTime`. FP is quoted now for the duration and fixed for the pool's life.
  *
- * Sends the transaction, waits for the receipt and returns it with `pool` and `poolId` from `PoolOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOpenPool` returns the
- * hash without waiting.
+ * Sends the transaction, waits for the receipt and returns it with `pool` and `poolId` from
+ * `PoolOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before
+ * anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given.
+ * `sendOpenPool` returns the hash without waiting.
  *
  * @example
  * const { pool, poolId } = await microPoolFactory.openPool(walletClient, {

@@ -7,11 +7,14 @@ export type ScheduleCoSignerParameters = WriteParameters<ContractFunctionArgs<ty
 export type ScheduleCoSignerReturnType = TransactionReceipt;
 
 /**
- * Governance schedules a new co-signer without the current one's consent (a lost or rogue         co-signer): it takes effect `CO_SIGNER_CHANGE_DELAY` later (`applyCoSigner`), so stakers can         leave Open pools before the new co-signer can approve a deposit key. Replaces an earlier         schedule.
+ * Governance schedules a new co-signer without the current one's consent (a lost or rogue
+ * co-signer): it takes effect `CO_SIGNER_CHANGE_DELAY` later (`applyCoSigner`), so stakers can
+ * leave Open pools before the new co-signer can approve a deposit key. Replaces an earlier
+ * schedule.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendScheduleCoSigner` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendScheduleCoSigner` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.scheduleCoSigner(walletClient, {

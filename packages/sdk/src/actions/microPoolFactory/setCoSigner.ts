@@ -7,11 +7,13 @@ export type SetCoSignerParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type SetCoSignerReturnType = TransactionReceipt;
 
 /**
- * Governance replaces the platform co-signer at once, with the current co-signer's EIP-712         `CoSignerChange(newCoSigner, nonce, deadline)` consent (ERC-1271 co-signers work too). A         scheduled change is dropped.
+ * Governance replaces the platform co-signer at once, with the current co-signer's EIP-712
+ * `CoSignerChange(newCoSigner, nonce, deadline)` consent (ERC-1271 co-signers work too). A
+ * scheduled change is dropped.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetCoSigner` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetCoSigner` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.setCoSigner(walletClient, {

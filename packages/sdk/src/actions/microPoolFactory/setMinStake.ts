@@ -9,9 +9,9 @@ export type SetMinStakeReturnType = TransactionReceipt;
 /**
  * Governance sets the minimum stake of pools opened from now on (0.001 to 32 ETH).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetMinStake` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetMinStake` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.setMinStake(walletClient, {

@@ -9,9 +9,9 @@ export type SetSplitReturnType = TransactionReceipt;
 /**
  * Governance sets the profit split of pools opened from now on (each ≤ 50%).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetSplit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetSplit` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.setSplit(walletClient, {

@@ -9,9 +9,9 @@ export type SetValidatorResourcesReturnType = TransactionReceipt;
 /**
  * Governance sets the resources a validator node is priced for (pools opened from now on).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetValidatorResources` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetValidatorResources` returns the hash without waiting.
  *
  * @example
  * const receipt = await microPoolFactory.setValidatorResources(walletClient, {

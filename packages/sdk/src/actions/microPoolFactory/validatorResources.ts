@@ -7,7 +7,8 @@ export type ValidatorResourcesParameters = ReadParameters<ContractFunctionArgs<t
 export type ValidatorResourcesReturnType = ContractFunctionReturnType<typeof microPoolFactoryAbi, "view" | "pure", "validatorResources">;
 
 /**
- * Resources a validator node is priced for (governance-set; default 4 cores, 16 GB RAM,         2,000 GB storage, 25 Mbps).
+ * Resources a validator node is priced for (governance-set; default 4 cores, 16 GB RAM, 2,000 GB
+ * storage, 25 Mbps).
  *
  * @example
  * const result = await microPoolFactory.validatorResources(client, {

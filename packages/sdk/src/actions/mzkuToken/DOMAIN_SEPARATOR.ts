@@ -7,7 +7,8 @@ export type DOMAIN_SEPARATORParameters = ReadParameters<ContractFunctionArgs<typ
 export type DOMAIN_SEPARATORReturnType = ContractFunctionReturnType<typeof mzkuTokenAbi, "view" | "pure", "DOMAIN_SEPARATOR">;
 
 /**
- * Returns the domain separator used in the encoding of the signature for {permit}, as defined by {EIP712}.
+ * Returns the domain separator used in the encoding of the signature for {permit}, as defined by
+ * {EIP712}.
  *
  * @example
  * const result = await mzkuToken.DOMAIN_SEPARATOR(client, {

@@ -7,7 +7,9 @@ export type AllowanceParameters = ReadParameters<ContractFunctionArgs<typeof mzk
 export type AllowanceReturnType = ContractFunctionReturnType<typeof mzkuTokenAbi, "view" | "pure", "allowance">;
 
 /**
- * Returns the remaining number of tokens that `spender` will be allowed to spend on behalf of `owner` through {transferFrom}. This is zero by default. This value changes when {approve} or {transferFrom} are called.
+ * Returns the remaining number of tokens that `spender` will be allowed to spend on behalf of
+ * `owner` through {transferFrom}. This is zero by default. This value changes when {approve} or
+ * {transferFrom} are called.
  *
  * @example
  * const result = await mzkuToken.allowance(client, {

@@ -7,11 +7,13 @@ export type ApproveParameters = WriteParameters<ContractFunctionArgs<typeof mzku
 export type ApproveReturnType = TransactionReceipt;
 
 /**
- * See {IERC20-approve}. NOTE: If `value` is the maximum `uint256`, the allowance is not updated on `transferFrom`. This is semantically equivalent to an infinite approval. Requirements: - `spender` cannot be the zero address.
+ * See {IERC20-approve}. NOTE: If `value` is the maximum `uint256`, the allowance is not updated on
+ * `transferFrom`. This is semantically equivalent to an infinite approval. Requirements: -
+ * `spender` cannot be the zero address.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendApprove` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendApprove` returns the hash without waiting.
  *
  * @example
  * const receipt = await mzkuToken.approve(walletClient, {

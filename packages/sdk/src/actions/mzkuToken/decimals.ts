@@ -7,7 +7,12 @@ export type DecimalsParameters = ReadParameters<ContractFunctionArgs<typeof mzku
 export type DecimalsReturnType = ContractFunctionReturnType<typeof mzkuTokenAbi, "view" | "pure", "decimals">;
 
 /**
- * Returns the number of decimals used to get its user representation. For example, if `decimals` equals `2`, a balance of `505` tokens should be displayed to a user as `5.05` (`505 / 10 ** 2`). Tokens usually opt for a value of 18, imitating the relationship between Ether and Wei. This is the default value returned by this function, unless it's overridden. NOTE: This information is only used for _display_ purposes: it in no way affects any of the arithmetic of the contract, including {IERC20-balanceOf} and {IERC20-transfer}.
+ * Returns the number of decimals used to get its user representation. For example, if `decimals`
+ * equals `2`, a balance of `505` tokens should be displayed to a user as `5.05` (`505 / 10 ** 2`).
+ * Tokens usually opt for a value of 18, imitating the relationship between Ether and Wei. This is
+ * the default value returned by this function, unless it's overridden. NOTE: This information is
+ * only used for _display_ purposes: it in no way affects any of the arithmetic of the contract,
+ * including {IERC20-balanceOf} and {IERC20-transfer}.
  *
  * @example
  * const result = await mzkuToken.decimals(client, {

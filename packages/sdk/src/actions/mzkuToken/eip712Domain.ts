@@ -7,7 +7,8 @@ export type Eip712DomainParameters = ReadParameters<ContractFunctionArgs<typeof 
 export type Eip712DomainReturnType = ContractFunctionReturnType<typeof mzkuTokenAbi, "view" | "pure", "eip712Domain">;
 
 /**
- * returns the fields and values that describe the domain separator used by this contract for EIP-712 signature.
+ * returns the fields and values that describe the domain separator used by this contract for
+ * EIP-712 signature.
  *
  * @example
  * const result = await mzkuToken.eip712Domain(client, {

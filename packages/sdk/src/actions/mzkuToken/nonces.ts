@@ -7,7 +7,9 @@ export type NoncesParameters = ReadParameters<ContractFunctionArgs<typeof mzkuTo
 export type NoncesReturnType = ContractFunctionReturnType<typeof mzkuTokenAbi, "view" | "pure", "nonces">;
 
 /**
- * Returns the current nonce for `owner`. This value must be included whenever a signature is generated for {permit}. Every successful call to {permit} increases ``owner``'s nonce by one. This prevents a signature from being used multiple times.
+ * Returns the current nonce for `owner`. This value must be included whenever a signature is
+ * generated for {permit}. Every successful call to {permit} increases ``owner``'s nonce by one.
+ * This prevents a signature from being used multiple times.
  *
  * @example
  * const result = await mzkuToken.nonces(client, {

@@ -7,11 +7,18 @@ export type PermitParameters = WriteParameters<ContractFunctionArgs<typeof mzkuT
 export type PermitReturnType = TransactionReceipt;
 
 /**
- * Sets `value` as the allowance of `spender` over ``owner``'s tokens, given ``owner``'s signed approval. IMPORTANT: The same issues {IERC20-approve} has related to transaction ordering also apply here. Emits an {Approval} event. Requirements: - `spender` cannot be the zero address. - `deadline` must be a timestamp in the future. - `v`, `r` and `s` must be a valid `secp256k1` signature from `owner` over the EIP712-formatted function arguments. - the signature must use ``owner``'s current nonce (see {nonces}). For more information on the signature format, see the https://eips.ethereum.org/EIPS/eip-2612#specification[relevant EIP section]. CAUTION: See Security Considerations above.
+ * Sets `value` as the allowance of `spender` over ``owner``'s tokens, given ``owner``'s signed
+ * approval. IMPORTANT: The same issues {IERC20-approve} has related to transaction ordering also
+ * apply here. Emits an {Approval} event. Requirements: - `spender` cannot be the zero address. -
+ * `deadline` must be a timestamp in the future. - `v`, `r` and `s` must be a valid `secp256k1`
+ * signature from `owner` over the EIP712-formatted function arguments. - the signature must use
+ * ``owner``'s current nonce (see {nonces}). For more information on the signature format, see the
+ * https://eips.ethereum.org/EIPS/eip-2612#specification[relevant EIP section]. CAUTION: See
+ * Security Considerations above.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendPermit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendPermit` returns the hash without waiting.
  *
  * @example
  * const receipt = await mzkuToken.permit(walletClient, {

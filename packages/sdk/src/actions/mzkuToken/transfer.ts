@@ -7,11 +7,12 @@ export type TransferParameters = WriteParameters<ContractFunctionArgs<typeof mzk
 export type TransferReturnType = TransactionReceipt;
 
 /**
- * See {IERC20-transfer}. Requirements: - `to` cannot be the zero address. - the caller must have a balance of at least `value`.
+ * See {IERC20-transfer}. Requirements: - `to` cannot be the zero address. - the caller must have a
+ * balance of at least `value`.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendTransfer` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendTransfer` returns the hash without waiting.
  *
  * @example
  * const receipt = await mzkuToken.transfer(walletClient, {

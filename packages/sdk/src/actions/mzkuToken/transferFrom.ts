@@ -7,11 +7,16 @@ export type TransferFromParameters = WriteParameters<ContractFunctionArgs<typeof
 export type TransferFromReturnType = TransactionReceipt;
 
 /**
- * See {IERC20-transferFrom}. Skips emitting an {Approval} event indicating an allowance update. This is not required by the ERC. See {xref-ERC20-_approve-address-address-uint256-bool-}[_approve]. NOTE: Does not update the allowance if the current allowance is the maximum `uint256`. Requirements: - `from` and `to` cannot be the zero address. - `from` must have a balance of at least `value`. - the caller must have allowance for ``from``'s tokens of at least `value`.
+ * See {IERC20-transferFrom}. Skips emitting an {Approval} event indicating an allowance update.
+ * This is not required by the ERC. See
+ * {xref-ERC20-_approve-address-address-uint256-bool-}[_approve]. NOTE: Does not update the
+ * allowance if the current allowance is the maximum `uint256`. Requirements: - `from` and `to`
+ * cannot be the zero address. - `from` must have a balance of at least `value`. - the caller must
+ * have allowance for ``from``'s tokens of at least `value`.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendTransferFrom` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendTransferFrom` returns the hash without waiting.
  *
  * @example
  * const receipt = await mzkuToken.transferFrom(walletClient, {

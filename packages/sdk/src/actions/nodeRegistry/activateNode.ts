@@ -9,9 +9,9 @@ export type ActivateNodeReturnType = TransactionReceipt;
 /**
  * Marks an installing node Active; by the provider's owner or the node's sidecar.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendActivateNode` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendActivateNode` returns the hash without waiting.
  *
  * @example
  * const receipt = await nodeRegistry.activateNode(walletClient, {

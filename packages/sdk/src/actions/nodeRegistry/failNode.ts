@@ -10,9 +10,9 @@ export type FailNodeReturnType = TransactionReceipt;
  * Marks an open (installing or active) node Failed and frees its provider's capacity.
  * Authorized protocol contracts (market) and governance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendFailNode` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendFailNode` returns the hash without waiting.
  *
  * @example
  * const receipt = await nodeRegistry.failNode(walletClient, {

@@ -7,12 +7,13 @@ export type LockNodeParameters = WriteParameters<ContractFunctionArgs<typeof nod
 export type LockNodeReturnType = TransactionReceipt;
 
 /**
- * Locks an open node to the calling protocol contract: it cannot stop until unlocked         (a node with a project cannot stop). Failing the node clears the lock.
+ * Locks an open node to the calling protocol contract: it cannot stop until unlocked (a node with a
+ * project cannot stop). Failing the node clears the lock.
  * Protocol contracts only. The node must be open and not locked by another contract.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendLockNode` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendLockNode` returns the hash without waiting.
  *
  * @example
  * const receipt = await nodeRegistry.lockNode(walletClient, {

@@ -7,7 +7,8 @@ export type NodesOfProviderParameters = ReadParameters<ContractFunctionArgs<type
 export type NodesOfProviderReturnType = ContractFunctionReturnType<typeof nodeRegistryAbi, "view" | "pure", "nodesOfProvider">;
 
 /**
- * Ids of the provider's nodes (every status), in registration order, positions offset ..         offset+limit-1.
+ * Ids of the provider's nodes (every status), in registration order, positions offset ..
+ * offset+limit-1.
  *
  * @example
  * const result = await nodeRegistry.nodesOfProvider(client, {

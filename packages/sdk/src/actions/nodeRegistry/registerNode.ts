@@ -7,10 +7,12 @@ export type RegisterNodeParameters = WriteParameters<ContractFunctionArgs<typeof
 export type RegisterNodeReturnType = TransactionReceipt & CreatedIds<typeof nodeRegistryAbi, "NodeRegistered", "nodeId">;
 
 /**
- * Registers a node of the caller's provider beside `sidecar`. The provider must be eligible         and have room for `resources` (checked and booked by the ProviderRegistry).
+ * Registers a node of the caller's provider beside `sidecar`. The provider must be eligible and
+ * have room for `resources` (checked and booked by the ProviderRegistry).
  *
- * Sends the transaction, waits for the receipt and returns it with `nodeId` from `NodeRegistered`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRegisterNode` returns the
+ * Sends the transaction, waits for the receipt and returns it with `nodeId` from `NodeRegistered`.
+ * Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is sent);
+ * gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRegisterNode` returns the
  * hash without waiting.
  *
  * @example

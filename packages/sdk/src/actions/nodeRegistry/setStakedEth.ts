@@ -9,9 +9,9 @@ export type SetStakedEthReturnType = TransactionReceipt;
 /**
  * Sets the ETH staked on the node (micro-pool contracts).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetStakedEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetStakedEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await nodeRegistry.setStakedEth(walletClient, {

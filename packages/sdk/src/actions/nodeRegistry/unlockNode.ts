@@ -10,9 +10,9 @@ export type UnlockNodeReturnType = TransactionReceipt;
  * Releases the caller's lock on the node.
  * Only the contract that locked the node.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendUnlockNode` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendUnlockNode` returns the hash without waiting.
  *
  * @example
  * const receipt = await nodeRegistry.unlockNode(walletClient, {

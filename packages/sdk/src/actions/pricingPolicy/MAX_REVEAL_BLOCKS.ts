@@ -7,7 +7,8 @@ export type MAX_REVEAL_BLOCKSParameters = ReadParameters<ContractFunctionArgs<ty
 export type MAX_REVEAL_BLOCKSReturnType = ContractFunctionReturnType<typeof pricingPolicyAbi, "view" | "pure", "MAX_REVEAL_BLOCKS">;
 
 /**
- * Longest reveal window: the draw block (the last commit block) must still be among the         256 whose hash the EVM can read when the reveal window closes, with room to settle.
+ * Longest reveal window: the draw block (the last commit block) must still be among the 256 whose
+ * hash the EVM can read when the reveal window closes, with room to settle.
  *
  * @example
  * const result = await pricingPolicy.MAX_REVEAL_BLOCKS(client, {

@@ -7,7 +7,10 @@ export type ListProvidersParameters = ReadParameters<ContractFunctionArgs<typeof
 export type ListProvidersReturnType = ContractFunctionReturnType<typeof pricingPolicyAbi, "view" | "pure", "listProviders">;
 
 /**
- * The qualified providers at positions `offset .. offset + limit` of the registry's         qualified list (`IProviderRegistry.qualifiedProviders`), as a requester asking         `resources` for `duration` seconds of `projectType` would see them. A qualified provider         may still be ineligible now (disqualified, collateral under Pmin, score under threshold).
+ * The qualified providers at positions `offset .. offset + limit` of the registry's qualified list
+ * (`IProviderRegistry.qualifiedProviders`), as a requester asking `resources` for `duration`
+ * seconds of `projectType` would see them. A qualified provider may still be ineligible now
+ * (disqualified, collateral under Pmin, score under threshold).
  *
  * @example
  * const result = await pricingPolicy.listProviders(client, {

@@ -9,9 +9,9 @@ export type SetMzkuPerEthReturnType = TransactionReceipt;
 /**
  * Sets the MZKU wei paid for 1 ETH in expected-profit conversions. Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetMzkuPerEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetMzkuPerEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await pricingPolicy.setMzkuPerEth(walletClient, {

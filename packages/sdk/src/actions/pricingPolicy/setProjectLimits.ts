@@ -7,11 +7,12 @@ export type SetProjectLimitsParameters = WriteParameters<ContractFunctionArgs<ty
 export type SetProjectLimitsReturnType = TransactionReceipt;
 
 /**
- * Sets the project limits (duration, FP, collateral reserved per assignment, loss cap).         Governance only; the reservation must cover the start penalty.
+ * Sets the project limits (duration, FP, collateral reserved per assignment, loss cap). Governance
+ * only; the reservation must cover the start penalty.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetProjectLimits` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetProjectLimits` returns the hash without waiting.
  *
  * @example
  * const receipt = await pricingPolicy.setProjectLimits(walletClient, {

@@ -9,9 +9,9 @@ export type SetTypeTermsReturnType = TransactionReceipt;
 /**
  * Sets the terms of `projectType` (enabled, Vickrey, APR, principal). Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetTypeTerms` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetTypeTerms` returns the hash without waiting.
  *
  * @example
  * const receipt = await pricingPolicy.setTypeTerms(walletClient, {

@@ -9,9 +9,9 @@ export type SetUnitPricesReturnType = TransactionReceipt;
 /**
  * Sets the unit prices of `projectType`. Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetUnitPrices` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetUnitPrices` returns the hash without waiting.
  *
  * @example
  * const receipt = await pricingPolicy.setUnitPrices(walletClient, {

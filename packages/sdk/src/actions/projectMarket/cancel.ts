@@ -9,9 +9,9 @@ export type CancelReturnType = TransactionReceipt;
 /**
  * Cancels a project whose auction ended without an eligible bid; FP goes back. Requester only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendCancel` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendCancel` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.cancel(walletClient, {

@@ -9,9 +9,9 @@ export type ConfirmCompletionReturnType = TransactionReceipt;
 /**
  * Governance confirms the provider's report of `profit` and X + FP is split [3.4.7].
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendConfirmCompletion` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendConfirmCompletion` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.confirmCompletion(walletClient, {

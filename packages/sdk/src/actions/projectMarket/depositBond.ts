@@ -7,11 +7,12 @@ export type DepositBondParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type DepositBondReturnType = TransactionReceipt;
 
 /**
- * Adds `amount` MZKU (pulled with transferFrom) to the caller's bond balance, from which         commits lock their bond. Keeping bonds here keeps a commit under 65,000 gas.
+ * Adds `amount` MZKU (pulled with transferFrom) to the caller's bond balance, from which commits
+ * lock their bond. Keeping bonds here keeps a commit under 65,000 gas.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDepositBond` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDepositBond` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.depositBond(walletClient, {

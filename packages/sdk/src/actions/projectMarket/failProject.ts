@@ -7,11 +7,13 @@ export type FailProjectParameters = WriteParameters<ContractFunctionArgs<typeof 
 export type FailProjectReturnType = TransactionReceipt;
 
 /**
- * Governance declares an assigned or running project failed [3.6]: FP returns to the         requester, `loss` (at most `lossCapBps` of FP) is paid to it from the collateral reserved         for the assignment, then from the Insurance Pool; a still-open node is marked Failed.
+ * Governance declares an assigned or running project failed [3.6]: FP returns to the requester,
+ * `loss` (at most `lossCapBps` of FP) is paid to it from the collateral reserved for the
+ * assignment, then from the Insurance Pool; a still-open node is marked Failed.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendFailProject` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendFailProject` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.failProject(walletClient, {

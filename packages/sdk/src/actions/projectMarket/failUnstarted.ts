@@ -7,11 +7,13 @@ export type FailUnstartedParameters = WriteParameters<ContractFunctionArgs<typeo
 export type FailUnstartedReturnType = TransactionReceipt;
 
 /**
- * Fails a project whose winner did not start before the deadline: FP returns to the         requester and `startPenaltyBps` of FP is slashed to it from the collateral reserved for         this assignment (never from the Insurance Pool). Anyone, after the deadline.
+ * Fails a project whose winner did not start before the deadline: FP returns to the requester and
+ * `startPenaltyBps` of FP is slashed to it from the collateral reserved for this assignment (never
+ * from the Insurance Pool). Anyone, after the deadline.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendFailUnstarted` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendFailUnstarted` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.failUnstarted(walletClient, {

@@ -7,7 +7,8 @@ export type LastProjectOfParameters = ReadParameters<ContractFunctionArgs<typeof
 export type LastProjectOfReturnType = ContractFunctionReturnType<typeof projectMarketAbi, "view" | "pure", "lastProjectOf">;
 
 /**
- * The last project the bidder committed to: it may only commit to later ones, and may not         withdraw its bond balance while that project's auction is open.
+ * The last project the bidder committed to: it may only commit to later ones, and may not withdraw
+ * its bond balance while that project's auction is open.
  *
  * @example
  * const result = await projectMarket.lastProjectOf(client, {

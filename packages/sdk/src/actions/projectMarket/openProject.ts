@@ -9,9 +9,10 @@ export type OpenProjectReturnType = TransactionReceipt & CreatedIds<typeof proje
 /**
  * Opens a project: pays the quoted FP (pulled with transferFrom) and starts its auction.
  *
- * Sends the transaction, waits for the receipt and returns it with `projectId` from `ProjectOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOpenProject` returns the
- * hash without waiting.
+ * Sends the transaction, waits for the receipt and returns it with `projectId` from
+ * `ProjectOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before
+ * anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given.
+ * `sendOpenProject` returns the hash without waiting.
  *
  * @example
  * const { projectId } = await projectMarket.openProject(walletClient, {

@@ -7,11 +7,13 @@ export type OpenProjectWithPermitParameters = WriteParameters<ContractFunctionAr
 export type OpenProjectWithPermitReturnType = TransactionReceipt & CreatedIds<typeof projectMarketAbi, "ProjectOpened", "projectId">;
 
 /**
- * `openProject` with an EIP-2612 permit for `maxFixedPrice` signed by the caller. A         permit that fails (for example already used) is ignored if the allowance suffices.
+ * `openProject` with an EIP-2612 permit for `maxFixedPrice` signed by the caller. A permit that
+ * fails (for example already used) is ignored if the allowance suffices.
  *
- * Sends the transaction, waits for the receipt and returns it with `projectId` from `ProjectOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOpenProjectWithPermit` returns the
- * hash without waiting.
+ * Sends the transaction, waits for the receipt and returns it with `projectId` from
+ * `ProjectOpened`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before
+ * anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given.
+ * `sendOpenProjectWithPermit` returns the hash without waiting.
  *
  * @example
  * const { projectId } = await projectMarket.openProjectWithPermit(walletClient, {

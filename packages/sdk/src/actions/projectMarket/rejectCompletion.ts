@@ -7,11 +7,12 @@ export type RejectCompletionParameters = WriteParameters<ContractFunctionArgs<ty
 export type RejectCompletionReturnType = TransactionReceipt;
 
 /**
- * Governance rejects the provider's report; the escrowed X goes back to the provider,         which may submit again.
+ * Governance rejects the provider's report; the escrowed X goes back to the provider, which may
+ * submit again.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRejectCompletion` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRejectCompletion` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.rejectCompletion(walletClient, {

@@ -7,7 +7,8 @@ export type RequesterStakeOfParameters = ReadParameters<ContractFunctionArgs<typ
 export type RequesterStakeOfReturnType = ContractFunctionReturnType<typeof projectMarketAbi, "view" | "pure", "requesterStakeOf">;
 
 /**
- * MZKU `requester` has paid as FP into projects running now (its Requester stake in the         Reward Pool: the 40% class it shares with providers [3.4.6]).
+ * MZKU `requester` has paid as FP into projects running now (its Requester stake in the Reward
+ * Pool: the 40% class it shares with providers [3.4.6]).
  *
  * @example
  * const result = await projectMarket.requesterStakeOf(client, {

@@ -9,9 +9,9 @@ export type RevealReturnType = TransactionReceipt;
 /**
  * Reveals the bid at `index`; its bond returns to the caller's bond balance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendReveal` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendReveal` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.reveal(walletClient, {

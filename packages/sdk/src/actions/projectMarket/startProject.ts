@@ -7,11 +7,12 @@ export type StartProjectParameters = WriteParameters<ContractFunctionArgs<typeof
 export type StartProjectReturnType = TransactionReceipt;
 
 /**
- * The winner starts the project on its active node `nodeId` (registered in the         NodeRegistry with at least the project's resources, serving no other project) before         the start deadline.
+ * The winner starts the project on its active node `nodeId` (registered in the NodeRegistry with at
+ * least the project's resources, serving no other project) before the start deadline.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendStartProject` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendStartProject` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.startProject(walletClient, {

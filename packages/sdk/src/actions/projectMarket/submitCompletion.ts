@@ -7,11 +7,12 @@ export type SubmitCompletionParameters = WriteParameters<ContractFunctionArgs<ty
 export type SubmitCompletionReturnType = TransactionReceipt;
 
 /**
- * The winner reports the profit X after the project ran its duration and transfers X         MZKU into escrow (pulled with transferFrom). Governance then confirms or rejects.
+ * The winner reports the profit X after the project ran its duration and transfers X MZKU into
+ * escrow (pulled with transferFrom). Governance then confirms or rejects.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSubmitCompletion` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSubmitCompletion` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.submitCompletion(walletClient, {

@@ -7,11 +7,13 @@ export type WithdrawBondParameters = WriteParameters<ContractFunctionArgs<typeof
 export type WithdrawBondReturnType = TransactionReceipt;
 
 /**
- * Withdraws `amount` MZKU of the caller's bond balance, once the auction of the last         project it committed to is settled (a revealed bid found ineligible there forfeits its         bond from this balance).
+ * Withdraws `amount` MZKU of the caller's bond balance, once the auction of the last project it
+ * committed to is settled (a revealed bid found ineligible there forfeits its bond from this
+ * balance).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendWithdrawBond` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendWithdrawBond` returns the hash without waiting.
  *
  * @example
  * const receipt = await projectMarket.withdrawBond(walletClient, {

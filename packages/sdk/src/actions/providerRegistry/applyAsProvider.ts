@@ -9,9 +9,10 @@ export type ApplyAsProviderReturnType = TransactionReceipt & CreatedIds<typeof p
 /**
  * Applies as a provider; the caller becomes its owner. Qualification is up to governance.
  *
- * Sends the transaction, waits for the receipt and returns it with `providerId` from `ProviderApplied`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendApplyAsProvider` returns the
- * hash without waiting.
+ * Sends the transaction, waits for the receipt and returns it with `providerId` from
+ * `ProviderApplied`. Simulated first (a revert is thrown as a decoded `MzkuContractError` before
+ * anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given.
+ * `sendApplyAsProvider` returns the hash without waiting.
  *
  * @example
  * const { providerId } = await providerRegistry.applyAsProvider(walletClient, {

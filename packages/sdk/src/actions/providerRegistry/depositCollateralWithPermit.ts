@@ -7,11 +7,12 @@ export type DepositCollateralWithPermitParameters = WriteParameters<ContractFunc
 export type DepositCollateralWithPermitReturnType = TransactionReceipt;
 
 /**
- * Like depositCollateral, with an EIP-2612 permit instead of a prior approval. A permit that         fails (for example front-run) is ignored if the allowance is already there.
+ * Like depositCollateral, with an EIP-2612 permit instead of a prior approval. A permit that fails
+ * (for example front-run) is ignored if the allowance is already there.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDepositCollateralWithPermit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDepositCollateralWithPermit` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.depositCollateralWithPermit(walletClient, {

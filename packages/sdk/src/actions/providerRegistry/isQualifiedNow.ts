@@ -7,7 +7,8 @@ export type IsQualifiedNowParameters = ReadParameters<ContractFunctionArgs<typeo
 export type IsQualifiedNowReturnType = ContractFunctionReturnType<typeof providerRegistryAbi, "view" | "pure", "isQualifiedNow">;
 
 /**
- * Qualified by governance and not disqualified now (one storage slot: what the market         checks at every commit; collateral is checked at settlement). False for an unknown id.
+ * Qualified by governance and not disqualified now (one storage slot: what the market checks at
+ * every commit; collateral is checked at settlement). False for an unknown id.
  *
  * @example
  * const result = await providerRegistry.isQualifiedNow(client, {

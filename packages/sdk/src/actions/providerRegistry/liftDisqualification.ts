@@ -9,9 +9,9 @@ export type LiftDisqualificationReturnType = TransactionReceipt;
 /**
  * Ends a disqualification before its period ends (a dispute won, a wrong score).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendLiftDisqualification` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendLiftDisqualification` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.liftDisqualification(walletClient, {

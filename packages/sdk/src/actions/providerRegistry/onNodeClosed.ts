@@ -10,9 +10,9 @@ export type OnNodeClosedReturnType = TransactionReceipt;
  * A node of the provider closed (NodeRegistry): frees `resources`.
  * NodeRegistry only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOnNodeClosed` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendOnNodeClosed` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.onNodeClosed(walletClient, {

@@ -10,9 +10,9 @@ export type OnNodeOpenedReturnType = TransactionReceipt;
  * A node of the provider opened (NodeRegistry): takes `resources` of its capacity.
  * NodeRegistry only. Reverts unless the provider is eligible and the node fits.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOnNodeOpened` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendOnNodeOpened` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.onNodeOpened(walletClient, {

@@ -7,7 +7,8 @@ export type QualifiedProvidersParameters = ReadParameters<ContractFunctionArgs<t
 export type QualifiedProvidersReturnType = ContractFunctionReturnType<typeof providerRegistryAbi, "view" | "pure", "qualifiedProviders">;
 
 /**
- * Ids on the qualified list (qualified by governance; some may be disqualified now),         positions offset .. offset+limit-1; the order changes when a provider is unqualified.
+ * Ids on the qualified list (qualified by governance; some may be disqualified now), positions
+ * offset .. offset+limit-1; the order changes when a provider is unqualified.
  *
  * @example
  * const result = await providerRegistry.qualifiedProviders(client, {

@@ -7,11 +7,13 @@ export type RequestWithdrawalParameters = WriteParameters<ContractFunctionArgs<t
 export type RequestWithdrawalReturnType = TransactionReceipt;
 
 /**
- * Moves `amount` of the caller's free (not reserved) collateral into unbonding; it becomes         withdrawable `unbondingDelay` after this call (a new request restarts the delay).         Only with no open node.
+ * Moves `amount` of the caller's free (not reserved) collateral into unbonding; it becomes
+ * withdrawable `unbondingDelay` after this call (a new request restarts the delay). Only with no
+ * open node.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRequestWithdrawal` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRequestWithdrawal` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.requestWithdrawal(walletClient, {

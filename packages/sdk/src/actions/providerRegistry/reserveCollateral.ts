@@ -7,12 +7,13 @@ export type ReserveCollateralParameters = WriteParameters<ContractFunctionArgs<t
 export type ReserveCollateralReturnType = TransactionReceipt;
 
 /**
- * Reserves `amount` of the provider's free collateral for an assignment (protocol         contracts only); reverts if the free collateral does not cover it.
+ * Reserves `amount` of the provider's free collateral for an assignment (protocol contracts only);
+ * reverts if the free collateral does not cover it.
  * Protocol contracts only (authorized callers; governance itself cannot reserve).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendReserveCollateral` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendReserveCollateral` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.reserveCollateral(walletClient, {

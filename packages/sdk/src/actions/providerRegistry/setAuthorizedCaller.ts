@@ -10,9 +10,9 @@ export type SetAuthorizedCallerReturnType = TransactionReceipt;
  * Adds or removes a protocol contract allowed to call restricted functions.
  * Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetAuthorizedCaller` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetAuthorizedCaller` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setAuthorizedCaller(walletClient, {

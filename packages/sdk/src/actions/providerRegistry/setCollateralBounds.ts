@@ -7,11 +7,12 @@ export type SetCollateralBoundsParameters = WriteParameters<ContractFunctionArgs
 export type SetCollateralBoundsReturnType = TransactionReceipt;
 
 /**
- * Sets pMin and pMax. Existing collateral above a lowered pMax stays; providers under a         raised pMin are not eligible until they top up.
+ * Sets pMin and pMax. Existing collateral above a lowered pMax stays; providers under a raised pMin
+ * are not eligible until they top up.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetCollateralBounds` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetCollateralBounds` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setCollateralBounds(walletClient, {

@@ -9,9 +9,9 @@ export type SetDisqualificationPeriodReturnType = TransactionReceipt;
 /**
  * Sets how long a disqualification lasts (at most MAX_PERIOD).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetDisqualificationPeriod` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetDisqualificationPeriod` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setDisqualificationPeriod(walletClient, {

@@ -9,9 +9,9 @@ export type SetNodeRequirementReturnType = TransactionReceipt;
 /**
  * Sets the resources one node needs; max nodes = min over components of capacity / requirement.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetNodeRequirement` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetNodeRequirement` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setNodeRequirement(walletClient, {

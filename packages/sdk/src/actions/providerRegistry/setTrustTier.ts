@@ -7,11 +7,12 @@ export type SetTrustTierParameters = WriteParameters<ContractFunctionArgs<typeof
 export type SetTrustTierReturnType = TransactionReceipt;
 
 /**
- * Sets the trust tier and the per-provider k (used by semi-trusted; a floor for untrusted,         which never goes below untrustedMinK; ignored for trusted, whose k is 0).
+ * Sets the trust tier and the per-provider k (used by semi-trusted; a floor for untrusted, which
+ * never goes below untrustedMinK; ignored for trusted, whose k is 0).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetTrustTier` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetTrustTier` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setTrustTier(walletClient, {

@@ -9,9 +9,9 @@ export type SetUnbondingDelayReturnType = TransactionReceipt;
 /**
  * Sets the unbonding delay (at most MAX_PERIOD); applies to requests made afterwards.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetUnbondingDelay` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetUnbondingDelay` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.setUnbondingDelay(walletClient, {

@@ -7,12 +7,15 @@ export type SlashCollateralParameters = WriteParameters<ContractFunctionArgs<typ
 export type SlashCollateralReturnType = TransactionReceipt;
 
 /**
- * Moves `amount` of the reserved collateral to `to` (losses [3.4.6]); protocol contracts         only, never more than is reserved.
- * Protocol contracts only, and only out of what is reserved: a slash is always the penalty of      an assignment the provider accepted, bounded by the reservation made for it. Governance      cannot slash directly.
+ * Moves `amount` of the reserved collateral to `to` (losses [3.4.6]); protocol contracts only,
+ * never more than is reserved.
+ * Protocol contracts only, and only out of what is reserved: a slash is always the penalty of an
+ * assignment the provider accepted, bounded by the reservation made for it. Governance cannot slash
+ * directly.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSlashCollateral` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSlashCollateral` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.slashCollateral(walletClient, {

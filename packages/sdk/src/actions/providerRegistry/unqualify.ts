@@ -9,9 +9,9 @@ export type UnqualifyReturnType = TransactionReceipt;
 /**
  * Removes the provider from the qualified list; its open nodes keep running.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendUnqualify` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendUnqualify` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.unqualify(walletClient, {

@@ -9,9 +9,9 @@ export type UpdateMetadataReturnType = TransactionReceipt;
 /**
  * Publishes a new brand name and metadata URI (event only).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendUpdateMetadata` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendUpdateMetadata` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.updateMetadata(walletClient, {

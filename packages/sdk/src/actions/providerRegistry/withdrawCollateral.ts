@@ -9,9 +9,9 @@ export type WithdrawCollateralReturnType = TransactionReceipt;
 /**
  * Pays the caller its unbonded collateral once the delay passed, with no open node.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendWithdrawCollateral` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendWithdrawCollateral` returns the hash without waiting.
  *
  * @example
  * const receipt = await providerRegistry.withdrawCollateral(walletClient, {

@@ -7,7 +7,8 @@ export type NeutralBpsParameters = ReadParameters<ContractFunctionArgs<typeof re
 export type NeutralBpsReturnType = ContractFunctionReturnType<typeof reputationAbi, "view" | "pure", "neutralBps">;
 
 /**
- * Component value of a provider without history (default 7000 = 70%: a new provider         with collateral Pmin scores 5500, above the registry's default threshold of 5000).
+ * Component value of a provider without history (default 7000 = 70%: a new provider with collateral
+ * Pmin scores 5500, above the registry's default threshold of 5000).
  *
  * @example
  * const result = await reputation.neutralBps(client, {

@@ -7,11 +7,12 @@ export type RecordFinishParameters = WriteParameters<ContractFunctionArgs<typeof
 export type RecordFinishReturnType = TransactionReceipt;
 
 /**
- * A project of `providerId` ended after running `ran` of `planned` seconds; `failed`         records a failure. Refreshes and reports the score.
+ * A project of `providerId` ended after running `ran` of `planned` seconds; `failed` records a
+ * failure. Refreshes and reports the score.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRecordFinish` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRecordFinish` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.recordFinish(walletClient, {

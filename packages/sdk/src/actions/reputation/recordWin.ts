@@ -7,11 +7,12 @@ export type RecordWinParameters = WriteParameters<ContractFunctionArgs<typeof re
 export type RecordWinReturnType = TransactionReceipt;
 
 /**
- * `providerId` started a project it won at `price` (budget `fp`): a bid-price sample and         a recent winning price. Recorded at start, not at settlement, to keep `settle` cheap.
+ * `providerId` started a project it won at `price` (budget `fp`): a bid-price sample and a recent
+ * winning price. Recorded at start, not at settlement, to keep `settle` cheap.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRecordWin` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRecordWin` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.recordWin(walletClient, {

@@ -9,9 +9,9 @@ export type RefreshReturnType = TransactionReceipt;
 /**
  * Recomputes, stores and reports the score of `providerId` from current inputs. Anyone.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendRefresh` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendRefresh` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.refresh(walletClient, {

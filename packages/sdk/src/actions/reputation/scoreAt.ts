@@ -7,7 +7,8 @@ export type ScoreAtParameters = ReadParameters<ContractFunctionArgs<typeof reput
 export type ScoreAtReturnType = ContractFunctionReturnType<typeof reputationAbi, "view" | "pure", "scoreAt">;
 
 /**
- * The score stored at or before `blockNumber` (what the auction draws with, at its draw         block); the formula's value now if none was stored by then.
+ * The score stored at or before `blockNumber` (what the auction draws with, at its draw block); the
+ * formula's value now if none was stored by then.
  *
  * @example
  * const result = await reputation.scoreAt(client, {

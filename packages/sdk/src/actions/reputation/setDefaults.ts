@@ -9,9 +9,9 @@ export type SetDefaultsReturnType = TransactionReceipt;
 /**
  * Sets the neutral component and the per-failure penalty (bps). Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetDefaults` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetDefaults` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.setDefaults(walletClient, {

@@ -9,9 +9,9 @@ export type SetStakeTargetReturnType = TransactionReceipt;
 /**
  * Sets the collateral that earns a full stake component. Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetStakeTarget` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetStakeTarget` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.setStakeTarget(walletClient, {

@@ -9,9 +9,9 @@ export type SetUptimeFeedReturnType = TransactionReceipt;
 /**
  * Sets the uptime feed (the sidecar reports contract once it exists). Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetUptimeFeed` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetUptimeFeed` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.setUptimeFeed(walletClient, {

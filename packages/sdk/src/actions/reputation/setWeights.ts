@@ -9,9 +9,9 @@ export type SetWeightsReturnType = TransactionReceipt;
 /**
  * Sets the four weights (any scale; at least one non-zero). Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetWeights` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetWeights` returns the hash without waiting.
  *
  * @example
  * const receipt = await reputation.setWeights(walletClient, {

@@ -7,7 +7,8 @@ export type MAX_STAKEParameters = ReadParameters<ContractFunctionArgs<typeof rew
 export type MAX_STAKEReturnType = ContractFunctionReturnType<typeof rewardPoolAbi, "view" | "pure", "MAX_STAKE">;
 
 /**
- * Largest stake total (class, sidecar or position): 2^91 - 1 wei (2.4 billion MZKU), so a         class's carried remainder (< total / 1e18 + 1) fits 32 bits.
+ * Largest stake total (class, sidecar or position): 2^91 - 1 wei (2.4 billion MZKU), so a class's
+ * carried remainder (< total / 1e18 + 1) fits 32 bits.
  *
  * @example
  * const result = await rewardPool.MAX_STAKE(client, {

@@ -7,7 +7,8 @@ export type MIN_ACTIVE_STAKEParameters = ReadParameters<ContractFunctionArgs<typ
 export type MIN_ACTIVE_STAKEReturnType = ContractFunctionReturnType<typeof rewardPoolAbi, "view" | "pure", "MIN_ACTIVE_STAKE">;
 
 /**
- * A class (or a sidecar receiving forfeits) with less than this much stake earns nothing;         what would stream to it goes to the treasury. Bounds accumulator steps (docs/pools.md).
+ * A class (or a sidecar receiving forfeits) with less than this much stake earns nothing; what
+ * would stream to it goes to the treasury. Bounds accumulator steps (docs/pools.md).
  *
  * @example
  * const result = await rewardPool.MIN_ACTIVE_STAKE(client, {

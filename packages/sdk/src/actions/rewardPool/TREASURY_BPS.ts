@@ -7,7 +7,8 @@ export type TREASURY_BPSParameters = ReadParameters<ContractFunctionArgs<typeof 
 export type TREASURY_BPSReturnType = ContractFunctionReturnType<typeof rewardPoolAbi, "view" | "pure", "TREASURY_BPS">;
 
 /**
- * Nominal share of the development treasury; it receives `BPS` minus the three shares above         (so also the split's rounding dust).
+ * Nominal share of the development treasury; it receives `BPS` minus the three shares above (so
+ * also the split's rounding dust).
  *
  * @example
  * const result = await rewardPool.TREASURY_BPS(client, {

@@ -7,11 +7,12 @@ export type ClaimParameters = WriteParameters<ContractFunctionArgs<typeof reward
 export type ClaimReturnType = TransactionReceipt;
 
 /**
- * Pays the caller its vested rewards of the position (`class`, `key`) plus anything credited         to it, in MZKU and ETH.
+ * Pays the caller its vested rewards of the position (`class`, `key`) plus anything credited to it,
+ * in MZKU and ETH.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaim` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaim` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.claim(walletClient, {

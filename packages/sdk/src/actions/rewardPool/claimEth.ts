@@ -7,11 +7,12 @@ export type ClaimEthParameters = WriteParameters<ContractFunctionArgs<typeof rew
 export type ClaimEthReturnType = TransactionReceipt;
 
 /**
- * Pays the caller only the ETH of position (`class`, `key`) (for sidecar positions, the         MZKU that vests is credited to the caller instead of paid).
+ * Pays the caller only the ETH of position (`class`, `key`) (for sidecar positions, the MZKU that
+ * vests is credited to the caller instead of paid).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.claimEth(walletClient, {

@@ -7,11 +7,12 @@ export type ClaimMzkuParameters = WriteParameters<ContractFunctionArgs<typeof re
 export type ClaimMzkuReturnType = TransactionReceipt;
 
 /**
- * Pays the caller only the MZKU of position (`class`, `key`) (for sidecar positions, the         ETH that vests is credited to the caller instead of paid).
+ * Pays the caller only the MZKU of position (`class`, `key`) (for sidecar positions, the ETH that
+ * vests is credited to the caller instead of paid).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimMzku` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimMzku` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.claimMzku(walletClient, {

@@ -7,11 +7,13 @@ export type ClaimOwedParameters = WriteParameters<ContractFunctionArgs<typeof re
 export type ClaimOwedReturnType = TransactionReceipt;
 
 /**
- * Pays the caller everything credited to it (treasury shares, rewards of changed positions).         If the caller refuses ETH, the MZKU is still paid and the ETH stays credited (it can be         sent elsewhere with `claimOwedEthTo`); only a claim of ETH alone then reverts.
+ * Pays the caller everything credited to it (treasury shares, rewards of changed positions). If the
+ * caller refuses ETH, the MZKU is still paid and the ETH stays credited (it can be sent elsewhere
+ * with `claimOwedEthTo`); only a claim of ETH alone then reverts.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimOwed` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimOwed` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.claimOwed(walletClient, {

@@ -7,11 +7,12 @@ export type ClaimOwedEthToParameters = WriteParameters<ContractFunctionArgs<type
 export type ClaimOwedEthToReturnType = TransactionReceipt;
 
 /**
- * Sends the ETH credited to the caller to `to` (for a caller that cannot take ETH itself,         such as a treasury contract without a payable fallback).
+ * Sends the ETH credited to the caller to `to` (for a caller that cannot take ETH itself, such as a
+ * treasury contract without a payable fallback).
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendClaimOwedEthTo` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendClaimOwedEthTo` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.claimOwedEthTo(walletClient, {

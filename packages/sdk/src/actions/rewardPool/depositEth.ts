@@ -9,9 +9,9 @@ export type DepositEthReturnType = TransactionReceipt;
 /**
  * Takes the ETH sent as a reward inflow.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDepositEth` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDepositEth` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.depositEth(walletClient, {

@@ -7,12 +7,13 @@ export type OnProjectEndedParameters = WriteParameters<ContractFunctionArgs<type
 export type OnProjectEndedReturnType = TransactionReceipt;
 
 /**
- * A project on the node beside `sidecar` ended (completed or failed): everything the         sidecar's stakers accrued so far vests.
+ * A project on the node beside `sidecar` ended (completed or failed): everything the sidecar's
+ * stakers accrued so far vests.
  * Restricted to authorized protocol contracts (the ProjectMarket) and governance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOnProjectEnded` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendOnProjectEnded` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.onProjectEnded(walletClient, {

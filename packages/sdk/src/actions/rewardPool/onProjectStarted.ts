@@ -7,12 +7,13 @@ export type OnProjectStartedParameters = WriteParameters<ContractFunctionArgs<ty
 export type OnProjectStartedReturnType = TransactionReceipt;
 
 /**
- * A project started on the node beside `sidecar` (ProjectMarket): from now on the sidecar's         stakers forfeit what they accrue if they withdraw before the project ends.
+ * A project started on the node beside `sidecar` (ProjectMarket): from now on the sidecar's stakers
+ * forfeit what they accrue if they withdraw before the project ends.
  * Restricted to authorized protocol contracts (the ProjectMarket) and governance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOnProjectStarted` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendOnProjectStarted` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.onProjectStarted(walletClient, {

@@ -7,12 +7,16 @@ export type OnStakeChangedParameters = WriteParameters<ContractFunctionArgs<type
 export type OnStakeChangedReturnType = TransactionReceipt;
 
 /**
- * `account`'s position in `class` changes from `oldAmount` to `newAmount`. `key`: the sidecar         for sidecar stakes; for requester stakes 0 (one aggregate position) or         `address(uint160(projectId))` (one position per project); otherwise 0.
- * Only the source set for `class`. The pool's own record is the truth for the old amount      (a position that existed before the pool was set as observer starts earning at its first      report); `oldAmount` is only echoed in the event.
+ * `account`'s position in `class` changes from `oldAmount` to `newAmount`. `key`: the sidecar for
+ * sidecar stakes; for requester stakes 0 (one aggregate position) or `address(uint160(projectId))`
+ * (one position per project); otherwise 0.
+ * Only the source set for `class`. The pool's own record is the truth for the old amount (a
+ * position that existed before the pool was set as observer starts earning at its first report);
+ * `oldAmount` is only echoed in the event.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendOnStakeChanged` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendOnStakeChanged` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.onStakeChanged(walletClient, {

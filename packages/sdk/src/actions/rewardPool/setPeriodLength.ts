@@ -10,9 +10,9 @@ export type SetPeriodLengthReturnType = TransactionReceipt;
  * Sets the length of periods; it applies from the next period on.
  * Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetPeriodLength` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetPeriodLength` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.setPeriodLength(walletClient, {

@@ -10,9 +10,9 @@ export type SetStakeSourceReturnType = TransactionReceipt;
  * Sets the contract allowed to report stakes of `class` (zero: none).
  * Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetStakeSource` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetStakeSource` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.setStakeSource(walletClient, {

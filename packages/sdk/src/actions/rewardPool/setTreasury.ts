@@ -10,9 +10,9 @@ export type SetTreasuryReturnType = TransactionReceipt;
  * Sets the development treasury. Credits already made stay with the previous address.
  * Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetTreasury` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetTreasury` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.setTreasury(walletClient, {

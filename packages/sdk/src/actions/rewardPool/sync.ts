@@ -9,9 +9,9 @@ export type SyncReturnType = TransactionReceipt;
 /**
  * Starts due periods and brings every class accumulator up to now. Anyone may call it.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSync` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSync` returns the hash without waiting.
  *
  * @example
  * const receipt = await rewardPool.sync(walletClient, {

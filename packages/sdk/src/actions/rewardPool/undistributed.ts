@@ -7,7 +7,9 @@ export type UndistributedParameters = ReadParameters<ContractFunctionArgs<typeof
 export type UndistributedReturnType = ContractFunctionReturnType<typeof rewardPoolAbi, "view" | "pure", "undistributed">;
 
 /**
- * Wei of `asset` not yet credited to any accumulator or account, as of the classes' last         updates: queued inflows, the unstreamed rest of the classes' current streams, and the         classes' carried remainders. Exact after `sync()` in the same block.
+ * Wei of `asset` not yet credited to any accumulator or account, as of the classes' last updates:
+ * queued inflows, the unstreamed rest of the classes' current streams, and the classes' carried
+ * remainders. Exact after `sync()` in the same block.
  *
  * @example
  * const result = await rewardPool.undistributed(client, {

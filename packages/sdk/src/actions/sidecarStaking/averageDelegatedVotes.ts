@@ -7,7 +7,8 @@ export type AverageDelegatedVotesParameters = ReadParameters<ContractFunctionArg
 export type AverageDelegatedVotesReturnType = ContractFunctionReturnType<typeof sidecarStakingAbi, "view" | "pure", "averageDelegatedVotes">;
 
 /**
- * Average votes delegated to `candidate` over [`from`, `to`] (`to` a past unix time): the         integral of its votes over the window divided by its length, rounded down.
+ * Average votes delegated to `candidate` over [`from`, `to`] (`to` a past unix time): the integral
+ * of its votes over the window divided by its length, rounded down.
  *
  * @example
  * const result = await sidecarStaking.averageDelegatedVotes(client, {

@@ -7,11 +7,12 @@ export type DelegateParameters = WriteParameters<ContractFunctionArgs<typeof sid
 export type DelegateReturnType = TransactionReceipt;
 
 /**
- * Delegates the election votes of all the caller's staked MZKU (now and later) to         `candidate`; zero removes the delegation.
+ * Delegates the election votes of all the caller's staked MZKU (now and later) to `candidate`; zero
+ * removes the delegation.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendDelegate` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendDelegate` returns the hash without waiting.
  *
  * @example
  * const receipt = await sidecarStaking.delegate(walletClient, {

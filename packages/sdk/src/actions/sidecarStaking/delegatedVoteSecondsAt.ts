@@ -7,7 +7,8 @@ export type DelegatedVoteSecondsAtParameters = ReadParameters<ContractFunctionAr
 export type DelegatedVoteSecondsAtReturnType = ContractFunctionReturnType<typeof sidecarStakingAbi, "view" | "pure", "delegatedVoteSecondsAt">;
 
 /**
- * Integral of the votes delegated to `candidate` from the first delegation to the end of         `timepoint` (a past unix time), in vote-seconds.
+ * Integral of the votes delegated to `candidate` from the first delegation to the end of
+ * `timepoint` (a past unix time), in vote-seconds.
  *
  * @example
  * const result = await sidecarStaking.delegatedVoteSecondsAt(client, {

@@ -7,7 +7,8 @@ export type DelegatedVotesAtParameters = ReadParameters<ContractFunctionArgs<typ
 export type DelegatedVotesAtReturnType = ContractFunctionReturnType<typeof sidecarStakingAbi, "view" | "pure", "delegatedVotesAt">;
 
 /**
- * Votes delegated to `candidate` at the end of `timepoint` (a past unix time). Elections         read this so stake moved in the election's own block cannot count.
+ * Votes delegated to `candidate` at the end of `timepoint` (a past unix time). Elections read this
+ * so stake moved in the election's own block cannot count.
  *
  * @example
  * const result = await sidecarStaking.delegatedVotesAt(client, {

@@ -10,9 +10,9 @@ export type SetStakeObserverReturnType = TransactionReceipt;
  * Sets the contract told of every position change; zero disables the call.
  * Governance only.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendSetStakeObserver` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendSetStakeObserver` returns the hash without waiting.
  *
  * @example
  * const receipt = await sidecarStaking.setStakeObserver(walletClient, {

@@ -7,7 +7,8 @@ export type SidecarsParameters = ReadParameters<ContractFunctionArgs<typeof side
 export type SidecarsReturnType = ContractFunctionReturnType<typeof sidecarStakingAbi, "view" | "pure", "sidecars">;
 
 /**
- * A page of sidecars with their totals, in NodeRegistry node-id order: nodes         `offset + 1 .. offset + limit` (limit capped at `MAX_PAGE`).
+ * A page of sidecars with their totals, in NodeRegistry node-id order: nodes `offset + 1 .. offset
+ * + limit` (limit capped at `MAX_PAGE`).
  *
  * @example
  * const result = await sidecarStaking.sidecars(client, {

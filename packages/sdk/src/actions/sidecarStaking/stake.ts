@@ -7,11 +7,12 @@ export type StakeParameters = WriteParameters<ContractFunctionArgs<typeof sideca
 export type StakeReturnType = TransactionReceipt;
 
 /**
- * Stakes `amount` MZKU (pulled from the caller, who must have approved this contract) to         `sidecar`. Adds to the caller's delegate's votes if it has one.
+ * Stakes `amount` MZKU (pulled from the caller, who must have approved this contract) to `sidecar`.
+ * Adds to the caller's delegate's votes if it has one.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendStake` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendStake` returns the hash without waiting.
  *
  * @example
  * const receipt = await sidecarStaking.stake(walletClient, {

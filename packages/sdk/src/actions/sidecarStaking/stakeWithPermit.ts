@@ -7,11 +7,12 @@ export type StakeWithPermitParameters = WriteParameters<ContractFunctionArgs<typ
 export type StakeWithPermitReturnType = TransactionReceipt;
 
 /**
- * `stake` with an EIP-2612 permit for this contract in the same transaction. A permit that         fails (for example front-run) is ignored; the transfer then needs an existing allowance.
+ * `stake` with an EIP-2612 permit for this contract in the same transaction. A permit that fails
+ * (for example front-run) is ignored; the transfer then needs an existing allowance.
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendStakeWithPermit` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendStakeWithPermit` returns the hash without waiting.
  *
  * @example
  * const receipt = await sidecarStaking.stakeWithPermit(walletClient, {

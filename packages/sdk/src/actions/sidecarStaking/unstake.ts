@@ -7,11 +7,13 @@ export type UnstakeParameters = WriteParameters<ContractFunctionArgs<typeof side
 export type UnstakeReturnType = TransactionReceipt;
 
 /**
- * Withdraws `amount` MZKU of the caller's stake at `sidecar`, at any time. Removes the         amount from its delegate's votes. (Forfeiting rewards of unfinished projects is done by         the stake observer, which is told of the change.)
+ * Withdraws `amount` MZKU of the caller's stake at `sidecar`, at any time. Removes the amount from
+ * its delegate's votes. (Forfeiting rewards of unfinished projects is done by the stake observer,
+ * which is told of the change.)
  *
- * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded `MzkuContractError` before anything is
- * sent); gas is the estimate plus `GAS_MARGIN_BPS` unless `gas` is given. `sendUnstake` returns the
- * hash without waiting.
+ * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
+ * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
+ * `gas` is given. `sendUnstake` returns the hash without waiting.
  *
  * @example
  * const receipt = await sidecarStaking.unstake(walletClient, {
