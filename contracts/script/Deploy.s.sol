@@ -244,6 +244,7 @@ contract Deploy is Script {
         vm.serializeAddress(o, "InsurancePool", a.insurancePool);
         vm.serializeAddress(o, "DepositContract", a.depositContract);
         string memory json = vm.serializeAddress(o, "MicroPoolFactory", a.microPoolFactory);
+        vm.createDir("deployments", true); // absent in a fresh clone (not in git)
         vm.writeJson(json, string.concat("deployments/", vm.envString("MZKU_DEPLOYMENT_NAME"), ".json"));
     }
 

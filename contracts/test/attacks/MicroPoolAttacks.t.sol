@@ -166,12 +166,39 @@ contract MicroPoolAttacksTest is MicroPoolBase {
         vm.expectRevert(MicroPool.MicroPoolNothingToDistribute.selector);
         pool.distribute(); // nothing more in the same second
 
+        vm.warp(pool.settleableAfterLoss()); // a loss is settled only once the exit had time to arrive
         vm.prank(governance);
         pool.complete();
         // Loss 27 ETH + what was taken: the provider's 16 first, the staker the rest.
         assertEq(pool.collateralToReturn(), 0);
         // The staker gets what came back (plus what the Insurance Pool could pay), not 80% of it.
         assertGe(pool.redemptionPot(), 5 ether - taken);
+    }
+
+    /// @dev A governance majority declares a loss while the validator is still running (or its exit is
+    ///      on the way): the principal that arrives later would be swept to the Insurance Pool. Refused
+    ///      until LOSS_SETTLEMENT_DELAY after the exit became expected; by then the principal is back and
+    ///      the stakers are paid in full.
+    function test_Attack_GovernanceDeclaresLossEarly() public {
+        MicroPool pool = _open(provider16, 16 ether, 365 days);
+        address staker = _staker("earlyLossStaker", pool);
+        _stake(pool, staker, 16 ether);
+        _setDepositData(pool);
+        _activate(pool);
+        uint256 settleableAt = pool.endTime() + pool.LOSS_SETTLEMENT_DELAY();
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolLossTooEarly.selector, 0, settleableAt));
+        pool.complete();
+        vm.warp(pool.endTime() + 1 days);
+        vm.prank(governance);
+        vm.expectRevert(abi.encodeWithSelector(MicroPool.MicroPoolLossTooEarly.selector, 0, settleableAt));
+        pool.complete();
+        // The exit arrives within the delay: a whole principal, no loss.
+        _withdrawal(pool, 32 ether);
+        vm.prank(governance);
+        pool.complete();
+        assertEq(pool.redemptionPot(), 16 ether);
+        assertEq(pool.collateralToReturn(), 16 ether);
     }
 
     function test_RevertWhen_DistributeAfterEndOrExitRequest() public {

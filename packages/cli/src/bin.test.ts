@@ -35,7 +35,7 @@ describe("mzku failures", () => {
       code: 2,
       stderr: 'mzku: LOG_LEVEL_INVALID: MZKU_LOG_LEVEL must be one of debug, info, warn, error, got "trace"',
     });
-  });
+  }, 60_000); // four node processes, one after another: seconds each on a loaded 2-core machine
 });
 
 describe("takeLogLevelFlag", () => {

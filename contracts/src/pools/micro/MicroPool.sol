@@ -65,6 +65,10 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice Most ETH one distribution takes, however long since the previous one (about 114 days at
     ///         MAX_REWARD_PER_SECOND).
     uint256 public constant MAX_DISTRIBUTION = 1 ether;
+    /// @notice A loss can be settled only this long after the exit became expected (the end time or an
+    ///         exit request, whichever came first): time for the exit queue, the withdrawability delay and
+    ///         the withdrawal sweep, so a loss cannot be declared while the principal is still on its way.
+    uint256 public constant LOSS_SETTLEMENT_DELAY = 30 days;
     /// @notice EIP-7002 withdrawal request contract (Prague): the 0x01 withdrawal address may ask it for a
     ///         full exit of its validator.
     address public constant WITHDRAWAL_REQUEST_CONTRACT = 0x00000961Ef480Eb55e80D19ad83579A64c007002;
@@ -99,9 +103,6 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     ///         capital.
     uint96 public providerEth;
     uint96 private _totalSupply;
-    /// @notice The pool asked the execution layer for its validator's exit (EIP-7002): rewards are no longer
-    ///         distributed, the pool is completed once the principal is back.
-    bool public exitRequested;
 
     // slot: read by stake
     /// @notice Smallest stake (except one that exactly fills the pool); copied from the factory at opening.
@@ -126,6 +127,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     uint40 public lastDistributedAt;
     /// @notice Who owns the provider's ETH (`providerEth`) and its rewards: the provider that opened the pool.
     address public collateralOwner;
+    /// @notice When the pool first asked the execution layer for its validator's exit (EIP-7002; 0 = never):
+    ///         rewards are no longer distributed, the pool is completed once the principal is back.
+    uint40 public exitRequestedAt;
     /// @notice The operating provider's id in the ProviderRegistry.
     uint256 public providerId;
     /// @notice Sequence number of this pool in its factory (1-based); used in the aETH name and symbol.
@@ -191,6 +195,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     error MicroPoolActivationNotApproved(bytes32 pubkeyHash, bytes32 depositRoot);
     /// @notice The end time passed or an exit was requested: the pool must be completed, not distributed.
     error MicroPoolExitExpected(uint256 endTime, bool exitRequested);
+    /// @notice Only `received` came back; a loss can be settled from `settleableAt` on.
+    error MicroPoolLossTooEarly(uint256 received, uint256 settleableAt);
     /// @notice An ETH transfer failed.
     error MicroPoolEthTransferFailed(address to, uint256 amount);
     /// @notice The aETH balance is too low.
@@ -485,7 +491,9 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     ///         Takes at most MAX_REWARD_PER_SECOND × the seconds since the previous distribution (and at most
     ///         MAX_DISTRIBUTION); the rest waits. Refuses a pending balance ≥ EXIT_THRESHOLD outright.
     function distribute() external nonReentrant inState(State.Active) {
-        if (block.timestamp >= endTime || exitRequested) revert MicroPoolExitExpected(endTime, exitRequested);
+        if (block.timestamp >= endTime || exitRequestedAt != 0) {
+            revert MicroPoolExitExpected(endTime, exitRequestedAt != 0);
+        }
         uint256 pending = address(this).balance - reserved;
         if (pending == 0) revert MicroPoolNothingToDistribute();
         if (pending >= EXIT_THRESHOLD) revert MicroPoolLooksLikeExit(pending);
@@ -540,7 +548,7 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         }
         bytes32 hash = keccak256(abi.encodePacked(pubkey, signature));
         if (hash != depositDataHash) revert MicroPoolDepositDataUnknown(hash);
-        exitRequested = true;
+        if (exitRequestedAt == 0) exitRequestedAt = SafeCast.toUint40(block.timestamp);
         emit ExitRequested(msg.sender, msg.value);
         if (WITHDRAWAL_REQUEST_CONTRACT.code.length == 0) revert MicroPoolExitRequestFailed(msg.value);
         // 48-byte pubkey ‖ 8-byte big-endian amount; 0 = full exit.
@@ -555,7 +563,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice Settles the pool after the validator's exit: everything the pool received beyond what it
     ///         owes is the final balance. At least 32 ETH: the excess is profit (split as rewards), the
     ///         provider's ETH and the stakers' 32 − k come back whole; the operator or governance may call.
-    ///         Less than 32 ETH (slashing, penalties): governance only; the provider's ETH absorbs the loss
+    ///         Less than 32 ETH (slashing, penalties): governance only, and only LOSS_SETTLEMENT_DELAY after
+    ///         the exit became expected (end time or exit request); the provider's ETH absorbs the loss
     ///         first, then the Insurance Pool compensates the stakers as far as its balance reaches.
     function complete() external nonReentrant inState(State.Active) {
         bool isGovernance = msg.sender == governance;
@@ -573,6 +582,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
             if (profit != 0) _split(profit);
         } else {
             if (!isGovernance) revert MicroPoolLossNeedsGovernance(received);
+            uint256 settleableAt = settleableAfterLoss();
+            if (block.timestamp < settleableAt) revert MicroPoolLossTooEarly(received, settleableAt);
             uint256 loss = VALIDATOR_ETH - received;
             providerLoss = Math.min(loss, pEth);
             stakerLoss = loss - providerLoss;
@@ -662,6 +673,20 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice `0x01 ‖ 11 zero bytes ‖ this pool`: execution-layer withdrawals come here.
     function withdrawalCredentials() public view returns (bytes32) {
         return bytes32((uint256(1) << 248) | uint256(uint160(address(this))));
+    }
+
+    /// @notice Whether the pool asked for its validator's exit (EIP-7002).
+    function exitRequested() external view returns (bool) {
+        return exitRequestedAt != 0;
+    }
+
+    /// @notice When a loss can be settled: LOSS_SETTLEMENT_DELAY after the end time or the first exit
+    ///         request, whichever came first.
+    function settleableAfterLoss() public view returns (uint256) {
+        uint256 expectedAt = endTime;
+        uint256 requested = exitRequestedAt;
+        if (requested != 0 && requested < expectedAt) expectedAt = requested;
+        return expectedAt + LOSS_SETTLEMENT_DELAY;
     }
 
     /// @notice ETH rewards `account` can claim now.

@@ -218,6 +218,8 @@ describe("micro-pool lifecycle through the sdk", () => {
     // Slashing: the validator exits with 31 ETH; k = 0, so the Insurance Pool compensates the stakers.
     await insurancePool.depositEth(p.wallet(19), { address: c.InsurancePool, value: ETH("5") });
     await grow(ETH("31"));
+    // A loss is settled only LOSS_SETTLEMENT_DELAY after the exit became expected (here: the end time).
+    await advanceTimeTo(p.testClient, await microPool.settleableAfterLoss(reader, { address: pool }));
     await passProposal(
       p.deployment,
       governors,

@@ -30,7 +30,8 @@ export type CompleteProposalParameters = ProposalActionParameters<
  * Settles the pool after the validator's exit: everything the pool received beyond what it owes is
  * the final balance. At least 32 ETH: the excess is profit (split as rewards), the provider's ETH
  * and the stakers' 32 − k come back whole; the operator or governance may call. Less than 32 ETH
- * (slashing, penalties): governance only; the provider's ETH absorbs the loss first, then the
+ * (slashing, penalties): governance only, and only LOSS_SETTLEMENT_DELAY after the exit became
+ * expected (end time or exit request); the provider's ETH absorbs the loss first, then the
  * Insurance Pool compensates the stakers as far as its balance reaches.
  *
  * @example

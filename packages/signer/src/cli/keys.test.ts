@@ -1,9 +1,9 @@
 /**
  * The `keys` commands as separate processes: a 3-of-4 DKG over HTTP on 127.0.0.1 with four
  * `mzku-signer keys dkg` processes, then deposit data both from the ceremony and from the
- * partial/combine path, and bad input. Runs the built bin (the test builds dist/ first).
+ * partial/combine path, and bad input. Runs the built bin (built by test-setup/build.ts).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -56,11 +56,7 @@ async function freePorts(k: number): Promise<number[]> {
 }
 
 beforeAll(() => {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere in the package; the bin must exist
-  }
+  // dist/ is built once by vitest's global setup (test-setup/build.ts)
   if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-keys-"));
 }, 120_000);

@@ -34,7 +34,7 @@ let cluster: Cluster;
 
 beforeAll(async () => {
   buildSigner();
-  cluster = await startCluster({ network: "devnet", keys: KEYS });
+  cluster = await startCluster({ network: "devnet", keys: KEYS, genesisValidatorsRoot: EXAMPLE_GVR });
 }, 120_000);
 afterAll(async () => {
   cluster?.stop();
@@ -87,6 +87,10 @@ describe("--network devnet (minimal preset), combiner + co-signers as processes"
         expectSigned(r, client.headers.accept, pk, root, what);
         if (client.reads === "json")
           expect(r.contentType, `${what}: the client reads JSON only`).toBe("application/json");
+      }
+      if (client.upcheck === "json" && client.headers.accept === "application/json") {
+        const up = await call(`${cluster.combiner.url}/upcheck`, { headers: client.headers });
+        expect(up.json, `${client.client} decodes /upcheck as JSON`).toEqual({ status: "OK" });
       }
     }, 60_000);
   }

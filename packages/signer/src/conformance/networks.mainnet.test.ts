@@ -20,7 +20,7 @@ for (const name of ["mainnet", "sepolia", "holesky", "hoodi"] as const) {
     const net = testNetwork(name);
     let cluster: Cluster | undefined;
     beforeAll(async () => {
-      cluster = await startCluster({ network: name });
+      cluster = await startCluster({ network: name, genesisValidatorsRoot: net.genesisValidatorsRoot });
     }, 60_000);
     afterAll(() => cluster?.stop());
 

@@ -77,10 +77,23 @@ function parseJsonText(text: string, what: string): unknown {
   }
 }
 
-/** Imports the request's EIP-3076 document (atomic); refused documents refuse the whole request. */
+/**
+ * Imports the request's EIP-3076 document (atomic); a refused document refuses the whole request. As
+ * for `POST /api/v1/eth2/slashing-protection`, the document must be for the chain this signer is bound
+ * to (`--genesis-validators-root`, or its first signing): a fresh signer does not bind itself to
+ * whatever chain the document names.
+ */
 function importSlashing(db: SlashingProtectionDb, text: string | undefined, log: Logger): void {
   if (text === undefined) return;
-  const counts = db.importInterchange(parseJsonText(text, "slashing_protection"));
+  const doc = parseJsonText(text, "slashing_protection");
+  const expected = db.genesisValidatorsRoot();
+  if (expected === undefined) {
+    throw new SignerError(
+      "SIGNER_INTERCHANGE_INVALID",
+      "this signer is not bound to a chain yet: start it with --genesis-validators-root to import",
+    );
+  }
+  const counts = db.importInterchange(doc, { expectedGenesisValidatorsRoot: expected });
   log.info("Imported slashing protection with keystores", counts);
 }
 

@@ -79,7 +79,19 @@ export const CLIENTS: readonly ClientProfile[] = [
       "/upcheck is decoded as Web3SignerStatusResponse {status}.",
   },
   {
-    client: "Lodestar",
+    client: "Lodestar (current)",
+    source: "ChainSafe/lodestar packages/validator/src/util/externalSignerClient.ts (a current revision)",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    reads: "json",
+    electraAggregateAsV1: false,
+    aggregateV1: true,
+    upcheck: "json",
+    notes:
+      "native fetch with Accept: application/json on signing and /upcheck; an answer whose Content-Type is not JSON is an error. " +
+      "AGGREGATE_AND_PROOF_V2 with version and data from Electra; it can also send BLS_TO_EXECUTION_CHANGE, which is not in the spec and is refused (400).",
+  },
+  {
+    client: "Lodestar 1.5.1",
     source: "ChainSafe/lodestar packages/validator/src/util/externalSignerClient.ts (1.5.1 in e2e/lodestar)",
     headers: {
       "content-type": "application/json",

@@ -5,7 +5,7 @@
  * started with no share at all, only the public validator set and a keystore directory, so that its
  * share arrives through the key manager API. Every process is stopped by the PID this module started.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,14 +15,9 @@ export const PKG = join(import.meta.dirname, "../..");
 export const BIN = join(PKG, "dist/bin/mzku-signer.js");
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 
-/** Builds dist/ (the processes run the built bin). */
+/** The processes run the built bin; vitest's global setup (test-setup/build.ts) builds it once. */
 export function buildSigner(): void {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere; the bin must exist
-  }
-  if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
+  if (!existsSync(BIN)) throw new Error("dist/bin/mzku-signer.js missing: build the package first");
 }
 
 export interface SignerProcess {
@@ -83,6 +78,8 @@ export async function startCluster(opts: {
   n?: number;
   /** How many validators (1 by default). */
   keys?: number;
+  /** The chain every process is bound to (`--genesis-validators-root`). */
+  genesisValidatorsRoot?: string;
 }): Promise<Cluster> {
   const t = opts.t ?? 2;
   const n = opts.n ?? 3;
@@ -101,6 +98,7 @@ export async function startCluster(opts: {
   const keyManagerParty = n;
   const procs: SignerProcess[] = [];
   const common = ["--network", opts.network, "--port", "0", "--log-level", "warn"];
+  if (opts.genesisValidatorsRoot !== undefined) common.push("--genesis-validators-root", opts.genesisValidatorsRoot);
   try {
     const cosigners = new Map<number, SignerProcess>();
     const argsOf = new Map<number, string[]>();

@@ -7,8 +7,7 @@ export type ExitRequestedParameters = ReadParameters<ContractFunctionArgs<typeof
 export type ExitRequestedReturnType = ContractFunctionReturnType<typeof microPoolAbi, "view" | "pure", "exitRequested">;
 
 /**
- * The pool asked the execution layer for its validator's exit (EIP-7002): rewards are no longer
- * distributed, the pool is completed once the principal is back.
+ * Whether the pool asked for its validator's exit (EIP-7002).
  *
  * @example
  * const result = await microPool.exitRequested(client, {
