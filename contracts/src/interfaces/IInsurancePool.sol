@@ -11,8 +11,9 @@ interface IInsurancePool {
     /// @notice Takes the ETH sent as an inflow.
     function depositEth() external payable;
 
-    /// @notice Pays up to `amount` ETH to `to` to cover a loss; restricted to authorized protocol
-    ///         contracts and governance. Returns what was paid (at most the balance).
+    /// @notice Pays up to `amount` ETH to `to` to cover a loss the caller recorded; restricted to the
+    ///         protocol contracts fixed at deployment (not governance). Returns what was paid (at most
+    ///         the free balance).
     function compensateEth(address to, uint256 amount) external returns (uint256 paid);
 
     /// @notice Pays up to `amount` MZKU to `to` to cover a loss; restricted like `compensateEth`.

@@ -27,10 +27,20 @@ interface INodeRegistry {
     /// @notice Number of nodes ever registered.
     function nodeCount() external view returns (uint256);
 
+    /// @notice The protocol contract the node is locked to (an assignment it serves), 0 if none.
+    function lockedBy(uint256 nodeId) external view returns (address);
+
     // ---- restricted to authorized protocol contracts (and governance) ----
 
     /// @notice Marks an open (installing or active) node Failed and frees its provider's capacity.
     function failNode(uint256 nodeId) external;
+
+    /// @notice Locks an open node to the calling protocol contract: it cannot stop until unlocked
+    ///         (a node with a project cannot stop). Failing the node clears the lock.
+    function lockNode(uint256 nodeId) external;
+
+    /// @notice Releases the caller's lock on the node.
+    function unlockNode(uint256 nodeId) external;
 
     /// @notice Sets the ETH staked on the node (micro-pool contracts).
     function setStakedEth(uint256 nodeId, uint128 amount) external;

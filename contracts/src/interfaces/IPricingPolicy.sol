@@ -33,10 +33,18 @@ interface IPricingPolicy {
         uint16 startPenaltyBps; // collateral slashed to the requester (share of FP) for a late start
         uint8 maxDrawCandidates; // at most this many bids enter the weighted draw (1..32)
         uint32 commitBlocks; // commit window length, in blocks
-        uint32 revealBlocks; // reveal window length, in blocks
-        uint32 settleGraceBlocks; // blocks after the reveal window in which prevrandao joins the seed
+        uint32 revealBlocks; // reveal window length, in blocks (≤ 200: the draw block's hash stays readable)
         uint32 startWindow; // seconds the winner has to start its node
-        uint128 bidBond; // MZKU wei locked per commit
+        uint128 bidBond; // MZKU wei locked per commit: whole MZKU, at most 2^32 − 1 MZKU
+    }
+
+    /// @notice Bounds on what a project may ask and on what its failure may cost (snapshotted by the
+    ///         market when a project opens).
+    struct ProjectLimits {
+        uint64 maxDuration; // seconds a project may run
+        uint128 maxFixedPrice; // most FP a project may cost (MZKU wei)
+        uint16 reserveBps; // collateral reserved from the winner per assignment, share of FP (≥ start penalty)
+        uint16 lossCapBps; // most a declared failure loss may be, share of FP
     }
 
     /// @notice One row of the provider list a requester decides on.
@@ -52,7 +60,7 @@ interface IPricingPolicy {
         uint256[2] recentWinningBids; // most recent first, 0 = none
         uint256 reputationScore; // bps
         uint256 performanceScore; // bps (running time and uptime)
-        uint256 expectedReturn; // requester's share (ProfitSplit) with X = expected profit, bid = min(cap, FP)
+        uint256 expectedReturn; // requester's share (ProfitSplit) with X = expected profit, bid = min(cap, highest eligible bid FP − 2·⌈FP·r⌉)
     }
 
     /// @notice Unit prices of `projectType` changed.
@@ -61,6 +69,8 @@ interface IPricingPolicy {
     event PricingPolicyTypeTermsSet(uint8 indexed projectType, TypeTerms terms);
     /// @notice The market parameters changed.
     event PricingPolicyMarketParamsSet(MarketParams params);
+    /// @notice The project limits changed.
+    event PricingPolicyProjectLimitsSet(ProjectLimits limits);
     /// @notice The MZKU/ETH rate used for expected profits changed (MZKU wei per 1 ETH).
     event PricingPolicyMzkuPerEthSet(uint256 mzkuPerEth);
 
@@ -84,6 +94,9 @@ interface IPricingPolicy {
 
     /// @notice MZKU wei per 1 ETH.
     function mzkuPerEth() external view returns (uint256);
+
+    /// @notice Current project limits.
+    function projectLimits() external view returns (ProjectLimits memory);
 
     /// @notice The qualified providers at positions `offset .. offset + limit` of the registry's
     ///         qualified list (`IProviderRegistry.qualifiedProviders`), as a requester asking

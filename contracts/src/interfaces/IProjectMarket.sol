@@ -38,8 +38,10 @@ interface IProjectMarket {
         uint16 startPenaltyBps;
         uint8 maxDrawCandidates;
         bool vickrey;
-        uint32 settleGraceBlocks;
+        uint64 drawBlock; // the block whose hash is the draw's entropy (the last commit block, or a re-armed one)
         uint32 startWindow;
+        uint16 reserveBps; // collateral reserved from the winner, share of FP
+        uint16 lossCapBps; // most a declared failure loss may be, share of FP
         address winner;
         uint256 providerId;
         uint256 price; // what the provider is paid (its bid or the Vickrey price)
@@ -72,9 +74,17 @@ interface IProjectMarket {
         uint16 startPenaltyBps,
         uint8 maxDrawCandidates,
         bool vickrey,
-        uint32 settleGraceBlocks,
-        uint32 startWindow
+        uint64 drawBlock,
+        uint32 startWindow,
+        uint16 reserveBps,
+        uint16 lossCapBps
     );
+    /// @notice The draw block's hash could no longer be read (settlement more than 256 blocks later):
+    ///         the draw moved to block `drawBlock`, not yet mined.
+    event DrawRearmed(uint256 indexed projectId, uint256 previousDrawBlock, uint256 drawBlock);
+    /// @notice A revealed bid was found ineligible at settlement: `amount` of the bidder's bond balance
+    ///         went to the Insurance Pool.
+    event BondForfeited(uint256 indexed projectId, address indexed bidder, uint256 index, uint256 amount);
     /// @notice MZKU was deposited to the caller's bond balance.
     event BondDeposited(address indexed bidder, uint256 amount);
     /// @notice MZKU was withdrawn from the caller's free bond balance.
@@ -92,8 +102,9 @@ interface IProjectMarket {
         bool eligible,
         uint256 weight
     );
-    /// @notice The auction was settled. `entropy` is the prevrandao mixed into the seed (0 when the
-    ///         settlement came after the grace blocks); `winner` is zero when no bid was eligible.
+    /// @notice The auction was settled. `entropy` is the hash of the draw block mixed into the seed;
+    ///         `winner` is zero when no bid was eligible; `forfeitedBonds` counts unrevealed and
+    ///         ineligible bids' bonds.
     event AuctionSettled(
         uint256 indexed projectId,
         bytes32 seed,
@@ -142,8 +153,12 @@ interface IProjectMarket {
     /// @notice Number of projects ever opened.
     function projectCount() external view returns (uint256);
 
-    /// @notice The caller's free (unlocked) bond balance.
+    /// @notice The bidder's bond balance (locked bonds of unrevealed bids excluded).
     function bondBalanceOf(address bidder) external view returns (uint256);
+
+    /// @notice The last project the bidder committed to: it may only commit to later ones, and may not
+    ///         withdraw its bond balance while that project's auction is open.
+    function lastProjectOf(address bidder) external view returns (uint256);
 
     /// @notice The commitment a bidder must send: keccak256(abi.encode(price, salt, bidder, projectId)).
     function commitmentOf(uint256 price, bytes32 salt, address bidder, uint256 projectId)

@@ -34,6 +34,16 @@ interface IProviderRegistry {
     /// @notice Qualified by governance, not disqualified now, collateral at least Pmin.
     function isEligible(uint256 providerId) external view returns (bool);
 
+    /// @notice `isEligible` and at least `reserve` of its collateral not yet reserved.
+    function isEligibleFor(uint256 providerId, uint256 reserve) external view returns (bool);
+
+    /// @notice Qualified by governance and not disqualified now (one storage slot: what the market
+    ///         checks at every commit; collateral is checked at settlement). False for an unknown id.
+    function isQualifiedNow(uint256 providerId) external view returns (bool);
+
+    /// @notice Collateral reserved for running assignments (cannot be withdrawn; only it can be slashed).
+    function reservedOf(uint256 providerId) external view returns (uint256);
+
     /// @notice The provider's ETH share k of a validator, in wei.
     function ethShareOf(uint256 providerId) external view returns (uint256);
 
@@ -58,8 +68,16 @@ interface IProviderRegistry {
     /// @notice A node of the provider closed (NodeRegistry): frees `resources`.
     function onNodeClosed(uint256 providerId, Resources calldata resources) external;
 
-    /// @notice Moves up to `amount` of the provider's collateral to `to` (losses [3.4.6]).
-    /// @return slashed what was actually moved (at most the collateral held).
+    /// @notice Reserves `amount` of the provider's free collateral for an assignment (protocol
+    ///         contracts only); reverts if the free collateral does not cover it.
+    function reserveCollateral(uint256 providerId, uint256 amount) external;
+
+    /// @notice Releases `amount` of a reservation (protocol contracts only).
+    function releaseCollateral(uint256 providerId, uint256 amount) external;
+
+    /// @notice Moves `amount` of the reserved collateral to `to` (losses [3.4.6]); protocol contracts
+    ///         only, never more than is reserved.
+    /// @return slashed what was moved (`amount`).
     function slashCollateral(uint256 providerId, uint256 amount, address to) external returns (uint256 slashed);
 
     /// @notice A new reputation score for the provider (Reputation contract); under the threshold

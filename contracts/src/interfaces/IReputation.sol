@@ -15,8 +15,12 @@ interface IReputation {
         uint80 sumRunBps; // Σ over finished of min(ran/planned,1)·10000
     }
 
-    /// @notice The stored score of `providerId` (what the auction draws with).
+    /// @notice The latest stored score of `providerId`; the formula's value if none was ever stored.
     function scoreOf(uint256 providerId) external view returns (uint256);
+
+    /// @notice The score stored at or before `blockNumber` (what the auction draws with, at its draw
+    ///         block); the formula's value now if none was stored by then.
+    function scoreAt(uint256 providerId, uint256 blockNumber) external view returns (uint256);
 
     /// @notice Recomputes, stores and reports the score of `providerId` from current inputs. Anyone.
     function refresh(uint256 providerId) external returns (uint256 score);

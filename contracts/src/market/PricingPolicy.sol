@@ -41,6 +41,15 @@ contract PricingPolicy is Governed, IPricingPolicy {
     mapping(uint8 projectType => TypeTerms) private _terms;
     MarketParams private _params;
     uint256 private _mzkuPerEth;
+    ProjectLimits private _limits;
+
+    /// @notice Longest reveal window: the draw block (the last commit block) must still be among the
+    ///         256 whose hash the EVM can read when the reveal window closes, with room to settle.
+    uint32 public constant MAX_REVEAL_BLOCKS = 200;
+    /// @notice Longest project duration governance may allow.
+    uint64 public constant MAX_DURATION = 5 * 365 days;
+    /// @notice Largest share of FP a reservation or a loss cap may be.
+    uint16 public constant MAX_LIMIT_BPS = 50_000;
 
     /// @param governance_ The Governance contract.
     /// @param authorizedCallers Unused by this contract's functions (kept for the common constructor shape).
@@ -66,10 +75,12 @@ contract PricingPolicy is Governed, IPricingPolicy {
                 maxDrawCandidates: 4,
                 commitBlocks: 150,
                 revealBlocks: 150,
-                settleGraceBlocks: 2,
                 startWindow: 1 days,
                 bidBond: 10 ether
             })
+        );
+        _setProjectLimits(
+            ProjectLimits({maxDuration: 365 days, maxFixedPrice: 100_000 ether, reserveBps: 10_000, lossCapBps: 20_000})
         );
         _setMzkuPerEth(1000 ether);
     }
@@ -90,6 +101,12 @@ contract PricingPolicy is Governed, IPricingPolicy {
     /// @notice Sets the market parameters (checked ranges in docs/marketplace.md). Governance only.
     function setMarketParams(MarketParams calldata params) external onlyGovernance {
         _setMarketParams(params);
+    }
+
+    /// @notice Sets the project limits (duration, FP, collateral reserved per assignment, loss cap).
+    ///         Governance only; the reservation must cover the start penalty.
+    function setProjectLimits(ProjectLimits calldata limits) external onlyGovernance {
+        _setProjectLimits(limits);
     }
 
     /// @notice Sets the MZKU wei paid for 1 ETH in expected-profit conversions. Governance only.
@@ -137,6 +154,11 @@ contract PricingPolicy is Governed, IPricingPolicy {
     }
 
     /// @inheritdoc IPricingPolicy
+    function projectLimits() external view returns (ProjectLimits memory) {
+        return _limits;
+    }
+
+    /// @inheritdoc IPricingPolicy
     function listProviders(
         uint256 offset,
         uint256 limit,
@@ -172,7 +194,9 @@ contract PricingPolicy is Governed, IPricingPolicy {
         v.collateral = p.collateral;
         v.recentWinningBids = reputation.recentWinningBids(id);
         v.performanceScore = reputation.performanceOf(id);
-        uint256 bid = p.priceCap < fp ? p.priceCap : fp;
+        uint256 fees = 2 * _ceilDiv(fp * _params.feeRateBps, BPS);
+        uint256 maxBid = fees < fp ? fp - fees : 0;
+        uint256 bid = p.priceCap < maxBid ? p.priceCap : maxBid;
         v.expectedReturn = ProfitSplit.split(fp, bid, expectedProfit, _params.feeRateBps).requester;
     }
 
@@ -195,10 +219,38 @@ contract PricingPolicy is Governed, IPricingPolicy {
             revert PricingPolicyInvalidParam("maxDrawCandidates", p.maxDrawCandidates);
         }
         if (p.commitBlocks == 0) revert PricingPolicyInvalidParam("commitBlocks", p.commitBlocks);
-        if (p.revealBlocks == 0) revert PricingPolicyInvalidParam("revealBlocks", p.revealBlocks);
+        if (p.revealBlocks == 0 || p.revealBlocks > MAX_REVEAL_BLOCKS) {
+            revert PricingPolicyInvalidParam("revealBlocks", p.revealBlocks);
+        }
+        if (p.startPenaltyBps > _limits.reserveBps && _limits.maxDuration != 0) {
+            revert PricingPolicyInvalidParam("startPenaltyBps", p.startPenaltyBps);
+        }
         if (p.startWindow == 0) revert PricingPolicyInvalidParam("startWindow", p.startWindow);
+        // the market keeps the bond in 32 bits of whole MZKU beside the commit state
+        if (p.bidBond % 1 ether != 0 || p.bidBond / 1 ether > type(uint32).max) {
+            revert PricingPolicyInvalidParam("bidBond", p.bidBond);
+        }
         _params = p;
         emit PricingPolicyMarketParamsSet(p);
+    }
+
+    function _setProjectLimits(ProjectLimits memory l) private {
+        if (l.maxDuration == 0 || l.maxDuration > MAX_DURATION) {
+            revert PricingPolicyInvalidParam("maxDuration", l.maxDuration);
+        }
+        if (l.maxFixedPrice == 0 || l.maxFixedPrice >= 1 << 96) {
+            revert PricingPolicyInvalidParam("maxFixedPrice", l.maxFixedPrice);
+        }
+        if (l.reserveBps < _params.startPenaltyBps || l.reserveBps > MAX_LIMIT_BPS) {
+            revert PricingPolicyInvalidParam("reserveBps", l.reserveBps);
+        }
+        if (l.lossCapBps > MAX_LIMIT_BPS) revert PricingPolicyInvalidParam("lossCapBps", l.lossCapBps);
+        _limits = l;
+        emit PricingPolicyProjectLimitsSet(l);
+    }
+
+    function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
     }
 
     function _setMzkuPerEth(uint256 rate) private {

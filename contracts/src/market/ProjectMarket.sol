@@ -20,21 +20,30 @@ import {ProfitSplit} from "../libraries/ProfitSplit.sol";
 /// @title ProjectMarket
 /// @notice Projects, their sealed-bid auctions and their lifecycle [3.4.4-3.4.7, 3.5, 3.6].
 ///
-///         A requester opens a project by paying FP (the quote) in MZKU. Bidders commit
-///         keccak256(abi.encode(price, salt, bidder, projectId)) while block.number < commitEndBlock,
-///         locking a bid bond from their bond balance; they reveal while
-///         commitEndBlock ≤ block.number < revealEndBlock (the bond is freed); from revealEndBlock on
-///         anyone settles. Unrevealed bonds go to the Insurance Pool. At most 32 bids per auction.
+///         A requester opens a project by paying FP (the quote, within the governance-set limits) in
+///         MZKU. Eligible providers commit keccak256(abi.encode(price, salt, bidder, projectId)) while
+///         block.number < commitEndBlock, one commit per provider per auction, locking a bid bond from
+///         their bond balance; they reveal while commitEndBlock ≤ block.number < revealEndBlock (the
+///         bond is freed); from revealEndBlock on anyone settles. Unrevealed bonds, and the bonds of
+///         revealed bids found ineligible at settlement, go to the Insurance Pool. At most 32 bids.
 ///
 ///         Settlement sorts the revealed bids by (price, keccak256(seed, index)), walks them upward,
 ///         checks eligibility lazily, keeps the lowest eligible bid and every eligible bid within
 ///         `bandBps` of it (at most `maxDrawCandidates`), and draws one with probability proportional to
-///         score + 1, using uint256(seed) mod Σweights. seed = keccak256(abi.encode(projectId, saltMix,
-///         entropy)), where saltMix XORs the low 128 bits of the revealed salts and entropy is
-///         block.prevrandao if settlement happens within `settleGraceBlocks` of revealEndBlock, else 0.
+///         score + 1 (the score stored at the draw block), using uint256(seed) mod Σweights.
+///         seed = keccak256(abi.encode(projectId, saltMix, entropy)), where saltMix XORs the low 128
+///         bits of the revealed salts and entropy = blockhash(drawBlock). The draw block is the last
+///         commit block, fixed when the project opens: its hash is unknown to every committer and is
+///         the same whoever settles, whenever (within 256 blocks) and however often a settlement is
+///         retried. When it can no longer be read, settlement re-arms to a block not yet mined.
+///
+///         The winner's collateral is reserved for the assignment (`reserveBps` of FP) until the
+///         project ends, its node cannot stop while the project runs, and a failure is paid from that
+///         reservation (a late start only from it; a declared loss, capped at `lossCapBps` of FP, from
+///         it and then from the Insurance Pool).
 ///
 ///         Invariant: the MZKU this contract holds equals Σ FP of projects in Bidding, NoWinner,
-///         Assigned and Running + Σ free bond balances + Σ locked (unrevealed, unsettled) bonds +
+///         Assigned and Running + Σ bond balances + Σ locked (unrevealed, unsettled) bonds +
 ///         Σ escrowed profits. Token transfers are pushes: MZKU is a plain ERC-20 without receiver
 ///         hooks, so a push cannot be blocked by its receiver.
 contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
@@ -84,19 +93,32 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     error ProjectMarketProfitMismatch(uint256 projectId, uint256 reported, uint256 confirmed);
     /// @notice Zero amount, or more than the free bond balance.
     error ProjectMarketBadAmount(uint256 amount, uint256 available);
+    /// @notice Only an eligible provider may commit (qualified, not disqualified, collateral ≥ Pmin).
+    error ProjectMarketNotEligibleBidder(uint256 projectId, address bidder);
+    /// @notice One commit per provider per auction, in project order: the bidder already committed to
+    ///         this project or a later one.
+    error ProjectMarketAlreadyBid(uint256 projectId, address bidder, uint256 lastProject);
+    /// @notice The bond balance stays while the auction of the bidder's last project is open.
+    error ProjectMarketBondLocked(address bidder, uint256 projectId);
+    /// @notice The duration or the fixed price is above the governance-set limits.
+    error ProjectMarketAboveLimits(uint256 duration, uint256 maxDuration, uint256 fixedPrice, uint256 maxFixedPrice);
+    /// @notice A declared loss above the project's cap (`lossCapBps` of FP).
+    error ProjectMarketLossAboveCap(uint256 projectId, uint256 loss, uint256 cap);
+    /// @notice The re-armed draw block is not mined yet.
+    error ProjectMarketDrawPending(uint256 projectId, uint256 blockNumber, uint256 drawBlock);
 
     // ---- storage ----
 
     struct Project {
-        // slot 0: touched by commit and reveal
+        // slot 0: all that commit and reveal read of the project
         uint40 commitEndBlock;
-        uint40 revealEndBlock;
+        uint8 revealBlocks; // ≤ PricingPolicy.MAX_REVEAL_BLOCKS (200)
         Status status;
         uint8 commitCount;
         uint32 revealedMask;
         uint128 saltMix;
+        uint32 bidBondMzku; // the bid bond in whole MZKU (PricingPolicy requires whole MZKU)
         // slot 1
-        uint128 bidBond;
         uint128 fixedPrice;
         // slot 2
         address requester;
@@ -110,12 +132,14 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         // slot 3
         Resources resources;
         // slot 4
-        uint32 settleGraceBlocks;
+        uint40 drawBlock;
         uint32 startWindow;
         uint64 duration;
         uint40 startDeadline;
         uint40 startedAt;
         bool profitSubmitted;
+        uint16 reserveBps;
+        uint16 lossCapBps;
         // slot 5
         address winner;
         uint48 providerId;
@@ -129,6 +153,16 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     uint256 public constant MAX_BIDS = 32;
     uint256 private constant BPS = 10_000;
     uint256 private constant PRICE_MASK = (1 << 96) - 1;
+    /// @dev blockhash reads the 256 most recent blocks.
+    uint256 private constant BLOCKHASH_WINDOW = 256;
+
+    /// @dev A bidder's bond balance, the last project it committed to and its provider id (cached at
+    ///      its first commit: an address holds one provider forever), in one slot.
+    struct Bidder {
+        uint128 bond;
+        uint64 lastProject;
+        uint32 providerId;
+    }
 
     /// @notice The MZKU token.
     IERC20 public immutable token;
@@ -148,7 +182,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     uint256 private _projectCount;
     mapping(uint256 projectId => Project) private _projects;
     mapping(uint256 projectId => bytes32[32]) private _bids;
-    mapping(address bidder => uint256) private _bondBalance;
+    mapping(address bidder => Bidder) private _bidders;
     mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
     mapping(address requester => uint256) private _requesterStake;
 
@@ -234,24 +268,37 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     ///         commits lock their bond. Keeping bonds here keeps a commit under 65,000 gas.
     function depositBond(uint256 amount) external nonReentrant {
         if (amount == 0) revert ProjectMarketBadAmount(0, 0);
-        _bondBalance[msg.sender] += amount;
+        Bidder storage b = _bidders[msg.sender];
+        uint256 next = b.bond + amount;
+        if (next > type(uint128).max) revert ProjectMarketBadAmount(amount, type(uint128).max - b.bond);
+        // forge-lint: disable-next-line(unsafe-typecast) -- checked just above
+        b.bond = uint128(next);
         emit BondDeposited(msg.sender, amount);
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice Withdraws `amount` MZKU of the caller's free bond balance.
+    /// @notice Withdraws `amount` MZKU of the caller's bond balance, once the auction of the last
+    ///         project it committed to is settled (a revealed bid found ineligible there forfeits its
+    ///         bond from this balance).
     function withdrawBond(uint256 amount) external nonReentrant {
-        uint256 bal = _bondBalance[msg.sender];
+        Bidder storage b = _bidders[msg.sender];
+        uint256 bal = b.bond;
         if (amount == 0 || amount > bal) revert ProjectMarketBadAmount(amount, bal);
+        uint256 last = b.lastProject;
+        if (last != 0 && _projects[last].status == Status.Bidding) revert ProjectMarketBondLocked(msg.sender, last);
         unchecked {
-            // amount ≤ bal
-            _bondBalance[msg.sender] = bal - amount;
+            // amount ≤ bal < 2^128
+            // forge-lint: disable-next-line(unsafe-typecast)
+            b.bond = uint128(bal - amount);
         }
         emit BondWithdrawn(msg.sender, amount);
         token.safeTransfer(msg.sender, amount);
     }
 
     /// @notice Commits a sealed bid and locks the project's bid bond from the caller's bond balance.
+    ///         The caller must be a qualified provider not disqualified now, and may commit once per
+    ///         auction, in project order (not to a project older than the last it committed to). A
+    ///         bidder's first commit ever also stores its reputation score (`Reputation.refresh`).
     /// @param commitment keccak256(abi.encode(price, salt, msg.sender, projectId)).
     /// @return index The bid's slot, needed to reveal.
     function commit(uint256 projectId, bytes32 commitment) external returns (uint256 index) {
@@ -263,12 +310,29 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         index = p.commitCount;
         if (index == MAX_BIDS) revert ProjectMarketTooManyBids(projectId, MAX_BIDS);
         if (commitment == bytes32(0)) revert ProjectMarketZeroCommitment(projectId);
-        uint256 bond = p.bidBond;
-        uint256 bal = _bondBalance[msg.sender];
+        Bidder storage b = _bidders[msg.sender];
+        uint256 last = b.lastProject;
+        if (last >= projectId) revert ProjectMarketAlreadyBid(projectId, msg.sender, last);
+        uint256 bond = uint256(p.bidBondMzku) * 1 ether;
+        uint256 bal = b.bond;
         if (bal < bond) revert ProjectMarketBondTooLow(msg.sender, bal, bond);
+        uint256 pid = b.providerId;
+        if (pid == 0) {
+            pid = registry.providerIdOf(msg.sender);
+            if (pid == 0 || pid > type(uint32).max) revert ProjectMarketNotEligibleBidder(projectId, msg.sender);
+            // forge-lint: disable-next-line(unsafe-typecast) -- checked just above
+            b.providerId = uint32(pid);
+            // The first commit stores the provider's score, so every draw it enters weighs it with a
+            // score stored before the draw block (never with one computed after the seed is known).
+            reputation.refresh(pid);
+        }
+        if (!registry.isQualifiedNow(pid)) revert ProjectMarketNotEligibleBidder(projectId, msg.sender);
         unchecked {
-            // bond ≤ bal; index < 32
-            _bondBalance[msg.sender] = bal - bond;
+            // bond ≤ bal < 2^128; index < 32; project ids fit 64 bits
+            // forge-lint: disable-next-line(unsafe-typecast)
+            b.bond = uint128(bal - bond);
+            // forge-lint: disable-next-line(unsafe-typecast)
+            b.lastProject = uint64(projectId);
             // forge-lint: disable-next-line(unsafe-typecast) -- index < MAX_BIDS = 32
             p.commitCount = uint8(index + 1);
         }
@@ -280,8 +344,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     function reveal(uint256 projectId, uint256 index, uint256 price, bytes32 salt) external {
         Project storage p = _projects[projectId];
         if (p.status != Status.Bidding) revert ProjectMarketWrongStatus(projectId, p.status);
-        if (block.number < p.commitEndBlock || block.number >= p.revealEndBlock) {
-            revert ProjectMarketRevealNotOpen(projectId, block.number, p.commitEndBlock, p.revealEndBlock);
+        uint256 commitEnd = p.commitEndBlock;
+        if (block.number < commitEnd || block.number >= commitEnd + p.revealBlocks) {
+            revert ProjectMarketRevealNotOpen(projectId, block.number, commitEnd, commitEnd + p.revealBlocks);
         }
         if (index >= p.commitCount) revert ProjectMarketUnknownBid(projectId, index);
         uint32 mask = p.revealedMask;
@@ -294,29 +359,43 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         // forge-lint: disable-next-line(unsafe-typecast) -- index < 32
         p.revealedMask = mask | uint32(uint256(1) << index);
         p.saltMix ^= uint128(uint256(salt));
-        _bondBalance[msg.sender] += p.bidBond;
+        // the bond commit took from this balance: the sum fits 128 bits
+        _bidders[msg.sender].bond += uint128(p.bidBondMzku) * 1 ether;
         emit BidRevealed(projectId, msg.sender, index, price, salt);
     }
 
-    /// @notice Settles the auction: filters, draws the winner, forfeits unrevealed bonds to the
-    ///         Insurance Pool. Anyone, from revealEndBlock on.
+    /// @notice Settles the auction: filters, draws the winner, reserves its collateral, forfeits the
+    ///         bonds of unrevealed and ineligible bids to the Insurance Pool. Anyone, from
+    ///         revealEndBlock on. When the draw block's hash can no longer be read (more than 256
+    ///         blocks later), the draw moves to the next block instead (`DrawRearmed`) and a later
+    ///         `settle` completes it.
     function settle(uint256 projectId) external nonReentrant {
         Project storage p = _projects[projectId];
         if (p.status != Status.Bidding) revert ProjectMarketWrongStatus(projectId, p.status);
-        uint256 revealEnd = p.revealEndBlock;
+        uint256 revealEnd = uint256(p.commitEndBlock) + p.revealBlocks;
         if (block.number < revealEnd) revert ProjectMarketSettleTooEarly(projectId, block.number, revealEnd);
+        uint256 drawBlock = p.drawBlock;
+        if (block.number <= drawBlock) revert ProjectMarketDrawPending(projectId, block.number, drawBlock);
+        if (block.number - drawBlock > BLOCKHASH_WINDOW) {
+            uint256 next = block.number + 1;
+            // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
+            p.drawBlock = uint40(next);
+            emit DrawRearmed(projectId, drawBlock, next);
+            return;
+        }
 
-        uint256 entropy = block.number <= revealEnd + p.settleGraceBlocks ? block.prevrandao : 0;
+        uint256 entropy = uint256(blockhash(drawBlock));
         bytes32 seed = keccak256(abi.encode(projectId, p.saltMix, entropy));
         uint256 count = p.commitCount;
         (uint256[] memory keys, uint256 n) = _walkKeys(projectId, seed, count, p.revealedMask);
-        Draw memory d = _walk(projectId, p, keys, n);
+        Draw memory d;
         d.seed = seed;
         d.entropy = entropy;
         unchecked {
             // n ≤ count ≤ 32, bond < 2^128
-            d.forfeited = (count - n) * uint256(p.bidBond);
+            d.forfeited = (count - n) * uint256(p.bidBondMzku) * 1 ether;
         }
+        _walk(projectId, p, keys, n, d);
         _assign(projectId, p, d);
         if (d.forfeited != 0) {
             token.forceApprove(address(insurancePool), d.forfeited);
@@ -342,6 +421,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
                 || nodeId > type(uint48).max || !_covers(node.resources, p.resources)
         ) revert ProjectMarketBadNode(projectId, nodeId);
         _projectOfNode[nodeId] = projectId;
+        nodeRegistry.lockNode(nodeId);
         p.status = Status.Running;
         // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
@@ -353,15 +433,15 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
-    ///         requester and `startPenaltyBps` of FP is slashed from the provider's collateral to it.
-    ///         Anyone, after the deadline.
+    ///         requester and `startPenaltyBps` of FP is slashed to it from the collateral reserved for
+    ///         this assignment (never from the Insurance Pool). Anyone, after the deadline.
     function failUnstarted(uint256 projectId) external nonReentrant {
         Project storage p = _projects[projectId];
         if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
         if (block.timestamp <= p.startDeadline) {
             revert ProjectMarketDeadline(projectId, block.timestamp, p.startDeadline);
         }
-        _fail(projectId, p, uint256(p.fixedPrice) * p.startPenaltyBps / BPS, 0);
+        _fail(projectId, p, uint256(p.fixedPrice) * p.startPenaltyBps / BPS, 0, false);
     }
 
     /// @notice The winner reports the profit X after the project ran its duration and transfers X
@@ -390,7 +470,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         ProfitSplit.Shares memory s = ProfitSplit.split(p.fixedPrice, p.price, profit, p.feeRateBps);
         p.status = Status.Completed;
         p.pendingProfit = 0;
-        delete _projectOfNode[p.nodeId];
+        uint256 nodeId = p.nodeId;
+        delete _projectOfNode[nodeId];
         emit ProjectCompleted(projectId, profit, s.provider, s.rewardPool, s.insurancePool, s.requester);
         uint256 ran = block.timestamp - p.startedAt;
         if (s.provider != 0) token.safeTransfer(p.winner, s.provider);
@@ -404,6 +485,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         }
         if (s.requester != 0) token.safeTransfer(p.requester, s.requester);
         _projectEnded(p);
+        registry.releaseCollateral(p.providerId, _reserveOf(p));
+        nodeRegistry.unlockNode(nodeId);
         reputation.recordFinish(p.providerId, ran, p.duration, false);
     }
 
@@ -421,14 +504,16 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     }
 
     /// @notice Governance declares an assigned or running project failed [3.6]: FP returns to the
-    ///         requester, `loss` is paid to it from the provider's collateral, then from the Insurance
-    ///         Pool; a still-open node is marked Failed in the NodeRegistry.
+    ///         requester, `loss` (at most `lossCapBps` of FP) is paid to it from the collateral reserved
+    ///         for the assignment, then from the Insurance Pool; a still-open node is marked Failed.
     function failProject(uint256 projectId, uint256 loss) external onlyGovernance nonReentrant {
         Project storage p = _projects[projectId];
         Status st = p.status;
         if (st != Status.Assigned && st != Status.Running) revert ProjectMarketWrongStatus(projectId, st);
+        uint256 cap = uint256(p.fixedPrice) * p.lossCapBps / BPS;
+        if (loss > cap) revert ProjectMarketLossAboveCap(projectId, loss, cap);
         uint256 ran = st == Status.Running ? block.timestamp - p.startedAt : 0;
-        _fail(projectId, p, loss, ran);
+        _fail(projectId, p, loss, ran, true);
     }
 
     // ---- views ----
@@ -442,9 +527,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         v.resources = p.resources;
         v.duration = p.duration;
         v.fixedPrice = p.fixedPrice;
-        v.bidBond = p.bidBond;
+        v.bidBond = uint256(p.bidBondMzku) * 1 ether;
         v.commitEndBlock = p.commitEndBlock;
-        v.revealEndBlock = p.revealEndBlock;
+        v.revealEndBlock = uint64(p.commitEndBlock) + p.revealBlocks;
         v.commitCount = p.commitCount;
         v.revealedMask = p.revealedMask;
         v.saltMix = p.saltMix;
@@ -454,8 +539,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         v.startPenaltyBps = p.startPenaltyBps;
         v.maxDrawCandidates = p.maxDrawCandidates;
         v.vickrey = p.vickrey;
-        v.settleGraceBlocks = p.settleGraceBlocks;
+        v.drawBlock = p.drawBlock;
         v.startWindow = p.startWindow;
+        v.reserveBps = p.reserveBps;
+        v.lossCapBps = p.lossCapBps;
         v.winner = p.winner;
         v.providerId = p.providerId;
         v.price = p.price;
@@ -473,7 +560,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
 
     /// @inheritdoc IProjectMarket
     function bondBalanceOf(address bidder) external view returns (uint256) {
-        return _bondBalance[bidder];
+        return _bidders[bidder].bond;
+    }
+
+    /// @inheritdoc IProjectMarket
+    function lastProjectOf(address bidder) external view returns (uint256) {
+        return _bidders[bidder].lastProject;
     }
 
     /// @inheritdoc IProjectMarket
@@ -536,6 +628,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         (uint256 fp,) = policy.quote(resources, duration, projectType);
         if (fp > maxFixedPrice || fp > PRICE_MASK) revert ProjectMarketPriceAboveMax(fp, maxFixedPrice);
         if (fp == 0) revert ProjectMarketInvalidProject(duration);
+        IPricingPolicy.ProjectLimits memory lim = policy.projectLimits();
+        if (duration > lim.maxDuration || fp > lim.maxFixedPrice) {
+            revert ProjectMarketAboveLimits(duration, lim.maxDuration, fp, lim.maxFixedPrice);
+        }
         IPricingPolicy.MarketParams memory m = policy.marketParams();
         bool vickrey = policy.typeTermsOf(projectType).vickrey;
         projectId = ++_projectCount;
@@ -544,10 +640,11 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         uint256 revealEnd = commitEnd + m.revealBlocks;
         // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
         p.commitEndBlock = uint40(commitEnd);
-        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 40 bits for millennia
-        p.revealEndBlock = uint40(revealEnd);
+        // forge-lint: disable-next-line(unsafe-typecast) -- PricingPolicy: revealBlocks ≤ 200
+        p.revealBlocks = uint8(m.revealBlocks);
         p.status = Status.Bidding;
-        p.bidBond = m.bidBond;
+        // forge-lint: disable-next-line(unsafe-typecast) -- PricingPolicy: whole MZKU, < 2^32 MZKU
+        p.bidBondMzku = uint32(m.bidBond / 1 ether);
         // forge-lint: disable-next-line(unsafe-typecast) -- fp ≤ 2^96 − 1 checked above
         p.fixedPrice = uint128(fp);
         p.requester = msg.sender;
@@ -559,22 +656,32 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.maxDrawCandidates = m.maxDrawCandidates;
         p.vickrey = vickrey;
         p.resources = resources;
-        p.settleGraceBlocks = m.settleGraceBlocks;
+        // forge-lint: disable-next-line(unsafe-typecast) -- commitEnd > block.number, fits 40 bits
+        p.drawBlock = uint40(commitEnd - 1);
         p.startWindow = m.startWindow;
         p.duration = duration;
+        p.reserveBps = lim.reserveBps;
+        p.lossCapBps = lim.lossCapBps;
         emit ProjectOpened(projectId, msg.sender, projectType, resources, duration, fp, m.bidBond, commitEnd, revealEnd);
+        _emitTerms(projectId, p);
+        token.safeTransferFrom(msg.sender, address(this), fp);
+    }
+
+    /// @dev The terms the project snapshotted, for the indexer (read back from warm storage).
+    function _emitTerms(uint256 projectId, Project storage p) private {
         emit ProjectTermsSet(
             projectId,
-            m.feeRateBps,
-            m.bandBps,
-            m.scoreThreshold,
-            m.startPenaltyBps,
-            m.maxDrawCandidates,
-            vickrey,
-            m.settleGraceBlocks,
-            m.startWindow
+            p.feeRateBps,
+            p.bandBps,
+            p.scoreThreshold,
+            p.startPenaltyBps,
+            p.maxDrawCandidates,
+            p.vickrey,
+            p.drawBlock,
+            p.startWindow,
+            p.reserveBps,
+            p.lossCapBps
         );
-        token.safeTransferFrom(msg.sender, address(this), fp);
     }
 
     /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
@@ -617,32 +724,33 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
     }
 
     /// @dev Walks the sorted bids upward, evaluating each lazily, until the draw set is closed
-    ///      (and, for Vickrey, a second eligible price is known).
-    function _walk(uint256 projectId, Project storage p, uint256[] memory keys, uint256 n)
-        private
-        returns (Draw memory d)
-    {
+    ///      (and, for Vickrey, a second eligible price is known). A revealed bid found ineligible
+    ///      forfeits its bond from the bidder's bond balance (added to `d.forfeited`).
+    function _walk(uint256 projectId, Project storage p, uint256[] memory keys, uint256 n, Draw memory d) private {
         uint256 maxCand = p.maxDrawCandidates;
         d.bidders = new address[](maxCand);
         d.pids = new uint256[](maxCand);
         d.prices = new uint256[](maxCand);
         d.weights = new uint256[](maxCand);
-        address[] memory seen = new address[](n);
+        Terms memory t = _terms(p);
         uint256 bandLimit;
         for (uint256 k = 0; k < n; ++k) {
             uint256 price = _selectMin(keys, k, n) >> 160;
             if (d.candidates != 0 && (price > bandLimit || d.candidates == maxCand)) {
-                if (!p.vickrey || d.eligible >= 2) break;
+                if (!t.vickrey || d.eligible >= 2) break;
             }
             uint256 index = keys[k] & 31;
             address bidder = address(uint160(uint256(_bids[projectId][index]) >> 96));
-            (uint256 pid, uint256 weight) = _markSeen(seen, k, bidder) ? (0, 0) : _evaluate(p, bidder, price);
+            (uint256 pid, uint256 weight) = _evaluate(t, bidder, price);
             emit BidEvaluated(projectId, index, pid, price, weight != 0, weight);
-            if (weight == 0) continue;
+            if (weight == 0) {
+                d.forfeited += _forfeit(projectId, bidder, index, t.bidBond);
+                continue;
+            }
             ++d.eligible;
             if (d.eligible == 2) d.second = price;
             if (d.candidates == 0) {
-                bandLimit = price + price * p.bandBps / BPS;
+                bandLimit = price + price * t.bandBps / BPS;
             } else if (price > bandLimit || d.candidates == maxCand) {
                 break; // the Vickrey second price was all this bid was needed for
             }
@@ -656,16 +764,22 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         }
     }
 
-    /// @dev Whether `bidder` is among seen[0..k); records it at seen[k]. A bidder's later (higher or
-    ///      equal) bids are skipped: only its lowest revealed bid counts.
-    function _markSeen(address[] memory seen, uint256 k, address bidder) private pure returns (bool dup) {
-        for (uint256 s = 0; s < k; ++s) {
-            if (seen[s] == bidder) return true;
+    /// @dev Takes up to `bond` from the bidder's bond balance (it may have been spent on a later
+    ///      commit) for the Insurance Pool.
+    function _forfeit(uint256 projectId, address bidder, uint256 index, uint256 bond) private returns (uint256 taken) {
+        Bidder storage b = _bidders[bidder];
+        uint256 bal = b.bond;
+        taken = bond < bal ? bond : bal;
+        unchecked {
+            // taken ≤ bal < 2^128
+            // forge-lint: disable-next-line(unsafe-typecast)
+            b.bond = uint128(bal - taken);
         }
-        seen[k] = bidder;
+        emit BondForfeited(projectId, bidder, index, taken);
     }
 
-    /// @dev Draws among the candidates (weights in walk order), writes the assignment, tells Reputation.
+    /// @dev Draws among the candidates (weights in walk order), writes the assignment and reserves
+    ///      the winner's collateral for it.
     function _assign(uint256 projectId, Project storage p, Draw memory d) private {
         address winner;
         uint256 pid;
@@ -698,20 +812,58 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }
         emit AuctionSettled(projectId, d.seed, d.entropy, d.candidates, winner, pid, bid, price, d.forfeited);
+        if (winner != address(0)) registry.reserveCollateral(pid, _reserveOf(p));
     }
 
-    /// @dev Eligibility at settlement; returns weight = score + 1 if eligible, else 0.
-    function _evaluate(Project storage p, address bidder, uint256 price)
+    /// @dev What settlement reads of the project, once.
+    struct Terms {
+        uint256 maxBid;
+        uint256 reserve;
+        uint256 scoreThreshold;
+        uint256 drawBlock;
+        uint256 bandBps;
+        uint256 bidBond;
+        bool vickrey;
+        Resources resources;
+    }
+
+    function _terms(Project storage p) private view returns (Terms memory t) {
+        uint256 fp = p.fixedPrice;
+        t.maxBid = _maxBid(fp, p.feeRateBps);
+        t.reserve = _reserveOf(p);
+        t.scoreThreshold = p.scoreThreshold;
+        t.drawBlock = p.drawBlock;
+        t.bandBps = p.bandBps;
+        t.bidBond = uint256(p.bidBondMzku) * 1 ether;
+        t.vickrey = p.vickrey;
+        t.resources = p.resources;
+    }
+
+    /// @dev The highest bid that leaves both pool fees on FP whole: FP − 2·⌈FP·r⌉. With it the split
+    ///      always pays each pool ⌊(X + FP)·r⌋, whatever X.
+    function _maxBid(uint256 fp, uint256 feeRateBps) private pure returns (uint256) {
+        uint256 fee = fp * feeRateBps;
+        fee = fee == 0 ? 0 : (fee - 1) / BPS + 1;
+        return 2 * fee < fp ? fp - 2 * fee : 0;
+    }
+
+    /// @dev Collateral reserved from the winner for the assignment.
+    function _reserveOf(Project storage p) private view returns (uint256) {
+        return uint256(p.fixedPrice) * p.reserveBps / BPS;
+    }
+
+    /// @dev Eligibility at settlement; returns weight = score at the draw block + 1 if eligible, else 0.
+    function _evaluate(Terms memory t, address bidder, uint256 price)
         private
         view
         returns (uint256 pid, uint256 weight)
     {
-        if (price > p.fixedPrice) return (0, 0);
         pid = registry.providerIdOf(bidder);
-        if (pid == 0 || pid > type(uint48).max || !registry.isEligible(pid)) return (pid, 0);
-        uint256 score = reputation.scoreOf(pid);
-        if (score < p.scoreThreshold) return (pid, 0);
-        if (!registry.hasFreeCapacity(pid, p.resources)) return (pid, 0);
+        if (price > t.maxBid) return (pid, 0);
+        if (pid == 0 || pid > type(uint48).max || !registry.isEligibleFor(pid, t.reserve)) return (pid, 0);
+        uint256 score = reputation.scoreAt(pid, t.drawBlock);
+        if (score < t.scoreThreshold) return (pid, 0);
+        if (!registry.hasFreeCapacity(pid, t.resources)) return (pid, 0);
         if (price > registry.getProvider(pid).priceCap) return (pid, 0);
         weight = score + 1;
     }
@@ -738,7 +890,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
             && have.bandwidthMbps >= need.bandwidthMbps;
     }
 
-    function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran) private {
+    /// @dev Fails the project: FP back to the requester, `loss` from the assignment's reservation
+    ///      (the rest of it released) and, when `insured`, what the reservation does not cover from the
+    ///      Insurance Pool.
+    function _fail(uint256 projectId, Project storage p, uint256 loss, uint256 ran, bool insured) private {
         bool wasRunning = p.status == Status.Running;
         p.status = Status.Failed;
         uint256 escrowed = p.pendingProfit;
@@ -746,19 +901,32 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         p.pendingProfit = 0;
         uint256 nodeId = p.nodeId;
         if (nodeId != 0) delete _projectOfNode[nodeId];
-        address requester = p.requester;
         uint256 pid = p.providerId;
         uint256 refund = p.fixedPrice;
-        token.safeTransfer(requester, refund);
+        token.safeTransfer(p.requester, refund);
         if (escrowed != 0) token.safeTransfer(p.winner, escrowed);
-        uint256 slashed = loss == 0 ? 0 : registry.slashCollateral(pid, loss, requester);
-        uint256 compensated = slashed < loss ? insurancePool.compensateMzku(requester, loss - slashed) : 0;
+        (uint256 slashed, uint256 compensated) = _payLoss(p, pid, loss, insured);
         emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
         if (wasRunning) _projectEnded(p);
         if (nodeId != 0) {
             NodeStatus ns = nodeRegistry.getNode(nodeId).status;
             if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);
+            else if (nodeRegistry.lockedBy(nodeId) == address(this)) nodeRegistry.unlockNode(nodeId);
         }
         reputation.recordFinish(pid, ran, p.duration, true);
+    }
+
+    /// @dev Pays `loss` to the requester from the assignment's reservation, releases the rest of it,
+    ///      and when `insured` asks the Insurance Pool for what the reservation did not cover.
+    function _payLoss(Project storage p, uint256 pid, uint256 loss, bool insured)
+        private
+        returns (uint256 slashed, uint256 compensated)
+    {
+        uint256 reserve = _reserveOf(p);
+        address requester = p.requester;
+        slashed = loss < reserve ? loss : reserve;
+        if (slashed != 0) registry.slashCollateral(pid, slashed, requester);
+        if (reserve != slashed) registry.releaseCollateral(pid, reserve - slashed);
+        if (insured && slashed < loss) compensated = insurancePool.compensateMzku(requester, loss - slashed);
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {Governed} from "../governance/Governed.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
@@ -17,10 +18,15 @@ import {IUptimeFeed} from "../interfaces/IUptimeFeed.sol";
 ///           score   = base − min(base, failures·failurePenaltyBps)
 ///
 ///         Every division floors. The market records wins and finished projects; anyone may
-///         `refresh` a score, which stores it (the auction draws with the stored score), emits every
-///         input in `ScoreUpdated` and reports it to the ProviderRegistry, which disqualifies a provider
-///         whose score falls under its threshold.
+///         `refresh` a score, which stores it as a checkpoint at the current block, emits every input
+///         in `ScoreUpdated` and reports it to the ProviderRegistry, which disqualifies a provider whose
+///         score falls under its threshold. The auction draws with `scoreAt(provider, drawBlock)`: the
+///         score stored at or before a block fixed before anyone could know the seed, so a score raised
+///         afterwards does not change a draw. A provider whose score was never stored is scored by the
+///         formula at once (`scoreOf` = `computeScore`).
 contract Reputation is Governed, IReputation {
+    using Checkpoints for Checkpoints.Trace208;
+
     /// @notice All weights are zero.
     error ReputationZeroWeights();
     /// @notice A component value is above 10000 bps.
@@ -78,7 +84,7 @@ contract Reputation is Governed, IReputation {
     /// @notice Subtracted from the score per recorded failure (default 1000 = 10 points).
     uint16 public failurePenaltyBps = 1000;
 
-    mapping(uint256 providerId => uint256) private _scores;
+    mapping(uint256 providerId => Checkpoints.Trace208) private _scores;
     mapping(uint256 providerId => Stats) private _stats;
     /// @dev most recent winning price in the low 128 bits, the one before in the high 128 bits
     mapping(uint256 providerId => uint256) private _recent;
@@ -166,7 +172,18 @@ contract Reputation is Governed, IReputation {
 
     /// @inheritdoc IReputation
     function scoreOf(uint256 providerId) external view returns (uint256) {
-        return _scores[providerId];
+        Checkpoints.Trace208 storage t = _scores[providerId];
+        return t.length() == 0 ? computeScore(providerId) : t.latest();
+    }
+
+    /// @inheritdoc IReputation
+    function scoreAt(uint256 providerId, uint256 blockNumber) external view returns (uint256) {
+        Checkpoints.Trace208 storage t = _scores[providerId];
+        if (t.length() != 0 && t.at(0)._key <= blockNumber) {
+            // forge-lint: disable-next-line(unsafe-typecast) -- a stored key ≤ blockNumber fits 48 bits
+            return t.upperLookupRecent(uint48(blockNumber));
+        }
+        return computeScore(providerId);
     }
 
     /// @inheritdoc IReputation
@@ -202,7 +219,8 @@ contract Reputation is Governed, IReputation {
         uint256 sUptime;
         uint256 failures;
         (score, sStake, sPrice, sRun, sUptime, failures) = _compute(providerId);
-        _scores[providerId] = score;
+        // forge-lint: disable-next-line(unsafe-typecast) -- block numbers fit 48 bits; score ≤ 10000
+        _scores[providerId].push(uint48(block.number), uint208(score));
         emit ScoreUpdated(providerId, score, sStake, sPrice, sRun, sUptime, failures);
         registry.reportScore(providerId, score);
     }

@@ -10,8 +10,10 @@ import {IRewardPool} from "../interfaces/IRewardPool.sol";
 
 /// @title InsurancePool
 /// @notice The Insurance Pool [3.4.6, 3.6]: takes r of every fee and profit (MZKU and ETH) and pays
-///         compensation when a provider's collateral does not cover a loss, on the word of governance
-///         (a proposal) or of an authorized protocol contract (ProjectMarket, micro-pools). The balance
+///         compensation when a provider's collateral does not cover a loss, only on the word of the
+///         protocol contracts fixed at deployment that record losses by rule (ProjectMarket: a failed
+///         project's loss, bounded by its terms; MicroPoolFactory: a pool's measured loss). Governance
+///         cannot pay out compensation itself. The balance
 ///         above a governance-set threshold may be moved to the Reward Pool or (MZKU) burned, by
 ///         governance decision.
 ///
@@ -35,6 +37,8 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     error InsurancePoolNothingToWithdraw(address account);
     /// @notice An ETH payment to `to` failed.
     error InsurancePoolEthTransferFailed(address to, uint256 amount);
+    /// @notice `caller` is not one of the protocol contracts fixed at deployment that record losses.
+    error InsurancePoolNotCompensator(address caller);
 
     /// @notice `amount` of `asset` (0 MZKU, 1 ETH) came in from `from`.
     event InsurancePoolDeposited(address indexed from, uint8 indexed asset, uint256 amount);
@@ -51,6 +55,8 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     event InsurancePoolExcessBurned(uint256 amount);
     /// @notice Governance set the thresholds above which the balance is excess.
     event InsurancePoolThresholdsSet(uint256 mzku, uint256 eth);
+    /// @notice `compensator` may pay compensation (fixed at deployment, never changed).
+    event InsurancePoolCompensatorSet(address indexed compensator);
 
     /// @notice Where burned MZKU goes: the token has no burn function and refuses address zero.
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
@@ -67,9 +73,12 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     /// @notice ETH credited as compensation and not yet withdrawn.
     uint256 public ethReserved;
     mapping(address account => uint256) internal _ethOwed;
+    mapping(address caller => bool) private _compensator;
 
     /// @param governance_ The Governance contract.
-    /// @param authorizedCallers Protocol contracts allowed to compensate (ProjectMarket, micro-pool factory...).
+    /// @param authorizedCallers The protocol contracts that record losses and may compensate them
+    ///        (ProjectMarket, MicroPoolFactory). Fixed here for the pool's life: governance's
+    ///        `setAuthorizedCaller` does not make a compensator.
     /// @param mzku_ The MZKU token.
     /// @param rewardPool_ The Reward Pool.
     /// @param thresholdMzku_ Initial MZKU threshold.
@@ -90,6 +99,18 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
         thresholdMzku = thresholdMzku_;
         thresholdEth = thresholdEth_;
         emit InsurancePoolThresholdsSet(thresholdMzku_, thresholdEth_);
+        for (uint256 i = 0; i < authorizedCallers.length; ++i) {
+            _compensator[authorizedCallers[i]] = true;
+            emit InsurancePoolCompensatorSet(authorizedCallers[i]);
+        }
+    }
+
+    /// @dev Only the protocol contracts fixed at deployment: each pays out only a loss it recorded by
+    ///      its own rule (a failed project's bounded loss, a micro-pool's measured staker loss).
+    ///      Governance is not one of them.
+    modifier onlyCompensator() {
+        if (!_compensator[msg.sender]) revert InsurancePoolNotCompensator(msg.sender);
+        _;
     }
 
     /// @inheritdoc IInsurancePool
@@ -106,10 +127,10 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInsurancePool
-    /// @dev Governance or an authorized protocol contract. The ETH is pushed to `to`; if `to` refuses
-    ///      it, it is credited to `to` instead (pulled with `withdrawEth`), so a refusing receiver
-    ///      cannot block the caller's flow. `paid` counts both.
-    function compensateEth(address to, uint256 amount) external onlyAuthorized nonReentrant returns (uint256 paid) {
+    /// @dev A compensator only. The ETH is pushed to `to`; if `to` refuses it, it is credited to `to`
+    ///      instead (pulled with `withdrawEth`), so a refusing receiver cannot block the caller's flow.
+    ///      `paid` counts both.
+    function compensateEth(address to, uint256 amount) external onlyCompensator nonReentrant returns (uint256 paid) {
         if (to == address(0)) revert InsurancePoolZeroRecipient();
         uint256 free = address(this).balance - ethReserved;
         paid = amount < free ? amount : free;
@@ -128,8 +149,8 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IInsurancePool
-    /// @dev Governance or an authorized protocol contract.
-    function compensateMzku(address to, uint256 amount) external onlyAuthorized nonReentrant returns (uint256 paid) {
+    /// @dev A compensator only.
+    function compensateMzku(address to, uint256 amount) external onlyCompensator nonReentrant returns (uint256 paid) {
         if (to == address(0)) revert InsurancePoolZeroRecipient();
         uint256 bal = mzku.balanceOf(address(this));
         paid = amount < bal ? amount : bal;
@@ -186,6 +207,11 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     function excessEth() public view returns (uint256) {
         uint256 free = address(this).balance - ethReserved;
         return free > thresholdEth ? free - thresholdEth : 0;
+    }
+
+    /// @notice Whether `caller` is one of the protocol contracts that may compensate.
+    function isCompensator(address caller) external view returns (bool) {
+        return _compensator[caller];
     }
 
     /// @notice ETH compensation credited to `account` and not yet withdrawn.

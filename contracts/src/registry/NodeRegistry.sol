@@ -32,6 +32,10 @@ contract NodeRegistry is INodeRegistry, Governed {
     error NodeRegistryUnauthorizedNodeCaller(uint256 nodeId, address caller);
     /// @notice The node's status does not allow this transition.
     error NodeRegistryInvalidStatus(uint256 nodeId, NodeStatus status);
+    /// @notice The node serves an assignment (a market project): it cannot stop until the assignment ends.
+    error NodeRegistryNodeLocked(uint256 nodeId, address lockedBy);
+    /// @notice Only protocol contracts (authorized callers, not governance itself) lock and unlock nodes.
+    error NodeRegistryNotProtocol(address caller);
 
     // ------------------------------------------------------------------ events
 
@@ -51,6 +55,8 @@ contract NodeRegistry is INodeRegistry, Governed {
     event NodeStakedMzkuSet(uint256 indexed nodeId, uint128 amount);
     /// @notice Rewards collected by the node set (pool contracts).
     event NodeCollectedRewardsSet(uint256 indexed nodeId, uint128 amount);
+    /// @notice A protocol contract locked the node to an assignment (`by`) or released it (`by` = 0).
+    event NodeLockSet(uint256 indexed nodeId, address indexed by);
 
     // ------------------------------------------------------------------ storage
 
@@ -80,6 +86,7 @@ contract NodeRegistry is INodeRegistry, Governed {
     mapping(address sidecar => uint256 nodeId) private _nodeOfSidecar;
     mapping(uint256 providerId => uint256[] nodeIds) private _providerNodes;
     uint256 private _nodeCount;
+    mapping(uint256 nodeId => address lockedBy) private _lockedBy;
 
     // ------------------------------------------------------------------ constructor
 
@@ -142,10 +149,13 @@ contract NodeRegistry is INodeRegistry, Governed {
         emit NodeActivated(nodeId, msg.sender, uint64(block.timestamp));
     }
 
-    /// @notice Stops an open node (installing or active); by the provider's owner. Frees its resources.
+    /// @notice Stops an open node (installing or active) that serves no assignment; by the provider's
+    ///         owner. Frees its resources.
     function stopNode(uint256 nodeId) external {
         NodeState storage n = _nodeOf(nodeId);
         if (!_isProviderOwner(n, msg.sender)) revert NodeRegistryUnauthorizedNodeCaller(nodeId, msg.sender);
+        address holder = _lockedBy[nodeId];
+        if (holder != address(0)) revert NodeRegistryNodeLocked(nodeId, holder);
         _close(nodeId, n, NodeStatus.Stopped);
         emit NodeStopped(nodeId, uint64(block.timestamp));
         providerRegistry.onNodeClosed(n.providerId, _resources(n));
@@ -158,8 +168,35 @@ contract NodeRegistry is INodeRegistry, Governed {
     function failNode(uint256 nodeId) external onlyAuthorized {
         NodeState storage n = _nodeOf(nodeId);
         _close(nodeId, n, NodeStatus.Failed);
+        if (_lockedBy[nodeId] != address(0)) {
+            delete _lockedBy[nodeId];
+            emit NodeLockSet(nodeId, address(0));
+        }
         emit NodeFailed(nodeId, msg.sender, uint64(block.timestamp));
         providerRegistry.onNodeClosed(n.providerId, _resources(n));
+    }
+
+    /// @inheritdoc INodeRegistry
+    /// @dev Protocol contracts only. The node must be open and not locked by another contract.
+    function lockNode(uint256 nodeId) external {
+        if (msg.sender == governance || !isAuthorizedCaller(msg.sender)) revert NodeRegistryNotProtocol(msg.sender);
+        NodeState storage n = _nodeOf(nodeId);
+        if (n.status != NodeStatus.Installing && n.status != NodeStatus.Active) {
+            revert NodeRegistryInvalidStatus(nodeId, n.status);
+        }
+        address holder = _lockedBy[nodeId];
+        if (holder != address(0)) revert NodeRegistryNodeLocked(nodeId, holder);
+        _lockedBy[nodeId] = msg.sender;
+        emit NodeLockSet(nodeId, msg.sender);
+    }
+
+    /// @inheritdoc INodeRegistry
+    /// @dev Only the contract that locked the node.
+    function unlockNode(uint256 nodeId) external {
+        address holder = _lockedBy[nodeId];
+        if (holder != msg.sender) revert NodeRegistryNodeLocked(nodeId, holder);
+        delete _lockedBy[nodeId];
+        emit NodeLockSet(nodeId, address(0));
     }
 
     /// @inheritdoc INodeRegistry
@@ -227,6 +264,11 @@ contract NodeRegistry is INodeRegistry, Governed {
     /// @notice Number of nodes the provider ever registered.
     function nodeCountOfProvider(uint256 providerId) external view returns (uint256) {
         return _providerNodes[providerId].length;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function lockedBy(uint256 nodeId) external view returns (address) {
+        return _lockedBy[nodeId];
     }
 
     /// @inheritdoc INodeRegistry

@@ -79,6 +79,12 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     error ProviderRegistryPeriodTooLong(uint256 period, uint256 max);
     /// @notice A slash to the zero address.
     error ProviderRegistryZeroRecipient();
+    /// @notice Only protocol contracts (authorized callers, not governance itself) reserve, release and slash.
+    error ProviderRegistryNotProtocol(address caller);
+    /// @notice The collateral not yet reserved does not cover the reservation.
+    error ProviderRegistryInsufficientFreeCollateral(uint256 providerId, uint256 free, uint256 needed);
+    /// @notice A release or slash above what is reserved.
+    error ProviderRegistryAboveReserved(uint256 providerId, uint256 amount, uint256 reserved);
 
     // ------------------------------------------------------------------ events
 
@@ -120,15 +126,19 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     event WithdrawalCancelled(uint256 indexed providerId, uint256 amount, uint256 collateral);
     /// @notice Unbonded collateral was paid to the provider's owner.
     event CollateralWithdrawn(uint256 indexed providerId, address indexed to, uint256 amount);
-    /// @notice An authorized contract slashed collateral (first the bonded part, then unbonding).
+    /// @notice A protocol contract slashed `amount` of the collateral it had reserved, to `to`.
     event CollateralSlashed(
         uint256 indexed providerId,
         address indexed by,
         address indexed to,
         uint256 amount,
         uint256 collateral,
-        uint256 unbonding
+        uint256 reserved
     );
+    /// @notice A protocol contract reserved `amount` of the collateral (it cannot leave until released).
+    event CollateralReserved(uint256 indexed providerId, address indexed by, uint256 amount, uint256 reserved);
+    /// @notice A protocol contract released `amount` of its reservation.
+    event CollateralReleased(uint256 indexed providerId, address indexed by, uint256 amount, uint256 reserved);
     /// @notice pMin / pMax changed.
     event CollateralBoundsSet(uint256 pMin, uint256 pMax);
     /// @notice The minimum k of untrusted providers changed.
@@ -170,6 +180,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         TrustTier tier;
         bool qualified;
         uint64 disqualifiedUntil;
+        uint16 lowScoreMark; // 1 + the score that started the last disqualification, 0 = none since a good score
         // slot 1
         uint32 usedCpuCores;
         uint32 usedRamGb;
@@ -183,6 +194,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         uint128 k;
         // slot 3
         uint128 unbonding;
+        uint128 reserved; // part of `collateral` held for running assignments; ≤ collateral
     }
 
     /// @notice The MZKU token.
@@ -296,7 +308,7 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         _deposit(amount);
     }
 
-    /// @notice Moves `amount` of the caller's collateral into unbonding; it stays slashable and becomes
+    /// @notice Moves `amount` of the caller's free (not reserved) collateral into unbonding; it becomes
     ///         withdrawable `unbondingDelay` after this call (a new request restarts the delay).
     ///         Only with no open node.
     function requestWithdrawal(uint256 amount) external nonReentrant {
@@ -305,7 +317,8 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         if (amount == 0) revert ProviderRegistryZeroAmount();
         if (p.activeNodes != 0) revert ProviderRegistryHasActiveNodes(id, p.activeNodes);
         uint256 old = p.collateral;
-        if (amount > old) revert ProviderRegistryInsufficientCollateral(id, old, amount);
+        uint256 free = old - p.reserved;
+        if (amount > free) revert ProviderRegistryInsufficientCollateral(id, free, amount);
         uint64 readyAt = uint64(block.timestamp) + unbondingDelay;
         // Casts: amount <= collateral (checked above), which is a uint128; the sum is checked.
         // forge-lint: disable-next-line(unsafe-typecast)
@@ -504,50 +517,88 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     }
 
     /// @inheritdoc IProviderRegistry
-    /// @dev Authorized protocol contracts and governance. Takes the bonded collateral first, then the
-    ///      unbonding part (a provider cannot escape a loss by requesting a withdrawal).
+    /// @dev Protocol contracts only (authorized callers; governance itself cannot reserve).
+    function reserveCollateral(uint256 providerId, uint256 amount) external onlyProtocol {
+        ProviderState storage p = _stateOf(providerId);
+        uint256 reserved = p.reserved;
+        uint256 free = p.collateral - reserved;
+        if (amount > free) revert ProviderRegistryInsufficientFreeCollateral(providerId, free, amount);
+        // unchecked: reserved + amount ≤ collateral, a uint128.
+        unchecked {
+            reserved += amount;
+        }
+        // forge-lint: disable-next-line(unsafe-typecast)
+        p.reserved = uint128(reserved);
+        emit CollateralReserved(providerId, msg.sender, amount, reserved);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev Protocol contracts only.
+    function releaseCollateral(uint256 providerId, uint256 amount) external onlyProtocol {
+        ProviderState storage p = _stateOf(providerId);
+        uint256 reserved = p.reserved;
+        if (amount > reserved) revert ProviderRegistryAboveReserved(providerId, amount, reserved);
+        // unchecked: amount ≤ reserved.
+        unchecked {
+            reserved -= amount;
+        }
+        // forge-lint: disable-next-line(unsafe-typecast)
+        p.reserved = uint128(reserved);
+        emit CollateralReleased(providerId, msg.sender, amount, reserved);
+    }
+
+    /// @inheritdoc IProviderRegistry
+    /// @dev Protocol contracts only, and only out of what is reserved: a slash is always the penalty of
+    ///      an assignment the provider accepted, bounded by the reservation made for it. Governance
+    ///      cannot slash directly.
     function slashCollateral(uint256 providerId, uint256 amount, address to)
         external
-        onlyAuthorized
+        onlyProtocol
         nonReentrant
         returns (uint256 slashed)
     {
         if (to == address(0)) revert ProviderRegistryZeroRecipient();
         ProviderState storage p = _stateOf(providerId);
+        uint256 reserved = p.reserved;
+        if (amount > reserved) revert ProviderRegistryAboveReserved(providerId, amount, reserved);
         uint256 old = p.collateral;
-        uint256 fromBonded = amount < old ? amount : old;
-        uint256 rest = amount - fromBonded;
-        uint256 unbonding = p.unbonding;
-        uint256 fromUnbonding = rest < unbonding ? rest : unbonding;
-        slashed = fromBonded + fromUnbonding;
-        // unchecked: both parts are at most what they are taken from; the results are at most the
-        // uint128 values read above, so the casts cannot truncate.
+        slashed = amount;
+        // unchecked: amount ≤ reserved ≤ collateral, both uint128.
         unchecked {
             // forge-lint: disable-next-line(unsafe-typecast)
-            p.collateral = uint128(old - fromBonded);
+            p.collateral = uint128(old - amount);
             // forge-lint: disable-next-line(unsafe-typecast)
-            p.unbonding = uint128(unbonding - fromUnbonding);
+            p.reserved = uint128(reserved - amount);
         }
-        emit CollateralSlashed(providerId, msg.sender, to, slashed, old - fromBonded, unbonding - fromUnbonding);
-        if (fromBonded != 0) _notify(p.owner, old, old - fromBonded);
-        if (slashed != 0) mzku.safeTransfer(to, slashed);
+        emit CollateralSlashed(providerId, msg.sender, to, amount, old - amount, reserved - amount);
+        if (amount != 0) {
+            _notify(p.owner, old, old - amount);
+            mzku.safeTransfer(to, amount);
+        }
     }
 
     /// @inheritdoc IProviderRegistry
     /// @dev Authorized score source (Reputation) and governance. A score under the threshold
-    ///      disqualifies for `disqualificationPeriod` from now (extending a running one, never shortening
-    ///      it); requalification is automatic when the period ends (no transaction needed).
+    ///      disqualifies for `disqualificationPeriod` from now, unless the provider is disqualified
+    ///      already (a report never extends a running disqualification) or has served one for a score
+    ///      at least as low since its last score at or above the threshold (the same low score is not
+    ///      punished twice; a lower one is). Requalification is automatic when the period ends.
     function reportScore(uint256 providerId, uint256 score) external onlyAuthorized {
         ProviderState storage p = _stateOf(providerId);
         uint256 threshold = scoreThreshold;
         emit ScoreReported(providerId, score, threshold);
-        if (score < threshold) {
-            // A new low score never shortens a running disqualification (the period may have been lowered).
-            uint64 until = uint64(block.timestamp) + disqualificationPeriod;
-            if (until < p.disqualifiedUntil) until = p.disqualifiedUntil;
-            p.disqualifiedUntil = until;
-            emit ProviderDisqualified(providerId, until, score);
+        uint256 mark = p.lowScoreMark;
+        if (score >= threshold) {
+            if (mark != 0) p.lowScoreMark = 0;
+            return;
         }
+        if (p.disqualifiedUntil > block.timestamp) return;
+        if (mark != 0 && score + 1 >= mark) return;
+        uint64 until = uint64(block.timestamp) + disqualificationPeriod;
+        p.disqualifiedUntil = until;
+        // forge-lint: disable-next-line(unsafe-typecast) -- score < threshold, and below 65,535 after the min
+        p.lowScoreMark = uint16(score < type(uint16).max - 1 ? score + 1 : type(uint16).max);
+        emit ProviderDisqualified(providerId, until, score);
     }
 
     // ------------------------------------------------------------------ views
@@ -605,6 +656,23 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     /// @inheritdoc IProviderRegistry
     function isEligible(uint256 providerId) external view returns (bool) {
         return _isEligible(_stateOf(providerId));
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function isEligibleFor(uint256 providerId, uint256 reserve) external view returns (bool) {
+        ProviderState storage p = _stateOf(providerId);
+        return _isEligible(p) && p.collateral - p.reserved >= reserve;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function isQualifiedNow(uint256 providerId) external view returns (bool) {
+        ProviderState storage p = _providers[providerId];
+        return p.qualified && p.disqualifiedUntil <= block.timestamp;
+    }
+
+    /// @inheritdoc IProviderRegistry
+    function reservedOf(uint256 providerId) external view returns (uint256) {
+        return _stateOf(providerId).reserved;
     }
 
     /// @notice Whether the provider is disqualified now.
@@ -666,6 +734,13 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         emit CollateralDeposited(id, msg.sender, amount, next);
         _notify(msg.sender, old, next);
         mzku.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    modifier onlyProtocol() {
+        if (msg.sender == governance || !isAuthorizedCaller(msg.sender)) {
+            revert ProviderRegistryNotProtocol(msg.sender);
+        }
+        _;
     }
 
     function _notify(address owner, uint256 oldAmount, uint256 newAmount) private {

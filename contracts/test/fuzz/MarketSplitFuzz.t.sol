@@ -16,7 +16,10 @@ contract MarketSplitFuzzTest is MarketBase {
         IPricingPolicy.MarketParams memory m = policy.marketParams();
         m.feeRateBps = rate;
         m.scoreThreshold = 0;
+        m.startPenaltyBps = 0;
         policy.setMarketParams(m);
+        // FP up to 1e26 wei: no collateral is reserved (the split is what is tested here)
+        policy.setProjectLimits(IPricingPolicy.ProjectLimits(365 days, type(uint96).max, 0, 0));
         vm.stopPrank();
         (a, ida) = _provider("FA", type(uint96).max);
         (b,) = _provider("FB", type(uint96).max);
@@ -40,14 +43,24 @@ contract MarketSplitFuzzTest is MarketBase {
         vm.warp(block.timestamp + DAY);
     }
 
+    /// FP − 2·⌈FP·r⌉: the highest bid the market accepts.
+    function _maxBid(uint256 fp, uint256 rate) internal pure returns (uint256) {
+        uint256 fees = 2 * ((fp * rate + 9999) / 10_000);
+        return fees < fp ? fp - fees : 0;
+    }
+
+    function _assertFees(uint256 toPools, uint256 pot, uint256 rate) internal pure {
+        assertEq(toPools, 2 * (pot * rate / 10_000), "each pool takes (X + FP) r whatever the bid");
+    }
+
     function testFuzz_completion_splitsExactly(uint96 fp, uint96 bidA, uint96 bidB, uint128 profit, uint16 rate)
         public
     {
         fp = uint96(bound(fp, 1, 1e26));
-        bidA = uint96(bound(bidA, 0, fp));
-        bidB = uint96(bound(bidB, 0, fp));
-        profit = uint128(bound(profit, 0, 1e26));
         rate = uint16(bound(rate, 0, 5000));
+        bidA = uint96(bound(bidA, 0, _maxBid(fp, rate)));
+        bidB = uint96(bound(bidB, 0, _maxBid(fp, rate)));
+        profit = uint128(bound(profit, 0, 1e26));
         _configure(fp, rate);
         uint256 reqBefore = token.balanceOf(requester);
         (uint256 id, address w) = _auctionAndStart(fp, bidA, bidB);
@@ -64,6 +77,7 @@ contract MarketSplitFuzzTest is MarketBase {
         assertEq(toProvider, market.getProject(id).price, "provider");
         assertEq(token.balanceOf(address(rewardPool)), token.balanceOf(address(insurancePool)), "pools equal");
         assertEq(toProvider + toPools + toRequester, uint256(fp) + profit, "X + FP exactly");
+        _assertFees(toPools, uint256(fp) + profit, rate);
         assertEq(token.balanceOf(address(market)), 200 ether, "only the free bonds remain");
     }
 }

@@ -87,25 +87,36 @@ contract ProviderRegistryFuzzTest is ProviderRegistryFixture {
         assertEq(reg.investmentOf(id), deposit - request > 10_000 ether ? deposit - request - 10_000 ether : 0);
     }
 
-    function testFuzz_slashCollateral(uint256 deposit, uint256 request, uint256 amount) public {
+    function testFuzz_slashCollateral(uint256 deposit, uint256 reserve, uint256 request, uint256 amount) public {
         deposit = bound(deposit, 1, 1_000_000 ether);
-        request = bound(request, 0, deposit);
+        reserve = bound(reserve, 0, deposit);
+        request = bound(request, 0, deposit - reserve);
         amount = bound(amount, 0, 3_000_000 ether);
         uint256 id = _apply(alice);
-        vm.startPrank(alice);
+        vm.prank(alice);
         reg.depositCollateral(deposit);
-        if (request != 0) reg.requestWithdrawal(request);
-        vm.stopPrank();
+        vm.prank(market);
+        reg.reserveCollateral(id, reserve);
+        if (request != 0) {
+            vm.prank(alice);
+            reg.requestWithdrawal(request);
+        }
         address sink = makeAddr("sink");
         vm.prank(market);
+        if (amount > reserve) {
+            vm.expectRevert(
+                abi.encodeWithSelector(ProviderRegistry.ProviderRegistryAboveReserved.selector, id, amount, reserve)
+            );
+            reg.slashCollateral(id, amount, sink);
+            return;
+        }
         uint256 slashed = reg.slashCollateral(id, amount, sink);
-        assertEq(slashed, _min(amount, deposit), "slashed = min(asked, held)");
+        assertEq(slashed, amount, "exactly the asked part of the reservation");
         assertEq(token.balanceOf(sink), slashed);
-        uint256 bonded = deposit - request;
-        uint256 fromBonded = _min(amount, bonded);
-        assertEq(reg.getProvider(id).collateral, bonded - fromBonded, "bonded part goes first");
+        assertEq(reg.getProvider(id).collateral, deposit - request - amount);
+        assertEq(reg.reservedOf(id), reserve - amount);
         (uint256 unbonding,) = reg.unbondingOf(id);
-        assertEq(unbonding, request - (slashed - fromBonded));
+        assertEq(unbonding, request, "unbonding untouched");
         assertEq(token.balanceOf(address(reg)), deposit - slashed);
     }
 

@@ -108,8 +108,9 @@ contract ProviderRegistryHandler is CommonBase, StdCheats, StdUtils {
         (address a, uint256 id) = _providerOf(actorSeed);
         if (id == 0) return;
         IProviderRegistry.Provider memory p = _reg.getProvider(id);
-        if (p.collateral == 0 || p.activeNodes != 0) return;
-        amount = bound(amount, 1, p.collateral);
+        uint256 free = p.collateral - _reg.reservedOf(id);
+        if (free == 0 || p.activeNodes != 0) return;
+        amount = bound(amount, 1, free);
         vm.prank(a);
         _reg.requestWithdrawal(amount);
     }
@@ -152,10 +153,26 @@ contract ProviderRegistryHandler is CommonBase, StdCheats, StdUtils {
         _reg.reportScore(id, bound(score, 3000, 10_000)); // about 3 in 10 disqualify
     }
 
+    function reserve(uint256 actorSeed, uint256 amount) external {
+        (, uint256 id) = _providerOf(actorSeed);
+        if (id == 0) return;
+        amount = bound(amount, 0, _reg.getProvider(id).collateral - _reg.reservedOf(id));
+        vm.prank(_market);
+        _reg.reserveCollateral(id, amount);
+    }
+
+    function release(uint256 actorSeed, uint256 amount) external {
+        (, uint256 id) = _providerOf(actorSeed);
+        if (id == 0) return;
+        amount = bound(amount, 0, _reg.reservedOf(id));
+        vm.prank(_market);
+        _reg.releaseCollateral(id, amount);
+    }
+
     function slash(uint256 actorSeed, uint256 amount) external {
         (, uint256 id) = _providerOf(actorSeed);
         if (id == 0) return;
-        amount = bound(amount, 0, 100_000 ether);
+        amount = bound(amount, 0, _reg.reservedOf(id));
         vm.prank(_market);
         ghostSlashed += _reg.slashCollateral(id, amount, address(0xD00D));
     }
@@ -273,6 +290,13 @@ contract ProviderRegistryInvariantTest is Test {
         uint256 held = token.balanceOf(address(reg));
         assertEq(sum, held, "sum of collateral + unbonding == MZKU held");
         assertEq(held, handler.ghostDeposited() - handler.ghostWithdrawn() - handler.ghostSlashed(), "ghost flows");
+    }
+
+    /// The reservation is part of the bonded collateral: it can neither be withdrawn nor exceed it.
+    function invariant_reservedWithinCollateral() public view {
+        for (uint256 id = 1; id <= _ids(); ++id) {
+            assertLe(reg.reservedOf(id), reg.getProvider(id).collateral, "reserved <= collateral");
+        }
     }
 
     /// used ≤ capacity; activeNodes ≤ maxNodes; both equal the sums over the provider's open nodes.

@@ -98,7 +98,7 @@ contract InsurancePoolTest is Test {
         uint256 paid = pool.compensateMzku(victim, 400 ether);
         assertEq(paid, 400 ether);
         assertEq(token.balanceOf(victim), 400 ether);
-        vm.prank(gov);
+        vm.prank(market);
         paid = pool.compensateMzku(victim, 1e6 ether);
         assertEq(paid, 600 ether, "capped at the balance");
         assertEq(token.balanceOf(address(pool)), 0);
@@ -248,13 +248,29 @@ contract InsurancePoolTest is Test {
     // ---------------------------------------------------------------- access control
 
     function test_RevertWhen_compensateEthUnauthorized() public {
-        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNotCompensator.selector, stranger));
         vm.prank(stranger);
         pool.compensateEth(stranger, 1 ether);
     }
 
     function test_RevertWhen_compensateMzkuUnauthorized() public {
-        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNotCompensator.selector, stranger));
+        vm.prank(stranger);
+        pool.compensateMzku(stranger, 1 ether);
+    }
+
+    /// Governance is not a compensator, and authorizing a caller later does not make one.
+    function test_RevertWhen_governanceOrLaterCallerCompensates() public {
+        vm.startPrank(gov);
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNotCompensator.selector, gov));
+        pool.compensateMzku(gov, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNotCompensator.selector, gov));
+        pool.compensateEth(gov, 1 ether);
+        pool.setAuthorizedCaller(stranger, true);
+        vm.stopPrank();
+        assertFalse(pool.isCompensator(stranger));
+        assertTrue(pool.isCompensator(market));
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolNotCompensator.selector, stranger));
         vm.prank(stranger);
         pool.compensateMzku(stranger, 1 ether);
     }

@@ -42,7 +42,9 @@ contract MarketAuctionTest is MarketBase {
     function test_openProject_escrowsFixedPrice() public {
         uint256 before = token.balanceOf(address(market));
         vm.expectEmit(address(market));
-        emit IProjectMarket.ProjectTermsSet(1, 1000, 500, 5000, 1000, 4, false, 2, 1 days);
+        emit IProjectMarket.ProjectTermsSet(
+            1, 1000, 500, 5000, 1000, 4, false, uint64(block.number + 149), 1 days, 10_000, 20_000
+        );
         uint256 id = _open();
         IProjectMarket.ProjectView memory v = market.getProject(id);
         assertEq(token.balanceOf(address(market)), before + FP);
@@ -50,6 +52,7 @@ contract MarketAuctionTest is MarketBase {
         assertEq(v.requester, requester);
         assertEq(v.commitEndBlock, block.number + 150);
         assertEq(v.revealEndBlock, block.number + 300);
+        assertEq(v.drawBlock, block.number + 149, "the last commit block");
         assertEq(v.feeRateBps, 1000);
         assertEq(v.bidBond, BOND);
         assertEq(uint8(v.status), uint8(IProjectMarket.Status.Bidding));
@@ -155,16 +158,98 @@ contract MarketAuctionTest is MarketBase {
 
     function test_RevertWhen_moreThan32Bids() public {
         uint256 id = _open();
-        address a = provs[0];
-        vm.prank(a);
-        market.depositBond(400 ether);
         for (uint256 i = 0; i < 32; ++i) {
+            (address a,) = _provider(string(abi.encodePacked("slot", vm.toString(i))), 1000 ether);
             vm.prank(a);
             market.commit(id, bytes32(i + 1));
         }
         vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketTooManyBids.selector, id, 32));
-        vm.prank(a);
+        vm.prank(provs[0]);
         market.commit(id, bytes32(uint256(99)));
+    }
+
+    function test_RevertWhen_openAboveLimits() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketAboveLimits.selector, 366 days, 365 days, 36_600 ether, 100_000 ether
+            )
+        );
+        vm.prank(requester);
+        market.openProject(_res(), 366 days, T, type(uint256).max);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketAboveLimits.selector, 1001 days, 365 days, 100_100 ether, 100_000 ether
+            )
+        );
+        vm.prank(requester);
+        market.openProject(_res(), 1001 days, T, type(uint256).max);
+    }
+
+    function test_settle_rearmsWhenTheDrawBlockIsTooOld() public {
+        uint256 id = _open();
+        _commit(id, provs[0], 60 ether);
+        _toReveal(id);
+        _reveal(id, provs[0], 0, 60 ether);
+        uint256 drawBlock = market.getProject(id).drawBlock;
+        vm.roll(drawBlock + 257);
+        vm.expectEmit(address(market));
+        emit IProjectMarket.DrawRearmed(id, drawBlock, drawBlock + 258);
+        market.settle(id);
+        assertEq(market.getProject(id).drawBlock, drawBlock + 258);
+        assertEq(uint8(_status(id)), uint8(IProjectMarket.Status.Bidding));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketDrawPending.selector, id, drawBlock + 257, drawBlock + 258
+            )
+        );
+        market.settle(id);
+        vm.roll(drawBlock + 259);
+        vm.setBlockhash(drawBlock + 258, keccak256("rearmed"));
+        market.settle(id);
+        assertEq(market.getProject(id).winner, provs[0]);
+    }
+
+    function test_RevertWhen_commitByNonProviderOrIneligible() public {
+        uint256 id = _open();
+        address stranger = makeAddr("stranger");
+        token.transfer(stranger, 100 ether);
+        vm.startPrank(stranger);
+        token.approve(address(market), type(uint256).max);
+        market.depositBond(BOND);
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketNotEligibleBidder.selector, id, stranger));
+        market.commit(id, bytes32(uint256(1)));
+        vm.stopPrank();
+        registry.setQualified(pids[0], false);
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketNotEligibleBidder.selector, id, provs[0]));
+        vm.prank(provs[0]);
+        market.commit(id, bytes32(uint256(1)));
+    }
+
+    function test_RevertWhen_secondCommitOrOlderProject() public {
+        uint256 first = _open();
+        uint256 second = _open();
+        vm.startPrank(provs[0]);
+        market.commit(second, bytes32(uint256(1)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketAlreadyBid.selector, second, provs[0], second)
+        );
+        market.commit(second, bytes32(uint256(2)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketAlreadyBid.selector, first, provs[0], second));
+        market.commit(first, bytes32(uint256(3)));
+        vm.stopPrank();
+        assertEq(market.lastProjectOf(provs[0]), second);
+    }
+
+    function test_RevertWhen_withdrawBondWhileLastAuctionOpen() public {
+        uint256 id = _open();
+        _commit(id, provs[0], 60 ether);
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketBondLocked.selector, provs[0], id));
+        vm.prank(provs[0]);
+        market.withdrawBond(1 ether);
+        _toSettle(id);
+        market.settle(id);
+        vm.prank(provs[0]);
+        market.withdrawBond(1 ether);
     }
 
     function test_RevertWhen_revealBeforeWindow() public {
@@ -324,14 +409,19 @@ contract MarketAuctionTest is MarketBase {
     function test_settle_vickreyFindsSecondPastIneligible() public {
         vm.prank(gov);
         policy.setTypeTerms(T, IPricingPolicy.TypeTerms(true, true, 0, 0));
-        registry.setQualified(pids[1], false);
-        address[] memory b = new address[](3);
-        uint256[] memory p = new uint256[](3);
-        (b[0], b[1], b[2]) = (provs[0], provs[1], provs[2]);
-        (p[0], p[1], p[2]) = (60 ether, 70 ether, 90 ether);
-        uint256 id = _auction(b, p);
+        uint256 id = _open();
+        _commit(id, provs[0], 60 ether);
+        _commit(id, provs[1], 70 ether);
+        _commit(id, provs[2], 80 ether);
+        _toReveal(id);
+        _reveal(id, provs[0], 0, 60 ether);
+        _reveal(id, provs[1], 1, 70 ether);
+        _reveal(id, provs[2], 2, 80 ether);
+        registry.setQualified(pids[1], false); // drops out after its reveal
+        _toSettle(id);
+        market.settle(id);
         assertEq(market.getProject(id).winner, provs[0]);
-        assertEq(market.getProject(id).price, 90 ether, "P1 is not eligible, P2 sets the price");
+        assertEq(market.getProject(id).price, 80 ether, "P1 is not eligible, P2 sets the price");
     }
 
     function test_settle_noReveal_bondToInsurance() public {
@@ -390,57 +480,42 @@ contract MarketAuctionTest is MarketBase {
         assertEq(market.getProject(id).winner, provs[1]);
     }
 
-    function test_settle_aboveCapAboveBudgetLowScoreOrNotProviderSkipped() public {
+    function test_settle_aboveCapAboveMaxBidLowScoreSkippedAndForfeited() public {
         registry.setPriceCap(pids[0], 50 ether);
-        address stranger = makeAddr("stranger");
-        token.transfer(stranger, 100 ether);
-        vm.startPrank(stranger);
-        token.approve(address(market), type(uint256).max);
-        market.depositBond(BOND);
-        vm.stopPrank();
         IPricingPolicy.MarketParams memory m = policy.marketParams();
         m.scoreThreshold = 5501; // fresh providers score 5500
         vm.prank(gov);
         policy.setMarketParams(m);
         uint256 id = _open();
         _commit(id, provs[0], 60 ether); // above its cap
-        _commit(id, stranger, 10 ether); // not a provider
-        _commit(id, provs[1], 101 ether); // above FP
+        _commit(id, provs[1], 81 ether); // above FP − 2·⌈FP·r⌉ = 80
         _commit(id, provs[2], 70 ether); // score under the threshold
         _toReveal(id);
         _reveal(id, provs[0], 0, 60 ether);
-        _reveal(id, stranger, 1, 10 ether);
-        _reveal(id, provs[1], 2, 101 ether);
-        _reveal(id, provs[2], 3, 70 ether);
+        _reveal(id, provs[1], 1, 81 ether);
+        _reveal(id, provs[2], 2, 70 ether);
         _toSettle(id);
+        uint256 before = market.bondBalanceOf(provs[1]);
         market.settle(id);
         assertEq(uint8(_status(id)), uint8(IProjectMarket.Status.NoWinner));
+        assertEq(market.bondBalanceOf(provs[1]), before - BOND, "a revealed ineligible bid forfeits its bond");
+        assertEq(insurancePool.depositedMzku(), 3 * BOND, "three bonds to the Insurance Pool");
     }
 
-    function test_settle_duplicateBidderCountsOnce() public {
-        uint256 id = _open();
-        _commit(id, provs[0], 60 ether);
-        bytes32 c2 = market.commitmentOf(61 ether, _salt(provs[0]), provs[0], id);
-        vm.prank(provs[0]);
-        market.commit(id, c2);
-        _toReveal(id);
-        _reveal(id, provs[0], 0, 60 ether);
-        vm.prank(provs[0]);
-        market.reveal(id, 1, 61 ether, _salt(provs[0]));
-        _toSettle(id);
+    function test_settle_reservesTheWinnersCollateral() public {
+        address[] memory b = new address[](1);
+        uint256[] memory p = new uint256[](1);
+        (b[0], p[0]) = (provs[0], 60 ether);
         vm.recordLogs();
-        market.settle(id);
+        uint256 id = _auction(b, p);
         Vm.Log[] memory logs = vm.getRecordedLogs();
-        uint256 eligibleEvents;
+        uint256 evaluated;
         for (uint256 i = 0; i < logs.length; ++i) {
-            if (logs[i].topics[0] == IProjectMarket.BidEvaluated.selector) {
-                (,, bool eligible,) = abi.decode(logs[i].data, (uint256, uint256, bool, uint256));
-                if (eligible) ++eligibleEvents;
-            }
+            if (logs[i].topics[0] == IProjectMarket.BidEvaluated.selector) ++evaluated;
         }
-        assertEq(eligibleEvents, 1, "second bid of the same bidder skipped");
+        assertEq(evaluated, 1);
         assertEq(market.getProject(id).winner, provs[0]);
-        assertEq(market.getProject(id).price, 60 ether);
+        assertEq(registry.reservedOf(pids[0]), FP, "reserveBps 10000: FP reserved");
     }
 
     function test_settle_afterGraceUsesNoPrevrandao() public {

@@ -41,7 +41,7 @@ contract MarketDrawTest is MarketBase {
             token.transfer(o, 1000 ether);
             vm.startPrank(o);
             token.approve(address(market), type(uint256).max);
-            market.depositBond(100 ether);
+            market.depositBond(1000 ether); // the ineligible bidder forfeits a bond in every auction
             vm.stopPrank();
             provs.push(o);
         }
@@ -54,7 +54,8 @@ contract MarketDrawTest is MarketBase {
         return Resources(64, 256, 10_000, 10_000);
     }
 
-    function _run(bytes32 randao, bool vickrey) internal returns (uint256 id, Vm.Log[] memory logs) {
+    /// @param drawHash The hash the draw block gets (the draw's entropy).
+    function _run(bytes32 drawHash, bool vickrey) internal returns (uint256 id, Vm.Log[] memory logs) {
         vm.prank(gov);
         policy.setTypeTerms(T, IPricingPolicy.TypeTerms(true, vickrey, 0, 0));
         id = _open();
@@ -67,7 +68,7 @@ contract MarketDrawTest is MarketBase {
             _reveal(id, provs[i], i, prices[i]);
         }
         _toSettle(id);
-        vm.prevrandao(randao);
+        vm.setBlockhash(market.getProject(id).drawBlock, drawHash);
         market.settle(id);
         logs = vm.getRecordedLogs();
     }
@@ -176,14 +177,14 @@ contract MarketDrawTest is MarketBase {
         if (pv.vickrey && c.eligible >= 2 && c.second > price) price = c.second;
     }
 
-    function testFuzz_draw_recomputedFromEvents(bytes32 randao, bool vickrey) public {
-        (uint256 id, Vm.Log[] memory logs) = _run(randao, vickrey);
+    function testFuzz_draw_recomputedFromEvents(bytes32 drawHash, bool vickrey) public {
+        (uint256 id, Vm.Log[] memory logs) = _run(drawHash, vickrey);
         (, address w, uint256 p,) = _recompute(id, logs);
         assertEq(w, market.getProject(id).winner, "winner");
         assertEq(p, market.getProject(id).price, "price");
     }
 
-    function test_draw_weightedAcrossRandao() public {
+    function test_draw_weightedAcrossDrawHashes() public {
         uint256[6] memory wins;
         for (uint256 r = 0; r < 40; ++r) {
             (uint256 id, Vm.Log[] memory logs) = _run(keccak256(abi.encode(r)), false);

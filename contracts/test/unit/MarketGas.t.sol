@@ -49,10 +49,12 @@ contract MarketGasTest is MarketBase {
     /// the draw set is 60..63), all revealed.
     function test_gas_auction() public {
         uint256[] memory prices = _providers(32, true);
-        _open(); // warm the project counter: the measured project is not the first
+        uint256 earlier = _open(); // warm the project counter: the measured project is not the first
         uint256 id = _open();
         _commit(id, provs[0], prices[0]);
-        // commit: the second bidder of the project
+        // commit: the second bidder of the project, which has committed before (its provider id and
+        // score are stored at its first commit)
+        _commit(earlier, provs[1], prices[1]);
         bytes32 c = market.commitmentOf(prices[1], _salt(provs[1]), provs[1], id);
         _coolAll();
         vm.prank(provs[1]);

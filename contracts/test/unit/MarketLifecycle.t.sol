@@ -174,12 +174,42 @@ contract MarketLifecycleTest is MarketBase {
         uint256 reqBefore = token.balanceOf(requester);
         uint256 p1Before = token.balanceOf(p1);
         vm.prank(gov);
-        market.failProject(id, 12_000 ether);
-        assertEq(token.balanceOf(requester), reqBefore + FP + 12_000 ether, "FP + full loss");
-        assertEq(registry.getProvider(id1).collateral, 0, "collateral pays first");
-        assertEq(insurancePool.compensatedMzku(), 2000 ether, "insurance pays the rest");
+        market.failProject(id, 150 ether);
+        assertEq(token.balanceOf(requester), reqBefore + FP + 150 ether, "FP + full loss");
+        assertEq(registry.getProvider(id1).collateral, 10_000 ether - FP, "the reservation (FP) pays first");
+        assertEq(registry.reservedOf(id1), 0, "nothing stays reserved");
+        assertEq(insurancePool.compensatedMzku(), 50 ether, "insurance pays the rest");
         assertEq(token.balanceOf(p1), p1Before + 5 ether, "escrowed X returned");
         assertEq(uint8(market.getProject(id).status), uint8(IProjectMarket.Status.Failed));
+    }
+
+    function test_RevertWhen_failProjectLossAboveCap() public {
+        (uint256 id,) = _running();
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketLossAboveCap.selector, id, 2 * FP + 1, 2 * FP)
+        );
+        vm.prank(gov);
+        market.failProject(id, 2 * FP + 1);
+    }
+
+    function test_failProject_smallLossReleasesTheRestOfTheReservation() public {
+        (uint256 id,) = _running();
+        vm.prank(gov);
+        market.failProject(id, 30 ether);
+        assertEq(registry.getProvider(id1).collateral, 10_000 ether - 30 ether);
+        assertEq(registry.reservedOf(id1), 0);
+        assertEq(insurancePool.compensatedMzku(), 0, "the reservation covered it");
+    }
+
+    function test_completion_releasesReservationAndNode() public {
+        (uint256 id, uint256 nodeId) = _running();
+        assertEq(registry.reservedOf(id1), FP);
+        assertEq(nodes.lockedBy(nodeId), address(market), "the node cannot stop while the project runs");
+        _submit(id, 5 ether);
+        vm.prank(gov);
+        market.confirmCompletion(id, 5 ether);
+        assertEq(registry.reservedOf(id1), 0);
+        assertEq(nodes.lockedBy(nodeId), address(0));
     }
 
     function test_failProject_belowThresholdDisqualifies() public {

@@ -65,11 +65,13 @@ contract MarketRealRegistryTest is MarketRealBase {
         market.startProject(id, nodeId);
         token.transfer(address(insurancePool), 1000 ether);
         uint256 reqBefore = token.balanceOf(requester);
+        assertEq(registry.reservedOf(pids[0]), FP, "FP reserved at assignment");
         vm.prank(gov);
-        market.failProject(id, 10_500 ether);
-        assertEq(token.balanceOf(requester), reqBefore + FP + 10_500 ether, "FP back and the whole loss");
-        assertEq(registry.getProvider(pids[0]).collateral, 0, "collateral first");
-        assertEq(token.balanceOf(address(insurancePool)), 500 ether, "then the Insurance Pool");
+        market.failProject(id, 2 * FP);
+        assertEq(token.balanceOf(requester), reqBefore + FP + 2 * FP, "FP back and the whole loss (the cap)");
+        assertEq(registry.getProvider(pids[0]).collateral, 10_000 ether - FP, "the reservation first");
+        assertEq(registry.reservedOf(pids[0]), 0);
+        assertEq(token.balanceOf(address(insurancePool)), 1000 ether - FP, "then the Insurance Pool");
         assertEq(market.requesterStakeOf(requester), 0);
         assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Failed), "node failed");
         assertEq(registry.getProvider(pids[0]).activeNodes, 0, "capacity released");
@@ -102,14 +104,22 @@ contract MarketRealRegistryTest is MarketRealBase {
     /// registries. Snapshots: real_commit, real_reveal, real_settle_32 (+ `_tx` whole-transaction estimates).
     function test_gas_auctionRealRegistries() public {
         _providers(32);
-        _open();
+        uint256 earlier = _open();
         uint256 id = _open();
         uint256[] memory price = new uint256[](32);
         for (uint256 i = 0; i < 32; ++i) {
             price[i] = 60 ether + ((i * 13) % 32) * 1 ether; // a permutation of 60..91
         }
+        // a bidder's first commit ever also stores its score: measured apart
+        bytes32 c = market.commitmentOf(price[2], _salt(provs[2]), provs[2], earlier);
+        _coolAll();
+        vm.prank(provs[2]);
+        market.commit(earlier, c);
+        _snap("real_commit_first", abi.encodeCall(market.commit, (earlier, c)));
+        // the common case: a bidder that has committed before
+        _commit(earlier, provs[1], price[1]);
         _commit(id, provs[0], price[0]);
-        bytes32 c = market.commitmentOf(price[1], _salt(provs[1]), provs[1], id);
+        c = market.commitmentOf(price[1], _salt(provs[1]), provs[1], id);
         _coolAll();
         vm.prank(provs[1]);
         market.commit(id, c);

@@ -40,12 +40,14 @@ contract MicroPoolRealContractsTest is Test {
         pricing = new PricingPolicy(governance, new address[](0), address(registry), makeAddr("reputation"));
         address[4] memory sources = [governance, address(registry), makeAddr("sidecars"), makeAddr("market")];
         rp = new RewardPool(governance, new address[](0), mzku, makeAddr("treasury"), sources, 7 days);
-        ip = new InsurancePool(governance, new address[](0), mzku, IRewardPool(address(rp)), 0, 0);
+        // creation order: insurance pool, deposit contract, factory (the pool's compensator)
+        address[] memory compensators = new address[](1);
+        compensators[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 2);
+        ip = new InsurancePool(governance, compensators, mzku, IRewardPool(address(rp)), 0, 0);
         factory = new MicroPoolFactory(
             governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, vm.addr(0xC0)
         );
-        vm.prank(governance);
-        ip.setAuthorizedCaller(address(factory), true);
+        assertEq(address(factory), compensators[0], "precomputed factory address");
         vm.prank(owner);
         id = registry.applyAsProvider("P", Resources(64, 256, 20_000, 1000), 1000 ether, "ipfs://p");
         mzku.transfer(owner, registry.pMin());

@@ -216,6 +216,56 @@ contract NodeRegistryTest is ProviderRegistryFixture {
         assertEq(nodes.getNode(nodeId).startedAt, 0, "never active");
     }
 
+    function test_RevertWhen_stoppingALockedNode() public {
+        _eligible(alice);
+        uint256 nodeId = _register(alice, sidecar1);
+        vm.expectEmit(address(nodes));
+        emit NodeRegistry.NodeLockSet(nodeId, market);
+        vm.prank(market);
+        nodes.lockNode(nodeId);
+        assertEq(nodes.lockedBy(nodeId), market);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
+        vm.prank(alice);
+        nodes.stopNode(nodeId);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
+        vm.prank(market);
+        nodes.lockNode(nodeId);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
+        vm.prank(alice);
+        nodes.unlockNode(nodeId);
+        vm.prank(market);
+        nodes.unlockNode(nodeId);
+        vm.prank(alice);
+        nodes.stopNode(nodeId);
+        assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Stopped));
+    }
+
+    function test_RevertWhen_lockByGovernanceOrStranger() public {
+        _eligible(alice);
+        uint256 nodeId = _register(alice, sidecar1);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNotProtocol.selector, gov));
+        vm.prank(gov);
+        nodes.lockNode(nodeId);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNotProtocol.selector, alice));
+        vm.prank(alice);
+        nodes.lockNode(nodeId);
+    }
+
+    function test_failNode_clearsTheLock() public {
+        _eligible(alice);
+        uint256 nodeId = _register(alice, sidecar1);
+        vm.prank(market);
+        nodes.lockNode(nodeId);
+        vm.prank(market);
+        nodes.failNode(nodeId);
+        assertEq(nodes.lockedBy(nodeId), address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(NodeRegistry.NodeRegistryInvalidStatus.selector, nodeId, NodeStatus.Failed)
+        );
+        vm.prank(market);
+        nodes.lockNode(nodeId);
+    }
+
     function test_stopNode_ofUnqualifiedProvider() public {
         uint256 pid = _eligible(alice);
         uint256 nodeId = _register(alice, sidecar1);

@@ -149,6 +149,47 @@ contract PricingPolicyTest is MarketBase {
         m = policy.marketParams();
         m.startWindow = 0;
         _badParam(m, "startWindow", 0);
+        m = policy.marketParams();
+        m.revealBlocks = 201;
+        _badParam(m, "revealBlocks", 201);
+        m = policy.marketParams();
+        m.bidBond = 10 ether + 1;
+        _badParam(m, "bidBond", 10 ether + 1);
+        m = policy.marketParams();
+        m.bidBond = uint128(uint256(type(uint32).max) + 1) * 1 ether;
+        _badParam(m, "bidBond", m.bidBond);
+    }
+
+    function _badLimits(IPricingPolicy.ProjectLimits memory l, string memory name, uint256 v) internal {
+        vm.expectRevert(abi.encodeWithSelector(PricingPolicy.PricingPolicyInvalidParam.selector, name, v));
+        vm.prank(gov);
+        policy.setProjectLimits(l);
+    }
+
+    function test_projectLimits_defaultsAndRanges() public {
+        IPricingPolicy.ProjectLimits memory l = policy.projectLimits();
+        assertEq(l.maxDuration, 365 days);
+        assertEq(l.maxFixedPrice, 100_000 ether);
+        assertEq(l.reserveBps, 10_000);
+        assertEq(l.lossCapBps, 20_000);
+        _badLimits(IPricingPolicy.ProjectLimits(0, 1 ether, 1000, 0), "maxDuration", 0);
+        _badLimits(IPricingPolicy.ProjectLimits(5 * 365 days + 1, 1 ether, 1000, 0), "maxDuration", 5 * 365 days + 1);
+        _badLimits(IPricingPolicy.ProjectLimits(1 days, 0, 1000, 0), "maxFixedPrice", 0);
+        _badLimits(IPricingPolicy.ProjectLimits(1 days, 1 << 96, 1000, 0), "maxFixedPrice", 1 << 96);
+        // the reservation must cover the start penalty (1000 bps by default)
+        _badLimits(IPricingPolicy.ProjectLimits(1 days, 1 ether, 999, 0), "reserveBps", 999);
+        _badLimits(IPricingPolicy.ProjectLimits(1 days, 1 ether, 50_001, 0), "reserveBps", 50_001);
+        _badLimits(IPricingPolicy.ProjectLimits(1 days, 1 ether, 1000, 50_001), "lossCapBps", 50_001);
+        l = IPricingPolicy.ProjectLimits(30 days, 5000 ether, 1000, 3000);
+        vm.expectEmit(address(policy));
+        emit IPricingPolicy.PricingPolicyProjectLimitsSet(l);
+        vm.prank(gov);
+        policy.setProjectLimits(l);
+        assertEq(policy.projectLimits().maxFixedPrice, 5000 ether);
+        // and a start penalty above the reservation is refused
+        IPricingPolicy.MarketParams memory m = policy.marketParams();
+        m.startPenaltyBps = 1001;
+        _badParam(m, "startPenaltyBps", 1001);
     }
 
     function test_RevertWhen_nonGovernanceSets() public {
@@ -163,6 +204,8 @@ contract PricingPolicyTest is MarketBase {
         policy.setMarketParams(m);
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, x));
         policy.setMzkuPerEth(1);
+        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, x));
+        policy.setProjectLimits(IPricingPolicy.ProjectLimits(1 days, 1 ether, 1000, 0));
         vm.stopPrank();
     }
 

@@ -577,7 +577,7 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
 
     // ------------------------------------------------------------------ slashing
 
-    function test_slashCollateral_takesBondedThenUnbonding() public {
+    function test_slashCollateral_onlyWhatIsReserved() public {
         uint256 id = _apply(alice);
         vm.startPrank(alice);
         reg.depositCollateral(30_000 ether);
@@ -585,23 +585,81 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         vm.stopPrank();
         address insurance = makeAddr("insurance");
 
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryAboveReserved.selector, id, 1, 0));
+        vm.prank(market);
+        reg.slashCollateral(id, 1, insurance);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProviderRegistry.ProviderRegistryInsufficientFreeCollateral.selector, id, 20_000 ether, 20_001 ether
+            )
+        );
+        vm.prank(market);
+        reg.reserveCollateral(id, 20_001 ether);
+
         vm.expectEmit(address(reg));
-        emit ProviderRegistry.CollateralSlashed(id, market, insurance, 25_000 ether, 0, 5000 ether);
+        emit ProviderRegistry.CollateralReserved(id, market, 15_000 ether, 15_000 ether);
         vm.prank(market);
-        uint256 slashed = reg.slashCollateral(id, 25_000 ether, insurance);
-        assertEq(slashed, 25_000 ether);
-        assertEq(token.balanceOf(insurance), 25_000 ether);
-        assertEq(reg.getProvider(id).collateral, 0);
+        reg.reserveCollateral(id, 15_000 ether);
+        assertEq(reg.reservedOf(id), 15_000 ether);
+
+        vm.expectEmit(address(reg));
+        emit ProviderRegistry.CollateralSlashed(id, market, insurance, 12_000 ether, 8000 ether, 3000 ether);
+        vm.prank(market);
+        uint256 slashed = reg.slashCollateral(id, 12_000 ether, insurance);
+        assertEq(slashed, 12_000 ether);
+        assertEq(token.balanceOf(insurance), 12_000 ether);
+        assertEq(reg.getProvider(id).collateral, 8000 ether);
         (uint256 unbonding,) = reg.unbondingOf(id);
-        assertEq(unbonding, 5000 ether);
+        assertEq(unbonding, 10_000 ether, "unbonding is never slashed");
 
+        vm.expectRevert(
+            abi.encodeWithSelector(ProviderRegistry.ProviderRegistryAboveReserved.selector, id, 3001 ether, 3000 ether)
+        );
         vm.prank(market);
-        slashed = reg.slashCollateral(id, 1_000_000 ether, insurance);
-        assertEq(slashed, 5000 ether, "capped at what is held");
-        assertEq(token.balanceOf(address(reg)), 0);
+        reg.slashCollateral(id, 3001 ether, insurance);
 
+        vm.expectEmit(address(reg));
+        emit ProviderRegistry.CollateralReleased(id, market, 3000 ether, 0);
         vm.prank(market);
-        assertEq(reg.slashCollateral(id, 1, insurance), 0, "nothing left");
+        reg.releaseCollateral(id, 3000 ether);
+        assertEq(reg.reservedOf(id), 0);
+    }
+
+    function test_RevertWhen_withdrawingReservedCollateral() public {
+        uint256 id = _apply(alice);
+        vm.prank(alice);
+        reg.depositCollateral(30_000 ether);
+        vm.prank(market);
+        reg.reserveCollateral(id, 25_000 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProviderRegistry.ProviderRegistryInsufficientCollateral.selector, id, 5000 ether, 5001 ether
+            )
+        );
+        vm.prank(alice);
+        reg.requestWithdrawal(5001 ether);
+        vm.prank(alice);
+        reg.requestWithdrawal(5000 ether);
+    }
+
+    function test_isQualifiedNowAndIsEligibleFor() public {
+        uint256 id = _eligible(alice);
+        assertTrue(reg.isQualifiedNow(id));
+        assertFalse(reg.isQualifiedNow(id + 1), "no provider");
+        uint256 collateral = reg.getProvider(id).collateral;
+        assertTrue(reg.isEligibleFor(id, collateral));
+        vm.prank(market);
+        reg.reserveCollateral(id, 1);
+        assertFalse(reg.isEligibleFor(id, collateral), "one wei is reserved");
+        vm.prank(reputation);
+        reg.reportScore(id, 0);
+        assertFalse(reg.isQualifiedNow(id), "disqualified");
+        vm.warp(uint256(reg.getProvider(id).disqualifiedUntil));
+        assertTrue(reg.isQualifiedNow(id), "the period ended");
+        vm.prank(gov);
+        reg.unqualify(id);
+        assertFalse(reg.isQualifiedNow(id), "unqualified");
     }
 
     function test_RevertWhen_slashToZero() public {
@@ -642,14 +700,34 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         assertEq(reg.getProvider(id).disqualifiedUntil, 0);
     }
 
-    function test_reportScore_lowScoreWhileDisqualifiedExtends() public {
+    function test_reportScore_lowScoreWhileDisqualifiedDoesNotExtend() public {
         uint256 id = _eligible(alice);
         vm.prank(reputation);
         reg.reportScore(id, 1);
+        uint64 until = reg.getProvider(id).disqualifiedUntil;
         vm.warp(block.timestamp + 10 days);
         vm.prank(reputation);
-        reg.reportScore(id, 1);
-        assertEq(reg.getProvider(id).disqualifiedUntil, block.timestamp + 30 days);
+        reg.reportScore(id, 0);
+        assertEq(reg.getProvider(id).disqualifiedUntil, until, "a running disqualification is never extended");
+    }
+
+    function test_reportScore_sameLowScoreAfterThePeriodDoesNotDisqualifyAgain() public {
+        uint256 id = _eligible(alice);
+        vm.prank(reputation);
+        reg.reportScore(id, 3000);
+        vm.warp(uint256(reg.getProvider(id).disqualifiedUntil) + 1);
+        vm.prank(reputation);
+        reg.reportScore(id, 3000);
+        assertTrue(reg.isEligible(id), "served for this score");
+        vm.prank(reputation);
+        reg.reportScore(id, 2999);
+        assertTrue(reg.isDisqualified(id), "a lower score is a new fall");
+        vm.warp(uint256(reg.getProvider(id).disqualifiedUntil) + 1);
+        vm.prank(reputation);
+        reg.reportScore(id, 9000);
+        vm.prank(reputation);
+        reg.reportScore(id, 3000);
+        assertTrue(reg.isDisqualified(id), "a fall after a good score disqualifies again");
     }
 
     function test_reportScore_neverShortensDisqualification() public {
@@ -881,8 +959,10 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         vm.prank(alice);
         reg.cancelWithdrawal();
         _assertLast(obs, 20_000 ether, 30_000 ether);
-        vm.prank(market);
+        vm.startPrank(market);
+        reg.reserveCollateral(id, 1000 ether);
         reg.slashCollateral(id, 1000 ether, market);
+        vm.stopPrank();
         _assertLast(obs, 30_000 ether, 29_000 ether);
         assertEq(obs.count(), 4);
         // unsetting: nothing is called any more
@@ -956,18 +1036,31 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
             address c = callers[i];
             vm.startPrank(c);
             bytes memory err = abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, c);
-            vm.expectRevert(err);
+            bytes memory notProtocol = abi.encodeWithSelector(ProviderRegistry.ProviderRegistryNotProtocol.selector, c);
+            vm.expectRevert(notProtocol);
             reg.slashCollateral(id, 1, c);
+            vm.expectRevert(notProtocol);
+            reg.reserveCollateral(id, 1);
+            vm.expectRevert(notProtocol);
+            reg.releaseCollateral(id, 0);
             vm.expectRevert(err);
             reg.reportScore(id, 0);
             vm.stopPrank();
         }
     }
 
-    function test_authorizedCallers_governanceCanSlashAndReport() public {
+    /// Governance reports scores but cannot reserve, release or slash collateral itself.
+    function test_authorizedCallers_governanceReportsButCannotSlash() public {
         uint256 id = _apply(alice);
         vm.startPrank(gov);
         reg.reportScore(id, 0);
+        bytes memory notProtocol = abi.encodeWithSelector(ProviderRegistry.ProviderRegistryNotProtocol.selector, gov);
+        vm.expectRevert(notProtocol);
+        reg.slashCollateral(id, 0, gov);
+        vm.expectRevert(notProtocol);
+        reg.reserveCollateral(id, 0);
+        reg.setAuthorizedCaller(gov, true);
+        vm.expectRevert(notProtocol);
         reg.slashCollateral(id, 0, gov);
         vm.stopPrank();
         assertTrue(reg.isDisqualified(id));
@@ -981,7 +1074,7 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         reg.reportScore(id, 9000);
         vm.prank(gov);
         reg.setAuthorizedCaller(market, false);
-        vm.expectRevert(abi.encodeWithSelector(Governed.GovernedUnauthorizedCaller.selector, market));
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.ProviderRegistryNotProtocol.selector, market));
         vm.prank(market);
         reg.slashCollateral(id, 1, market);
     }
@@ -1092,6 +1185,9 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         vm.prank(reputation);
         reg.reportScore(id, 100);
         vm.snapshotGasLastCall("provider", "reportScore_disqualify");
+        vm.prank(market);
+        reg.reserveCollateral(id, 1000 ether);
+        vm.snapshotGasLastCall("provider", "reserveCollateral");
         vm.prank(market);
         reg.slashCollateral(id, 1000 ether, market);
         vm.snapshotGasLastCall("provider", "slashCollateral");

@@ -96,6 +96,8 @@ contract ProviderRegistryReentrancyTest is Test {
     }
 
     function test_RevertWhen_slashRecipientReenters() public {
+        vm.prank(market);
+        reg.reserveCollateral(1, 10 ether);
         evil.setMode(2);
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         vm.prank(market);

@@ -19,6 +19,7 @@ contract MarketRegistryDouble is IProviderRegistry {
     mapping(uint256 => Provider) internal _p;
     mapping(address => uint256) public override providerIdOf;
     mapping(uint256 => uint256) public lastScore;
+    mapping(uint256 => uint256) public reservedOf;
     mapping(address => bool) public authorized;
     uint256 public override providerCount;
 
@@ -102,6 +103,25 @@ contract MarketRegistryDouble is IProviderRegistry {
         return _p[id].ethShare;
     }
 
+    function isEligibleFor(uint256 id, uint256 reserve) external view returns (bool) {
+        return isEligible(id) && _p[id].collateral - reservedOf[id] >= reserve;
+    }
+
+    function isQualifiedNow(uint256 id) external view returns (bool) {
+        return _p[id].qualified && _p[id].disqualifiedUntil <= block.timestamp;
+    }
+
+    function reserveCollateral(uint256 id, uint256 amount) external {
+        require(authorized[msg.sender], "unauthorized");
+        require(_p[id].collateral - reservedOf[id] >= amount, "free collateral");
+        reservedOf[id] += amount;
+    }
+
+    function releaseCollateral(uint256 id, uint256 amount) external {
+        require(authorized[msg.sender], "unauthorized");
+        reservedOf[id] -= amount;
+    }
+
     function hasFreeCapacity(uint256 id, Resources calldata r) external view returns (bool) {
         Provider storage p = _p[id];
         return p.activeNodes < p.maxNodes && p.used.cpuCores + r.cpuCores <= p.capacity.cpuCores
@@ -115,9 +135,11 @@ contract MarketRegistryDouble is IProviderRegistry {
 
     function slashCollateral(uint256 id, uint256 amount, address to) external returns (uint256 slashed) {
         require(authorized[msg.sender], "unauthorized");
+        require(amount <= reservedOf[id], "above reserved");
         Provider storage p = _p[id];
-        slashed = amount > p.collateral ? p.collateral : amount;
+        slashed = amount;
         p.collateral -= uint128(slashed);
+        reservedOf[id] -= amount;
         token.transfer(to, slashed);
     }
 
@@ -154,8 +176,21 @@ contract MarketRegistryDouble is IProviderRegistry {
             return 0;
         }
 
+        mapping(uint256 => address) public lockedBy;
+
+        function lockNode(uint256 id) external {
+            require(lockedBy[id] == address(0), "locked");
+            lockedBy[id] = msg.sender;
+        }
+
+        function unlockNode(uint256 id) external {
+            require(lockedBy[id] == msg.sender, "not the locker");
+            lockedBy[id] = address(0);
+        }
+
         function failNode(uint256 id) external {
             _n[id].status = NodeStatus.Failed;
+            lockedBy[id] = address(0);
         }
 
         function setStakedEth(uint256 id, uint128 a) external {

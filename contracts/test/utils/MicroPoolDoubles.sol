@@ -62,6 +62,23 @@ contract RegistryDouble is IProviderRegistry {
         return;
     }
 
+    // IProviderRegistry functions the micro-pool does not use.
+    function isEligibleFor(uint256, uint256) external pure returns (bool) {
+        return false;
+    }
+
+    function isQualifiedNow(uint256) external pure returns (bool) {
+        return false;
+    }
+
+    function reservedOf(uint256) external pure returns (uint256) {
+        return 0;
+    }
+
+    function reserveCollateral(uint256, uint256) external pure {}
+
+    function releaseCollateral(uint256, uint256) external pure {}
+
     function slashCollateral(uint256, uint256, address) external pure returns (uint256) {
         return 0;
     }
@@ -175,6 +192,10 @@ contract FeeQuoteDouble is IPricingPolicy {
 
     function marketParams() external pure returns (MarketParams memory m) {
         return m;
+    }
+
+    function projectLimits() external pure returns (ProjectLimits memory l) {
+        return l;
     }
 
     function mzkuPerEth() external pure returns (uint256) {

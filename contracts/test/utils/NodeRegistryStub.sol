@@ -18,6 +18,14 @@ contract NodeRegistryStub is INodeRegistry {
 
     function setCollectedRewards(uint256, uint128) external {}
 
+    function lockNode(uint256) external {}
+
+    function unlockNode(uint256) external {}
+
+    function lockedBy(uint256) external pure returns (address) {
+        return address(0);
+    }
+
     error NodeRegistryStubUnknownNode(uint256 nodeId);
 
     mapping(uint256 nodeId => Node) private _nodes;

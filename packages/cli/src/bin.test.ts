@@ -38,6 +38,21 @@ describe("mzku failures", () => {
   }, 60_000); // four node processes, one after another: seconds each on a loaded 2-core machine
 });
 
+describe("mzku failure details", () => {
+  it("at debug level, the failure's code and details are logged as a JSON line before the one-line reason", async () => {
+    const { code, stderr } = await run(["devnet", "--port", "99999", "--log-level", "debug"]);
+    expect(code).toBe(2);
+    const [detail, line] = stderr.split("\n");
+    expect(JSON.parse(detail ?? "")).toMatchObject({
+      level: "debug",
+      component: "mzku",
+      message: "Command failed",
+      code: "BAD_PORT",
+    });
+    expect(line).toBe("mzku: BAD_PORT: --port must be 1-65535, got 99999");
+  }, 30_000);
+});
+
 describe("takeLogLevelFlag", () => {
   it("takes the flag from anywhere and leaves the rest in order", () => {
     expect(takeLogLevelFlag(["devnet", "--log-level", "debug", "--port", "1"])).toEqual({

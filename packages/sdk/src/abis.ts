@@ -3155,6 +3155,49 @@ export const providerRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "isEligibleFor",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "reserve",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isQualifiedNow",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "liftDisqualification",
     "inputs": [
       {
@@ -3436,6 +3479,24 @@ export const providerRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "releaseCollateral",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "reportScore",
     "inputs": [
       {
@@ -3464,6 +3525,43 @@ export const providerRegistryAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "reserveCollateral",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "reservedOf",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -4007,6 +4105,68 @@ export const providerRegistryAbi = [
   },
   {
     "type": "event",
+    "name": "CollateralReleased",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "reserved",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CollateralReserved",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "reserved",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "CollateralSlashed",
     "inputs": [
       {
@@ -4040,7 +4200,7 @@ export const providerRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "unbonding",
+        "name": "reserved",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -4487,6 +4647,27 @@ export const providerRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "ProviderRegistryAboveReserved",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "reserved",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ProviderRegistryAlreadyApplied",
     "inputs": [
       {
@@ -4586,6 +4767,27 @@ export const providerRegistryAbi = [
       },
       {
         "name": "need",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderRegistryInsufficientFreeCollateral",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "free",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "needed",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -4759,6 +4961,17 @@ export const providerRegistryAbi = [
   {
     "type": "error",
     "name": "ProviderRegistryNotNodeRegistry",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderRegistryNotProtocol",
     "inputs": [
       {
         "name": "caller",
@@ -5294,6 +5507,38 @@ export const nodeRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "lockNode",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "lockedBy",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "nodeCount",
     "inputs": [],
     "outputs": [
@@ -5517,6 +5762,19 @@ export const nodeRegistryAbi = [
     "stateMutability": "nonpayable"
   },
   {
+    "type": "function",
+    "name": "unlockNode",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
     "type": "event",
     "name": "AuthorizedCallerSet",
     "inputs": [
@@ -5600,6 +5858,25 @@ export const nodeRegistryAbi = [
         "type": "uint64",
         "indexed": false,
         "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "NodeLockSet",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
       }
     ],
     "anonymous": false
@@ -5754,6 +6031,33 @@ export const nodeRegistryAbi = [
         "name": "status",
         "type": "uint8",
         "internalType": "enum NodeStatus"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryNodeLocked",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "lockedBy",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryNotProtocol",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -7097,6 +7401,30 @@ export const reputationAbi = [
   },
   {
     "type": "function",
+    "name": "scoreAt",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "scoreOf",
     "inputs": [
       {
@@ -7518,6 +7846,11 @@ export const reputationAbi = [
   },
   {
     "type": "error",
+    "name": "CheckpointUnorderedInsertion",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "GovernedOnlyGovernance",
     "inputs": [
       {
@@ -7598,6 +7931,45 @@ export const pricingPolicyAbi = [
       }
     ],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "MAX_DURATION",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_LIMIT_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_REVEAL_BLOCKS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -7844,11 +8216,6 @@ export const pricingPolicyAbi = [
             "internalType": "uint32"
           },
           {
-            "name": "settleGraceBlocks",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
             "name": "startWindow",
             "type": "uint32",
             "internalType": "uint32"
@@ -7872,6 +8239,41 @@ export const pricingPolicyAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "projectLimits",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IPricingPolicy.ProjectLimits",
+        "components": [
+          {
+            "name": "maxDuration",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "maxFixedPrice",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "reserveBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "lossCapBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
       }
     ],
     "stateMutability": "view"
@@ -8021,11 +8423,6 @@ export const pricingPolicyAbi = [
             "internalType": "uint32"
           },
           {
-            "name": "settleGraceBlocks",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
             "name": "startWindow",
             "type": "uint32",
             "internalType": "uint32"
@@ -8049,6 +8446,41 @@ export const pricingPolicyAbi = [
         "name": "rate",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setProjectLimits",
+    "inputs": [
+      {
+        "name": "limits",
+        "type": "tuple",
+        "internalType": "struct IPricingPolicy.ProjectLimits",
+        "components": [
+          {
+            "name": "maxDuration",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "maxFixedPrice",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "reserveBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "lossCapBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -8291,11 +8723,6 @@ export const pricingPolicyAbi = [
             "internalType": "uint32"
           },
           {
-            "name": "settleGraceBlocks",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
             "name": "startWindow",
             "type": "uint32",
             "internalType": "uint32"
@@ -8319,6 +8746,41 @@ export const pricingPolicyAbi = [
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PricingPolicyProjectLimitsSet",
+    "inputs": [
+      {
+        "name": "limits",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct IPricingPolicy.ProjectLimits",
+        "components": [
+          {
+            "name": "maxDuration",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "maxFixedPrice",
+            "type": "uint128",
+            "internalType": "uint128"
+          },
+          {
+            "name": "reserveBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "lossCapBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
       }
     ],
     "anonymous": false
@@ -8889,14 +9351,24 @@ export const projectMarketAbi = [
             "internalType": "bool"
           },
           {
-            "name": "settleGraceBlocks",
-            "type": "uint32",
-            "internalType": "uint32"
+            "name": "drawBlock",
+            "type": "uint64",
+            "internalType": "uint64"
           },
           {
             "name": "startWindow",
             "type": "uint32",
             "internalType": "uint32"
+          },
+          {
+            "name": "reserveBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "lossCapBps",
+            "type": "uint16",
+            "internalType": "uint16"
           },
           {
             "name": "winner",
@@ -8984,6 +9456,25 @@ export const projectMarketAbi = [
         "name": "",
         "type": "bool",
         "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "lastProjectOf",
+    "inputs": [
+      {
+        "name": "bidder",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -9582,6 +10073,37 @@ export const projectMarketAbi = [
   },
   {
     "type": "event",
+    "name": "BondForfeited",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidder",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "index",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "BondWithdrawn",
     "inputs": [
       {
@@ -9630,6 +10152,31 @@ export const projectMarketAbi = [
       },
       {
         "name": "profit",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DrawRearmed",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "previousDrawBlock",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "drawBlock",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -9897,16 +10444,28 @@ export const projectMarketAbi = [
         "internalType": "bool"
       },
       {
-        "name": "settleGraceBlocks",
-        "type": "uint32",
+        "name": "drawBlock",
+        "type": "uint64",
         "indexed": false,
-        "internalType": "uint32"
+        "internalType": "uint64"
       },
       {
         "name": "startWindow",
         "type": "uint32",
         "indexed": false,
         "internalType": "uint32"
+      },
+      {
+        "name": "reserveBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
+        "name": "lossCapBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
       }
     ],
     "anonymous": false
@@ -9992,6 +10551,53 @@ export const projectMarketAbi = [
   },
   {
     "type": "error",
+    "name": "ProjectMarketAboveLimits",
+    "inputs": [
+      {
+        "name": "duration",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxDuration",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "fixedPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxFixedPrice",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProjectMarketAlreadyBid",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidder",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "lastProject",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ProjectMarketAlreadyRevealed",
     "inputs": [
       {
@@ -10044,6 +10650,22 @@ export const projectMarketAbi = [
     "inputs": [
       {
         "name": "price",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProjectMarketBondLocked",
+    "inputs": [
+      {
+        "name": "bidder",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "projectId",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -10146,10 +10768,52 @@ export const projectMarketAbi = [
   },
   {
     "type": "error",
+    "name": "ProjectMarketDrawPending",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "drawBlock",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ProjectMarketInvalidProject",
     "inputs": [
       {
         "name": "duration",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProjectMarketLossAboveCap",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "loss",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "cap",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -10166,6 +10830,22 @@ export const projectMarketAbi = [
       },
       {
         "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProjectMarketNotEligibleBidder",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidder",
         "type": "address",
         "internalType": "address"
       }
@@ -11906,6 +12586,25 @@ export const insurancePoolAbi = [
   },
   {
     "type": "function",
+    "name": "isCompensator",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "moveExcessToRewardPool",
     "inputs": [
       {
@@ -12087,6 +12786,19 @@ export const insurancePoolAbi = [
   },
   {
     "type": "event",
+    "name": "InsurancePoolCompensatorSet",
+    "inputs": [
+      {
+        "name": "compensator",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "InsurancePoolDeposited",
     "inputs": [
       {
@@ -12241,6 +12953,17 @@ export const insurancePoolAbi = [
         "name": "excess",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InsurancePoolNotCompensator",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },

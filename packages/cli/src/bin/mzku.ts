@@ -1,16 +1,12 @@
 #!/usr/bin/env node
-import { cliFailure, UsageError } from "@mzku/errors";
-import { createLogger, resolveLogLevel } from "@mzku/log";
+import { cliFailure, errorFields, UsageError } from "@mzku/errors";
+import { createLogger, type LogLevel, resolveLogLevel } from "@mzku/log";
 import { devnet, devnetUsage } from "../commands/devnet.js";
 import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
 
-const commands: Record<string, { usage: string; run: (argv: string[], level: string | undefined) => Promise<void> }> = {
-  devnet: {
-    usage: devnetUsage,
-    run: (argv, level) =>
-      devnet(argv, createLogger({ component: "devnet", level: resolveLogLevel({ flag: level, env: process.env }) })),
-  },
+const commands: Record<string, { usage: string; run: (argv: string[], level: LogLevel) => Promise<void> }> = {
+  devnet: { usage: devnetUsage, run: (argv, level) => devnet(argv, createLogger({ component: "devnet", level })) },
   indexer: { usage: indexerUsage, run: (argv, level) => indexerService("indexer", argv, level) },
   api: { usage: apiUsage, run: (argv, level) => indexerService("api", argv, level) },
   serve: { usage: serveUsage, run: (argv, level) => indexerService("serve", argv, level) },
@@ -25,8 +21,12 @@ ${Object.values(commands)
   .map((c) => `  ${c.usage.split("\n")[0]}`)
   .join("\n")}\n`;
 
+/** The log level once the flags are read (a failure's details are logged at debug level). */
+let level: LogLevel | undefined;
+
 async function main(argv: string[]): Promise<void> {
-  const { level, rest: args } = takeLogLevelFlag(argv);
+  const { level: flag, rest: args } = takeLogLevelFlag(argv);
+  level = resolveLogLevel({ flag, env: process.env });
   const [name, ...rest] = args;
   if (!name || name === "--help" || name === "-h") {
     process.stdout.write(usage);
@@ -42,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // What does not fit the one line (a tool's output, the values involved) is logged at debug level.
+  if (level === "debug") createLogger({ component: "mzku", level }).debug("Command failed", errorFields(error));
   const failure = cliFailure("mzku", error);
   process.stderr.write(failure.line);
   process.exit(failure.exitCode);

@@ -25,7 +25,7 @@ The indexer and the read API in one process (the API on its own database connect
 ${serviceUsage}`;
 
 /** Runs `mode` until Ctrl-C; `start` is required after `indexer` and `api`. */
-export async function indexerService(mode: ServiceMode, argv: string[], logLevel: string | undefined): Promise<void> {
+export async function indexerService(mode: ServiceMode, argv: string[], logLevel: string): Promise<void> {
   let rest = argv;
   if (mode !== "serve") {
     const [sub, ...more] = argv;

@@ -35,7 +35,7 @@ export interface BidEvaluation {
 /** Everything the draw depends on. */
 export interface DrawInput {
   readonly projectId: bigint;
-  /** `entropy` of `AuctionSettled`: the prevrandao mixed in, or 0 after the grace blocks. */
+  /** `entropy` of `AuctionSettled`: uint256(blockhash(drawBlock)), the hash of the project's draw block. */
   readonly entropy: bigint;
   readonly bandBps: number;
   readonly maxDrawCandidates: number;

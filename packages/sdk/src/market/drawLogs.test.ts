@@ -37,10 +37,12 @@ function logs() {
         { type: "uint16" },
         { type: "uint8" },
         { type: "bool" },
+        { type: "uint64" },
         { type: "uint32" },
-        { type: "uint32" },
+        { type: "uint16" },
+        { type: "uint16" },
       ],
-      [1000, f.bandBps, 5000, 1000, f.maxDrawCandidates, f.vickrey, 2, 86400],
+      [1000, f.bandBps, 5000, 1000, f.maxDrawCandidates, f.vickrey, 149n, 86400, 10_000, 20_000],
     ),
   });
   for (const r of f.reveals) {

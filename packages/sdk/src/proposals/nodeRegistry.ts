@@ -3,6 +3,26 @@ import type { ContractFunctionArgs } from "viem";
 import { nodeRegistryAbi } from "../abis.js";
 import { type ProposalAction, type ProposalActionParameters, proposalAction } from "../proposal.js";
 
+export type LockNodeProposalParameters = ProposalActionParameters<
+  ContractFunctionArgs<typeof nodeRegistryAbi, "nonpayable" | "payable", "lockNode">
+>;
+
+/**
+ * `NodeRegistry.lockNode` as one action of a governance proposal (a function governance may call).
+ * Locks an open node to the calling protocol contract: it cannot stop until unlocked (a node with a
+ * project cannot stop). Failing the node clears the lock.
+ * Protocol contracts only. The node must be open and not locked by another contract.
+ *
+ * @example
+ * const action = proposals.nodeRegistry.lockNode({
+ *   address: deployment.contracts.NodeRegistry,
+ *   args: [nodeId],
+ * });
+ */
+export function lockNode(parameters: LockNodeProposalParameters): ProposalAction {
+  return proposalAction(nodeRegistryAbi, "lockNode", parameters);
+}
+
 export type SetAuthorizedCallerProposalParameters = ProposalActionParameters<
   ContractFunctionArgs<typeof nodeRegistryAbi, "nonpayable" | "payable", "setAuthorizedCaller">
 >;

@@ -58,6 +58,25 @@ export function setMzkuPerEth(parameters: SetMzkuPerEthProposalParameters): Prop
   return proposalAction(pricingPolicyAbi, "setMzkuPerEth", parameters);
 }
 
+export type SetProjectLimitsProposalParameters = ProposalActionParameters<
+  ContractFunctionArgs<typeof pricingPolicyAbi, "nonpayable" | "payable", "setProjectLimits">
+>;
+
+/**
+ * `PricingPolicy.setProjectLimits` as one action of a governance proposal (a function governance may call).
+ * Sets the project limits (duration, FP, collateral reserved per assignment, loss cap). Governance
+ * only; the reservation must cover the start penalty.
+ *
+ * @example
+ * const action = proposals.pricingPolicy.setProjectLimits({
+ *   address: deployment.contracts.PricingPolicy,
+ *   args: [limits],
+ * });
+ */
+export function setProjectLimits(parameters: SetProjectLimitsProposalParameters): ProposalAction {
+  return proposalAction(pricingPolicyAbi, "setProjectLimits", parameters);
+}
+
 export type SetTypeTermsProposalParameters = ProposalActionParameters<
   ContractFunctionArgs<typeof pricingPolicyAbi, "nonpayable" | "payable", "setTypeTerms">
 >;

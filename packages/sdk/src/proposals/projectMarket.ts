@@ -28,8 +28,8 @@ export type FailProjectProposalParameters = ProposalActionParameters<
 /**
  * `ProjectMarket.failProject` as one action of a governance proposal (a function governance may call).
  * Governance declares an assigned or running project failed [3.6]: FP returns to the requester,
- * `loss` is paid to it from the provider's collateral, then from the Insurance Pool; a still-open
- * node is marked Failed in the NodeRegistry.
+ * `loss` (at most `lossCapBps` of FP) is paid to it from the collateral reserved for the
+ * assignment, then from the Insurance Pool; a still-open node is marked Failed.
  *
  * @example
  * const action = proposals.projectMarket.failProject({

@@ -3,7 +3,7 @@
  * random methods, request targets, headers and bodies — raw bytes as well as mutations of valid sign
  * requests — never get a 5xx, and never end a process. Seeded, so a failure can be replayed.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -23,11 +23,7 @@ const children: ChildProcess[] = [];
 let dir = "";
 
 beforeAll(() => {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere in the package; the bin must exist
-  }
+  // dist/ is built once by vitest's global setup (test-setup/build.ts)
   if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-fuzz-"));
 }, 120_000);

@@ -1,7 +1,7 @@
 /**
  * Co-signers on other hosts, as separate processes: `keys tls` makes a CA and certificates, three
  * co-signers serve HTTPS with mutual TLS, and a combiner reaches them with its client certificate.
- * Runs the built bin (the test builds dist/ first).
+ * Runs the built bin (built by test-setup/build.ts).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -23,11 +23,7 @@ const GVR = `0x${"42".repeat(32)}`;
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
 
 beforeAll(() => {
-  try {
-    execFileSync(join(PKG, "../../node_modules/.bin/tsc"), ["-p", join(PKG, "tsconfig.json")], { stdio: "pipe" });
-  } catch {
-    // tsc emits even with type errors elsewhere in the package; the bin must exist
-  }
+  // dist/ is built once by vitest's global setup (test-setup/build.ts)
   if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-mtls-"));
 }, 120_000);

@@ -22,6 +22,7 @@ import type { PreparedSigning, SigningParams, SigningType } from "../signing/typ
 import { SlashingBatcher } from "../slashing/batcher.js";
 import type { SlashingOutcome, SlashingProtectionDb } from "../slashing/db.js";
 import { type Interchange, type ParsedRecord, parseInterchange } from "../slashing/interchange.js";
+import { workerWriter } from "../slashing/writer.js";
 import type { SignerBackend } from "./backend.js";
 import { type HealthReport, healthReport } from "./health.js";
 
@@ -33,6 +34,11 @@ export interface SigningServiceOptions {
   metrics: SignerMetrics;
   /** The chain this signer serves (0x hex); interchange imports for another chain are refused. */
   genesisValidatorsRoot?: string;
+  /**
+   * Commit slashing-protection records on a worker thread (default, for a file database) so that an
+   * fsync never stalls the event loop; false keeps them on this thread.
+   */
+  slashingInWorker?: boolean;
 }
 
 /** Rows written per transaction when an interchange is imported while signing goes on. */
@@ -77,7 +83,8 @@ export class SigningService {
 
   constructor(private readonly opts: SigningServiceOptions) {
     this.role = opts.backend.role;
-    this.batcher = new SlashingBatcher(opts.slashing);
+    const writer = opts.slashingInWorker === false ? undefined : workerWriter(opts.slashing);
+    this.batcher = new SlashingBatcher(opts.slashing, writer === undefined ? {} : { writer });
   }
 
   get logger(): Logger {
@@ -92,6 +99,7 @@ export class SigningService {
   /** Releases the backend's resources (the combiner's connections to its co-signers). */
   close(): void {
     this.opts.backend.close?.();
+    void this.batcher.close();
   }
 
   /** Sets `signer_keys_loaded_count` to the keys served. */

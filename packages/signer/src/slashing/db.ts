@@ -101,7 +101,12 @@ export class SlashingProtectionDb {
   private readonly db: Database.Database;
   private readonly stmts;
 
+  private readonly path: string;
+  private readonly synchronous: "FULL" | "NORMAL";
+
   constructor(path: string, opts: SlashingProtectionDbOptions = {}) {
+    this.path = path;
+    this.synchronous = opts.synchronous ?? "FULL";
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${opts.synchronous ?? "FULL"}`);
@@ -217,6 +222,13 @@ export class SlashingProtectionDb {
     const row = this.stmts.getValidator.get(pubkey);
     if (row !== undefined) return row.id;
     return Number(this.stmts.addValidator.run(pubkey).lastInsertRowid);
+  }
+
+  /** The database file and its durability setting; undefined for an in-memory database. */
+  file(): { path: string; synchronous: "FULL" | "NORMAL" } | undefined {
+    return this.path === ":memory:" || this.path === ""
+      ? undefined
+      : { path: this.path, synchronous: this.synchronous };
   }
 
   /**

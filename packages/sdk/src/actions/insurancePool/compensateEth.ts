@@ -7,11 +7,11 @@ export type CompensateEthParameters = WriteParameters<ContractFunctionArgs<typeo
 export type CompensateEthReturnType = TransactionReceipt;
 
 /**
- * Pays up to `amount` ETH to `to` to cover a loss; restricted to authorized protocol contracts and
- * governance. Returns what was paid (at most the balance).
- * Governance or an authorized protocol contract. The ETH is pushed to `to`; if `to` refuses it, it
- * is credited to `to` instead (pulled with `withdrawEth`), so a refusing receiver cannot block the
- * caller's flow. `paid` counts both.
+ * Pays up to `amount` ETH to `to` to cover a loss the caller recorded; restricted to the protocol
+ * contracts fixed at deployment (not governance). Returns what was paid (at most the free balance).
+ * A compensator only. The ETH is pushed to `to`; if `to` refuses it, it is credited to `to` instead
+ * (pulled with `withdrawEth`), so a refusing receiver cannot block the caller's flow. `paid` counts
+ * both.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

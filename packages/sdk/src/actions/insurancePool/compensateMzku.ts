@@ -8,7 +8,7 @@ export type CompensateMzkuReturnType = TransactionReceipt;
 
 /**
  * Pays up to `amount` MZKU to `to` to cover a loss; restricted like `compensateEth`.
- * Governance or an authorized protocol contract.
+ * A compensator only.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -11,6 +11,7 @@ export * from "./excessEth.js";
 export * from "./excessMzku.js";
 export * from "./governance.js";
 export * from "./isAuthorizedCaller.js";
+export * from "./isCompensator.js";
 export * from "./moveExcessToRewardPool.js";
 export * from "./mzku.js";
 export * from "./rewardPool.js";

@@ -7,7 +7,8 @@ export type StopNodeParameters = WriteParameters<ContractFunctionArgs<typeof nod
 export type StopNodeReturnType = TransactionReceipt;
 
 /**
- * Stops an open node (installing or active); by the provider's owner. Frees its resources.
+ * Stops an open node (installing or active) that serves no assignment; by the provider's owner.
+ * Frees its resources.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

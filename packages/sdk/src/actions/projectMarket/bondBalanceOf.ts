@@ -7,7 +7,7 @@ export type BondBalanceOfParameters = ReadParameters<ContractFunctionArgs<typeof
 export type BondBalanceOfReturnType = ContractFunctionReturnType<typeof projectMarketAbi, "view" | "pure", "bondBalanceOf">;
 
 /**
- * The caller's free (unlocked) bond balance.
+ * The bidder's bond balance (locked bonds of unrevealed bids excluded).
  *
  * @example
  * const result = await projectMarket.bondBalanceOf(client, {

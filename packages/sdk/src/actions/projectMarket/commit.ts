@@ -7,7 +7,10 @@ export type CommitParameters = WriteParameters<ContractFunctionArgs<typeof proje
 export type CommitReturnType = TransactionReceipt;
 
 /**
- * Commits a sealed bid and locks the project's bid bond from the caller's bond balance.
+ * Commits a sealed bid and locks the project's bid bond from the caller's bond balance. The caller
+ * must be a qualified provider not disqualified now, and may commit once per auction, in project
+ * order (not to a project older than the last it committed to). A bidder's first commit ever also
+ * stores its reputation score (`Reputation.refresh`).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

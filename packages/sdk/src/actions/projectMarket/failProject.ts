@@ -8,8 +8,8 @@ export type FailProjectReturnType = TransactionReceipt;
 
 /**
  * Governance declares an assigned or running project failed [3.6]: FP returns to the requester,
- * `loss` is paid to it from the provider's collateral, then from the Insurance Pool; a still-open
- * node is marked Failed in the NodeRegistry.
+ * `loss` (at most `lossCapBps` of FP) is paid to it from the collateral reserved for the
+ * assignment, then from the Insurance Pool; a still-open node is marked Failed.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -8,8 +8,8 @@ export type FailUnstartedReturnType = TransactionReceipt;
 
 /**
  * Fails a project whose winner did not start before the deadline: FP returns to the requester and
- * `startPenaltyBps` of FP is slashed from the provider's collateral to it. Anyone, after the
- * deadline.
+ * `startPenaltyBps` of FP is slashed to it from the collateral reserved for this assignment (never
+ * from the Insurance Pool). Anyone, after the deadline.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -12,6 +12,7 @@ export * from "./getProject.js";
 export * from "./governance.js";
 export * from "./insurancePool.js";
 export * from "./isAuthorizedCaller.js";
+export * from "./lastProjectOf.js";
 export * from "./MAX_BIDS.js";
 export * from "./nodeRegistry.js";
 export * from "./openProject.js";

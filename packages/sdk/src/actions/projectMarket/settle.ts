@@ -7,8 +7,10 @@ export type SettleParameters = WriteParameters<ContractFunctionArgs<typeof proje
 export type SettleReturnType = TransactionReceipt;
 
 /**
- * Settles the auction: filters, draws the winner, forfeits unrevealed bonds to the Insurance Pool.
- * Anyone, from revealEndBlock on.
+ * Settles the auction: filters, draws the winner, reserves its collateral, forfeits the bonds of
+ * unrevealed and ineligible bids to the Insurance Pool. Anyone, from revealEndBlock on. When the
+ * draw block's hash can no longer be read (more than 256 blocks later), the draw moves to the next
+ * block instead (`DrawRearmed`) and a later `settle` completes it.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -7,7 +7,9 @@ export type WithdrawBondParameters = WriteParameters<ContractFunctionArgs<typeof
 export type WithdrawBondReturnType = TransactionReceipt;
 
 /**
- * Withdraws `amount` MZKU of the caller's free bond balance.
+ * Withdraws `amount` MZKU of the caller's bond balance, once the auction of the last project it
+ * committed to is settled (a revealed bid found ineligible there forfeits its bond from this
+ * balance).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -10,8 +10,10 @@ export type ReportScoreReturnType = TransactionReceipt;
  * A new reputation score for the provider (Reputation contract); under the threshold the provider
  * is disqualified for the governance-set period.
  * Authorized score source (Reputation) and governance. A score under the threshold disqualifies for
- * `disqualificationPeriod` from now (extending a running one, never shortening it); requalification
- * is automatic when the period ends (no transaction needed).
+ * `disqualificationPeriod` from now, unless the provider is disqualified already (a report never
+ * extends a running disqualification) or has served one for a score at least as low since its last
+ * score at or above the threshold (the same low score is not punished twice; a lower one is).
+ * Requalification is automatic when the period ends.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

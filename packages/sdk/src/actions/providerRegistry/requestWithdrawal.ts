@@ -7,7 +7,7 @@ export type RequestWithdrawalParameters = WriteParameters<ContractFunctionArgs<t
 export type RequestWithdrawalReturnType = TransactionReceipt;
 
 /**
- * Moves `amount` of the caller's collateral into unbonding; it stays slashable and becomes
+ * Moves `amount` of the caller's free (not reserved) collateral into unbonding; it becomes
  * withdrawable `unbondingDelay` after this call (a new request restarts the delay). Only with no
  * open node.
  *

@@ -7,9 +7,11 @@ export type SlashCollateralParameters = WriteParameters<ContractFunctionArgs<typ
 export type SlashCollateralReturnType = TransactionReceipt;
 
 /**
- * Moves up to `amount` of the provider's collateral to `to` (losses [3.4.6]).
- * Authorized protocol contracts and governance. Takes the bonded collateral first, then the
- * unbonding part (a provider cannot escape a loss by requesting a withdrawal).
+ * Moves `amount` of the reserved collateral to `to` (losses [3.4.6]); protocol contracts only,
+ * never more than is reserved.
+ * Protocol contracts only, and only out of what is reserved: a slash is always the penalty of an
+ * assignment the provider accepted, bounded by the reservation made for it. Governance cannot slash
+ * directly.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -10,6 +10,7 @@ export * from "./recordFinish.js";
 export * from "./recordWin.js";
 export * from "./refresh.js";
 export * from "./registry.js";
+export * from "./scoreAt.js";
 export * from "./scoreOf.js";
 export * from "./setAuthorizedCaller.js";
 export * from "./setDefaults.js";

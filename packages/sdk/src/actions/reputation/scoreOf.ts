@@ -7,7 +7,7 @@ export type ScoreOfParameters = ReadParameters<ContractFunctionArgs<typeof reput
 export type ScoreOfReturnType = ContractFunctionReturnType<typeof reputationAbi, "view" | "pure", "scoreOf">;
 
 /**
- * The stored score of `providerId` (what the auction draws with).
+ * The latest stored score of `providerId`; the formula's value if none was ever stored.
  *
  * @example
  * const result = await reputation.scoreOf(client, {
