@@ -187,7 +187,7 @@ export const projects = list({
   fields: fields(`project_id:int requester:address project_type:int cpu_cores:int ram_gb:int storage_gb:int
     bandwidth_mbps:int duration:int fixed_price:amount bid_bond:amount commit_end_block:int reveal_end_block:int
     status:string fee_rate_bps:int? band_bps:int? score_threshold:int? start_penalty_bps:int? max_draw_candidates:int?
-    vickrey:bool? settle_grace_blocks:int? start_window:int? bids:int revealed_bids:int seed:hash? entropy:amount?
+    vickrey:bool? draw_block:int? draw_rearms:int start_window:int? reserve_bps:int? loss_cap_bps:int? bids:int revealed_bids:int seed:hash? entropy:amount?
     candidates:int? winner:address? provider_id:int? winning_bid:amount? price:amount? forfeited_bonds:amount?
     settled_block:int? node_id:int? started_at:int? profit:amount? to_provider:amount? to_reward_pool:amount?
     to_insurance_pool:amount? to_requester:amount? refund:amount? loss:amount? slashed:amount? compensated:amount?
@@ -210,7 +210,7 @@ export const bids = list({
   table: "bids",
   schema: "Bid",
   fields: fields(`project_id:int bid_index:int bidder:address commitment:hash revealed:bool price:amount? salt:hash?
-    evaluated:bool provider_id:int? eligible:bool? weight:amount? committed_block:int`),
+    evaluated:bool provider_id:int? eligible:bool? weight:amount? forfeited_bond:amount? committed_block:int`),
   filters: [eq("bidder", "bidder", "address", "Bidder address")],
   sorts: { bidIndex: "bid_index", price: "price" },
   defaultSort: "bidIndex",

@@ -513,8 +513,11 @@ const handlers: Record<string, Handler> = {
       start_penalty_bps: null,
       max_draw_candidates: null,
       vickrey: null,
-      settle_grace_blocks: null,
+      draw_block: null,
+      draw_rearms: 0,
       start_window: null,
+      reserve_bps: null,
+      loss_cap_bps: null,
       bids: 0,
       revealed_bids: 0,
       seed: null,
@@ -551,8 +554,10 @@ const handlers: Record<string, Handler> = {
       p.start_penalty_bps = int(a, "startPenaltyBps");
       p.max_draw_candidates = int(a, "maxDrawCandidates");
       p.vickrey = flag(a, "vickrey");
-      p.settle_grace_blocks = int(a, "settleGraceBlocks");
+      p.draw_block = int(a, "drawBlock");
       p.start_window = int(a, "startWindow");
+      p.reserve_bps = int(a, "reserveBps");
+      p.loss_cap_bps = int(a, "lossCapBps");
     }),
   "ProjectMarket.BidCommitted": async (ctx, a) => {
     const projectId = int(a, "projectId");
@@ -568,6 +573,7 @@ const handlers: Record<string, Handler> = {
       provider_id: null,
       eligible: null,
       weight: null,
+      forfeited_bond: null,
       committed_block: ctx.block,
     });
     await updateProject(ctx, projectId, (p) => {
@@ -594,6 +600,18 @@ const handlers: Record<string, Handler> = {
     bid.provider_id = int(a, "providerId");
     bid.eligible = flag(a, "eligible");
     bid.weight = amount(a, "weight");
+    await ctx.w.put("bids", bid);
+  },
+  "ProjectMarket.DrawRearmed": async (ctx, a) =>
+    updateProject(ctx, int(a, "projectId"), (p) => {
+      p.draw_block = int(a, "drawBlock");
+      p.draw_rearms = num(p.draw_rearms) + 1;
+    }),
+  "ProjectMarket.BondForfeited": async (ctx, a) => {
+    const projectId = int(a, "projectId");
+    const bid = await ctx.w.get("bids", [projectId, int(a, "index")]);
+    if (!bid) throw new Error(`bond of bid ${projectId}/${int(a, "index")} forfeited before it was committed`);
+    bid.forfeited_bond = plus(bid.forfeited_bond, big(a, "amount"));
     await ctx.w.put("bids", bid);
   },
   "ProjectMarket.AuctionSettled": async (ctx, a) => {
