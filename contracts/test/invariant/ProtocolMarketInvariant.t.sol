@@ -213,13 +213,14 @@ contract ProtocolMarketHandler is Test {
     }
 }
 
-contract ProtocolMarketInvariantTest is MarketRealBase {
+/// @notice The handler and the checks, shared by the invariant suite and its smoke test.
+abstract contract ProtocolMarketSetup is MarketRealBase {
     ProtocolMarketHandler internal handler;
     address[] internal provs;
     uint256 internal constant INSURANCE_FUNDING = 50_000 ether;
     uint256 internal _systemTotal;
 
-    function setUp() public override {
+    function setUp() public virtual override {
         super.setUp();
         for (uint256 i = 0; i < 4; ++i) {
             (address o,) = _provider(string(abi.encodePacked("I", vm.toString(i))), 1_000_000 ether);
@@ -232,7 +233,6 @@ contract ProtocolMarketInvariantTest is MarketRealBase {
             token.approve(address(handler), type(uint256).max);
         }
         _systemTotal = _systemBalance();
-        targetContract(address(handler));
     }
 
     function _systemBalance() internal view returns (uint256 sum) {
@@ -245,13 +245,13 @@ contract ProtocolMarketInvariantTest is MarketRealBase {
 
     /// MZKU neither appears nor leaves: requester, providers, market, registry and both pools hold
     /// together what they held at the start.
-    function invariant_mzkuConserved() public view {
+    function _checkMzkuConserved() internal view {
         assertEq(_systemBalance(), _systemTotal, "MZKU conserved across the contracts and actors");
     }
 
     /// The registry holds every provider's collateral and unbonding; reservations are part of the
     /// collateral and equal what the running assignments reserved.
-    function invariant_collateralBackedAndReservedByAssignments() public view {
+    function _checkCollateralBackedAndReserved() internal view {
         uint256 held;
         for (uint256 id = 1; id <= registry.providerCount(); ++id) {
             (uint256 unbonding,) = registry.unbondingOf(id);
@@ -276,13 +276,13 @@ contract ProtocolMarketInvariantTest is MarketRealBase {
 
     /// The Insurance Pool pays only declared failures' losses beyond the reservation, never anything
     /// else, and stays solvent.
-    function invariant_insurancePaysOnlyRecordedLosses() public view {
+    function _checkInsurancePaysOnlyRecordedLosses() internal view {
         assertEq(handler.ghostViolations(), 0, "no rule broken");
         assertLe(handler.ghostInsurancePaid(), handler.ghostInsuranceLossBound(), "paid <= recorded losses");
     }
 
     /// The market holds at least what it owes: FP of unfinished projects, bond balances, escrows.
-    function invariant_marketSolvent() public view {
+    function _checkMarketSolvent() internal view {
         uint256 owed;
         for (uint256 pid = 1; pid <= market.projectCount(); ++pid) {
             IProjectMarket.ProjectView memory p = market.getProject(pid);
@@ -299,9 +299,32 @@ contract ProtocolMarketInvariantTest is MarketRealBase {
     }
 }
 
+contract ProtocolMarketInvariantTest is ProtocolMarketSetup {
+    function setUp() public override {
+        super.setUp();
+        targetContract(address(handler));
+    }
+
+    function invariant_mzkuConserved() public view {
+        _checkMzkuConserved();
+    }
+
+    function invariant_collateralBackedAndReservedByAssignments() public view {
+        _checkCollateralBackedAndReserved();
+    }
+
+    function invariant_insurancePaysOnlyRecordedLosses() public view {
+        _checkInsurancePaysOnlyRecordedLosses();
+    }
+
+    function invariant_marketSolvent() public view {
+        _checkMarketSolvent();
+    }
+}
+
 /// @notice The handler's paths are reachable: a fixed sequence settles auctions (one re-armed), starts
 ///         projects, fails some late and some by declaration (with insurance), completes others.
-contract ProtocolMarketHandlerSmokeTest is ProtocolMarketInvariantTest {
+contract ProtocolMarketHandlerSmokeTest is ProtocolMarketSetup {
     function test_handler_reachesSettlementsAndFailures() public {
         for (uint256 round = 0; round < 6; ++round) {
             handler.open(30);
@@ -315,16 +338,17 @@ contract ProtocolMarketHandlerSmokeTest is ProtocolMarketInvariantTest {
             handler.settle(id - 1, round * 80);
             if (round % 3 == 0) handler.failLate(id - 1);
             handler.start(id - 1);
-            if (round % 3 == 1) handler.failDeclared(id - 1, 250 ether * round);
+            if (round % 3 == 1) handler.failDeclared(id - 1, round == 1 ? 5000 ether : 250 ether); // 5000 > the 3000 reserved
             else handler.complete(id - 1, 10 ether);
             handler.settle(id - 1, 0); // a re-armed draw completes
         }
         assertGt(handler.settlements(), 0, "auctions settled");
         assertGt(handler.failures(), 0, "failures reached");
+        assertGt(handler.ghostInsurancePaid(), 0, "the Insurance Pool paid a declared loss beyond the reservation");
         assertEq(handler.ghostViolations(), 0);
-        invariant_mzkuConserved();
-        invariant_collateralBackedAndReservedByAssignments();
-        invariant_insurancePaysOnlyRecordedLosses();
-        invariant_marketSolvent();
+        _checkMzkuConserved();
+        _checkCollateralBackedAndReserved();
+        _checkInsurancePaysOnlyRecordedLosses();
+        _checkMarketSolvent();
     }
 }
