@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toHex } from "../bls/bytes.js";
 import { splitSecret } from "../testing/dealer.js";
-import { resolveChain, runSignerExportInterchange, runSignerImportInterchange, runSignerStart } from "./signer.js";
+import {
+  resolveChain,
+  runSignerExportInterchange,
+  runSignerHighWatermark,
+  runSignerImportInterchange,
+  runSignerStart,
+} from "./signer.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -101,6 +107,24 @@ describe("signer CLI", () => {
     });
     expect(badLevel.status).toBe(2);
     expect(badLevel.stderr).toMatch(/^mzku-signer: LOG_LEVEL_INVALID: --log-level must be one of/);
+  });
+
+  it("high-watermark sets, prints and removes the watermark of a database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    dirs.push(dir);
+    const db = join(dir, "sp.sqlite");
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    expect(await runSignerHighWatermark(["--db", db, "--epoch", "100", "--slot", "3200"])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db, "--remove"])).toBe(0);
+    expect(out.mock.calls.map((c) => JSON.parse(String(c[0])) as unknown)).toEqual([
+      { epoch: "100", slot: "3200" },
+      { epoch: "100", slot: "3200" },
+      {},
+    ]);
+    expect(await runSignerHighWatermark(["--db", db, "--epoch", "1"])).toBe(2);
+    expect(await runSignerHighWatermark(["--db", db, "--epoch", "1e3", "--slot", "2"])).toBe(2);
   });
 
   it("--network sets the preset and the genesis fork version together", () => {

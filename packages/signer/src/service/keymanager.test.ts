@@ -44,7 +44,8 @@ function setup(store: boolean) {
   return { dealt, dir, slashing, cosigner, km, pubkey: hex(dealt.groupPublicKey) };
 }
 
-describe("co-signer key manager", () => {
+// every test runs PBKDF2 and scrypt key derivations (a worker thread); a shared machine may take seconds
+describe("co-signer key manager", { timeout: 30_000 }, () => {
   it("refuses the whole request, importing nothing, when its slashing history is refused", async () => {
     const { dealt, km, cosigner, dir } = setup(true);
     const ks = JSON.stringify(
