@@ -60,7 +60,8 @@ async function rpc(url, body) {
 }
 
 async function buildChain() {
-  const anvil = await startAnvil({ accounts: 20 });
+  // Cancun: the bench needs no EIP-7002 system contract.
+  const anvil = await startAnvil({ accounts: 20, hardfork: "cancun" });
   const deployment = await deployProtocol({
     rpcUrl: anvil.rpcUrl,
     privateKey: devKey(0),

@@ -210,25 +210,30 @@ export class Follower {
       return { kind: "idle", head, indexed: state.last_block };
     }
     const from = state.last_block + 1;
-    const to = Math.min(head, state.last_block + this.batchBlocks);
-    const finalTarget = Math.max(state.final_block, Math.min(to, head - this.confirmations));
     const started = performance.now();
-    const toBefore = await this.block(to);
+    // A range whose logs an RPC refuses (too many results, body too large) is halved and fetched again;
+    // one block that still fails is an error for `run` to retry.
+    let to: number;
     let events: DecodedEvent[];
-    try {
-      events = await this.fetchEvents(from, to);
-    } catch (error) {
-      if (this.batchBlocks > 1) {
-        this.batchBlocks = Math.max(1, Math.floor(this.batchBlocks / 2));
-        log.warn("Batch failed, retrying with fewer blocks", {
+    let toBefore: Block | null;
+    for (;;) {
+      to = Math.min(head, state.last_block + this.batchBlocks);
+      toBefore = await this.block(to);
+      try {
+        events = await this.fetchEvents(from, to);
+        break;
+      } catch (error) {
+        if (!(error instanceof IndexerError) || error.code !== "INDEXER_RPC_FAILED" || to === from) throw error;
+        this.batchBlocks = Math.max(1, Math.floor((to - from + 1) / 2));
+        log.warn("Batch refused by the RPC, retrying with fewer blocks", {
           from,
           to,
           batchBlocks: this.batchBlocks,
-          error: String(error),
+          error: error.shortMessage,
         });
       }
-      throw error;
     }
+    const finalTarget = Math.max(state.final_block, Math.min(to, head - this.confirmations));
     const toAfter = await this.block(to);
     if (!toBefore || !toAfter || toBefore.hash !== toAfter.hash) {
       log.warn("Chain changed while fetching a batch; retrying", { from, to });
