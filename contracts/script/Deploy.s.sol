@@ -28,7 +28,7 @@ import {MzkuToken} from "../src/token/MzkuToken.sol";
 /// @notice Deploys the whole MZKU protocol from a JSON config, the same way on anvil and on a real
 ///         network:
 ///         `MZKU_DEPLOY_CONFIG_JSON="$(cat config/devnet.json)" MZKU_DEPLOYMENT_NAME=<name>
-///          forge script script/Deploy.s.sol:Deploy --rpc-url <url> --private-key <key> --broadcast`
+///          forge script script/Deploy.s.sol:Deploy --rpc-url <url> --private-key <key> --broadcast --slow`
 ///         The addresses are written to `deployments/<name>.json`. Contracts that call each other take
 ///         each other's addresses as immutable constructor arguments: the script precomputes every
 ///         CREATE address from the deployer's nonce (and checks each one), so no deployer or owner key

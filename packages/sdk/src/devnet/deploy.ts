@@ -34,6 +34,9 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     "--private-key",
     options.privateKey,
     "--broadcast",
+    // One transaction at a time, each after the previous receipt: sent in a batch, anvil's automine
+    // leaves a deploy transaction pending for good in about half the runs (seen on anvil 1.7.1).
+    "--slow",
     "--non-interactive",
   ];
   const output = await run(
