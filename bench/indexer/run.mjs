@@ -151,16 +151,9 @@ async function catchUp(url, anvil, deployment) {
   const follower = new Follower({ rpcUrl: anvil.rpcUrl, deployment, db, log: silentLogger });
   const started = performance.now();
   await follower.init();
-  let events = 0;
-  let batches = 0;
-  for (;;) {
-    const r = await follower.step();
-    if (r.kind === "batch") {
-      events += r.events;
-      batches++;
-    }
-    if (r.kind === "idle") break;
-  }
+  const batchSteps = (await follower.catchUp()).filter((r) => r.kind === "batch");
+  const events = batchSteps.reduce((sum, r) => sum + r.events, 0);
+  const batches = batchSteps.length;
   const seconds = (performance.now() - started) / 1000;
   const [{ n }] = await db.query("SELECT COUNT(*) AS n FROM events");
   await db.close();

@@ -55,7 +55,7 @@ describe("read API", () => {
         confirmations: 5,
       });
       await follower.init();
-      while ((await follower.step()).kind !== "idle") {}
+      await follower.catchUp();
       reader = await dbs.open(url, { readonly: true, statementTimeoutMs: 2_000 });
       api = await startApi({ db: reader, log: silentLogger, maxLimit: 50 });
       const doc = (await get("/openapi.json")).body;

@@ -10,13 +10,6 @@ import { engines, TestDatabases } from "../test/databases.js";
 import { bidPrices, E, runScenario, type ScenarioResult } from "../test/scenario.js";
 import { Follower } from "./follower.js";
 
-async function catchUp(follower: Follower): Promise<void> {
-  for (;;) {
-    const r = await follower.step();
-    if (r.kind === "idle") return;
-  }
-}
-
 describe("follower on the demo lifecycle", () => {
   let chain: TestChain;
   let scenario: ScenarioResult;
@@ -40,7 +33,7 @@ describe("follower on the demo lifecycle", () => {
         confirmations: 5,
       });
       await follower.init();
-      await catchUp(follower);
+      await follower.catchUp();
     });
     afterAll(async () => {
       await db?.close();

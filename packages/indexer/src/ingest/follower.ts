@@ -190,6 +190,16 @@ export class Follower {
     return rows.map((r) => r.pool as Hex);
   }
 
+  /** Steps until the indexed block reaches the head; returns every step taken (the last is `idle`). */
+  async catchUp(): Promise<StepResult[]> {
+    const steps: StepResult[] = [];
+    for (;;) {
+      const result = await this.step();
+      steps.push(result);
+      if (result.kind === "idle") return steps;
+    }
+  }
+
   /** One step: a reorg check and, if the chain has new blocks, one batch. */
   async step(): Promise<StepResult> {
     const { db, log, metrics } = this.options;
@@ -332,17 +342,13 @@ export class Follower {
       ]);
       return n;
     });
+    // Pools opened in rolled-back blocks stay known to the decoder: their logs on the new chain (if any)
+    // are still theirs, and a pool address that no longer exists emits nothing.
     this.poolsLoaded = false;
-    this.decoderReset();
     metrics?.reorgs.inc({ outcome: "rolled_back" });
     metrics?.indexedBlock.set(target.number);
     log.warn("Reorg: rolled back", { from: state.last_block, to: target.number, undone });
     return { kind: "reorg", from: state.last_block, to: target.number, undone };
-  }
-
-  private decoderReset(): void {
-    // Pools opened in rolled-back blocks stay known to the decoder; their logs on the new chain (if any)
-    // are still theirs, and a pool address that no longer exists emits nothing.
   }
 
   /** Steps until `signal` aborts; transient errors are logged and retried, fatal ones thrown. */

@@ -13,18 +13,9 @@ import { appendTables, stateTables } from "../store/tables.js";
 import { startTestChain, type TestChain } from "../test/chain.js";
 import { dumpTables, engines, TestDatabases } from "../test/databases.js";
 import { E, runAuction, setupMarket } from "../test/scenario.js";
-import { Follower, type StepResult } from "./follower.js";
+import { Follower } from "./follower.js";
 
 const derived = [...Object.keys(stateTables), ...Object.keys(appendTables)];
-
-async function catchUp(follower: Follower): Promise<StepResult[]> {
-  const steps: StepResult[] = [];
-  for (;;) {
-    const r = await follower.step();
-    steps.push(r);
-    if (r.kind === "idle") return steps;
-  }
-}
 
 /** Other transactions on the new branch: a new provider applies, and a token transfer. */
 async function otherBranch(chain: TestChain, wallet: number): Promise<void> {
@@ -67,16 +58,16 @@ describe.each(engines)("reorgs on %s", (engine) => {
 
   it("rolls back a reorg inside the window and re-applies the new branch", async () => {
     const { db, f } = await follower(500);
-    await catchUp(f);
+    await f.catchUp();
     const snapshot = await chain.testClient.snapshot();
     await runAuction(chain); // commit, reveal and settle blocks on the branch that will vanish
-    await catchUp(f);
+    await f.catchUp();
     const projectsBefore = await db.query("SELECT project_id FROM projects");
     expect(projectsBefore.length).toBe(1);
 
     await chain.testClient.revert({ id: snapshot });
     await otherBranch(chain, 16);
-    const steps = await catchUp(f);
+    const steps = await f.catchUp();
     const reorg = steps.find((s) => s.kind === "reorg");
     expect(reorg, "a reorg was detected").toBeDefined();
     expect(await db.query("SELECT project_id FROM projects")).toEqual([]);
@@ -85,16 +76,16 @@ describe.each(engines)("reorgs on %s", (engine) => {
     ).toEqual([]);
 
     const fresh = await follower(500);
-    await catchUp(fresh.f);
+    await fresh.f.catchUp();
     expect(await dumpTables(db, derived)).toEqual(await dumpTables(fresh.db, derived));
   });
 
   it("refuses a reorg deeper than the confirmation depth and writes nothing", async () => {
     const { db, f } = await follower(3);
-    await catchUp(f);
+    await f.catchUp();
     const snapshot = await chain.testClient.snapshot();
     await runAuction(chain); // more than 3 blocks: the snapshot's block becomes final
-    await catchUp(f);
+    await f.catchUp();
     const before = await dumpTables(db, [...derived, "indexer_state", "blocks", "undo_log"]);
 
     await chain.testClient.revert({ id: snapshot });

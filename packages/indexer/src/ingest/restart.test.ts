@@ -121,7 +121,7 @@ describe.each(engines)("restart after SIGKILL on %s", (engine) => {
       confirmations: 5,
     });
     await follower.init();
-    while ((await follower.step()).kind !== "idle") {}
+    await follower.catchUp();
     expect(await dumpTables(db, derived)).toEqual(await dumpTables(clean, derived));
   }, 600_000);
 });
