@@ -183,15 +183,19 @@ export async function providersByExpectedReturn(db: Db, query: Query, maxLimit: 
        bandwidth_mbps, used_cpu_cores, used_ram_gb, used_storage_gb, used_bandwidth_mbps, wins
      FROM providers WHERE status = 'qualified'`,
   );
-  const wins = await db.query<{ provider_id: number; price_bps: number; block_number: number; project_id: number }>(
-    "SELECT provider_id, price_bps, block_number, project_id FROM provider_wins",
+  // the latest RECENT_WINS wins of each provider (a window per provider: both engines have them)
+  const wins = await db.query<{ provider_id: number; price_bps: number }>(
+    `SELECT provider_id, price_bps FROM (
+       SELECT provider_id, price_bps,
+         ROW_NUMBER() OVER (PARTITION BY provider_id ORDER BY block_number DESC, project_id DESC) AS rn
+       FROM provider_wins) latest
+     WHERE rn <= ?`,
+    [RECENT_WINS],
   );
   const recent = new Map<number, number[]>();
-  for (const w of [...wins].sort(
-    (x, y) => Number(y.block_number) - Number(x.block_number) || Number(y.project_id) - Number(x.project_id),
-  )) {
+  for (const w of wins) {
     const list = recent.get(Number(w.provider_id)) ?? [];
-    if (list.length < RECENT_WINS) list.push(Number(w.price_bps));
+    list.push(Number(w.price_bps));
     recent.set(Number(w.provider_id), list);
   }
   // chain time: the latest indexed event's block (a devnet's clock runs ahead of the wall clock)
