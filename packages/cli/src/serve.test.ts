@@ -106,7 +106,7 @@ describe("mzku serve / indexer start / api start as processes", () => {
     const id = await registerProvider(deployment, devWallet(anvil.rpcUrl, 9), { brandName: "Live" });
     await until(
       "the new provider",
-      async () => ((await getJson(`${api}/providers`))?.items as Json[]).length === 1,
+      async () => ((await getJson(`${api}/providers`))?.items as Json[] | undefined)?.length === 1,
       child,
       stderr,
     );
@@ -136,7 +136,7 @@ describe("mzku serve / indexer start / api start as processes", () => {
       apiProc.child,
       apiProc.stderr,
     );
-    expect(((await getJson(`${api}/providers`))?.items as Json[]).length).toBe(1);
+    expect((await getJson(`${api}/providers`))?.items).toHaveLength(1);
     expect(await sigterm(apiProc.child)).toBe(0);
     expect(await sigterm(indexer.child)).toBe(0);
   }, 180_000);
