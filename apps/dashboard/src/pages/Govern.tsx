@@ -11,20 +11,20 @@ import {
 } from "@mzku/sdk";
 import { useState } from "react";
 import { type Address, getAddress, type Hex, zeroAddress } from "viem";
-import type { Election, Governor, Proposal, Sidecar } from "../api.js";
+import type { Election, Governor, Proposal, Sidecar, SidecarRewards } from "../api.js";
 import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
 import { DashboardError, plainError } from "../errors.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
-import { formatAmount, parseAmount, shortAddress } from "../units.js";
+import { bps, formatAmount, parseAmount, shortAddress } from "../units.js";
 
 const STATE_NAMES = Object.fromEntries(Object.entries(GovernanceProposalState).map(([k, v]) => [v, k])) as Record<
   number,
   string
 >;
 
-function SidecarRow({ sidecar, hasProfitability }: { sidecar: Sidecar; hasProfitability: boolean }) {
+function SidecarRow({ sidecar, rewards }: { sidecar: Sidecar; rewards: SidecarRewards | undefined | null }) {
   const { config, account, reader } = useApp();
   const { run } = useTx();
   const c = config.deployment.contracts;
@@ -83,10 +83,14 @@ function SidecarRow({ sidecar, hasProfitability }: { sidecar: Sidecar; hasProfit
       </h3>
       <p>
         {formatAmount(sidecar.totalStake)} MZKU staked by {sidecar.stakers} · stakers claimed{" "}
-        {formatAmount(sidecar.rewardMzku)} MZKU · expected profitability:{" "}
-        {hasProfitability && sidecar.expectedRewardPerYear
-          ? `${formatAmount(sidecar.expectedRewardPerYear)} MZKU a year`
-          : "not served by this read API"}
+        {formatAmount(sidecar.rewardMzku)} MZKU · expected rewards:{" "}
+        <span data-testid="expected-rewards">
+          {rewards === null
+            ? "not served by this read API"
+            : rewards
+              ? `${formatAmount(rewards.expectedMzkuPerYear)} MZKU a year (${bps(Number(rewards.mzkuRewardRateBps))} a year on the stake${rewards.activeProjects ? `; ${rewards.activeProjects} project running: rewards vest at its end` : ""})`
+              : "—"}
+        </span>
       </p>
       {mine.data && (
         <p data-testid="my-sidecar">
@@ -304,7 +308,15 @@ export default function Govern() {
       me ? governance.isGovernor(reader, { address: config.deployment.contracts.Governance, args: [me] }) : false,
     [me],
   );
-  const hasProfitability = (sidecars.data?.items ?? []).some((s) => s.expectedRewardPerYear !== undefined);
+  // The indexer's expected-rewards view; null when this API does not serve it (older indexer).
+  const rewards = useLoad(
+    () =>
+      api
+        .list<SidecarRewards>("/sidecars/expected-rewards", { limit: 50 })
+        .then((page) => new Map(page.items.map((r) => [r.sidecar.toLowerCase(), r])))
+        .catch(() => null),
+    [],
+  );
   const seated = (governors.data?.items ?? []).filter((g) => g.seated);
   return (
     <>
@@ -319,7 +331,11 @@ export default function Govern() {
         {sidecars.data?.items
           .filter((s) => s.sidecar !== zeroAddress)
           .map((s) => (
-            <SidecarRow key={s.sidecar} sidecar={s} hasProfitability={hasProfitability} />
+            <SidecarRow
+              key={s.sidecar}
+              sidecar={s}
+              rewards={rewards.data === null ? null : rewards.data?.get(s.sidecar.toLowerCase())}
+            />
           ))}
       </ul>
       <h2>Governors and seats</h2>
