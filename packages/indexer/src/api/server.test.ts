@@ -165,6 +165,9 @@ describe("read API", () => {
       const items = r.body.items as Json[];
       const mine = items.find((i) => i.sidecar === scenario.sidecar.toLowerCase());
       expect(mine?.stakers).toBe(2);
+      // the scenario rolls a Reward Pool period over: a stream is flowing
+      expect(BigInt(stream.sidecarClassMzkuPerYear as string)).toBeGreaterThan(0n);
+      expect(BigInt(mine?.expectedMzkuPerYear as string)).toBeGreaterThan(0n);
       expect(stream.sidecarClassStake).toBe(items.reduce((t, i) => t + BigInt(i.totalStake as string), 0n).toString());
       // its share of the class stream is its share of the class stake
       const expected =
