@@ -15,6 +15,7 @@ import { govCommands } from "../commands/gov.js";
 import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
 import { keysCommands, type RawCommand } from "../commands/keys.js";
 import { poolCommands } from "../commands/pool.js";
+import { pool as poolExit, poolUsage as poolExitUsage } from "../commands/poolExit.js";
 import { projectCommands } from "../commands/project.js";
 import { providerCommands } from "../commands/provider.js";
 import { rewardsCommands } from "../commands/rewards.js";
@@ -35,6 +36,13 @@ const raw: RawCommand[] = [
     run: (argv, level) => demo(argv, level as LogLevel),
   },
   ...keysCommands,
+  {
+    name: "pool exit",
+    summary: "exit a micro-pool's validator after its end time (threshold signer, EIP-7002 fallback)",
+    usage: poolExitUsage,
+    run: (argv, level) =>
+      poolExit(["exit", ...argv], createLogger({ component: "pool", level: level as LogLevel })).then(() => 0),
+  },
   {
     name: "indexer start",
     summary: "follow the protocol's events into a database",
