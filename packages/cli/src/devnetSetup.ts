@@ -16,7 +16,7 @@ export const PROVIDERS = [1, 2, 3, 4].map((i) => ({
 }));
 export const E = 10n ** 18n;
 export const NODE = { cpuCores: 8, ramGb: 32, storageGb: 2000, bandwidthMbps: 1000 };
-export const AUCTION_BLOCKS = 20;
+export const AUCTION_BLOCKS = 60;
 
 /** The four devnet providers apply (their collateral comes after governance set the stake observers: see `lockCollateral`). */
 export async function applyProviders(deployment: Deployment, rpcUrl: string, log: Logger): Promise<bigint[]> {
@@ -58,7 +58,7 @@ export async function startNodes(deployment: Deployment, rpcUrl: string, log: Lo
   }
 }
 
-/** The market parameters with 20-block commit and reveal windows (a devnet block comes every second). */
+/** The market parameters with 60-block commit and reveal windows (a devnet block comes every second: a minute each). */
 export async function shortAuctionsAction(deployment: Deployment, rpcUrl: string) {
   const address = deployment.contracts.PricingPolicy;
   const params = await pricingPolicy.marketParams(devWallet(rpcUrl, 0), { address });

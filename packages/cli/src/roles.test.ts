@@ -61,6 +61,8 @@ describe("mzku for every role", () => {
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/^mzku: WRONG_PHASE: the commit window of project 1 closed at block \d+/);
     for (const who of ["provider1", "provider2", "provider3"]) await ok("provider reveal", "1", "-a", who);
+    // The settlement window opens by itself a minute later (a block a second): mine to it instead.
+    await ok("devnet mine", "--to", String(opened.revealEndBlock));
     const settled = await ok("project settle", "1", "-a", "requester");
     expect(settled).toMatchObject({ status: "Assigned", providerId: "1", price: (60n * E).toString() });
     const started = await ok("provider start", "1", "-a", "provider1");

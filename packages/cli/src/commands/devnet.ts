@@ -47,7 +47,7 @@ Starts a local chain (anvil, a block every --block-time seconds and every transa
 on 127.0.0.1, deploys the protocol with the production deploy script, seats the invited governors,
 and has governance (one proposal) point the stake observers at the Reward Pool, qualify the four
 providers (provider1-4, each with a node run by sidecar1-4), price project type 2 at 100 MZKU a day
-and shorten the auction windows to 20 blocks. Then it starts the indexer and the read API, serves the
+and shorten the auction windows to 60 blocks. Then it starts the indexer and the read API, serves the
 dashboard's static build (apps/dashboard/dist) when it has been built, prints the URLs and the named
 accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
 A port already taken is refused before anything starts.
@@ -115,7 +115,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     await seatInvitedGovernors(deployment, governors);
     const providerIds = await applyProviders(deployment, anvil.rpcUrl, log);
     log.info(
-      "Governance: stake observers, qualify the providers, price type 2, 20-block auctions (clock jumps past the timelock)",
+      "Governance: stake observers, qualify the providers, price type 2, 60-block auctions (clock jumps past the timelock)",
     );
     const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
     const proposalId = await passProposal(
