@@ -36,10 +36,14 @@ async function devnetStart(env) {
   const port = await freePort();
   const apiPort = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "devnet", "--port", String(port), "--api-port", String(apiPort), "--json"], {
-    env: { ...process.env, ...env, MZKU_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "devnet", "--port", String(port), "--api-port", String(apiPort), "--json"],
+    {
+      env: { ...process.env, ...env, MZKU_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stdout.on("data", (c) => (out += c));
@@ -69,25 +73,59 @@ function timed(command, args, options) {
   return (performance.now() - started) / 1000;
 }
 
-const raw = { machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), release: release() }, load: [] };
+const raw = {
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    platform: platform(),
+    release: release(),
+  },
+  load: [],
+};
 
 // Baseline: everything, tests included, from nothing.
 const full = mkdtempSync(join(tmpdir(), "mzku-bench-forge-full-"));
 raw.load.push(loadavg()[0]);
-const fullSeconds = timed(FORGE, ["build"], { cwd: join(root, "contracts"), env: { ...process.env, FOUNDRY_OUT: join(full, "out"), FOUNDRY_CACHE_PATH: join(full, "cache") } });
+const fullSeconds = timed(FORGE, ["build"], {
+  cwd: join(root, "contracts"),
+  env: { ...process.env, FOUNDRY_OUT: join(full, "out"), FOUNDRY_CACHE_PATH: join(full, "cache") },
+});
 rmSync(full, { recursive: true, force: true });
 
 // First start: sources + script from nothing, then the devnet (its forge script finds them built).
 const fresh = mkdtempSync(join(tmpdir(), "mzku-bench-forge-"));
 const forgeEnv = { FOUNDRY_OUT: join(fresh, "out"), FOUNDRY_CACHE_PATH: join(fresh, "cache") };
 raw.load.push(loadavg()[0]);
-const compileSeconds = timed(FORGE, ["build", "--skip", "test"], { cwd: join(root, "contracts"), env: { ...process.env, ...forgeEnv } });
+const compileSeconds = timed(FORGE, ["build", "--skip", "test"], {
+  cwd: join(root, "contracts"),
+  env: { ...process.env, ...forgeEnv },
+});
 const first = await devnetStart(forgeEnv);
 rmSync(fresh, { recursive: true, force: true });
 
 // TypeScript build of what the devnet runs (what npm start's build:devnet does after the contracts).
 raw.load.push(loadavg()[0]);
-const tsSeconds = timed("npm", ["run", "build", "-w", "@mzku/errors", "-w", "@mzku/log", "-w", "@mzku/signer", "-w", "@mzku/sdk", "-w", "@mzku/indexer", "-w", "@mzku/cli"], { cwd: root });
+const tsSeconds = timed(
+  "npm",
+  [
+    "run",
+    "build",
+    "-w",
+    "@mzku/errors",
+    "-w",
+    "@mzku/log",
+    "-w",
+    "@mzku/signer",
+    "-w",
+    "@mzku/sdk",
+    "-w",
+    "@mzku/indexer",
+    "-w",
+    "@mzku/cli",
+  ],
+  { cwd: root },
+);
 
 // Built: the start itself.
 const ready = [];
@@ -103,7 +141,15 @@ const results = {
   "devnet.ts_build_seconds": round(tsSeconds),
   "devnet.full_contracts_build_seconds": round(fullSeconds),
 };
-Object.assign(raw, { compileSeconds, firstStart: first, ready, tsSeconds, fullSeconds, results, at: new Date().toISOString() });
+Object.assign(raw, {
+  compileSeconds,
+  firstStart: first,
+  ready,
+  tsSeconds,
+  fullSeconds,
+  results,
+  at: new Date().toISOString(),
+});
 writeFileSync(join(root, "bench/results/devnet.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(root, "bench/results/devnet.raw.json"), `${JSON.stringify(raw, null, 2)}\n`);
 console.error(JSON.stringify(results));
