@@ -5,7 +5,6 @@ import {
   mzkuToken,
   nodeRegistry,
   projectMarket,
-  providerRegistry,
   rewardPool,
   StakeObserverStakeClass,
   sidecarStaking,

@@ -109,4 +109,3 @@ export const projectStart = {
     return { "gas.project.start": started.gasUsed, "gas.project.start_first": startedFirst.gasUsed };
   },
 };
-
