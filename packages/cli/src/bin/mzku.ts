@@ -47,13 +47,13 @@ const raw: RawCommand[] = [
     name: "indexer start",
     summary: "follow the protocol's events into a database",
     usage: indexerUsage,
-    run: (argv, level) => indexerService("indexer", argv, level).then(() => 0),
+    run: (argv, level) => indexerService("indexer", ["start", ...argv], level).then(() => 0),
   },
   {
     name: "api start",
     summary: "serve the read API over an indexer's database",
     usage: apiUsage,
-    run: (argv, level) => indexerService("api", argv, level).then(() => 0),
+    run: (argv, level) => indexerService("api", ["start", ...argv], level).then(() => 0),
   },
   {
     name: "serve",
