@@ -9,3 +9,5 @@ import { type Deployment, parseDeployment } from "../deployment.js";
 export function loadDeployment(path: string): Deployment {
   return parseDeployment(readFileSync(path, "utf8"), path);
 }
+
+export { type RunValidatorDkgOptions, runValidatorDkg, type ValidatorDkgResult } from "./validatorDkg.js";
