@@ -28,7 +28,7 @@ import {
   startAnvil,
   trustTierAction,
 } from "@mzku/sdk/devnet";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { createTestClient, http, type TestClient } from "viem";
 import { foundry } from "viem/chains";
 
@@ -183,4 +183,30 @@ export function devnetConfig(devnet: Devnet, apiUrl: string): unknown {
  */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Picks dev account `index` in the account menu and waits until the page shows it. */
+export async function chooseAccount(page: Page, index: number, address: string): Promise<void> {
+  await page.getByLabel("Account", { exact: true }).selectOption(String(index));
+  await page
+    .getByTestId("account")
+    .filter({ hasText: address.slice(0, 8) })
+    .waitFor();
+}
+
+/**
+ * Waits for the newest transaction whose description matches `what` to be confirmed; a failure
+ * throws the page's own words (the decoded revert).
+ */
+export async function confirmed(page: Page, what: RegExp, timeout = 60_000): Promise<void> {
+  const entry = page.locator(".txlog li", { hasText: what }).first();
+  await entry.waitFor({ timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await entry.getAttribute("data-state");
+    if (state === "confirmed") return;
+    if (state === "failed") throw new Error(`transaction failed in the page: ${await entry.textContent()}`);
+    if (Date.now() > deadline) throw new Error(`transaction still ${state}: ${await entry.textContent()}`);
+    await page.waitForTimeout(100);
+  }
 }
