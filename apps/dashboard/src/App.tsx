@@ -13,6 +13,8 @@ const ProviderPage = lazy(() => import("./pages/ProviderPage.js"));
 const Request = lazy(() => import("./pages/Request.js"));
 const ProjectPage = lazy(() => import("./pages/ProjectPage.js"));
 const Provide = lazy(() => import("./pages/Provide.js"));
+const Invest = lazy(() => import("./pages/Invest.js"));
+const Govern = lazy(() => import("./pages/Govern.js"));
 
 const NAV = [["", "Marketplace"]] as const;
 
@@ -28,6 +30,10 @@ function Page({ route }: { route: string[] }) {
       return <ProjectPage id={Number(id)} />;
     case "provide":
       return <Provide />;
+    case "invest":
+      return <Invest />;
+    case "govern":
+      return <Govern />;
     default:
       return <p role="alert">No page at #{route.join("/")}.</p>;
   }

@@ -11,18 +11,12 @@
  */
 import { type Address, type Client, type Hex, keccak256, type TransactionReceipt } from "viem";
 import { getBlock } from "viem/actions";
-import {
-  depositContract,
-  microPool,
-  microPoolFactory,
-  mzkuToken,
-  pricingPolicy,
-  projectMarket,
-  providerRegistry,
-} from "../actions/index.js";
+import { depositContract, microPool, microPoolFactory, projectMarket, providerRegistry } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
 import { MzkuError } from "../errors.js";
 import { decodeEvents, findEvent } from "../events.js";
+import type { SigningClient } from "../roles/allowance.js";
+import { requestProject } from "../roles/requester.js";
 
 /** Project type of an Ethereum validator in the PricingPolicy and the market. */
 export const VALIDATOR_PROJECT_TYPE = 0;
@@ -45,30 +39,29 @@ export type ValidatorDepositData = {
 export type ValidatorCoSigner = (digest: Hex) => Promise<Hex>;
 
 /**
- * The requester asks the market for a validator running `duration` seconds: reads the governance-set
- * validator resources and the quote, approves FP and opens a type-0 project. `maxFixedPrice` defaults
- * to the quote (the call reverts if the policy changed in between).
+ * The requester asks the market for a validator running `duration` seconds: a type-0 project for the
+ * governance-set validator resources (`requestProject`: quote, allowance, auction). `maxFixedPrice`
+ * defaults to the quote (the call reverts if the policy changed in between).
  */
 export async function requestValidator(
-  requester: Client,
+  requester: SigningClient,
   { deployment, duration, maxFixedPrice }: { deployment: Deployment; duration: bigint; maxFixedPrice?: bigint },
-): Promise<{ projectId: bigint; fixedPrice: bigint; receipt: TransactionReceipt }> {
-  const c = deployment.contracts;
+): Promise<{
+  projectId: bigint;
+  fixedPrice: bigint;
+  commitEndBlock: bigint;
+  revealEndBlock: bigint;
+  receipt: TransactionReceipt;
+}> {
   const [cpuCores, ramGb, storageGb, bandwidthMbps] = await microPoolFactory.validatorResources(requester, {
-    address: c.MicroPoolFactory,
+    address: deployment.contracts.MicroPoolFactory,
   });
-  const resources = { cpuCores, ramGb, storageGb, bandwidthMbps };
-  const [quote] = await pricingPolicy.quote(requester, {
-    address: c.PricingPolicy,
-    args: [resources, duration, VALIDATOR_PROJECT_TYPE],
+  return requestProject(requester, deployment, {
+    resources: { cpuCores, ramGb, storageGb, bandwidthMbps },
+    duration,
+    projectType: VALIDATOR_PROJECT_TYPE,
+    ...(maxFixedPrice === undefined ? {} : { maxFixedPrice }),
   });
-  const max = maxFixedPrice ?? quote;
-  await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, max] });
-  const { projectId, ...receipt } = await projectMarket.openProject(requester, {
-    address: c.ProjectMarket,
-    args: [resources, duration, VALIDATOR_PROJECT_TYPE, max],
-  });
-  return { projectId, fixedPrice: quote, receipt };
 }
 
 /**
