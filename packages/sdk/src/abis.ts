@@ -2621,6 +2621,19 @@ export const providerRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_SCORE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "VALIDATOR_ETH",
     "inputs": [],
     "outputs": [
@@ -5035,6 +5048,22 @@ export const providerRegistryAbi = [
     "inputs": [
       {
         "name": "priceCap",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderRegistryScoreThresholdTooHigh",
+    "inputs": [
+      {
+        "name": "threshold",
         "type": "uint256",
         "internalType": "uint256"
       },
