@@ -29,7 +29,8 @@ export type MzkuErrorCode =
   | "EXIT_UNKNOWN_VALIDATOR"
   | "EXIT_VALIDATOR_NOT_ACTIVE"
   | "EXIT_SIGNATURE_INVALID"
-  | "EXIT_REQUEST_UNAVAILABLE";
+  | "EXIT_REQUEST_UNAVAILABLE"
+  | "VALIDATOR_DKG_BAD_INPUT";
 
 /**
  * Base of every error the sdk throws: the shared {@link CodedError} (a stable `code`, a one-line

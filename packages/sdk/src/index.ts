@@ -27,3 +27,4 @@ export * from "./market/split.js";
 export { type ProposalAction, type ProposalActionParameters, proposalAction, proposalCalls } from "./proposal.js";
 export * as proposals from "./proposals/index.js";
 export * from "./roles/index.js";
+export * from "./validator/flow.js";

@@ -71,6 +71,11 @@ export const rawEvents: Readonly<Record<string, string>> = {
   "DepositContract.DepositEvent": "the beacon-chain deposit; the pool's Activated is projected",
   "MicroPoolFactory.CompensationRequested": "the payment is projected from InsurancePool.InsurancePoolCompensated",
   "MicroPoolFactory.DepositKeyClaimed": "key registry; the pool's key is projected from MicroPool.DepositDataSet",
+  "MicroPoolFactory.ValidatorPoolOpened":
+    "the pool is projected from PoolOpened (same call); its project from ProjectMarket.validatorPoolOf",
+  "ProjectMarket.ValidatorPoolAttached": "the same pool as MicroPoolFactory.PoolOpened, emitted in the same call",
+  "ProjectMarket.ValidatorProjectSettled":
+    "the project's end is projected from ProjectCompleted / ProjectFailed, the pool's rewards from MicroPool events",
 };
 
 /** The treatment of `Contract.Event`, given the events with a projection. */
