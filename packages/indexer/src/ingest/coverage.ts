@@ -72,10 +72,7 @@ export const rawEvents: Readonly<Record<string, string>> = {
   "MicroPoolFactory.CompensationRequested": "the payment is projected from InsurancePool.InsurancePoolCompensated",
   "MicroPoolFactory.DepositKeyClaimed": "key registry; the pool's key is projected from MicroPool.DepositDataSet",
   "MicroPoolFactory.ValidatorPoolOpened":
-    "the pool is projected from PoolOpened (same call); its project from ProjectMarket.validatorPoolOf",
-  "ProjectMarket.ValidatorPoolAttached": "the same pool as MicroPoolFactory.PoolOpened, emitted in the same call",
-  "ProjectMarket.ValidatorProjectSettled":
-    "the project's end is projected from ProjectCompleted / ProjectFailed, the pool's rewards from MicroPool events",
+    "the pool is projected from PoolOpened (same call); its project from ProjectMarket.ValidatorPoolAttached (projects.micro_pool)",
 };
 
 /** The treatment of `Contract.Event`, given the events with a projection. */
