@@ -7,6 +7,7 @@ import {
   microPool,
   mzkuToken,
   pricingPolicy,
+  reputation,
   rewardPool,
   StakeObserverStakeClass,
   sidecarStaking,
@@ -177,39 +178,59 @@ describe("propose → vote → execute", () => {
     expect(proposalId).toBeGreaterThan(0);
   });
 
-  it("three governors vote for it; after the timelock anyone executes it", async () => {
+  /** Governors 1-3 vote for the proposal in the page; the devnet clock passes the delay; account 7 executes. */
+  async function voteAndExecute(id: number): Promise<void> {
     for (const g of [1, 2, 3]) {
       await chooseAccount(page, g, address(g));
-      const row = page.locator(`tr[data-proposal="${proposalId}"]`);
+      const row = page.locator(`tr[data-proposal="${id}"]`);
       await row.getByRole("button", { name: "For" }).click({ timeout: 30_000 });
-      await confirmed(page, new RegExp(`Vote for on proposal #${proposalId}`));
+      await confirmed(page, new RegExp(`Vote for on proposal #${id}`));
       await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("You voted.");
     }
     await expect
-      .poll(() => page.locator(`tr[data-proposal="${proposalId}"]`).textContent(), { timeout: 30_000 })
+      .poll(() => page.locator(`tr[data-proposal="${id}"]`).textContent(), { timeout: 30_000 })
       .toContain("3 for");
     // Devnet mode: the page moves anvil's clock past the voting period and the execution delay.
     await page
-      .locator(`tr[data-proposal="${proposalId}"]`)
+      .locator(`tr[data-proposal="${id}"]`)
       .getByRole("button", { name: "Devnet: move the clock past the vote and the delay" })
       .click();
-    await expect
-      .poll(() => page.getByTestId(`state-${proposalId}`).textContent(), { timeout: 30_000 })
-      .toBe("Executable");
+    await expect.poll(() => page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 }).toBe("Executable");
     await chooseAccount(page, 7, address(7));
     await page.goto(`${site.url}#/`);
     await page.goto(`${site.url}#/govern`);
-    const row = page.locator(`tr[data-proposal="${proposalId}"]`);
+    const row = page.locator(`tr[data-proposal="${id}"]`);
     await row.getByRole("button", { name: "Execute" }).click({ timeout: 30_000 });
-    await confirmed(page, new RegExp(`Execute proposal #${proposalId}`));
-    await expect
-      .poll(() => page.getByTestId(`state-${proposalId}`).textContent(), { timeout: 30_000 })
-      .toBe("Executed");
+    await confirmed(page, new RegExp(`Execute proposal #${id}`));
+    await expect.poll(() => page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 }).toBe("Executed");
+  }
+
+  it("three governors vote for it; after the timelock anyone executes it", async () => {
+    await voteAndExecute(proposalId);
     const prices = await pricingPolicy.unitPricesOf(reader(), {
       address: devnet.deployment.contracts.PricingPolicy,
       args: [1],
     });
     expect(prices.basePerDay).toBe(50n * E);
+  });
+
+  it("any governance call from the sdk's typed builders: Reputation.setStakeTarget, voted and executed", async () => {
+    await chooseAccount(page, 2, address(2));
+    await page.getByLabel("Act", { exact: true }).selectOption("call");
+    await page.getByLabel("Call", { exact: true }).selectOption("Reputation.setStakeTarget");
+    const field = page.getByLabel("target (uint256)");
+    await field.fill("12e3");
+    await page.getByRole("button", { name: "Propose" }).click();
+    const panel = page.locator('section[aria-labelledby="propose-title"]');
+    expect(await panel.getByRole("alert").textContent()).toContain("target: not a whole number");
+    const target = 12_345n * E;
+    await field.fill(target.toString());
+    await page.getByRole("button", { name: "Propose" }).click();
+    await confirmed(page, /Propose: Reputation\.setStakeTarget\(12345000000000000000000\)/);
+    const row = page.locator("tr", { hasText: "Reputation.setStakeTarget(12345000000000000000000)" });
+    await row.waitFor({ timeout: 30_000 });
+    await voteAndExecute(Number(await row.getAttribute("data-proposal")));
+    expect(await reputation.stakeTarget(reader(), { address: devnet.deployment.contracts.Reputation })).toBe(target);
   });
 });
 

@@ -9,7 +9,7 @@ import {
   StakeObserverStakeClass,
   sidecarStaking,
 } from "@mzku/sdk";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { type Address, getAddress, type Hex, zeroAddress } from "viem";
 import type { Election, Governor, Proposal, Sidecar, SidecarRewards } from "../api.js";
 import { dateTime } from "../components/charts.js";
@@ -17,6 +17,7 @@ import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
 import { advanceClock } from "../devnet.js";
 import { DashboardError, plainError } from "../errors.js";
+import { buildCall, governanceCalls } from "../proposalCalls.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
 import { bps, formatAmount, parseAmount, shortAddress } from "../units.js";
 import { Elections } from "./Elections.js";
@@ -292,9 +293,28 @@ function Propose() {
   const [price, setPrice] = useState("");
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string>();
+  const calls = useMemo(() => governanceCalls(config.deployment), [config.deployment]);
+  const [callId, setCallId] = useState("");
+  const [callValues, setCallValues] = useState<Record<string, string>>({});
+  const [callTarget, setCallTarget] = useState("");
+  const call = calls.find((x) => x.id === callId);
+  const submitCall = () => {
+    if (!call) throw new DashboardError("BAD_INPUT", "Call: choose a function");
+    const action = buildCall(call, config.deployment, callValues, callTarget);
+    const text =
+      description.trim() || `${call.id}(${call.fields.map((f) => callValues[f.key]?.trim() ?? "").join(", ")})`;
+    const { targets, values, calldatas } = proposalCalls([action]);
+    void run([
+      {
+        what: `Propose: ${text}`,
+        send: (s) => governance.sendPropose(s, { address: c.Governance, args: [targets, values, calldatas, text] }),
+      },
+    ]);
+  };
   const submit = () => {
     setError(undefined);
     try {
+      if (kind === "call") return submitCall();
       const n = Number(id);
       if (!Number.isInteger(n) || n < 0)
         throw new DashboardError(
@@ -341,15 +361,51 @@ function Propose() {
         <select id="proposal-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
           <option value="qualify">Qualify a provider</option>
           <option value="price">Set a project type's flat price per day</option>
+          <option value="call">Any governance call (typed arguments)</option>
         </select>
       </div>
+      {kind === "call" && (
+        <div className="field">
+          <label htmlFor="proposal-call">Call</label>
+          <select
+            id="proposal-call"
+            value={callId}
+            onChange={(e) => {
+              setCallId(e.target.value);
+              setCallValues({});
+            }}
+          >
+            <option value="">choose a function</option>
+            {calls.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.id}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className="fields">
-        <Field
-          label={kind === "qualify" ? "Provider id" : "Project type"}
-          inputMode="numeric"
-          value={id}
-          onChange={setId}
-        />
+        {kind !== "call" && (
+          <Field
+            label={kind === "qualify" ? "Provider id" : "Project type"}
+            inputMode="numeric"
+            value={id}
+            onChange={setId}
+          />
+        )}
+        {kind === "call" && call && !call.fixedTarget && (
+          <Field label={`${call.contract} address`} value={callTarget} onChange={setCallTarget} />
+        )}
+        {kind === "call" &&
+          call?.fields.map((f) => (
+            <Field
+              key={`${call.id}:${f.key}`}
+              label={f.label}
+              value={callValues[f.key] ?? ""}
+              onChange={(v) => setCallValues((old) => ({ ...old, [f.key]: v }))}
+              hint={f.hint}
+            />
+          ))}
         {kind === "price" && (
           <Field label="Price per day (MZKU)" inputMode="decimal" value={price} onChange={setPrice} />
         )}
