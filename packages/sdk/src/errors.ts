@@ -15,7 +15,8 @@ export type MzkuErrorCode =
   | "MARKET_SPLIT_RATE_TOO_HIGH"
   | "MARKET_SPLIT_NEGATIVE"
   | "MARKET_DRAW_MISSING_EVALUATION"
-  | "MARKET_DRAW_BAD_INPUT";
+  | "MARKET_DRAW_BAD_INPUT"
+  | "REPORTS_BAD_SLOT";
 
 /**
  * Base of every error the sdk throws: the shared {@link CodedError} (a stable `code`, a one-line

@@ -6,6 +6,7 @@ export * from "./commit.js";
 export * from "./commitmentOf.js";
 export * from "./confirmCompletion.js";
 export * from "./depositBond.js";
+export * from "./failOnDowntime.js";
 export * from "./failProject.js";
 export * from "./failUnstarted.js";
 export * from "./getProject.js";
