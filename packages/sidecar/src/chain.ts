@@ -106,10 +106,15 @@ export class Chain {
     return pending > mined;
   }
 
-  async nodeIdOfSelf(): Promise<bigint> {
+  nodeIdOfSelf(): Promise<bigint> {
+    return this.nodeIdOf(this.address);
+  }
+
+  /** The node `sidecar` was registered with (0: none). */
+  nodeIdOf(sidecar: Address): Promise<bigint> {
     return nodeRegistry.nodeIdOfSidecar(this.client, {
       address: this.deployment.contracts.NodeRegistry,
-      args: [this.address],
+      args: [sidecar],
     });
   }
 

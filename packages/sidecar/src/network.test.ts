@@ -184,7 +184,7 @@ describe("sidecars on loopback", () => {
       // garbage; an unsigned observation; a forgery in D's name; a stranger's correctly signed one
       await attacker.publish(text("\u0000garbage{"));
       await attacker.publish(
-        text(JSON.stringify({ kind: "observation", body: { ...obs(d.member.sidecar), period: "1" } })),
+        text(JSON.stringify({ kind: "observation", body: { ...obs(d.member.sidecar), period: "1", observedAt: "1" } })),
       );
       const forged = JSON.parse(
         new TextDecoder().decode(await signObservation(stranger, domain, obs(stranger.address))),

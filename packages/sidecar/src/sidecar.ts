@@ -67,6 +67,9 @@ export class Sidecar {
   private rosterLoadedAt = 0;
   private membership: Membership | undefined;
   private period: bigint | undefined;
+  private queuedFor: bigint | undefined;
+  private openWaits = 0;
+  private openWaitsFor: bigint | undefined;
   private targets: Address[] = [];
   private rounds = new Map<string, number>();
   private health: NodeHealth | undefined;
@@ -220,25 +223,46 @@ export class Sidecar {
       const current = await this.chain.currentPeriod();
       this.metrics.period.set(Number(current));
       if (!this.membership) await this.enrol();
-      let info = await this.chain.period(current);
-      if (!info) {
-        await this.chain.openPeriod().catch((error) => {
-          const name = revertName(error);
-          if (name !== "UptimeReportsPeriodOpen") {
-            this.metrics.failures.inc({ reason: "open_period" });
-            this.log.warn("cannot open the period", { period: current, error: name ?? String(error) });
-          }
-        });
-        info = await this.chain.period(current);
+      const m = this.membership;
+      // The period that ended (or, at start, the one before) gets its votes queued once.
+      const ended = this.period ?? current - 1n;
+      if (m && ended >= 0n && ended < current && this.queuedFor !== ended) {
+        await this.queueVotes(ended, m.slot);
+        this.queuedFor = ended;
       }
-      if (current !== this.period) await this.enterPeriod(current, info);
-      if (this.membership) await this.outbox.flush(this.membership.slot, current);
+      if (current !== this.period) {
+        const info = (await this.chain.period(current)) ?? (await this.open(current));
+        if (info) await this.enterPeriod(current, info);
+      }
+      if (m) await this.outbox.flush(m.slot, current);
     } catch (error) {
       this.metrics.failures.inc({ reason: "rpc" });
       this.log.warn("period step failed", { error: isCodedError(error) ? error.shortMessage : String(error) });
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * Opens `period` when it is this sidecar's turn: the slot `period mod roster` at once, everyone else
+   * after four steps without an open period (one transaction per period in the normal case).
+   */
+  private async open(period: bigint): Promise<AuditPeriod | undefined> {
+    const size = await this.chain.rosterSize();
+    const mine = this.membership !== undefined && size > 0 && BigInt(this.membership.slot) === period % BigInt(size);
+    this.openWaits = this.openWaitsFor === period ? this.openWaits + 1 : 0;
+    this.openWaitsFor = period;
+    if (!mine && this.openWaits < 4) return undefined;
+    try {
+      await this.chain.openPeriod();
+    } catch (error) {
+      const opened = await this.chain.period(period);
+      if (opened) return opened; // someone else's open was mined first
+      this.metrics.failures.inc({ reason: "open_period" });
+      this.log.warn("cannot open the period", { period, error: revertName(error) ?? String(error) });
+      return undefined;
+    }
+    return this.chain.period(period);
   }
 
   private async checkNode(): Promise<void> {
@@ -282,18 +306,16 @@ export class Sidecar {
     if (this.membership) this.log.info("joined the audit roster", { slot: this.membership.slot, nodeId });
   }
 
-  /** A new period: queue the votes of the one that ended, load this one's targets, refresh the score. */
-  private async enterPeriod(current: bigint, info: AuditPeriod | undefined): Promise<void> {
+  /** A new period: load this one's targets and the roster, refresh the own score once. */
+  private async enterPeriod(current: bigint, info: AuditPeriod): Promise<void> {
     const m = this.membership;
-    const previous = this.period ?? current - 1n;
-    if (m && previous >= 0n && previous < current) await this.queueVotes(previous, m.slot);
     this.period = current;
     this.targets = [];
-    if (m && info && m.slot < info.size && info.k > 0) {
+    if (m && m.slot < info.size && info.k > 0) {
       this.targets = await Promise.all(auditTargets(info, m.slot).map((s) => this.chain.sidecarAt(s)));
-      await this.loadRoster(info.size);
     }
-    this.log.info("period", { period: current, targets: this.targets, k: info?.k ?? 0 });
+    await this.loadRoster(info.size);
+    this.log.info("period", { period: current, targets: this.targets, k: info.k });
     this.store.prune(current);
     if (m && this.store.getMeta("refreshedPeriod") !== current.toString()) {
       await this.chain
@@ -366,26 +388,33 @@ export class Sidecar {
     this.rosterLoadedAt = Date.now();
   }
 
-  /** Only registered sidecars (roster members) may speak; announcements must come from their own peer. */
+  /**
+   * Only roster members may speak, and an announcement must come from the announced peer. A signer
+   * the NodeRegistry knows but the roster does not yet (it joins this period) is ignored, not
+   * penalized; anyone else is rejected.
+   */
   private async validate(data: Uint8Array, _from: string, origin: string | undefined): Promise<Verdict> {
     let verdict: Verdict;
+    let kind = "unknown";
     try {
       const m = await decodeMessage(data, this.domain);
-      if (!this.roster.has(m.signer) && Date.now() - this.rosterLoadedAt > 2_000) {
+      kind = m.kind;
+      if (!this.roster.has(m.signer) && Date.now() - this.rosterLoadedAt > 1_000) {
         await this.loadRoster(await this.chain.rosterSize()).catch(() => undefined);
       }
-      if (!this.roster.has(m.signer)) verdict = { accept: false, reason: "unknown_sender" };
-      else if (m.kind === "announce" && m.body.peerId !== origin) verdict = { accept: false, reason: "wrong_peer" };
-      else verdict = { accept: true };
-      this.metrics.gossipMessages.inc({ kind: m.kind, verdict: verdict.accept ? "accepted" : "rejected" });
+      if (m.kind === "announce" && m.body.peerId !== origin) verdict = { accept: false, reason: "wrong_peer" };
+      else if (this.roster.has(m.signer)) verdict = { accept: true };
+      else if ((await this.chain.nodeIdOf(m.signer).catch(() => 0n)) !== 0n) verdict = { ignore: true };
+      else verdict = { accept: false, reason: "unknown_sender" };
     } catch (error) {
       const reason = isCodedError(error, "SIDECAR_BAD_MESSAGE")
         ? String((error.details as { reason?: string }).reason)
         : "malformed";
       verdict = { accept: false, reason };
-      this.metrics.gossipMessages.inc({ kind: "unknown", verdict: "rejected" });
     }
-    if (!verdict.accept) this.metrics.gossipRejected.inc({ reason: verdict.reason });
+    const label = "ignore" in verdict ? "ignored" : verdict.accept ? "accepted" : "rejected";
+    this.metrics.gossipMessages.inc({ kind, verdict: label });
+    if ("reason" in verdict) this.metrics.gossipRejected.inc({ reason: verdict.reason });
     return verdict;
   }
 

@@ -21,8 +21,14 @@ import type { Logger } from "@mzku/log";
 import { createLibp2p, type Libp2p } from "libp2p";
 import { hexToBytes, keccak256, toBytes } from "viem";
 
-/** What `validate` answers: deliver, or drop with a reason (the metric label). */
-export type Verdict = { readonly accept: true } | { readonly accept: false; readonly reason: string };
+/**
+ * What `validate` answers: deliver; drop without blame (`ignore`: e.g. a sender not yet known); or
+ * reject with a reason (the metric label), which counts against the peer that sent it.
+ */
+export type Verdict =
+  | { readonly accept: true }
+  | { readonly ignore: true }
+  | { readonly accept: false; readonly reason: string };
 
 export interface MeshOptions {
   readonly listen: readonly string[];
@@ -155,6 +161,7 @@ export class Mesh {
     pubsub.topicValidators.set(topic, async (from, message) => {
       const origin = message.type === "signed" ? message.from.toString() : undefined;
       const verdict = await validate(message.data, from.toString(), origin);
+      if ("ignore" in verdict) return TopicValidatorResult.Ignore;
       if (verdict.accept) return TopicValidatorResult.Accept;
       const peer = from.toString();
       this.rejects.set(peer, (this.rejects.get(peer) ?? 0) + 1);
