@@ -17,6 +17,7 @@ import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
 import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
 import {ProfitSplit} from "../libraries/ProfitSplit.sol";
+import {SealedBidDraw} from "../libraries/SealedBidDraw.sol";
 
 /// @title ProjectMarket
 /// @notice Projects, their sealed-bid auctions and their lifecycle [3.4.4-3.4.7, 3.5, 3.6].
@@ -28,7 +29,8 @@ import {ProfitSplit} from "../libraries/ProfitSplit.sol";
 ///         bond is freed); from revealEndBlock on anyone settles. Unrevealed bonds, and the bonds of
 ///         revealed bids found ineligible at settlement, go to the Insurance Pool. At most 32 bids.
 ///
-///         Settlement sorts the revealed bids by (price, keccak256(seed, index)), walks them upward,
+///         Settlement (the draw itself runs in the `SealedBidDraw` library, in this contract's context)
+///         sorts the revealed bids by (price, keccak256(seed, index)), walks them upward,
 ///         checks eligibility lazily, keeps the lowest eligible bid and every eligible bid within
 ///         `bandBps` of it (at most `maxDrawCandidates`), and draws one with probability proportional to
 ///         score + 1 (the score stored at the draw block), using uint256(seed) mod Σweights.
@@ -157,14 +159,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     /// @dev blockhash reads the 256 most recent blocks.
     uint256 private constant BLOCKHASH_WINDOW = 256;
 
-    /// @dev A bidder's bond balance, the last project it committed to and its provider id (cached at
-    ///      its first commit: an address holds one provider forever), in one slot.
-    struct Bidder {
-        uint128 bond;
-        uint64 lastProject;
-        uint32 providerId;
-    }
-
     /// @notice The MZKU token.
     IERC20 public immutable token;
     /// @notice Quotes and market parameters.
@@ -183,7 +177,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     uint256 private _projectCount;
     mapping(uint256 projectId => Project) private _projects;
     mapping(uint256 projectId => bytes32[32]) private _bids;
-    mapping(address bidder => Bidder) private _bidders;
+    mapping(address bidder => SealedBidDraw.Bidder) private _bidders;
     mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
     mapping(address requester => uint256) private _requesterStake;
 
@@ -269,7 +263,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     ///         commits lock their bond. Keeping bonds here keeps a commit under 65,000 gas.
     function depositBond(uint256 amount) external nonReentrant {
         if (amount == 0) revert ProjectMarketBadAmount(0, 0);
-        Bidder storage b = _bidders[msg.sender];
+        SealedBidDraw.Bidder storage b = _bidders[msg.sender];
         uint256 next = b.bond + amount;
         if (next > type(uint128).max) revert ProjectMarketBadAmount(amount, type(uint128).max - b.bond);
         // forge-lint: disable-next-line(unsafe-typecast) -- checked just above
@@ -282,7 +276,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     ///         project it committed to is settled (a revealed bid found ineligible there forfeits its
     ///         bond from this balance).
     function withdrawBond(uint256 amount) external nonReentrant {
-        Bidder storage b = _bidders[msg.sender];
+        SealedBidDraw.Bidder storage b = _bidders[msg.sender];
         uint256 bal = b.bond;
         if (amount == 0 || amount > bal) revert ProjectMarketBadAmount(amount, bal);
         uint256 last = b.lastProject;
@@ -311,7 +305,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         index = p.commitCount;
         if (index == MAX_BIDS) revert ProjectMarketTooManyBids(projectId, MAX_BIDS);
         if (commitment == bytes32(0)) revert ProjectMarketZeroCommitment(projectId);
-        Bidder storage b = _bidders[msg.sender];
+        SealedBidDraw.Bidder storage b = _bidders[msg.sender];
         uint256 last = b.lastProject;
         if (last >= projectId) revert ProjectMarketAlreadyBid(projectId, msg.sender, last);
         uint256 bond = uint256(p.bidBondMzku) * 1 ether;
@@ -387,20 +381,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
 
         uint256 entropy = uint256(blockhash(drawBlock));
         bytes32 seed = keccak256(abi.encode(projectId, p.saltMix, entropy));
-        uint256 count = p.commitCount;
-        (uint256[] memory keys, uint256 n) = _walkKeys(projectId, seed, count, p.revealedMask);
-        Draw memory d;
-        d.seed = seed;
-        d.entropy = entropy;
-        unchecked {
-            // n ≤ count ≤ 32, bond < 2^128
-            d.forfeited = (count - n) * uint256(p.bidBondMzku) * 1 ether;
-        }
-        _walk(projectId, p, keys, n, d);
-        _assign(projectId, p, d);
-        if (d.forfeited != 0) {
-            token.forceApprove(address(insurancePool), d.forfeited);
-            insurancePool.depositMzku(d.forfeited);
+        SealedBidDraw.Outcome memory o =
+            SealedBidDraw.run(projectId, _bids[projectId], _bidders, _terms(p), seed, p.commitCount, p.revealedMask);
+        _assign(projectId, p, o, seed, entropy);
+        if (o.forfeited != 0) {
+            token.forceApprove(address(insurancePool), o.forfeited);
+            insurancePool.depositMzku(o.forfeited);
         }
     }
 
@@ -619,20 +605,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
 
     // ---- internal ----
 
-    struct Draw {
-        bytes32 seed;
-        uint256 entropy;
-        uint256 forfeited;
-        uint256 candidates;
-        uint256 eligible; // eligible bids met by the walk
-        uint256 second; // second-lowest eligible price (Vickrey), valid when eligible ≥ 2
-        uint256 totalWeight;
-        address[] bidders;
-        uint256[] pids;
-        uint256[] prices;
-        uint256[] weights;
-    }
-
     function _open(Resources calldata resources, uint64 duration, uint8 projectType, uint256 maxFixedPrice)
         private
         returns (uint256 projectId)
@@ -697,157 +669,42 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         );
     }
 
-    /// @dev Keys of the revealed bids (unsorted; the walk selects them in ascending order):
-    ///      price << 160 | tiebreak << 5 | index, with tiebreak = keccak256(abi.encode(seed, index)) >> 101.
-    function _walkKeys(uint256 projectId, bytes32 seed, uint256 count, uint32 mask)
-        private
-        view
-        returns (uint256[] memory keys, uint256 n)
-    {
-        keys = new uint256[](count);
-        bytes32[32] storage bids = _bids[projectId];
-        for (uint256 i = 0; i < count; ++i) {
-            if ((mask >> i) & 1 == 0) continue;
-            uint256 price = uint256(bids[i]) & PRICE_MASK;
-            uint256 tiebreak = uint256(keccak256(abi.encode(seed, i))) >> 101;
-            keys[n] = (price << 160) | (tiebreak << 5) | i;
-            unchecked {
-                ++n;
-            }
-        }
-    }
-
-    /// @dev Moves the smallest of keys[k..n) to keys[k] and returns it (one step of a selection
-    ///      sort: the walk usually stops after a few bids, so sorting all 32 would waste gas).
-    function _selectMin(uint256[] memory keys, uint256 k, uint256 n) private pure returns (uint256 best) {
-        best = keys[k];
-        uint256 at = k;
-        unchecked {
-            // j < n ≤ 32
-            for (uint256 j = k + 1; j < n; ++j) {
-                uint256 x = keys[j];
-                if (x < best) {
-                    best = x;
-                    at = j;
-                }
-            }
-        }
-        keys[at] = keys[k];
-        keys[k] = best;
-    }
-
-    /// @dev Walks the sorted bids upward, evaluating each lazily, until the draw set is closed
-    ///      (and, for Vickrey, a second eligible price is known). A revealed bid found ineligible
-    ///      forfeits its bond from the bidder's bond balance (added to `d.forfeited`).
-    function _walk(uint256 projectId, Project storage p, uint256[] memory keys, uint256 n, Draw memory d) private {
-        uint256 maxCand = p.maxDrawCandidates;
-        d.bidders = new address[](maxCand);
-        d.pids = new uint256[](maxCand);
-        d.prices = new uint256[](maxCand);
-        d.weights = new uint256[](maxCand);
-        Terms memory t = _terms(p);
-        uint256 bandLimit;
-        for (uint256 k = 0; k < n; ++k) {
-            uint256 price = _selectMin(keys, k, n) >> 160;
-            if (d.candidates != 0 && (price > bandLimit || d.candidates == maxCand)) {
-                if (!t.vickrey || d.eligible >= 2) break;
-            }
-            uint256 index = keys[k] & 31;
-            address bidder = address(uint160(uint256(_bids[projectId][index]) >> 96));
-            (uint256 pid, uint256 weight) = _evaluate(t, bidder, price);
-            emit BidEvaluated(projectId, index, pid, price, weight != 0, weight);
-            if (weight == 0) {
-                d.forfeited += _forfeit(projectId, bidder, index, t.bidBond);
-                continue;
-            }
-            ++d.eligible;
-            if (d.eligible == 2) d.second = price;
-            if (d.candidates == 0) {
-                bandLimit = price + price * t.bandBps / BPS;
-            } else if (price > bandLimit || d.candidates == maxCand) {
-                break; // the Vickrey second price was all this bid was needed for
-            }
-            uint256 c = d.candidates;
-            d.bidders[c] = bidder;
-            d.pids[c] = pid;
-            d.prices[c] = price;
-            d.weights[c] = weight;
-            d.totalWeight += weight;
-            d.candidates = c + 1;
-        }
-    }
-
-    /// @dev Takes up to `bond` from the bidder's bond balance (it may have been spent on a later
-    ///      commit) for the Insurance Pool.
-    function _forfeit(uint256 projectId, address bidder, uint256 index, uint256 bond) private returns (uint256 taken) {
-        Bidder storage b = _bidders[bidder];
-        uint256 bal = b.bond;
-        taken = bond < bal ? bond : bal;
-        unchecked {
-            // taken ≤ bal < 2^128
-            // forge-lint: disable-next-line(unsafe-typecast)
-            b.bond = uint128(bal - taken);
-        }
-        emit BondForfeited(projectId, bidder, index, taken);
-    }
-
-    /// @dev Draws among the candidates (weights in walk order), writes the assignment and reserves
-    ///      the winner's collateral for it.
-    function _assign(uint256 projectId, Project storage p, Draw memory d) private {
-        address winner;
-        uint256 pid;
-        uint256 bid;
-        uint256 price;
-        if (d.candidates == 0) {
+    /// @dev Writes the draw's assignment and reserves the winner's collateral for it.
+    function _assign(
+        uint256 projectId,
+        Project storage p,
+        SealedBidDraw.Outcome memory o,
+        bytes32 seed,
+        uint256 entropy
+    ) private {
+        address winner = o.winner;
+        if (winner == address(0)) {
             p.status = Status.NoWinner;
         } else {
-            uint256 r = uint256(d.seed) % d.totalWeight;
-            uint256 pick;
-            for (uint256 i = 0; i < d.candidates; ++i) {
-                uint256 w = d.weights[i];
-                if (r < w) {
-                    pick = i;
-                    break;
-                }
-                r -= w;
-            }
-            winner = d.bidders[pick];
-            pid = d.pids[pick];
-            bid = d.prices[pick];
-            price = bid;
-            if (p.vickrey && d.eligible >= 2 && d.second > bid) price = d.second;
             p.status = Status.Assigned;
             p.winner = winner;
-            // forge-lint: disable-next-line(unsafe-typecast) -- pid ≤ type(uint48).max checked in _evaluate
-            p.providerId = uint48(pid);
+            // forge-lint: disable-next-line(unsafe-typecast) -- the draw only admits pid ≤ type(uint48).max
+            p.providerId = uint48(o.providerId);
             // forge-lint: disable-next-line(unsafe-typecast) -- price ≤ FP < 2^96
-            p.price = uint128(price);
+            p.price = uint128(o.price);
             p.startDeadline = uint40(block.timestamp + p.startWindow);
         }
-        emit AuctionSettled(projectId, d.seed, d.entropy, d.candidates, winner, pid, bid, price, d.forfeited);
-        if (winner != address(0)) registry.reserveCollateral(pid, _reserveOf(p));
+        emit AuctionSettled(projectId, seed, entropy, o.candidates, winner, o.providerId, o.bid, o.price, o.forfeited);
+        if (winner != address(0)) registry.reserveCollateral(o.providerId, _reserveOf(p));
     }
 
-    /// @dev What settlement reads of the project, once.
-    struct Terms {
-        uint256 maxBid;
-        uint256 reserve;
-        uint256 scoreThreshold;
-        uint256 drawBlock;
-        uint256 bandBps;
-        uint256 bidBond;
-        bool vickrey;
-        Resources resources;
-    }
-
-    function _terms(Project storage p) private view returns (Terms memory t) {
+    /// @dev What the draw reads of the project and the market, once.
+    function _terms(Project storage p) private view returns (SealedBidDraw.Terms memory t) {
         uint256 fp = p.fixedPrice;
+        t.registry = registry;
+        t.reputation = reputation;
         t.maxBid = _maxBid(fp, p.feeRateBps);
         t.reserve = _reserveOf(p);
         t.scoreThreshold = p.scoreThreshold;
         t.drawBlock = p.drawBlock;
         t.bandBps = p.bandBps;
         t.bidBond = uint256(p.bidBondMzku) * 1 ether;
+        t.maxCandidates = p.maxDrawCandidates;
         t.vickrey = p.vickrey;
         t.resources = p.resources;
     }
@@ -863,22 +720,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     /// @dev Collateral reserved from the winner for the assignment.
     function _reserveOf(Project storage p) private view returns (uint256) {
         return uint256(p.fixedPrice) * p.reserveBps / BPS;
-    }
-
-    /// @dev Eligibility at settlement; returns weight = score at the draw block + 1 if eligible, else 0.
-    function _evaluate(Terms memory t, address bidder, uint256 price)
-        private
-        view
-        returns (uint256 pid, uint256 weight)
-    {
-        pid = registry.providerIdOf(bidder);
-        if (price > t.maxBid) return (pid, 0);
-        if (pid == 0 || pid > type(uint48).max || !registry.isEligibleFor(pid, t.reserve)) return (pid, 0);
-        uint256 score = reputation.scoreAt(pid, t.drawBlock);
-        if (score < t.scoreThreshold) return (pid, 0);
-        if (!registry.hasFreeCapacity(pid, t.resources)) return (pid, 0);
-        if (price > registry.getProvider(pid).priceCap) return (pid, 0);
-        weight = score + 1;
     }
 
     /// @dev A running project ended: the requester's FP leaves its Requester stake in the Reward Pool

@@ -15,7 +15,9 @@ import {IRewardPool} from "../interfaces/IRewardPool.sol";
 ///         project's loss, bounded by its terms; MicroPoolFactory: a pool's measured loss). Governance
 ///         cannot pay out compensation itself. The balance
 ///         above a governance-set threshold may be moved to the Reward Pool or (MZKU) burned, by
-///         governance decision.
+///         governance decision. The thresholds never go below floors fixed at deployment (the
+///         constructor's thresholds, which must be non-zero), so no majority can make the whole pool
+///         excess and empty it.
 ///
 ///         ETH compensation is pushed to the recipient and, if the recipient refuses it, credited to it
 ///         for `withdrawEth` (pull fallback). MZKU is transferred at once (the protocol's own ERC-20
@@ -39,6 +41,10 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     error InsurancePoolEthTransferFailed(address to, uint256 amount);
     /// @notice `caller` is not one of the protocol contracts fixed at deployment that record losses.
     error InsurancePoolNotCompensator(address caller);
+    /// @notice A deployment threshold of zero (it would be the floor: the whole pool could become excess).
+    error InsurancePoolZeroThreshold();
+    /// @notice `threshold` of `asset` (0 MZKU, 1 ETH) is below the `floor` fixed at deployment.
+    error InsurancePoolThresholdBelowFloor(uint8 asset, uint256 threshold, uint256 floor);
 
     /// @notice `amount` of `asset` (0 MZKU, 1 ETH) came in from `from`.
     event InsurancePoolDeposited(address indexed from, uint8 indexed asset, uint256 amount);
@@ -65,6 +71,10 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     IERC20 public immutable mzku;
     /// @notice The Reward Pool that receives moved excess.
     IRewardPool public immutable rewardPool;
+    /// @notice The lowest MZKU threshold governance can set: the deployment threshold.
+    uint256 public immutable thresholdFloorMzku;
+    /// @notice The lowest ETH threshold governance can set: the deployment threshold.
+    uint256 public immutable thresholdFloorEth;
 
     /// @notice MZKU balance kept as cover; only the part above it can be moved or burned.
     uint256 public thresholdMzku;
@@ -81,8 +91,8 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
     ///        `setAuthorizedCaller` does not make a compensator.
     /// @param mzku_ The MZKU token.
     /// @param rewardPool_ The Reward Pool.
-    /// @param thresholdMzku_ Initial MZKU threshold.
-    /// @param thresholdEth_ Initial ETH threshold.
+    /// @param thresholdMzku_ Initial MZKU threshold, also its floor for the pool's life (non-zero).
+    /// @param thresholdEth_ Initial ETH threshold, also its floor for the pool's life (non-zero).
     constructor(
         address governance_,
         address[] memory authorizedCallers,
@@ -94,8 +104,10 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
         if (address(mzku_) == address(0) || address(rewardPool_) == address(0)) {
             revert GovernedZeroAddress();
         }
+        if (thresholdMzku_ == 0 || thresholdEth_ == 0) revert InsurancePoolZeroThreshold();
         mzku = mzku_;
         rewardPool = rewardPool_;
+        (thresholdFloorMzku, thresholdFloorEth) = (thresholdMzku_, thresholdEth_);
         thresholdMzku = thresholdMzku_;
         thresholdEth = thresholdEth_;
         emit InsurancePoolThresholdsSet(thresholdMzku_, thresholdEth_);
@@ -189,9 +201,15 @@ contract InsurancePool is IInsurancePool, Governed, ReentrancyGuardTransient {
         mzku.safeTransfer(BURN_ADDRESS, amount);
     }
 
-    /// @notice Sets the thresholds above which the balance is excess.
+    /// @notice Sets the thresholds above which the balance is excess; each at least its deployment floor.
     /// @dev Governance only.
     function setThresholds(uint256 mzkuThreshold, uint256 ethThreshold) external onlyGovernance {
+        if (mzkuThreshold < thresholdFloorMzku) {
+            revert InsurancePoolThresholdBelowFloor(0, mzkuThreshold, thresholdFloorMzku);
+        }
+        if (ethThreshold < thresholdFloorEth) {
+            revert InsurancePoolThresholdBelowFloor(1, ethThreshold, thresholdFloorEth);
+        }
         thresholdMzku = mzkuThreshold;
         thresholdEth = ethThreshold;
         emit InsurancePoolThresholdsSet(mzkuThreshold, ethThreshold);

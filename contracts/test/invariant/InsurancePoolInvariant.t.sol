@@ -106,7 +106,7 @@ contract InsurancePoolHandler is Test {
 
     function setThresholds(uint256 m, uint256 e) external {
         vm.prank(gov);
-        pool.setThresholds(bound(m, 0, 1e24), bound(e, 0, 1e22));
+        pool.setThresholds(bound(m, 1e21, 1e24), bound(e, 1e18, 1e22));
     }
 
     function owedSum() external view returns (uint256 s) {

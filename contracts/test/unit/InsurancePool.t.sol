@@ -184,12 +184,12 @@ contract InsurancePoolTest is Test {
 
     function test_RevertWhen_constructorZeroToken() public {
         vm.expectRevert(Governed.GovernedZeroAddress.selector);
-        new InsurancePool(gov, new address[](0), IERC20(address(0)), IRewardPool(address(rewardPool)), 0, 0);
+        new InsurancePool(gov, new address[](0), IERC20(address(0)), IRewardPool(address(rewardPool)), 1, 1);
     }
 
     function test_RevertWhen_constructorZeroRewardPool() public {
         vm.expectRevert(Governed.GovernedZeroAddress.selector);
-        new InsurancePool(gov, new address[](0), IERC20(address(token)), IRewardPool(address(0)), 0, 0);
+        new InsurancePool(gov, new address[](0), IERC20(address(token)), IRewardPool(address(0)), 1, 1);
     }
 
     function test_RevertWhen_depositMzkuZero() public {
@@ -290,7 +290,34 @@ contract InsurancePoolTest is Test {
     function test_RevertWhen_setThresholdsNotGovernance() public {
         vm.expectRevert(abi.encodeWithSelector(Governed.GovernedOnlyGovernance.selector, stranger));
         vm.prank(stranger);
-        pool.setThresholds(0, 0);
+        pool.setThresholds(100 ether, 1 ether);
+    }
+
+    function test_RevertWhen_constructorZeroThreshold() public {
+        vm.expectRevert(InsurancePool.InsurancePoolZeroThreshold.selector);
+        new InsurancePool(gov, new address[](0), IERC20(address(token)), IRewardPool(address(rewardPool)), 0, 1);
+        vm.expectRevert(InsurancePool.InsurancePoolZeroThreshold.selector);
+        new InsurancePool(gov, new address[](0), IERC20(address(token)), IRewardPool(address(rewardPool)), 1, 0);
+    }
+
+    /// @notice The deployment thresholds are floors: governance can raise the cover and lower it back,
+    ///         never below them.
+    function test_setThresholds_floorIsTheDeploymentThreshold() public {
+        assertEq(pool.thresholdFloorMzku(), 100 ether);
+        assertEq(pool.thresholdFloorEth(), 1 ether);
+        vm.startPrank(gov);
+        pool.setThresholds(500 ether, 5 ether);
+        pool.setThresholds(100 ether, 1 ether);
+        assertEq(pool.thresholdMzku(), 100 ether);
+        assertEq(pool.thresholdEth(), 1 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(InsurancePool.InsurancePoolThresholdBelowFloor.selector, 0, 100 ether - 1, 100 ether)
+        );
+        pool.setThresholds(100 ether - 1, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(InsurancePool.InsurancePoolThresholdBelowFloor.selector, 1, 0, 1 ether));
+        pool.setThresholds(100 ether, 0);
+        vm.stopPrank();
+        assertEq(pool.excessMzku(), 900 ether, "the cover stays at the floor");
     }
 
     function test_RevertWhen_setAuthorizedCallerNotGovernance() public {
@@ -350,7 +377,7 @@ contract InsurancePoolGasTest is Test {
             new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
         address[] memory callers = new address[](1);
         callers[0] = market;
-        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 0, 0);
+        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 1, 1);
         vm.deal(funder, 1000 ether);
         vm.deal(victim, 1 ether);
         vm.startPrank(funder);
@@ -390,7 +417,7 @@ contract InsurancePoolGasTest is Test {
         pool.burnExcessMzku(10 ether);
         vm.snapshotGasLastCall("insurance", "burn_excess_mzku");
         vm.prank(gov);
-        pool.setThresholds(1 ether, 1 ether);
+        pool.setThresholds(200 ether, 2 ether);
         vm.snapshotGasLastCall("insurance", "set_thresholds");
     }
 }

@@ -43,7 +43,7 @@ contract MicroPoolRealContractsTest is Test {
         // creation order: insurance pool, deposit contract, factory (the pool's compensator)
         address[] memory compensators = new address[](1);
         compensators[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 2);
-        ip = new InsurancePool(governance, compensators, mzku, IRewardPool(address(rp)), 0, 0);
+        ip = new InsurancePool(governance, compensators, mzku, IRewardPool(address(rp)), 1, 1);
         factory = new MicroPoolFactory(
             governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, vm.addr(0xC0)
         );

@@ -13492,6 +13492,32 @@ export const insurancePoolAbi = [
   },
   {
     "type": "function",
+    "name": "thresholdFloorEth",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "thresholdFloorMzku",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "thresholdMzku",
     "inputs": [],
     "outputs": [
@@ -13774,12 +13800,38 @@ export const insurancePoolAbi = [
   },
   {
     "type": "error",
+    "name": "InsurancePoolThresholdBelowFloor",
+    "inputs": [
+      {
+        "name": "asset",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "threshold",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "floor",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InsurancePoolZeroDeposit",
     "inputs": []
   },
   {
     "type": "error",
     "name": "InsurancePoolZeroRecipient",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InsurancePoolZeroThreshold",
     "inputs": []
   },
   {

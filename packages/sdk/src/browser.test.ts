@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 const dist = join(import.meta.dirname, "..", "dist");
 const builtins = new Set(builtinModules);
 
-/** Bundles `entry` for the browser and returns the Node built-ins it reached (and the bundle's size). */
+/** Native addons: Node-only like the built-ins (blst's `.node` binary cannot be bundled at all). */
+const NATIVE = ["@chainsafe/blst"];
+
+/** Bundles `entry` for the browser and returns the Node built-ins and native addons it reached (and the bundle's size). */
 async function bundleForBrowser(entry: string): Promise<{ nodeImports: string[]; bytes: number }> {
   const nodeImports = new Set<string>();
   const bundle = await rolldown({
@@ -17,7 +20,12 @@ async function bundleForBrowser(entry: string): Promise<{ nodeImports: string[];
       {
         name: "flag-node-builtins",
         resolveId(source: string) {
-          if (source.startsWith("node:") || builtins.has(source) || builtins.has(source.split("/")[0] ?? "")) {
+          if (
+            source.startsWith("node:") ||
+            builtins.has(source) ||
+            builtins.has(source.split("/")[0] ?? "") ||
+            NATIVE.includes(source)
+          ) {
             nodeImports.add(source);
             return { id: source, external: true };
           }
@@ -43,7 +51,9 @@ describe("browser bundle", () => {
   }, 120_000);
 
   it("the Node-only subpaths are where the built-ins are (the check sees them)", async () => {
-    expect((await bundleForBrowser("node/index.js")).nodeImports).toContain("node:fs");
+    const node = (await bundleForBrowser("node/index.js")).nodeImports;
+    expect(node).toContain("node:fs");
+    expect(node).toContain("@chainsafe/blst");
     expect((await bundleForBrowser("devnet/index.js")).nodeImports).toContain("node:child_process");
   }, 120_000);
 });

@@ -4,8 +4,8 @@
  * `(address indexed observer)` in one contract and not indexed in another), so a log is never decoded
  * against a merged ABI. Logs from addresses not given are skipped.
  */
-import type { Address, Client, Log, ParseEventLogsReturnType } from "viem";
-import { parseEventLogs } from "viem";
+import type { Abi, AbiEvent, Address, Client, Hex, Log, ParseEventLogsReturnType } from "viem";
+import { decodeEventLog, toEventSelector } from "viem";
 import { getLogs } from "viem/actions";
 import { contractAbis } from "./abis.js";
 
@@ -37,6 +37,19 @@ function addressBook(contracts: ContractAddresses): Map<string, SdkContractName>
   return book;
 }
 
+/** Each ABI's events by selector (topic 0), computed once per ABI: hashing every signature per log was most of the cost. */
+const selectorsByAbi = new WeakMap<Abi, Map<Hex, AbiEvent>>();
+
+function eventsBySelector(abi: Abi): Map<Hex, AbiEvent> {
+  let map = selectorsByAbi.get(abi);
+  if (map === undefined) {
+    map = new Map();
+    for (const item of abi) if (item.type === "event" && !item.anonymous) map.set(toEventSelector(item), item);
+    selectorsByAbi.set(abi, map);
+  }
+  return map;
+}
+
 /**
  * Decodes `logs` (a receipt's, or `eth_getLogs`'s) with the ABI of the contract at each log's
  * address; logs of other addresses, and events a contract's ABI does not declare, are skipped.
@@ -47,8 +60,17 @@ export function decodeEvents(logs: readonly Log[], contracts: ContractAddresses)
   for (const log of logs) {
     const contract = book.get(log.address.toLowerCase());
     if (contract === undefined) continue;
-    const [decoded] = parseEventLogs({ abi: contractAbis[contract], logs: [log] });
-    if (decoded) out.push({ ...decoded, contract } as ContractEvent);
+    const selector = log.topics[0];
+    const event = selector === undefined ? undefined : eventsBySelector(contractAbis[contract] as Abi).get(selector);
+    if (event === undefined) continue;
+    let decoded: { eventName: string; args: unknown };
+    try {
+      // strict: a log whose data or topics do not fit the event's layout is not this event
+      decoded = decodeEventLog({ abi: [event], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
+    } catch {
+      continue;
+    }
+    out.push({ ...log, eventName: decoded.eventName, args: decoded.args, contract } as unknown as ContractEvent);
   }
   return out;
 }

@@ -19,6 +19,7 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./market/draw.js";
 export * from "./market/drawLogs.js";
+export * from "./market/quote.js";
 export * from "./market/recomputeDrawFromChain.js";
 export * from "./market/reputation.js";
 export * from "./market/split.js";

@@ -9,7 +9,6 @@ import {
   nodeRegistry,
   reputation,
   uptimeReports,
-  waitForWrite,
 } from "@mzku/sdk";
 import type { Account, Address, Hash, PublicActions, Transport, Chain as ViemChain, WalletClient } from "viem";
 
@@ -85,10 +84,6 @@ export class Chain {
     return uptimeReports.sendReport(this.client, { address: this.reports, args: [period, votes] });
   }
 
-  async waitFor(hash: Hash): Promise<void> {
-    await waitForWrite(this.client, { hash, functionName: "report" });
-  }
-
   /** The receipt's status of `hash`: mined ok, mined reverted, known but pending, or unknown. */
   async txState(hash: Hash): Promise<"success" | "reverted" | "pending" | "unknown"> {
     const receipt = await this.client.getTransactionReceipt({ hash }).catch(() => undefined);
@@ -130,8 +125,9 @@ export class Chain {
     await nodeRegistry.activateNode(this.client, { address: this.deployment.contracts.NodeRegistry, args: [nodeId] });
   }
 
+  /** Sends `Reputation.refresh(providerId)` without waiting for it to be mined. */
   async refresh(providerId: bigint): Promise<void> {
-    await reputation.refresh(this.client, { address: this.deployment.contracts.Reputation, args: [providerId] });
+    await reputation.sendRefresh(this.client, { address: this.deployment.contracts.Reputation, args: [providerId] });
   }
 }
 

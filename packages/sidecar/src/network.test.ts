@@ -162,7 +162,11 @@ describe("sidecars on loopback", () => {
       log: silent,
     });
     try {
-      await new Promise((r) => setTimeout(r, 2_000)); // subscriptions exchanged
+      await waitFor(
+        "D subscribed, seen by the attacker",
+        async () => attacker.topicPeers().includes(dStatus.peerId),
+        20_000,
+      );
       const domain = {
         name: "MZKU Sidecar",
         version: "1",

@@ -97,9 +97,13 @@ export class Sidecar {
       nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
       rpcUrls: { default: { http: [c.rpcUrl] } },
     });
-    const client = createWalletClient({ account, chain, transport: http(c.rpcUrl, { retryCount: 0 }) }).extend(
-      publicActions,
-    );
+    // Receipts are polled at the step interval (viem's default of 4 s would hold a step for seconds).
+    const client = createWalletClient({
+      account,
+      chain,
+      transport: http(c.rpcUrl, { retryCount: 0 }),
+      pollingInterval: Math.min(c.tickMs, 1_000),
+    }).extend(publicActions);
     this.chain = new Chain(client, deployment);
     this.domain = {
       name: "MZKU Sidecar",

@@ -222,15 +222,24 @@ export interface Lodestar {
   rest: string;
 }
 
-/** `lodestar dev`: minimal preset, 1 s slots, Altair at 0, every validator signing through `signerUrl`. */
-export async function startLodestar(dir: string, validators: number, signerUrl: string): Promise<Lodestar> {
+/**
+ * `lodestar dev`: minimal preset, 1 s slots, Altair at 0, validators 0..validators-1 signing through
+ * `signerUrl`. `genesisValidators` (default `validators`) may put more keys in the genesis state than
+ * are run; `params` sets further chain config values (`--params.<NAME> <value>`).
+ */
+export async function startLodestar(
+  dir: string,
+  validators: number,
+  signerUrl: string,
+  options: { genesisValidators?: number; params?: Record<string, string> } = {},
+): Promise<Lodestar> {
   const restPort = await freePort();
   const p2pPort = await freePort();
   const rest = `http://127.0.0.1:${restPort}`;
   const args = [
     "dev",
     "--genesisValidators",
-    String(validators),
+    String(options.genesisValidators ?? validators),
     "--startValidators",
     `0..${validators - 1}`,
     "--externalSigner.url",
@@ -259,6 +268,7 @@ export async function startLodestar(dir: string, validators: number, signerUrl: 
     "127.0.0.1",
     "--logLevel",
     "info",
+    ...Object.entries(options.params ?? {}).flatMap(([name, value]) => [`--params.${name}`, value]),
   ];
   const proc = spawnTracked("lodestar", process.execPath, [LODESTAR_BIN, ...args], {
     cwd: dir,

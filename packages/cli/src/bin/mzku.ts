@@ -3,6 +3,7 @@ import { cliFailure, errorFields, UsageError } from "@mzku/errors";
 import { createLogger, type LogLevel, resolveLogLevel } from "@mzku/log";
 import { devnet, devnetUsage } from "../commands/devnet.js";
 import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
+import { pool, poolUsage } from "../commands/pool.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
 
 const commands: Record<string, { usage: string; run: (argv: string[], level: LogLevel) => Promise<void> }> = {
@@ -10,6 +11,7 @@ const commands: Record<string, { usage: string; run: (argv: string[], level: Log
   indexer: { usage: indexerUsage, run: (argv, level) => indexerService("indexer", argv, level) },
   api: { usage: apiUsage, run: (argv, level) => indexerService("api", argv, level) },
   serve: { usage: serveUsage, run: (argv, level) => indexerService("serve", argv, level) },
+  pool: { usage: poolUsage, run: (argv, level) => pool(argv, createLogger({ component: "pool", level })) },
 };
 
 const usage = `Usage: mzku <command> [options] [--log-level debug|info|warn|error]

@@ -143,6 +143,13 @@ describe("read API", () => {
       expect(metrics.text).toMatch(/api_lag_blocks 0/);
     });
 
+    it("any origin may read (the dashboard is served from its own origin)", async () => {
+      const res = await fetch(`${api.url}/providers`, { headers: { origin: "http://127.0.0.1:5173" } });
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      const missing = await fetch(`${api.url}/nope`);
+      expect(missing.headers.get("access-control-allow-origin")).toBe("*");
+    });
+
     it("bad queries get a 400 that names the parameter", async () => {
       const cases: [string, string, string][] = [
         ["/providers?limit=0", "/providers", "limit"],

@@ -163,6 +163,8 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
       "content-type": contentType,
       "content-length": Buffer.byteLength(text),
       "cache-control": "no-store",
+      // Public, read-only data: any page may read it (the dashboard is served from its own origin).
+      "access-control-allow-origin": "*",
     });
     res.end(text);
   };

@@ -66,7 +66,7 @@ export type SetThresholdsProposalParameters = ProposalActionParameters<
 
 /**
  * `InsurancePool.setThresholds` as one action of a governance proposal (a function governance may call).
- * Sets the thresholds above which the balance is excess.
+ * Sets the thresholds above which the balance is excess; each at least its deployment floor.
  * Governance only.
  *
  * @example

@@ -123,6 +123,11 @@ export class Mesh {
     return (this.node.services.pubsub as unknown as { getScore(p: string): number }).getScore(peer);
   }
 
+  /** Peers known to subscribe to the topic. */
+  topicPeers(): string[] {
+    return this.node.services.pubsub.getSubscribers(this.options.topic).map((p) => p.toString());
+  }
+
   rejectedFrom(peer: string): number {
     return this.rejects.get(peer) ?? 0;
   }

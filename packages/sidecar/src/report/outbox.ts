@@ -6,7 +6,7 @@
  *   - a transaction of ours is in flight (pending nonce above the mined one) → wait;
  *   - the period's report window has passed → expired (counted as a failure);
  *   - otherwise send it (simulated first: a revert is seen before anything is sent) and store the
- *     hash in the row before waiting for the receipt.
+ *     hash in the row; the next pass finds it mined, pending, reverted or lost.
  * Any RPC error leaves the row as it was; the next step retries. The contract refuses a second report
  * for the same slot and period, so even two sidecar processes on one key cannot count twice.
  */
@@ -77,6 +77,5 @@ export class Outbox {
     this.store.setReportStatus(period, "sent", { txHash: hash });
     this.metrics.reportsSent.inc();
     this.log.info("report sent", { period, votes: row.votes.toString(2), txHash: hash });
-    await this.chain.waitFor(hash).catch((error) => this.log.warn("report receipt", { period, error: String(error) }));
   }
 }

@@ -18,5 +18,7 @@ export * from "./rewardPool.js";
 export * from "./setAuthorizedCaller.js";
 export * from "./setThresholds.js";
 export * from "./thresholdEth.js";
+export * from "./thresholdFloorEth.js";
+export * from "./thresholdFloorMzku.js";
 export * from "./thresholdMzku.js";
 export * from "./withdrawEth.js";

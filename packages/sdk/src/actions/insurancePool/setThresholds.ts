@@ -7,7 +7,7 @@ export type SetThresholdsParameters = WriteParameters<ContractFunctionArgs<typeo
 export type SetThresholdsReturnType = TransactionReceipt;
 
 /**
- * Sets the thresholds above which the balance is excess.
+ * Sets the thresholds above which the balance is excess; each at least its deployment floor.
  * Governance only.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded

@@ -1,0 +1,48 @@
+// The marketplace in headless Chromium against a devnet, the indexer and the read API.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Devnet, devnetConfig, launchChromium, serveDashboard, startDevnet, startIndexer } from "./harness.js";
+
+let devnet: Devnet;
+let indexer: Awaited<ReturnType<typeof startIndexer>>;
+let site: Awaited<ReturnType<typeof serveDashboard>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  devnet = await startDevnet();
+  indexer = await startIndexer(devnet);
+  site = await serveDashboard(devnetConfig(devnet, indexer.apiUrl));
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+  await indexer?.stop();
+  await devnet?.stop();
+});
+
+describe("marketplace", () => {
+  it("lists the qualified providers from the read API and sorts them", async () => {
+    await page.goto(site.url);
+    const table = page.getByRole("table");
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 30_000 }).toBe(3);
+    const names = await table.locator("tbody th").allTextContents();
+    expect([...names].sort()).toEqual(["Provider 1", "Provider 2", "Provider 3"]);
+    const p1 = table.locator("tbody tr", { has: page.getByRole("link", { name: "Provider 1" }) });
+    expect(await p1.locator('td[data-label="Trust tier"]').textContent()).toBe("trusted");
+    expect(await p1.locator('td[data-label="Free capacity"]').textContent()).toContain("16/16 cores");
+    // Sorting by price cap toggles the column's order, announced with aria-sort.
+    await page.getByRole("button", { name: /Price cap/ }).click();
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain("Price cap");
+  });
+
+  it("opens a provider's page with its facts and charts", async () => {
+    await page.getByRole("link", { name: "Provider 1" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Provider 1");
+    expect(await page.locator(".facts").textContent()).toContain("trusted");
+    expect(await page.getByRole("img", { name: /Score over time/ }).count()).toBe(1);
+  });
+});
