@@ -72,8 +72,9 @@ export class Chain {
     return Number(await uptimeReports.rosterSize(this.client, { address: this.reports }));
   }
 
+  /** Sends `openPeriod` without waiting for it to be mined (the next step sees the period open). */
   async openPeriod(): Promise<void> {
-    await uptimeReports.openPeriod(this.client, { address: this.reports });
+    await uptimeReports.sendOpenPeriod(this.client, { address: this.reports });
   }
 
   async join(): Promise<void> {

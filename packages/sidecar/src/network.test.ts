@@ -6,7 +6,9 @@
 // collateral is slashed; an RPC outage loses and doubles no report; garbage and forgeries are dropped,
 // counted and the sender scored down; the liar is outvoted.
 
-import { createLogger } from "@mzku/log";
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   auditTargets,
   NodeStatus,
@@ -18,12 +20,9 @@ import {
   uptimeReports,
   uptimeReportsAbi,
 } from "@mzku/sdk";
-import { devWallet } from "@mzku/sdk/devnet";
+import { devWallet, stopProcess } from "@mzku/sdk/devnet";
 import type { Address } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signObservation } from "./audit/messages.js";
-import { Mesh } from "./mesh/mesh.js";
 import {
   addMembers,
   CuttableProxy,
@@ -38,8 +37,9 @@ import {
   winProject,
 } from "./test/network.js";
 
+const ATTACKER = join(dirname(fileURLToPath(import.meta.url)), "test", "attacker.mjs");
 const TYPE = 2;
-const PERIOD_BLOCKS = 10;
+const PERIOD_BLOCKS = 15;
 const FAIL_LIMIT = 2;
 
 describe("sidecars on loopback", () => {
@@ -50,7 +50,6 @@ describe("sidecars on loopback", () => {
   let liarMember: Member;
   let proxy: CuttableProxy;
   let projectId: bigint;
-  const silent = createLogger({ component: "test", level: "error" });
 
   beforeAll(async () => {
     // k = 5 with six members: everyone audits everyone, so the liar audits the node that goes down.
@@ -152,50 +151,27 @@ describe("sidecars on loopback", () => {
   it("drops garbage and forged gossip, counts it, and scores the sender down", async () => {
     const d = sidecars[3] as SidecarProcess;
     const dStatus = await d.status();
-    const attacker = await Mesh.start({
-      listen: ["/ip4/127.0.0.1/tcp/0"],
-      bootstrap: [dStatus.multiaddrs[0] as string],
-      sidecarKey: generatePrivateKey(),
-      topic: `/mzku/${net.deployment.chainId}/${net.deployment.contracts.UptimeReports.toLowerCase()}/audit/1`,
-      validate: async () => ({ accept: true }),
-      onMessage: () => undefined,
-      log: silent,
-    });
+    const c = net.deployment.contracts;
+    const attacker = spawn(
+      process.execPath,
+      [
+        ATTACKER,
+        dStatus.multiaddrs[0] as string,
+        dStatus.peerId,
+        `/mzku/${net.deployment.chainId}/${c.UptimeReports.toLowerCase()}/audit/1`,
+        String(net.deployment.chainId),
+        c.UptimeReports,
+        d.member.sidecar,
+        (sidecars[0] as SidecarProcess).member.sidecar,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     try {
-      await waitFor(
-        "D subscribed, seen by the attacker",
-        async () => attacker.topicPeers().includes(dStatus.peerId),
-        20_000,
-      );
-      const domain = {
-        name: "MZKU Sidecar",
-        version: "1",
-        chainId: net.deployment.chainId,
-        verifyingContract: net.deployment.contracts.UptimeReports,
-      } as const;
-      const period = await currentPeriod();
-      const obs = (auditor: Address) => ({
-        auditor,
-        target: (sidecars[0] as SidecarProcess).member.sidecar,
-        period,
-        round: 0,
-        up: false,
-        latencyMs: 1,
-        observedAt: BigInt(Math.floor(Date.now() / 1000)),
+      const line = await new Promise<string>((resolve, reject) => {
+        attacker.stdout.once("data", (b: Buffer) => resolve(b.toString()));
+        attacker.once("exit", (code) => reject(new Error(`attacker exited with ${code}`)));
       });
-      const stranger = privateKeyToAccount(generatePrivateKey());
-      const text = (s: string) => new TextEncoder().encode(s);
-      // garbage; an unsigned observation; a forgery in D's name; a stranger's correctly signed one
-      await attacker.publish(text("\u0000garbage{"));
-      await attacker.publish(
-        text(JSON.stringify({ kind: "observation", body: { ...obs(d.member.sidecar), period: "1", observedAt: "1" } })),
-      );
-      const forged = JSON.parse(
-        new TextDecoder().decode(await signObservation(stranger, domain, obs(stranger.address))),
-      );
-      forged.body.auditor = d.member.sidecar;
-      await attacker.publish(text(JSON.stringify(forged)));
-      await attacker.publish(await signObservation(stranger, domain, obs(stranger.address)));
+      const { peerId } = JSON.parse(line) as { peerId: string };
       const counted = await waitFor(
         "D counting every rejection",
         async () => {
@@ -210,15 +186,16 @@ describe("sidecars on loopback", () => {
         20_000,
       );
       expect(counted.forged).toBeGreaterThanOrEqual(1);
-      const me = (await d.status()).peers.find((p) => p.peer === attacker.peerId);
-      expect(me?.rejected).toBeGreaterThanOrEqual(4);
+      const status = await d.status();
+      const me = status.peers.find((p) => p.peer === peerId);
+      expect(me?.rejected).toBe(4);
       expect(me?.score).toBeLessThan(0);
-      // D keeps working: its honest peers keep a non-negative score.
-      const honest = (await d.status()).peers.filter((p) => p.peer !== attacker.peerId);
+      // D keeps working with its honest peers, whose scores stay non-negative.
+      const honest = status.peers.filter((p) => p.peer !== peerId);
       expect(honest.length).toBeGreaterThan(0);
       expect(honest.every((p) => p.score >= 0)).toBe(true);
     } finally {
-      await attacker.stop();
+      await stopProcess(attacker);
     }
   });
 

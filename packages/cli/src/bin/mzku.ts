@@ -4,6 +4,7 @@ import { createLogger, type LogLevel, resolveLogLevel } from "@mzku/log";
 import { devnet, devnetUsage } from "../commands/devnet.js";
 import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
 import { pool, poolUsage } from "../commands/pool.js";
+import { sidecar, sidecarUsage } from "../commands/sidecar.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
 
 const commands: Record<string, { usage: string; run: (argv: string[], level: LogLevel) => Promise<void> }> = {
@@ -12,6 +13,7 @@ const commands: Record<string, { usage: string; run: (argv: string[], level: Log
   api: { usage: apiUsage, run: (argv, level) => indexerService("api", argv, level) },
   serve: { usage: serveUsage, run: (argv, level) => indexerService("serve", argv, level) },
   pool: { usage: poolUsage, run: (argv, level) => pool(argv, createLogger({ component: "pool", level })) },
+  sidecar: { usage: sidecarUsage, run: (argv, level) => sidecar(argv, createLogger({ component: "sidecar", level })) },
 };
 
 const usage = `Usage: mzku <command> [options] [--log-level debug|info|warn|error]

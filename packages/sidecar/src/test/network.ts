@@ -212,7 +212,7 @@ export class SidecarProcess {
         listen: [`/ip4/127.0.0.1/tcp/${this.ports.p2p}`],
         bootstrap,
         httpPort: this.ports.http,
-        probeIntervalMs: 1_000,
+        probeIntervalMs: 2_000,
         announceIntervalMs: 2_000,
         tickMs: 500,
         probeTimeoutMs: 1_000,
