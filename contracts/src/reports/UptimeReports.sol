@@ -300,9 +300,10 @@ contract UptimeReports is Governed, IUptimeFeed {
     function uptimeOf(uint256 providerId) external view returns (uint16 uptimeBps, uint32 periods) {
         Uptime memory u = _uptime[providerId];
         if (u.periods == 0) return (0, 0);
-        // forge-lint: disable-next-line(unsafe-typecast) -- a ratio ≤ 10000; periods capped to 32 bits
-        return
-            (uint16(u.upPeriods * BPS / u.periods), u.periods > type(uint32).max ? type(uint32).max : uint32(u.periods));
+        // forge-lint: disable-next-line(unsafe-typecast) -- a ratio ≤ 10000
+        uptimeBps = uint16(u.upPeriods * BPS / u.periods);
+        // forge-lint: disable-next-line(unsafe-typecast) -- capped to 32 bits
+        periods = u.periods > type(uint32).max ? type(uint32).max : uint32(u.periods);
     }
 
     /// @notice A provider's decided and up periods.

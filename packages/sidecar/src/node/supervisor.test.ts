@@ -2,6 +2,12 @@ import { silentLogger } from "@mzku/log";
 import { describe, expect, it } from "vitest";
 import { NodeSupervisor } from "./supervisor.js";
 
+const until = async (check: () => boolean, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return check();
+};
+
 describe("node supervisor", () => {
   it("restarts a node that dies, with backoff, and stops it for good on stop()", async () => {
     let restarts = 0;
@@ -15,8 +21,7 @@ describe("node supervisor", () => {
       silentLogger,
     );
     s.start();
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(restarts).toBeGreaterThanOrEqual(2);
+    expect(await until(() => restarts >= 2, 15_000)).toBe(true);
     expect(s.recentOutput()).toContain("node up");
     await s.stop();
     const after = restarts;

@@ -36,7 +36,8 @@ export class NodeSupervisor {
 
   /** The running child's pid (undefined between a crash and its restart). */
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const c = this.child;
+    return c && c.exitCode === null && c.signalCode === null ? c.pid : undefined;
   }
 
   /** Recent output lines of the node. */
