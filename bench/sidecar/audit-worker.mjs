@@ -15,7 +15,10 @@ const ROUNDS = Number(roundsArg);
 const dir = mkdtempSync(join(tmpdir(), "mzku-bench-audit-"));
 const store = new SidecarStore(dir);
 const account = privateKeyToAccount(`0x${"42".repeat(32)}`);
-const targets = Array.from({ length: TARGETS }, (_, i) => privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, "0")}`).address);
+const targets = Array.from(
+  { length: TARGETS },
+  (_, i) => privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, "0")}`).address,
+);
 const endpoints = new Map(
   targets.map((t, i) => [
     t,
