@@ -16,6 +16,9 @@
 // filters, items, stats, health). api.requests_per_second_max: the same mix, 20 connections, no rate
 // limit, 10 s, mean requests/s.
 //
+// indexer.decode_us_per_log: the sdk's decodeEvents over every log of that chain, and, in the same run,
+// the per-log parseEventLogs it used before (indexer.decode_us_per_log_baseline).
+//
 // Usage: npm run build && node bench/indexer/run.mjs   (MIN_EVENTS=50000 by default)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +27,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Follower, openDb } from "@mzku/indexer";
 import { silentLogger } from "@mzku/log";
-import { mzkuTokenAbi, nodeRegistry, sidecarStakingAbi } from "@mzku/sdk";
+import { contractAbis, decodeEvents, mzkuTokenAbi, nodeRegistry, sidecarStakingAbi } from "@mzku/sdk";
 import {
   bootstrapActions,
   deployProtocol,
@@ -38,7 +41,7 @@ import {
   startAnvil,
 } from "@mzku/sdk/devnet";
 import autocannon from "autocannon";
-import { createTestClient, encodeFunctionData, http, maxUint256 } from "viem";
+import { createPublicClient, createTestClient, encodeFunctionData, http, maxUint256, parseEventLogs } from "viem";
 import { foundry } from "viem/chains";
 import { startPostgres } from "./postgres.mjs";
 
@@ -60,8 +63,8 @@ async function rpc(url, body) {
 }
 
 async function buildChain() {
-  // Cancun: the bench needs no EIP-7002 system contract.
-  const anvil = await startAnvil({ accounts: 20, hardfork: "cancun" });
+  // Prague, as the devnet runs (the deploy's `forge script --slow` no longer leaves a transaction pending).
+  const anvil = await startAnvil({ accounts: 20 });
   const deployment = await deployProtocol({
     rpcUrl: anvil.rpcUrl,
     privateKey: devKey(0),
@@ -161,7 +164,44 @@ async function catchUp(url, anvil, deployment) {
   return { events, batches, seconds, eventsPerSecond: events / seconds };
 }
 
+// decodeEvents over every log of the chain, against the way it decoded before (viem's parseEventLogs
+// per log, which hashes every event signature of the ABI each time), in the same run.
+async function decodeBench(anvil, deployment) {
+  const client = createPublicClient({ transport: http(anvil.rpcUrl) });
+  const head = await client.getBlockNumber();
+  const addresses = Object.values(deployment.contracts);
+  const logs = [];
+  // small ranges: a block of the load holds 450 logs, and viem refuses answers above 10 MB
+  for (let from = deployment.startBlock; from <= head; from += 10n) {
+    const to = from + 9n < head ? from + 9n : head;
+    logs.push(...(await client.getLogs({ address: addresses, fromBlock: from, toBlock: to })));
+  }
+  const book = new Map(Object.entries(deployment.contracts).map(([n, a]) => [a.toLowerCase(), n]));
+  const baseline = (list) => {
+    const out = [];
+    for (const log of list) {
+      const name = book.get(log.address.toLowerCase());
+      if (name === undefined) continue;
+      const [d] = parseEventLogs({ abi: contractAbis[name], logs: [log] });
+      if (d) out.push(d);
+    }
+    return out;
+  };
+  const time = (fn) => {
+    fn(logs.slice(0, 1000)); // warm-up
+    const started = performance.now();
+    const n = fn(logs).length;
+    return { decoded: n, usPerLog: ((performance.now() - started) * 1000) / logs.length };
+  };
+  const current = time((l) => decodeEvents(l, deployment.contracts));
+  const before = time(baseline);
+  if (current.decoded !== before.decoded) throw new Error(`decoded ${current.decoded} vs ${before.decoded} logs`);
+  return { logs: logs.length, usPerLog: current.usPerLog, baselineUsPerLog: before.usPerLog };
+}
+
 const mix = [
+  "/providers/expected-return?duration=2592000&cpuCores=4&ramGb=16&storageGb=100&bandwidthMbps=25",
+  "/sidecars/expected-rewards",
   "/providers?sort=score&order=desc&limit=20",
   "/providers/1",
   "/sidecars?sort=totalStake&order=desc",
@@ -242,6 +282,10 @@ const dir = mkdtempSync(join(tmpdir(), "mzku-bench-indexer-"));
 const raw = { machine, chain: { stakeTransactions: txs, eventsPerStake: perTx, loadSeconds } };
 try {
   const sqliteFile = join(dir, "bench.sqlite");
+  raw.decode = await decodeBench(anvil, deployment);
+  console.error(
+    `decode: ${raw.decode.usPerLog.toFixed(2)} µs/log (parseEventLogs per log: ${raw.decode.baselineUsPerLog.toFixed(2)})`,
+  );
   raw.sqlite = await catchUp(sqliteFile, anvil, deployment);
   console.error(`indexer sqlite: ${raw.sqlite.events} events in ${raw.sqlite.seconds.toFixed(1)} s`);
   const pg = await startPostgres();
@@ -264,6 +308,8 @@ const results = {
   "indexer.events_per_second": Math.round(raw.sqlite.eventsPerSecond),
   "indexer.events_per_second_postgres": Math.round(raw.postgres.eventsPerSecond),
   "indexer.catch_up_events": raw.sqlite.events,
+  "indexer.decode_us_per_log": Number(raw.decode.usPerLog.toFixed(2)),
+  "indexer.decode_us_per_log_baseline": Number(raw.decode.baselineUsPerLog.toFixed(2)),
   "api.p99_ms": raw.api.fixedRate200.latencyMs.p99,
   "api.requests_per_second_max": Math.round(raw.api.max.requestsPerSecond),
 };

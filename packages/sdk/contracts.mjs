@@ -30,6 +30,7 @@ export const CREATED_IDS = {
   ProviderRegistry: { applyAsProvider: { event: "ProviderApplied", args: ["providerId"] } },
   NodeRegistry: { registerNode: { event: "NodeRegistered", args: ["nodeId"] } },
   ProjectMarket: {
+    commit: { event: "BidCommitted", args: ["index"] },
     openProject: { event: "ProjectOpened", args: ["projectId"] },
     openProjectWithPermit: { event: "ProjectOpened", args: ["projectId"] },
   },

@@ -10,6 +10,11 @@ import { type Connected, readClient } from "./wallet.js";
 
 // Everything but the marketplace loads on first visit: the first page's bundle stays small.
 const ProviderPage = lazy(() => import("./pages/ProviderPage.js"));
+const Request = lazy(() => import("./pages/Request.js"));
+const ProjectPage = lazy(() => import("./pages/ProjectPage.js"));
+const Provide = lazy(() => import("./pages/Provide.js"));
+const Invest = lazy(() => import("./pages/Invest.js"));
+const Govern = lazy(() => import("./pages/Govern.js"));
 
 const NAV = [["", "Marketplace"]] as const;
 
@@ -19,6 +24,16 @@ function Page({ route }: { route: string[] }) {
     case undefined:
     case "providers":
       return id ? <ProviderPage id={Number(id)} /> : <Marketplace />;
+    case "request":
+      return <Request />;
+    case "projects":
+      return <ProjectPage id={Number(id)} />;
+    case "provide":
+      return <Provide />;
+    case "invest":
+      return <Invest />;
+    case "govern":
+      return <Govern />;
     default:
       return <p role="alert">No page at #{route.join("/")}.</p>;
   }

@@ -32,8 +32,6 @@ export type Provider = {
   uptimeBps: number | null;
   wins: number;
   lastWinPrice: string | null;
-  /** Added by the indexer's expected-return view when present (older APIs do not have it). */
-  expectedReturn?: string | null;
 };
 
 export type ProviderWin = {
@@ -125,8 +123,14 @@ export type Sidecar = {
   totalStake: string;
   stakers: number;
   rewardMzku: string;
-  /** Added by the indexer's sidecar-profitability view when present. */
-  expectedRewardPerYear?: string | null;
+};
+
+/** `/sidecars/expected-rewards`: a sidecar's expected share of the Reward Pool's sidecar stream. */
+export type SidecarRewards = {
+  sidecar: string;
+  activeProjects: number;
+  expectedMzkuPerYear: string;
+  mzkuRewardRateBps: string;
 };
 
 export type Governor = {

@@ -2,7 +2,13 @@ import { CodedError } from "@mzku/errors";
 import { MzkuContractError, MzkuError } from "@mzku/sdk";
 
 /** Codes of the dashboard's own errors. */
-export type DashboardErrorCode = "CONFIG_MISSING" | "CONFIG_INVALID" | "API_FAILED" | "BAD_AMOUNT" | "NO_WALLET";
+export type DashboardErrorCode =
+  | "CONFIG_MISSING"
+  | "CONFIG_INVALID"
+  | "API_FAILED"
+  | "BAD_AMOUNT"
+  | "BAD_INPUT"
+  | "NO_WALLET";
 
 export class DashboardError extends CodedError<DashboardErrorCode> {
   override name = "DashboardError";

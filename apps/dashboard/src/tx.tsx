@@ -1,6 +1,7 @@
 import { waitForWrite } from "@mzku/sdk";
 import { createContext, type ReactNode, useCallback, useContext, useState } from "react";
 import type { Hash, TransactionReceipt } from "viem";
+import type { Api } from "./api.js";
 import { useApp } from "./context.js";
 import { DashboardError, plainError } from "./errors.js";
 import type { Signer } from "./wallet.js";
@@ -41,8 +42,18 @@ export function useTx(): TxApi {
 
 let nextId = 1;
 
+/** Resolves once the read API has indexed `block` (or after 15 s: the views then show what it has). */
+async function waitIndexed(api: Api, block: bigint): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const health = await api.get<{ indexedBlock?: number }>("/health").catch(() => undefined);
+    if (health?.indexedBlock !== undefined && BigInt(health.indexedBlock) >= block) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export function TxProvider({ children }: { children: ReactNode }) {
-  const { account, bump } = useApp();
+  const { account, bump, api } = useApp();
   const [entries, setEntries] = useState<TxEntry[]>([]);
   const [busy, setBusy] = useState(false);
   const update = useCallback(
@@ -79,9 +90,12 @@ export function TxProvider({ children }: { children: ReactNode }) {
       } finally {
         setBusy(false);
         bump();
+        // Views read the indexer: refresh them again once it has indexed the last block we wrote.
+        const last = receipts.at(-1)?.blockNumber;
+        if (last !== undefined) void waitIndexed(api, last).then(bump);
       }
     },
-    [account, bump, update],
+    [account, bump, update, api],
   );
   return <TxContext.Provider value={{ entries, run, busy }}>{children}</TxContext.Provider>;
 }

@@ -1,4 +1,4 @@
-import { formatUnits, parseUnits } from "viem";
+import { formatUnits, getAddress, isAddress, parseUnits } from "viem";
 import { DashboardError } from "./errors.js";
 
 /** Wei (bigint) → "1,234.5" with at most `digits` decimals, rounded down (never shows more than there is). */
@@ -25,8 +25,11 @@ export function bps(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${(value / 100).toFixed(2)}%`;
 }
 
+/** `0xAbCd…1234`, checksummed (the API stores addresses lower-case). */
 export function shortAddress(address: string | null | undefined): string {
-  return address ? `${address.slice(0, 6)}…${address.slice(-4)}` : "—";
+  if (!address) return "—";
+  const a = isAddress(address, { strict: false }) ? getAddress(address) : address;
+  return `${a.slice(0, 6)}…${a.slice(-4)}`;
 }
 
 export function formatDuration(seconds: number): string {

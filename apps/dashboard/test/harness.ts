@@ -11,7 +11,7 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningService, startService } from "@mzku/indexer";
 import { createLogger } from "@mzku/log";
-import { type Deployment, mzkuToken, projectMarket, reputation } from "@mzku/sdk";
+import { type Deployment, microPoolFactory, mzkuToken, nodeRegistry, projectMarket, reputation } from "@mzku/sdk";
 import {
   type AnvilInstance,
   bootstrapActions,
@@ -28,8 +28,8 @@ import {
   startAnvil,
   trustTierAction,
 } from "@mzku/sdk/devnet";
-import { type Browser, chromium } from "playwright-core";
-import { createTestClient, http, type TestClient } from "viem";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type Address, createTestClient, http, type TestClient } from "viem";
 import { foundry } from "viem/chains";
 
 export const E = 10n ** 18n;
@@ -183,4 +183,57 @@ export function devnetConfig(devnet: Devnet, apiUrl: string): unknown {
  */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Picks dev account `index` in the account menu and waits until the page shows it. */
+export async function chooseAccount(page: Page, index: number, address: string): Promise<void> {
+  await page.getByLabel("Account", { exact: true }).selectOption(String(index));
+  await page
+    .getByTestId("account")
+    .filter({ hasText: address.slice(0, 8) })
+    .waitFor();
+}
+
+/**
+ * Waits for the newest transaction whose description matches `what` to be confirmed; a failure
+ * throws the page's own words (the decoded revert).
+ */
+export async function confirmed(page: Page, what: RegExp, timeout = 60_000): Promise<void> {
+  const entry = page.locator(".txlog li", { hasText: what }).first();
+  await entry.waitFor({ timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await entry.getAttribute("data-state");
+    if (state === "confirmed") return;
+    if (state === "failed") throw new Error(`transaction failed in the page: ${await entry.textContent()}`);
+    if (Date.now() > deadline) throw new Error(`transaction still ${state}: ${await entry.textContent()}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Provider 1 (dev account 9, trusted) opens a micro-pool for a year; returns its address. */
+export async function openMicroPool(devnet: Devnet): Promise<Address> {
+  const c = devnet.deployment.contracts;
+  const reader = devnet.wallet(0);
+  const { timestamp } = await reader.getBlock();
+  await microPoolFactory.openPool(devnet.wallet(9), {
+    address: c.MicroPoolFactory,
+    args: [Number(timestamp + 365n * 86_400n)],
+  });
+  const count = await microPoolFactory.poolCount(reader, { address: c.MicroPoolFactory });
+  const [pool] = await microPoolFactory.getPools(reader, { address: c.MicroPoolFactory, args: [count - 1n, 1n] });
+  if (!pool) throw new Error("no pool listed");
+  return pool;
+}
+
+/** Provider 1 registers and activates a node whose sidecar is dev account `sidecarIndex`; returns the sidecar. */
+export async function startSidecarNode(devnet: Devnet, sidecarIndex: number): Promise<Address> {
+  const c = devnet.deployment.contracts;
+  const sidecar = devnet.wallet(sidecarIndex).account.address;
+  const provider = devnet.wallet(9);
+  const resources = { cpuCores: 2, ramGb: 4, storageGb: 50, bandwidthMbps: 50 };
+  await nodeRegistry.registerNode(provider, { address: c.NodeRegistry, args: [sidecar, resources] });
+  const nodeId = await nodeRegistry.nodeCount(devnet.wallet(0), { address: c.NodeRegistry });
+  await nodeRegistry.activateNode(provider, { address: c.NodeRegistry, args: [nodeId] });
+  return sidecar;
 }

@@ -34,6 +34,9 @@ describe("marketplace", () => {
     const p1 = table.locator("tbody tr", { has: page.getByRole("link", { name: "Provider 1" }) });
     expect(await p1.locator('td[data-label="Trust tier"]').textContent()).toBe("trusted");
     expect(await p1.locator('td[data-label="Free capacity"]').textContent()).toContain("16/16 cores");
+    // Expected return for one validator over 30 days, from the read API's expected-return view.
+    await expect.poll(() => table.locator("caption").textContent()).toContain("computed by the read API");
+    expect(await p1.locator('td[data-label="Expected return"]').textContent()).toMatch(/^[\d,.]+ MZKU$/);
     // Sorting by price cap toggles the column's order, announced with aria-sort.
     await page.getByRole("button", { name: /Price cap/ }).click();
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain("Price cap");

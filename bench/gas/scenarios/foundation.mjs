@@ -3,75 +3,87 @@ import {
   GovernanceSupport,
   governance,
   mzkuToken,
-  nodeRegistry,
   proposals,
   providerRegistry,
   sidecarStaking,
 } from "@mzku/sdk";
-import {
-  advanceTime,
-  bootstrapActions,
-  passProposal,
-  qualifyActions,
-  registerProvider,
-  seatInvitedGovernors,
-  timelockSeconds,
-} from "@mzku/sdk/devnet";
+import { advanceTime, timelockSeconds } from "@mzku/sdk/devnet";
+import { at, roles } from "./deployed.mjs";
 
 const E = 10n ** 18n;
 const capacity = { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 };
+const applicant = 54; // a dev account with no role in the steady state
 
-/** Provider application: the second provider ever (the registry's counter is warm), a 10-byte brand
- *  name and a 66-byte metadata URI. */
+/** Provider application by a newcomer while two providers are registered: 10-byte brand name and a
+ *  66-byte metadata URI. Then its collateral: the first deposit (opens its Reward Pool position) and a
+ *  later top-up, mid-period with rewards streaming. */
 export const providerApply = {
-  name: "provider.apply",
-  description: "applyAsProvider by the second provider ever; 10-byte brand, 66-byte ipfs:// URI",
-  async run({ contracts, wallet }) {
-    const args = (brand) => [brand, capacity, 1000n * E, `ipfs://${"b".repeat(59)}`];
-    await providerRegistry.applyAsProvider(wallet(9), {
-      address: contracts.ProviderRegistry,
-      args: args("FirstNodes"),
+  name: "provider.apply_collateral",
+  description:
+    "3rd provider applies (10-byte brand, 66-byte ipfs:// URI); first collateral deposit (new Reward Pool position) and a top-up, mid-period, streaming",
+  async run(ctx) {
+    const { contracts: c, wallet, state } = ctx;
+    const w = wallet(applicant);
+    await mzkuToken.transfer(wallet(0), { address: c.MzkuToken, args: [w.account.address, 20_000n * E] });
+    const applied = await providerRegistry.applyAsProvider(w, {
+      address: c.ProviderRegistry,
+      args: ["Cirrus Lab", capacity, 1000n * E, `ipfs://${"b".repeat(59)}`],
     });
-    const receipt = await providerRegistry.applyAsProvider(wallet(10), {
-      address: contracts.ProviderRegistry,
-      args: args("Acme Nodes"),
-    });
-    return { "gas.provider.apply": receipt.gasUsed };
+    await mzkuToken.approve(w, { address: c.MzkuToken, args: [c.ProviderRegistry, 10_000n * E] });
+    const { start, length } = state.period1;
+    await at(ctx, start + length / 2n);
+    const first = await providerRegistry.depositCollateral(w, { address: c.ProviderRegistry, args: [5_000n * E] });
+    await at(ctx, start + length / 2n + 3600n);
+    const topUp = await providerRegistry.depositCollateral(w, { address: c.ProviderRegistry, args: [5_000n * E] });
+    return {
+      "gas.provider.apply": applied.gasUsed,
+      "gas.provider.collateral_deposit": first.gasUsed,
+      "gas.provider.collateral_topup": topUp.gasUsed,
+    };
   },
 };
 
-/** MZKU stake to a sidecar by a staker who has never staked (the sidecar already has one staker). */
+/** The common sidecar stake: a staker who has never staked, to a sidecar that already has a staker
+ *  and no project, in the middle of a period, rewards streaming in both assets; exact approval. */
 export const sidecarStake = {
   name: "sidecar.stake",
-  description: "stake by a new staker to a sidecar that already has stake; exact (not infinite) approval",
+  description: "new staker, sidecar S1 (has a staker, no project), mid-period, MZKU and ETH streaming; exact approval",
   async run(ctx) {
-    const { contracts, wallet } = ctx;
-    const reader = wallet(0);
-    const sidecar = await qualifiedProviderWithNode(ctx);
-    const stakeBy = async (i) => {
-      await mzkuToken.approve(wallet(i), { address: contracts.MzkuToken, args: [contracts.SidecarStaking, 100n * E] });
-      return sidecarStaking.stake(wallet(i), { address: contracts.SidecarStaking, args: [sidecar, 100n * E] });
-    };
-    await stakeBy(11);
-    const receipt = await stakeBy(12);
-    if (
-      (await sidecarStaking.totalStakedTo(reader, { address: contracts.SidecarStaking, args: [sidecar] })) !==
-      200n * E
-    ) {
-      throw new Error("sidecar.stake: stake not recorded");
-    }
+    const { contracts: c, wallet, state } = ctx;
+    await mzkuToken.approve(wallet(roles.newStaker), { address: c.MzkuToken, args: [c.SidecarStaking, 100n * E] });
+    await at(ctx, state.period1.start + state.period1.length / 2n);
+    const receipt = await stakeApproved(ctx, state.nodes.S1.sidecar);
     return { "gas.sidecar.stake": receipt.gasUsed };
   },
 };
 
-/** A parameter-change proposal among 3 seated governors, after an earlier proposal: propose, one
- *  governor's vote (not the last), and the execution after the delay. */
+/** The worst sidecar stake: a new staker to the sidecar of a node running a project (its rewards vest
+ *  at the project's end), in the first transaction after a period's end (the queue feeds the new
+ *  period). */
+export const sidecarStakeWorst = {
+  name: "sidecar.stake_worst",
+  description: "new staker, sidecar S2 (node running project 1), first Reward Pool call of a period",
+  async run(ctx) {
+    const { contracts: c, wallet, state } = ctx;
+    await mzkuToken.approve(wallet(roles.newStaker), { address: c.MzkuToken, args: [c.SidecarStaking, 100n * E] });
+    await at(ctx, state.period1.start + state.period1.length + 60n);
+    const receipt = await stakeApproved(ctx, state.nodes.S2.sidecar);
+    return { "gas.sidecar.stake_worst": receipt.gasUsed };
+  },
+};
+
+async function stakeApproved(ctx, sidecar) {
+  const { contracts: c, wallet } = ctx;
+  return sidecarStaking.stake(wallet(roles.newStaker), { address: c.SidecarStaking, args: [sidecar, 100n * E] });
+}
+
+/** A parameter-change proposal among the 3 seated governors, after the bootstrap and the setup's
+ *  proposals: propose, one governor's vote (not the last), and the execution after the delay. */
 export const governanceProposal = {
   name: "governance.proposal",
-  description: "3 seated governors; second proposal ever; setParam(QuorumBps); the vote measured is the second",
-  async run({ deployment, contracts, wallet, testClient }) {
-    const governors = [wallet(1), wallet(2), wallet(3)];
-    await seatInvitedGovernors(deployment, governors);
+  description: "3 seated governors; a later proposal; setParam(QuorumBps); the vote measured is the second",
+  async run({ contracts, wallet, testClient }) {
+    const governors = roles.governors.map(wallet);
     const gov = contracts.Governance;
     const { data } = proposals.governance.setParam({ address: gov, args: [GovernanceParam.QuorumBps, 6000n] });
     let measured;
@@ -95,49 +107,5 @@ export const governanceProposal = {
       "gas.governance.vote": measured.vote,
       "gas.governance.execute": measured.execute,
     };
-  },
-};
-
-/** Seats the governors, has a provider apply, get qualified, post Pmin collateral and register a node;
- *  returns the node's sidecar address. */
-export async function qualifiedProviderWithNode({ contracts, wallet, testClient, deployment }) {
-  const governors = [wallet(1), wallet(2), wallet(3)];
-  const reader = wallet(0);
-  if ((await governance.governorCount(reader, { address: contracts.Governance })) === 0n) {
-    await seatInvitedGovernors(deployment, governors);
-  }
-  const id = await registerProvider(deployment, wallet(9), { brandName: "Acme Nodes" });
-  await passProposal(deployment, governors, testClient, qualifyActions(deployment, [id]), "qualify");
-  const provider = wallet(9);
-  const sidecar = wallet(15).account.address;
-  await nodeRegistry.registerNode(provider, {
-    address: contracts.NodeRegistry,
-    args: [sidecar, { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 25 }],
-  });
-  return sidecar;
-}
-
-/** Same as sidecar.stake, after the bootstrap proposal made the Reward Pool the stake observer: the
- *  stake also opens the staker's reward position (what a staker pays once rewards are wired). */
-export const sidecarStakeWithRewards = {
-  name: "sidecar.stake_with_rewards",
-  description: "as sidecar.stake, with the Reward Pool wired as stake observer",
-  async run(ctx) {
-    const { contracts, wallet, testClient, deployment } = ctx;
-    const sidecar = await qualifiedProviderWithNode(ctx);
-    await passProposal(
-      deployment,
-      [wallet(1), wallet(2), wallet(3)],
-      testClient,
-      bootstrapActions(deployment),
-      "bootstrap",
-    );
-    const stakeBy = async (i) => {
-      await mzkuToken.approve(wallet(i), { address: contracts.MzkuToken, args: [contracts.SidecarStaking, 100n * E] });
-      return sidecarStaking.stake(wallet(i), { address: contracts.SidecarStaking, args: [sidecar, 100n * E] });
-    };
-    await stakeBy(11);
-    const receipt = await stakeBy(12);
-    return { "gas.sidecar.stake_with_rewards": receipt.gasUsed };
   },
 };

@@ -1,6 +1,7 @@
-// Every gas scenario, in the order they run. Each: { name, description, run(ctx) → { metric: gasUsed } }.
-import { governanceProposal, providerApply, sidecarStake, sidecarStakeWithRewards } from "./foundation.mjs";
-import { auction } from "./market.mjs";
+// Every gas scenario, in the order they run. Each: { name, description, run(ctx) → { metric: gasUsed } },
+// run from a snapshot of the steady state built by deployed.mjs (ctx.state holds its facts).
+import { governanceProposal, providerApply, sidecarStake, sidecarStakeWorst } from "./foundation.mjs";
+import { auction, projectStart } from "./market.mjs";
 import { pool } from "./micropool.mjs";
 import { rewardsClaim } from "./pools.mjs";
 import { tokenTransfer } from "./token.mjs";
@@ -9,9 +10,10 @@ export const scenarios = [
   tokenTransfer,
   providerApply,
   sidecarStake,
-  sidecarStakeWithRewards,
+  sidecarStakeWorst,
+  rewardsClaim,
+  projectStart,
   governanceProposal,
   auction,
-  rewardsClaim,
   pool,
 ];

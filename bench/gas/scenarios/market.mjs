@@ -1,12 +1,7 @@
 import { mzkuToken, projectMarket, reputation } from "@mzku/sdk";
-import {
-  flatPricingActions,
-  passProposal,
-  qualifyActions,
-  registerProvider,
-  seatInvitedGovernors,
-} from "@mzku/sdk/devnet";
+import { flatPricingActions, passProposal, qualifyActions, registerProvider } from "@mzku/sdk/devnet";
 import { keccak256, toHex } from "viem";
+import { mineTo, roles, runAuction } from "./deployed.mjs";
 
 const E = 10n ** 18n;
 const TYPE = 2;
@@ -25,8 +20,7 @@ export const auction = {
   description: "32 qualified providers bid 60..91 MZKU (shuffled); second commit/reveal measured; settle of 32 reveals",
   async run({ deployment, contracts: c, wallet, testClient }) {
     const reader = wallet(0);
-    const governors = [wallet(1), wallet(2), wallet(3)];
-    await seatInvitedGovernors(deployment, governors);
+    const governors = roles.governors.map(wallet);
     const bidders = Array.from({ length: PROVIDERS }, (_, i) => wallet(FIRST + i));
     const ids = [];
     for (const [i, w] of bidders.entries()) {
@@ -46,9 +40,14 @@ export const auction = {
     const requester = wallet(12);
     await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, 1_000n * E] });
     // A first project warms the market's counters (the common case is not the first project ever).
-    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, 100n * E] });
-    await projectMarket.openProject(requester, { address: c.ProjectMarket, args: [resources, DAY, TYPE, 100n * E] });
-    const projectId = 2n;
+    const { projectId: firstId } = await projectMarket.openProject(requester, {
+      address: c.ProjectMarket,
+      args: [resources, DAY, TYPE, 100n * E],
+    });
+    const { projectId } = await projectMarket.openProject(requester, {
+      address: c.ProjectMarket,
+      args: [resources, DAY, TYPE, 100n * E],
+    });
     const price = (i) => 60n * E + BigInt((i * 13) % 32) * E; // a permutation of 60..91
     const salt = (i) => keccak256(toHex(`bench salt ${i}`));
     // Every bidder has bid before (on project 1): its first commit ever caches its provider id and
@@ -56,9 +55,9 @@ export const auction = {
     for (const [i, w] of bidders.entries()) {
       const first = await projectMarket.commitmentOf(reader, {
         address: c.ProjectMarket,
-        args: [price(i), salt(i), w.account.address, 1n],
+        args: [price(i), salt(i), w.account.address, firstId],
       });
-      await projectMarket.commit(w, { address: c.ProjectMarket, args: [1n, first] });
+      await projectMarket.commit(w, { address: c.ProjectMarket, args: [firstId, first] });
     }
     const commits = [];
     for (const [i, w] of bidders.entries()) {
@@ -86,7 +85,27 @@ export const auction = {
   },
 };
 
-async function mineTo(reader, testClient, block) {
-  const now = await reader.getBlockNumber();
-  if (block > now) await testClient.mine({ blocks: Number(block - now) });
-}
+/** `startProject` as a marketplace in operation pays it: the requester has another project running
+ *  (its Reward Pool position exists), the provider has won and started a project before, the node's
+ *  sidecar has a staker; rewards streaming. Also the first project of a requester and first win of a
+ *  provider (new Requester position, first reputation record). */
+export const projectStart = {
+  name: "project.start",
+  description:
+    "startProject: requester with a running project, provider's second start, node's sidecar staked; and a first-ever one",
+  async run(ctx) {
+    const { contracts: c, wallet, state } = ctx;
+    const second = await runAuction(ctx, roles.providerB);
+    const started = await projectMarket.startProject(wallet(roles.providerB), {
+      address: c.ProjectMarket,
+      args: [second, state.nodes.S3.nodeId],
+    });
+    const newcomer = 5; // a dev account with MZKU and no role: its first project
+    const first = await runAuction(ctx, roles.providerA, newcomer);
+    const startedFirst = await projectMarket.startProject(wallet(roles.providerA), {
+      address: c.ProjectMarket,
+      args: [first, state.nodes.S1.nodeId],
+    });
+    return { "gas.project.start": started.gasUsed, "gas.project.start_first": startedFirst.gasUsed };
+  },
+};

@@ -6,10 +6,10 @@ import {
   passProposal,
   qualifyActions,
   registerProvider,
-  seatInvitedGovernors,
   trustTierAction,
 } from "@mzku/sdk/devnet";
 import { keccak256, parseEther, toHex } from "viem";
+import { roles } from "./deployed.mjs";
 
 const E = 10n ** 18n;
 
@@ -23,9 +23,9 @@ export const pool = {
   description: "trusted provider pool; 2nd of 8 stakers measured; claim after an earlier claim; aETH vs MZKU transfer",
   async run({ deployment, contracts: c, wallet, testClient }) {
     const reader = wallet(0);
-    const governors = [wallet(1), wallet(2), wallet(3)];
-    await seatInvitedGovernors(deployment, governors);
-    const provider = wallet(9);
+    const governors = roles.governors.map(wallet);
+    const provider = wallet(53); // a dev account with no role in the steady state
+    await mzkuToken.transfer(reader, { address: c.MzkuToken, args: [provider.account.address, 20_000n * E] });
     const id = await registerProvider(deployment, provider, { brandName: "Trusty", priceCap: 10_000n * E });
     await passProposal(
       deployment,

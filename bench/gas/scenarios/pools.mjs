@@ -1,36 +1,34 @@
-import { governance, mzkuToken, rewardPool, StakeObserverStakeClass } from "@mzku/sdk";
-import { advanceTime, bootstrapActions, passProposal, seatInvitedGovernors } from "@mzku/sdk/devnet";
-import { zeroAddress } from "viem";
+import { rewardPool, StakeObserverStakeClass } from "@mzku/sdk";
+import { at, roles, ZERO } from "./deployed.mjs";
 
-const E = 10n ** 18n;
-const WEEK = 7n * 86_400n;
-
-/** Reward Pool MZKU claim by a governor who has claimed before, in the middle of a period (3 h after
- *  its last claim would do as well: the period does not roll over in between), with the
- *  stake observers wired by the bootstrap proposal and one week's inflow streaming. */
+/** Reward Pool claims in the steady state (rewards streaming). The governor claimed during the setup,
+ *  so its snapshot is not a zero slot. Common: `claimMzku` (Governor class) in the middle of a period.
+ *  Worst: the same claim as the first Reward Pool call after a period's end (the queue feeds the new
+ *  period). Also a sidecar staker's claim of both assets from a sidecar without a project. */
 export const rewardsClaim = {
   name: "rewards.claim",
-  description: "claimMzku (Governor class) by a governor who claimed earlier; mid-period; stream running",
-  async run({ deployment, contracts: c, wallet, testClient }) {
-    const governors = [wallet(1), wallet(2), wallet(3)];
-    await seatInvitedGovernors(deployment, governors);
-    await passProposal(deployment, governors, testClient, bootstrapActions(deployment), "bootstrap");
-    // Stakes are reported to the pool from now on; re-lock a little so the governors' positions exist.
-    for (const g of governors) {
-      await mzkuToken.approve(g, { address: c.MzkuToken, args: [c.Governance, E] });
-      await governance.addStake(g, { address: c.Governance, args: [E] });
-    }
-    const funder = wallet(19);
-    await mzkuToken.approve(funder, { address: c.MzkuToken, args: [c.RewardPool, 100_000n * E] });
-    await rewardPool.depositMzku(funder, { address: c.RewardPool, args: [10_000n * E] });
-    await advanceTime(testClient, wallet(0), WEEK + 1n); // the inflow streams over the next period
-    await rewardPool.depositMzku(funder, { address: c.RewardPool, args: [10_000n * E] });
-    await advanceTime(testClient, wallet(0), WEEK / 8n);
-    const g = governors[0];
-    const governorClass = [StakeObserverStakeClass.Governor, zeroAddress];
-    await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
-    await advanceTime(testClient, wallet(0), WEEK / 8n);
-    const receipt = await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
-    return { "gas.rewards.claim": receipt.gasUsed };
+  description:
+    "claimMzku (Governor class) by a governor who claimed before: mid-period, and as the first call of a period; sidecar staker's claim (both assets)",
+  async run(ctx) {
+    const { contracts: c, wallet, state, testClient } = ctx;
+    const g = wallet(roles.governors[0]);
+    const governorClass = [StakeObserverStakeClass.Governor, ZERO];
+    const { start, length } = state.period1;
+    const snapshot = await testClient.snapshot();
+    await at(ctx, start + length / 2n);
+    const common = await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
+    await at(ctx, start + length / 2n + 60n);
+    const sidecar = await rewardPool.claim(wallet(roles.stakerS1), {
+      address: c.RewardPool,
+      args: [StakeObserverStakeClass.Sidecar, state.nodes.S1.sidecar],
+    });
+    await testClient.revert({ id: snapshot });
+    await at(ctx, start + length + 60n);
+    const worst = await rewardPool.claimMzku(g, { address: c.RewardPool, args: governorClass });
+    return {
+      "gas.rewards.claim": common.gasUsed,
+      "gas.rewards.claim_worst": worst.gasUsed,
+      "gas.rewards.claim_sidecar": sidecar.gasUsed,
+    };
   },
 };

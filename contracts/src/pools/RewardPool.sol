@@ -167,11 +167,14 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     /// @notice A staked position; the ETH snapshot lives in `_snapEth` so an MZKU claim touches one slot.
+    ///         `epoch` (sidecar positions) is the sidecar's vesting epoch at the last checkpoint: kept here
+    ///         so that a position with nothing unvested never touches its `_vesting` slot.
     struct Position {
         uint96 stake;
         uint96 snapMzku;
         bool owedMzku; // `_owed[account].mzku` was credited from this position: its claims pay it too
         bool owedEth;
+        uint32 epoch;
     }
 
     /// @notice Credited, not yet claimed amounts of an account.
@@ -195,11 +198,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         uint40 carry;
     }
 
-    /// @notice Unvested rewards of a sidecar staker in the current epoch.
+    /// @notice Unvested rewards of a sidecar staker in the epoch of its position (`Position.epoch`). Zero
+    ///         whenever the position's stake is zero (leaving during a project forfeits all of it).
     struct Vesting {
         uint112 unvestedMzku;
         uint112 unvestedEth;
-        uint32 epoch;
     }
 
     /// @notice The MZKU token.
@@ -276,6 +279,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @dev Governance only.
     function setPeriodLength(uint256 length) external onlyGovernance {
         _checkPeriodLength(length);
+        // A period that is due starts with the length it was announced with (classes may already have
+        // accrued through its start: see `_touchClass`).
+        _syncPeriod();
         // casting is safe: length <= MAX_PERIOD_LENGTH < 2^24 (checked above)
         // forge-lint: disable-next-line(unsafe-typecast)
         _meta.nextLength = uint24(length);
@@ -318,7 +324,6 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     {
         if (msg.sender != _stakeSource[class]) revert RewardPoolUnauthorizedSource(class, msg.sender);
         if (newAmount > MAX_STAKE) revert RewardPoolStakeTooLarge(newAmount, MAX_STAKE);
-        _syncPeriod();
         bytes32 id = _positionId(class, account, key);
         Position memory pos = _positions[id];
         uint256 old = pos.stake;
@@ -427,7 +432,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (!ok) revert RewardPoolEthTransferFailed(to, ethPaid);
     }
 
-    /// @notice Starts due periods and brings every class accumulator up to now. Anyone may call it.
+    /// @notice Starts due periods and brings every class accumulator up to now. Anyone may call it; the
+    ///         development treasury (credited its share of the period's inflow by this call) is expected
+    ///         to, once per period. Stake changes and claims never start a period (docs/pools.md).
     function sync() external nonReentrant {
         _syncPeriod();
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
@@ -508,18 +515,28 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     /// @notice Wei of `asset` not yet credited to any accumulator or account, as of the classes' last
     ///         updates: queued inflows, the unstreamed rest of the classes' current streams, and the
-    ///         classes' carried remainders. Exact after `sync()` in the same block.
+    ///         classes' carried remainders. Exact after `sync()` in the same block. A class updated after
+    ///         the current period's end (before anyone started the next one) has already taken part of
+    ///         the queue: that part is not counted.
     function undistributed(uint256 asset) external view returns (uint256 amount) {
         Period memory p = _period;
         Queue memory q = _queue;
-        amount = asset == MZKU ? q.mzku : q.eth;
+        uint256 queued = asset == MZKU ? q.mzku : q.eth;
+        amount = queued;
         uint256 cur = asset == MZKU ? p.curMzku : p.curEth;
+        uint256 end = uint256(p.start) + p.length;
+        uint256 nextLength = _meta.nextLength;
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             ClassAsset memory ca = _class[c][asset];
             uint256 share = cur * _weight(c) / BPS;
             uint256 u = ca.lastUpdate < p.start ? 0 : ca.lastUpdate - p.start;
             if (u > p.length) u = p.length;
             amount += share - share * u / p.length + ca.carry;
+            if (ca.lastUpdate > end) {
+                uint256 v = ca.lastUpdate - end;
+                if (v > nextLength) v = nextLength;
+                amount -= queued * _weight(c) / BPS * v / nextLength;
+            }
         }
     }
 
@@ -594,17 +611,24 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (orphan[MZKU] != 0 || orphan[ETH] != 0) _credit(treasury, orphan[MZKU], orphan[ETH]);
     }
 
-    /// @dev Brings (class `c`, `asset`) up to now within the current period (callers ran `_syncPeriod`),
-    ///      adds `stakeDelta` to its total and stores it; returns the accumulator. What streams while
-    ///      the class holds under MIN_ACTIVE_STAKE is credited to the treasury.
+    /// @dev Brings (class `c`, `asset`) up to now, adds `stakeDelta` to its total and stores it; returns
+    ///      the accumulator. What streams while the class holds under MIN_ACTIVE_STAKE is credited to the
+    ///      treasury. A period that is due is not started here (that is `_rollover`'s, run by `sync` and
+    ///      deposits): the class accrues through its start exactly as the rollover will make it (the
+    ///      stored period, queue and next length are what the rollover will use), so a stake change or
+    ///      claim never pays for the other classes, the period slots or the treasury's credit.
     function _touchClass(uint256 c, uint256 asset, int256 stakeDelta) internal returns (uint96 acc) {
         ClassAsset storage slot = _class[c][asset];
         ClassAsset memory ca = slot;
         if (ca.lastUpdate != block.timestamp) {
             Period memory p = _period;
-            uint256 orphan =
-                _accrueSpan(c, ca, asset == MZKU ? p.curMzku : p.curEth, p.start, p.length, block.timestamp);
-            ca.lastUpdate = uint32(block.timestamp);
+            uint256 orphan;
+            if (block.timestamp < uint256(p.start) + p.length) {
+                orphan = _accrueSpan(c, ca, asset == MZKU ? p.curMzku : p.curEth, p.start, p.length, block.timestamp);
+                ca.lastUpdate = uint32(block.timestamp);
+            } else {
+                orphan = _accrueClass(c, asset, ca, p, _queue, _meta.nextLength, block.timestamp);
+            }
             if (orphan != 0) {
                 if (asset == MZKU) _credit(treasury, orphan, 0);
                 else _credit(treasury, 0, orphan);
@@ -712,14 +736,15 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------
 
     function _claim(StakeClass class, address key, bool wantM, bool wantE) internal returns (uint256 m, uint256 e) {
-        _syncPeriod();
         bytes32 id = _positionId(class, msg.sender, key);
         Position memory pos = _positions[id];
         if (class == StakeClass.Sidecar) {
             SidecarInfo memory info = _syncSidecar(key);
-            Vesting memory v = _vesting[id];
+            bool held = pos.stake != 0;
+            Vesting memory v;
+            if (held) v = _vesting[id];
             (m, e) = _settleSidecar(id, pos, v, info, key);
-            _vesting[id] = v;
+            if (held) _vesting[id] = v;
             // A sidecar position settles both assets; what the caller did not ask for is credited.
             if (!wantM && m != 0) (pos.owedMzku, m) = (true, _creditRet(msg.sender, m, 0));
             if (!wantE && e != 0) (pos.owedEth, e) = (true, _creditRet(msg.sender, 0, e));
@@ -793,7 +818,6 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     ///      (the caller stores it if it changes it).
     function _syncSidecar(address sidecar) internal returns (SidecarInfo memory info) {
         if (sidecar == address(0)) revert RewardPoolZeroSidecar();
-        _syncPeriod();
         info = _sidecar[sidecar];
         uint256 c = _poolClass(StakeClass.Sidecar);
         for (uint256 a = 0; a < 2; ++a) {
@@ -832,6 +856,12 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     {
         uint96 accM = _sidecarAsset[sidecar][MZKU].acc;
         uint96 accE = _sidecarAsset[sidecar][ETH].acc;
+        if (pos.stake == 0) {
+            // Nothing accrued and nothing unvested: only the snapshots and the epoch move (no reads).
+            (pos.snapMzku, pos.epoch) = (accM, info.epoch);
+            _snapEth[id] = accE;
+            return (0, 0);
+        }
         uint96 snapE;
         (m, e, snapE) = _sidecarEarned(pos, _snapEth[id], v, info, sidecar, accM, accE);
         _snapEth[id] = snapE;
@@ -847,14 +877,16 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         uint96 accM,
         uint96 accE
     ) internal view returns (uint256 m, uint256 e, uint96 newSnapE) {
-        if (v.epoch != info.epoch) {
+        if (pos.epoch != info.epoch) {
             // A boundary passed since the last checkpoint: what accrued up to it vested.
             uint96 vestM = _sidecarVest[sidecar][MZKU];
             uint96 vestE = _sidecarVest[sidecar][ETH];
             m = v.unvestedMzku + _earned(pos.stake, vestM, pos.snapMzku);
             e = v.unvestedEth + _earned(pos.stake, vestE, snapE);
             (pos.snapMzku, snapE) = (vestM, vestE);
-            (v.unvestedMzku, v.unvestedEth, v.epoch) = (0, 0, info.epoch);
+            pos.epoch = info.epoch;
+            delete v.unvestedMzku;
+            delete v.unvestedEth;
         }
         uint256 dm = _earned(pos.stake, accM, pos.snapMzku);
         uint256 de = _earned(pos.stake, accE, snapE);
@@ -879,9 +911,10 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         returns (uint256 m, uint256 e)
     {
         SidecarInfo memory info = _syncSidecar(sidecar);
-        Vesting memory v = _vesting[id];
-        (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         uint256 old = pos.stake;
+        Vesting memory v;
+        if (old != 0) v = _vesting[id];
+        (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         // casting is safe: stakes <= MAX_STAKE < 2^91, so they fit int256
         // forge-lint: disable-next-line(unsafe-typecast)
         int256 delta = int256(newAmount) - int256(old);
@@ -899,7 +932,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (newAmount < old && (v.unvestedMzku != 0 || v.unvestedEth != 0)) {
             _forfeit(account, sidecar, v, old, newAmount, newTotal);
         }
-        _vesting[id] = v;
+        if (old != 0) _vesting[id] = v;
     }
 
     /// @dev Takes the withdrawn fraction (old - new) / old of `v`'s unvested rewards and re-credits it to

@@ -134,4 +134,79 @@ contract RewardPoolFuzzTest is RewardPoolBase {
         assertApproxEqAbs(m2, share * 13 / 20, 2 * samples + 30, "a2 13/20");
         assertLe(m1 + m2, share);
     }
+
+    /// @notice A claim or stake change after a period's end that nobody has started yet (the period is
+    ///         started by `sync` or a deposit, never by a user's call) accrues exactly what it would have
+    ///         accrued had the period been started first, and the accounting identity holds in between:
+    ///         Σ claimable + unvested + credited + carried + undistributed stays within dust of the balance.
+    function testFuzz_unstartedPeriodAccruesAsIfStarted(
+        uint256 inM,
+        uint256 inE,
+        uint256 s1,
+        uint256 s3,
+        uint256 t,
+        uint256 newS3,
+        uint256 nextLength
+    ) public {
+        s3 = bound(s3, 1e18, 1e27);
+        newS3 = bound(newS3, 0, 1e27);
+        _dueUnstarted(bound(inM, 1, 1e26), bound(inE, 1, 1e23), bound(s1, 1e18, 1e27), s3, t, nextLength);
+
+        uint256 snap = vm.snapshotState();
+        pool.sync();
+        uint256[4] memory started = _claimAndChange(s3, newS3);
+        vm.revertToState(snap);
+        uint256[4] memory lazy = _claimAndChange(s3, newS3);
+        for (uint256 i = 0; i < 4; ++i) {
+            assertEq(lazy[i], started[i], "as if the period had started");
+        }
+        (uint64 index,,,) = pool.period();
+        assertEq(index, 1, "users' calls start no period");
+        _assertIdentity(lazy[2], lazy[3]);
+    }
+
+    function _dueUnstarted(uint256 inM, uint256 inE, uint256 s1, uint256 s3, uint256 t, uint256 nextLength) internal {
+        vm.prank(gov);
+        pool.setPeriodLength(bound(nextLength, 1 hours, 2 * PERIOD));
+        _stake(GOV, a1, address(0), s1);
+        _stake(SIDE, a3, sc, s3);
+        _depositM(inM);
+        _depositE(inE);
+        _toNextPeriod(1);
+        pool.sync();
+        _depositM(inM / 2 + 1); // queued: feeds the period after
+        _depositE(inE / 2 + 1);
+        (, uint256 start, uint256 length,) = pool.period();
+        vm.warp(start + length + bound(t, 0, 3 * PERIOD)); // due, not started
+    }
+
+    /// @dev The governor claims; the sidecar staker's stake changes. Returns (governor M, E, staker's
+    ///      credited M, E).
+    function _claimAndChange(uint256 s3, uint256 newS3) internal returns (uint256[4] memory r) {
+        (r[0], r[1]) = _claimAll(GOV, a1, address(0));
+        vm.prank(sidecarSource);
+        pool.onStakeChanged(SIDE, a3, sc, s3, newS3);
+        (r[2], r[3]) = pool.owedOf(a3);
+    }
+
+    /// @dev The classes with stake were touched in this block; the provider class has none (its stream
+    ///      is undistributed until the rollover orphans it to the treasury).
+    function _assertIdentity(uint256 owedM, uint256 owedE) internal {
+        pool.syncSidecar(sc); // the sidecar's own accumulator up to its class
+        uint256[2] memory liab = [owedM + pool.undistributed(0), owedE + pool.undistributed(1)];
+        (uint256 m, uint256 e) = pool.claimable(SIDE, a3, sc);
+        (liab[0], liab[1]) = (liab[0] + m, liab[1] + e);
+        (m, e) = pool.unvested(a3, sc);
+        (liab[0], liab[1]) = (liab[0] + m, liab[1] + e);
+        (m, e) = pool.claimable(GOV, a1, address(0));
+        (liab[0], liab[1]) = (liab[0] + m, liab[1] + e);
+        (m, e) = pool.owedOf(treasury);
+        (liab[0], liab[1]) = (liab[0] + m, liab[1] + e);
+        (m, e) = pool.sidecarCarry(sc);
+        (liab[0], liab[1]) = (liab[0] + m, liab[1] + e);
+        assertLe(liab[0], token.balanceOf(address(pool)), "MZKU liabilities <= balance");
+        assertLe(liab[1], address(pool).balance, "ETH liabilities <= balance");
+        assertLe(token.balanceOf(address(pool)) - liab[0], 40, "MZKU dust");
+        assertLe(address(pool).balance - liab[1], 40, "ETH dust");
+    }
 }

@@ -1,54 +1,78 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { join } from "node:path";
-import { governance } from "@mzku/sdk";
-import { devWallet, freePort } from "@mzku/sdk/devnet";
-import { describe, expect, it } from "vitest";
-
-const bin = join(import.meta.dirname, "..", "dist", "bin", "mzku.js");
+import { governance, nodeRegistry, providerRegistry } from "@mzku/sdk";
+import { devWallet } from "@mzku/sdk/devnet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mzku, startDevnet, type TestDevnet } from "./test/cli.js";
 
 describe("mzku devnet", () => {
-  it("deploys, seats the invited governors, prints the addresses, and stops everything on Ctrl-C", async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [bin, "devnet", "--port", String(port)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const deadline = Date.now() + 120_000;
-    while (!stdout.trim().endsWith("}") && Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`mzku devnet exited early (${child.exitCode}): ${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const printed = JSON.parse(stdout) as { rpcUrl: string; contracts: Record<string, `0x${string}`> };
-    expect(printed.rpcUrl).toBe(`http://127.0.0.1:${port}`);
-    const reader = devWallet(printed.rpcUrl, 0);
-    const gov = printed.contracts.Governance;
-    if (!gov) throw new Error("no Governance address printed");
-    expect(await governance.governorCount(reader, { address: gov })).toBe(3n);
-    const rewardPool = printed.contracts.RewardPool;
-    expect(await governance.stakeObserver(reader, { address: gov })).toBe(rewardPool);
+  let d: TestDevnet;
+  beforeAll(async () => {
+    d = await startDevnet();
+  }, 300_000);
+  afterAll(async () => {
+    await d?.stop();
+  });
 
-    child.kill("SIGINT");
-    const [code] = await once(child, "exit");
-    expect(code).toBe(0);
-    await expect(fetch(printed.rpcUrl, { method: "POST" })).rejects.toThrow(); // anvil is gone
-  }, 180_000);
+  it("seats the governors, qualifies four providers each with an active node, serves the API", async () => {
+    const reader = devWallet(d.rpcUrl, 0);
+    const c = d.ready.contracts;
+    expect(await governance.governorCount(reader, { address: c.Governance as `0x${string}` })).toBe(3n);
+    expect(await governance.stakeObserver(reader, { address: c.Governance as `0x${string}` })).toBe(c.RewardPool);
+    const qualified = await providerRegistry.qualifiedCount(reader, { address: c.ProviderRegistry as `0x${string}` });
+    expect(qualified).toBe(4n);
+    for (const p of d.ready.providers) {
+      const info = await providerRegistry.getProvider(reader, {
+        address: c.ProviderRegistry as `0x${string}`,
+        args: [BigInt(p.providerId)],
+      });
+      expect(info.qualified && info.activeNodes === 1 && info.collateral === 10_000n * 10n ** 18n, p.name).toBe(true);
+      expect(
+        await nodeRegistry.nodeIdOfSidecar(reader, {
+          address: c.NodeRegistry as `0x${string}`,
+          args: [p.sidecar as `0x${string}`],
+        }),
+      ).not.toBe(0n);
+    }
+    const health = await fetch(`${d.ready.apiUrl}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it("refuses a second devnet on a taken port, before deploying anything", async () => {
+    const blockBefore = await devWallet(d.rpcUrl, 0).getBlockNumber({ cacheTime: 0 });
+    const port = new URL(d.rpcUrl).port;
+    const r = await mzku(["devnet", "--port", port]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(
+      `mzku: PORT_IN_USE: 127.0.0.1:${port} is taken (another devnet?): stop what listens there or pass --port`,
+    );
+    // Blocks come every second on the devnet: nothing more than those (no deploy transactions).
+    const txs = [];
+    const blockAfter = await devWallet(d.rpcUrl, 0).getBlockNumber({ cacheTime: 0 });
+    for (let b = blockBefore + 1n; b <= blockAfter; b++)
+      txs.push(...(await devWallet(d.rpcUrl, 0).getBlock({ blockNumber: b })).transactions);
+    expect(txs).toEqual([]);
+  }, 60_000);
+
+  it("moves the clock and mines on request, and refuses a chain that is not a devnet's", async () => {
+    const to = (await devWallet(d.rpcUrl, 0).getBlockNumber({ cacheTime: 0 })) + 50n;
+    const mined = await mzku(["devnet", "mine", "--to", String(to), "--json"], d.env);
+    expect(BigInt(mined.json<{ block: string }>().block)).toBeGreaterThanOrEqual(to);
+    const before = (await devWallet(d.rpcUrl, 0).getBlock()).timestamp;
+    const advanced = await mzku(["devnet", "advance", "2d", "--json"], d.env);
+    expect(BigInt(advanced.json<{ timestamp: string }>().timestamp) - before).toBeGreaterThanOrEqual(172_800n);
+    const bad = await mzku(["devnet", "advance", "soon"], d.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('mzku: BAD_DURATION: duration: "soon" is not a duration (e.g. 90s, 12h, 1d, 2w)');
+  }, 60_000);
+
+  it("Ctrl-C stops everything it started", async () => {
+    expect(await d.stop()).toBe(0);
+    await expect(fetch(d.rpcUrl, { method: "POST" })).rejects.toThrow();
+    await expect(fetch(`${d.ready.apiUrl}/health`)).rejects.toThrow();
+  }, 60_000);
 
   it("refuses a bad port with exit code 2 and a one-line reason", async () => {
-    const child = spawn(process.execPath, [bin, "devnet", "--port", "99999"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const [code] = await once(child, "exit");
-    expect(code).toBe(2);
-    expect(stderr.trim()).toBe("mzku: BAD_PORT: --port must be 1-65535, got 99999");
+    const r = await mzku(["devnet", "--port", "99999"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("mzku: BAD_PORT: --port must be 1-65535, got 99999");
   });
 });

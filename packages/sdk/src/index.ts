@@ -13,6 +13,7 @@ export {
   waitForWrite,
   withGasMargin,
 } from "./call.js";
+export { currentBlock, type WaitForBlockOptions, waitForBlock } from "./chain.js";
 export * from "./deployment.js";
 export * from "./enums.js";
 export * from "./errors.js";
@@ -26,3 +27,4 @@ export * from "./market/split.js";
 export { type ProposalAction, type ProposalActionParameters, proposalAction, proposalCalls } from "./proposal.js";
 export * as proposals from "./proposals/index.js";
 export * from "./reports/assignment.js";
+export * from "./roles/index.js";

@@ -18,7 +18,15 @@ function examples(): { name: string; code: string }[] {
 describe("README", () => {
   it("every example type-checks against @mzku/sdk as built (strict)", () => {
     const blocks = examples();
-    expect(blocks.map((b) => b.name)).toEqual(["read-write", "enums", "created", "proposals", "events"]);
+    expect(blocks.map((b) => b.name)).toEqual([
+      "read-write",
+      "enums",
+      "created",
+      "proposals",
+      "roles",
+      "devnet-pool",
+      "events",
+    ]);
     // Inside the package, so `@mzku/sdk` and `viem` resolve as they would for a user.
     const dir = mkdtempSync(join(pkg, ".readme-"));
     try {

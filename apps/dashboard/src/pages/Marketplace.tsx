@@ -31,25 +31,31 @@ export function Marketplace() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "score", desc: true });
   const providers = useLoad(() => api.list<Provider>("/providers", { limit: 100 }), []);
   const stats = useLoad(() => api.get<Stats>("/stats"), []);
-  // Expected return: the API's view when it has one; otherwise the chain's `listProviders` for the standard ask.
+  // Expected return: the read API's view when it serves one; otherwise the chain's own `listProviders`.
   const returns = useLoad(async () => {
-    const items = providers.data?.items ?? [];
     const map = new Map<number, bigint>();
-    if (items.some((p) => p.expectedReturn !== undefined)) {
-      for (const p of items) if (p.expectedReturn) map.set(p.providerId, BigInt(p.expectedReturn));
-      return { map, source: "read API" };
-    }
     try {
-      const rows = await pricingPolicy.listProviders(reader, {
-        address: config.deployment.contracts.PricingPolicy,
-        args: [0n, 100n, VALIDATOR, DAYS_30, 0],
+      const view = await api.list<{ providerId: number; expectedReturn: string }>("/providers/expected-return", {
+        ...VALIDATOR,
+        duration: DAYS_30.toString(),
+        projectType: 0,
+        limit: 100,
       });
-      for (const r of rows) map.set(Number(r.providerId), r.expectedReturn);
-      return { map, source: "chain (PricingPolicy.listProviders)" };
-    } catch (e) {
-      return { map, source: `unavailable: ${plainError(e)}` };
+      for (const r of view.items) map.set(r.providerId, BigInt(r.expectedReturn));
+      return { map, source: "read API" };
+    } catch (apiError) {
+      try {
+        const rows = await pricingPolicy.listProviders(reader, {
+          address: config.deployment.contracts.PricingPolicy,
+          args: [0n, 100n, VALIDATOR, DAYS_30, 0],
+        });
+        for (const r of rows) map.set(Number(r.providerId), r.expectedReturn);
+        return { map, source: "chain (the read API has no expected-return view)" };
+      } catch (e) {
+        return { map, source: `nowhere: ${plainError(apiError)}; ${plainError(e)}` };
+      }
     }
-  }, [providers.data]);
+  }, []);
   const rows = [...(providers.data?.items ?? [])].sort((a, b) => {
     const c = compare(a, b, sort.key, returns.data?.map ?? new Map());
     return sort.desc ? -c : c;
@@ -108,8 +114,8 @@ export function Marketplace() {
         <div className="table-wrap">
           <table className="providers">
             <caption>
-              Providers ({rows.length}). Expected return: requester's share for one validator over 30 days
-              {returns.data ? `, from the ${returns.data.source}` : ""}.
+              Providers ({rows.length}). Expected return: the requester's share for one validator over 30 days
+              {returns.data ? `, computed by the ${returns.data.source}` : ""}.
             </caption>
             <thead>
               <tr>

@@ -1,100 +1,336 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "@mzku/errors";
 import type { Logger } from "@mzku/log";
 import {
   type AnvilInstance,
+  advanceTime,
   bootstrapActions,
   contractsDir,
   deployProtocol,
   devAccount,
+  devKey,
   devWallet,
+  flatPricingActions,
   passProposal,
+  qualifyActions,
   seatInvitedGovernors,
   startAnvil,
 } from "@mzku/sdk/devnet";
 import { createTestClient, http } from "viem";
 import { foundry } from "viem/chains";
+import { DEVNET_ACCOUNTS } from "../cli/accounts.js";
+import { devnetDeploymentFile } from "../cli/context.js";
+import { CliError } from "../cli/errors.js";
+import { toJson } from "../cli/output.js";
+import { parseDuration } from "../cli/units.js";
+import {
+  applyProviders,
+  devGovernors,
+  E,
+  lockCollateral,
+  PROVIDERS,
+  shortAuctionsAction,
+  startNodes,
+} from "../devnetSetup.js";
 
-/** anvil's first dev account: the deployer, which keeps no power after the deployment. */
-const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+export const devnetUsage = `mzku devnet [--port 8545] [--api-port 8550] [--dashboard-port 8560] [--block-time 1]
+            [--no-indexer] [--config contracts/config/devnet.json] [--json]
+mzku devnet advance <duration> [--rpc <url>]     move the devnet's clock (e.g. 3d, 12h)
+mzku devnet mine <blocks> | --to <block> [--rpc]  mine blocks
 
-export const devnetUsage = `mzku devnet [--port 8545] [--config contracts/config/devnet.json] [--block-time <s>]
+Starts a local chain (anvil, a block every --block-time seconds and every transaction mined at once)
+on 127.0.0.1, deploys the protocol with the production deploy script, seats the invited governors,
+and has governance (one proposal) point the stake observers at the Reward Pool, qualify the four
+providers (provider1-4, each with a node run by sidecar1-4), price project type 2 at 100 MZKU a day
+and shorten the auction windows to 60 blocks. Then it starts the indexer and the read API, serves the
+dashboard's static build (apps/dashboard/dist) when it has been built, prints the URLs and the named
+accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
+A port already taken is refused before anything starts.
 
-Starts a local chain (anvil) on 127.0.0.1, deploys the whole protocol with the production deploy
-script, seats the invited governors of the config (they lock the minimum stake themselves), passes
-the bootstrap proposal (stake observers → Reward Pool; the devnet clock jumps past the timelock), prints
-the deployed addresses as JSON on stdout and stays up until Ctrl-C, which stops everything it started.`;
+Examples:
+  mzku devnet
+  mzku devnet --port 9545 --api-port 9550 --json
+  mzku devnet advance 5d`;
 
 export async function devnet(argv: string[], log: Logger): Promise<void> {
+  const [sub] = argv;
+  if (sub === "advance" || sub === "mine") return devnetClock(sub, argv.slice(1), log);
+  const started = Date.now();
   const { values } = parseArgs({
     args: argv,
     options: {
       port: { type: "string", default: "8545" },
+      "api-port": { type: "string" },
+      "dashboard-port": { type: "string" },
+      "block-time": { type: "string", default: "1" },
+      "no-indexer": { type: "boolean" },
       config: { type: "string" },
-      "block-time": { type: "string" },
+      json: { type: "boolean" },
     },
     strict: true,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535)
-    throw new UsageError("BAD_PORT", `--port must be 1-65535, got ${values.port}`);
-  const blockTime = values["block-time"] === undefined ? undefined : Number(values["block-time"]);
-  if (blockTime !== undefined && !(blockTime > 0))
-    throw new UsageError("BAD_BLOCK_TIME", `--block-time must be > 0 seconds`);
+  const port = portOption("--port", values.port);
+  const apiPort = portOption("--api-port", values["api-port"] ?? String(port + 5));
+  const dashboardPort = portOption("--dashboard-port", values["dashboard-port"] ?? String(port + 15));
+  const blockTime = Number(values["block-time"]);
+  if (!(blockTime > 0)) throw new UsageError("BAD_BLOCK_TIME", "--block-time must be > 0 seconds");
+  const dashboardDir = resolve(contractsDir(), "..", "apps", "dashboard", "dist");
+  const serveDashboard = existsSync(join(dashboardDir, "index.html"));
+  const indexer = values["no-indexer"] !== true;
+  await requireFree(port, "--port");
+  if (indexer) await requireFree(apiPort, "--api-port");
+  if (serveDashboard) await requireFree(dashboardPort, "--dashboard-port");
 
-  log.info("Starting anvil", { host: "127.0.0.1", port });
-  const anvil: AnvilInstance = await startAnvil({ port, ...(blockTime ? { blockTime } : {}) });
-  const stop = async () => {
-    log.info("Stopping devnet", { anvilPid: anvil.pid });
-    await anvil.stop();
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
   };
   try {
-    log.info("Deploying protocol", { rpcUrl: anvil.rpcUrl });
+    log.info("Starting anvil", { host: "127.0.0.1", port, blockTime });
+    const anvil: AnvilInstance = await startAnvil({ port, blockTime, mixedMining: true });
+    stops.push(async () => {
+      log.info("Stopping anvil", { pid: anvil.pid });
+      await anvil.stop();
+    });
+    const deploymentFile = devnetDeploymentFile(anvil.rpcUrl);
+    const name = deploymentFile.replace(/^.*\//, "").replace(/\.json$/, "");
+    log.info("Deploying the protocol (compiles the contracts on first use)", { rpcUrl: anvil.rpcUrl });
     const deployment = await deployProtocol({
       rpcUrl: anvil.rpcUrl,
-      privateKey: DEV_DEPLOYER_KEY,
-      name: "devnet",
+      privateKey: devKey(0),
+      name,
       ...(values.config ? { configPath: values.config } : {}),
       onOutput: (line) => {
-        if (/^\s*(##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
+        if (/^\s*(Compiling|Compiler run|##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
       },
     });
     const configPath = values.config ?? join(contractsDir(), "config", "devnet.json");
     const governors = devGovernors(configPath, anvil.rpcUrl);
     log.info("Seating the invited governors", { count: governors.length });
     await seatInvitedGovernors(deployment, governors);
+    const providerIds = await applyProviders(deployment, anvil.rpcUrl, log);
     log.info(
-      "Passing the bootstrap proposal (stake observers → Reward Pool); moves the devnet clock past the timelock",
+      "Governance: stake observers, qualify the providers, price type 2, 60-block auctions (clock jumps past the timelock)",
     );
     const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(anvil.rpcUrl) });
-    const proposalId = await passProposal(deployment, governors, testClient, bootstrapActions(deployment), "bootstrap");
-    log.info("Bootstrap proposal executed", { proposalId });
-    process.stdout.write(
-      `${JSON.stringify({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, startBlock: deployment.startBlock.toString(), contracts: deployment.contracts }, null, 2)}\n`,
+    const proposalId = await passProposal(
+      deployment,
+      governors,
+      testClient,
+      [
+        ...bootstrapActions(deployment),
+        ...qualifyActions(deployment, providerIds),
+        ...flatPricingActions(deployment, 2, 100n * E),
+        await shortAuctionsAction(deployment, anvil.rpcUrl),
+      ],
+      "devnet setup",
     );
-    log.info("Devnet up; Ctrl-C stops it", { rpcUrl: anvil.rpcUrl });
+    log.info("Setup proposal executed", { proposalId });
+    await lockCollateral(deployment, anvil.rpcUrl);
+    await startNodes(deployment, anvil.rpcUrl, log);
+
+    let apiUrl: string | undefined;
+    if (indexer) {
+      const { startService } = await import("@mzku/indexer");
+      const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-"));
+      const service = await startService({
+        mode: "serve",
+        databaseUrl: join(dir, "indexer.sqlite"),
+        rpcUrl: anvil.rpcUrl,
+        deployment,
+        confirmations: 1,
+        port: apiPort,
+        log: log.child({ component: "indexer" }),
+      });
+      stops.push(async () => {
+        log.info("Stopping the indexer and the API");
+        await service.stop();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      apiUrl = `http://127.0.0.1:${apiPort}`;
+    }
+    let dashboardUrl: string | undefined;
+    if (serveDashboard) {
+      const config = {
+        apiUrl,
+        rpcUrl: anvil.rpcUrl,
+        deployment: JSON.parse(readFileSync(deploymentFile, "utf8")) as unknown,
+      };
+      const server = await serveStatic(dashboardDir, dashboardPort, { "/config.json": toJson(config) });
+      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+      dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+    }
+    const ready = {
+      rpcUrl: anvil.rpcUrl,
+      chainId: deployment.chainId,
+      startBlock: deployment.startBlock,
+      deploymentFile,
+      apiUrl: apiUrl ?? null,
+      dashboardUrl: dashboardUrl ?? null,
+      contracts: deployment.contracts,
+      providers: PROVIDERS.map((p, i) => ({
+        name: p.name,
+        providerId: providerIds[i],
+        address: devAccount(p.index).address,
+        sidecar: devAccount(p.sidecar).address,
+      })),
+      accounts: Object.fromEntries(Object.entries(DEVNET_ACCOUNTS).map(([n, i]) => [n, devAccount(i).address])),
+      readySeconds: (Date.now() - started) / 1000,
+    };
+    if (values.json) process.stdout.write(`${toJson(ready)}\n`);
+    else process.stdout.write(summary(ready, indexer, serveDashboard));
+    log.info("Devnet up; Ctrl-C stops it", { rpcUrl: anvil.rpcUrl, readySeconds: ready.readySeconds });
   } catch (error) {
-    await stop();
+    await stopAll();
     throw error;
   }
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  await stop();
+  await stopAll();
 }
 
-/** The invited governors of the config, as dev accounts (their keys are anvil's public dev keys). */
-function devGovernors(configPath: string, rpcUrl: string) {
-  const config = JSON.parse(readFileSync(configPath, "utf8")) as { governance?: { invited?: unknown } };
-  const invited = config.governance?.invited;
-  if (!Array.isArray(invited)) throw new UsageError("BAD_CONFIG", `${configPath}: governance.invited must be a list`);
-  return invited.map((address) => {
-    for (let i = 0; i < 20; i++) {
-      if (devAccount(i).address.toLowerCase() === String(address).toLowerCase()) return devWallet(rpcUrl, i);
-    }
-    throw new UsageError("BAD_CONFIG", `invited governor ${String(address)} is not one of anvil's 20 dev accounts`);
+function summary(
+  r: {
+    rpcUrl: string;
+    chainId: number;
+    apiUrl: string | null;
+    dashboardUrl: string | null;
+    deploymentFile: string;
+    readySeconds: number;
+  },
+  indexer: boolean,
+  dashboard: boolean,
+): string {
+  return `MZKU devnet ready in ${r.readySeconds.toFixed(1)} s
+  RPC         ${r.rpcUrl} (chain ${r.chainId})
+  API         ${r.apiUrl ? `${r.apiUrl} (OpenAPI at /openapi.json)` : indexer ? "" : "off (--no-indexer)"}
+  Dashboard   ${r.dashboardUrl ?? (dashboard ? "" : "not built (npm run build -w @mzku/dashboard, then restart)")}
+  Deployment  ${r.deploymentFile}
+  Accounts    gov1-3 governors; provider1-4 qualified, one node each (sidecar1-4); requester;
+              investor1-8; candidate; cosigner (the pool co-signer); treasury
+  Try         mzku project request -a requester
+              mzku provider bid 1 60mzku -a provider1
+              mzku gov status
+Ctrl-C stops everything.
+`;
+}
+
+function portOption(name: string, raw: string | undefined): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+    throw new UsageError("BAD_PORT", `${name} must be 1-65535, got ${raw}`);
+  return port;
+}
+
+/** Refuses a port something already listens on (before anything starts). */
+async function requireFree(port: number, option: string): Promise<void> {
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once("error", (cause: NodeJS.ErrnoException) =>
+      reject(
+        new CliError(
+          "PORT_IN_USE",
+          `127.0.0.1:${port} is taken${option === "--port" ? " (another devnet?)" : ""}: stop what listens there or pass ${option}`,
+          { cause },
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePort()));
   });
+}
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
+};
+
+/** Serves a static build on 127.0.0.1 (unknown paths get index.html: the app routes itself); `extra` adds generated files. */
+function serveStatic(dir: string, port: number, extra: Record<string, string>): Promise<Server> {
+  const root = resolve(dir);
+  const server = createHttpServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const generated = extra[path];
+    if (generated !== undefined) {
+      res.writeHead(200, { "content-type": MIME[extname(path)] ?? "application/octet-stream" }).end(generated);
+      return;
+    }
+    const file = normalize(join(root, path));
+    const target =
+      file.startsWith(root) && existsSync(file) && !file.endsWith("/") && extname(file)
+        ? file
+        : join(root, "index.html");
+    try {
+      res
+        .writeHead(200, { "content-type": MIME[extname(target)] ?? "application/octet-stream" })
+        .end(readFileSync(target));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolveServer, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolveServer(server));
+  });
+}
+
+/** `mzku devnet advance <duration>` / `mzku devnet mine <blocks> | --to <block>`: a devnet's clock. */
+async function devnetClock(sub: "advance" | "mine", argv: string[], log: Logger): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { rpc: { type: "string" }, to: { type: "string" }, json: { type: "boolean" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const rpcUrl = values.rpc ?? process.env.MZKU_RPC ?? "http://127.0.0.1:8545";
+  const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(rpcUrl, { retryCount: 0 }) });
+  const reader = devWallet(rpcUrl, 0);
+  let chainId: number;
+  try {
+    chainId = await reader.getChainId();
+  } catch (cause) {
+    throw new CliError("RPC_UNREACHABLE", `no node answers at ${rpcUrl} (start one with mzku devnet, or pass --rpc)`, {
+      cause,
+    });
+  }
+  if (chainId !== 31337) throw new UsageError("NOT_A_DEVNET", `${rpcUrl} is chain ${chainId}, not a devnet`);
+  if (sub === "advance") {
+    const seconds = parseDuration(positionals[0] ?? "", "duration");
+    const timestamp = await advanceTime(testClient, reader, seconds);
+    log.debug("Advanced", { seconds: seconds.toString() });
+    process.stdout.write(
+      values.json
+        ? `${toJson({ advanced: seconds, timestamp })}\n`
+        : `Clock moved ${seconds} s: now ${new Date(Number(timestamp) * 1000).toISOString()}\n`,
+    );
+    return;
+  }
+  const { mineTo } = await import("@mzku/sdk/devnet");
+  const now = await reader.getBlockNumber({ cacheTime: 0 });
+  let target: bigint;
+  if (values.to !== undefined) {
+    if (!/^\d+$/.test(values.to))
+      throw new UsageError("BAD_ARGUMENT", `--to must be a block number, got "${values.to}"`);
+    target = BigInt(values.to);
+  } else {
+    const n = positionals[0];
+    if (n === undefined || !/^\d+$/.test(n))
+      throw new UsageError("BAD_ARGUMENT", "mzku devnet mine <blocks> | --to <block>");
+    target = now + BigInt(n);
+  }
+  const block = await mineTo(testClient, reader, target);
+  process.stdout.write(values.json ? `${toJson({ block })}\n` : `At block ${block}\n`);
 }

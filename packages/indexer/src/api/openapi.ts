@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the resource declarations (served at `/openapi.json`). */
 import type { Field, FieldType, ItemResource, ListResource } from "./resources.js";
 import { items, lists, statsDaily } from "./resources.js";
+import { EXPECTED_RETURN_SORTS, SIDECAR_REWARD_SORTS } from "./views.js";
 
 type Schema = Record<string, unknown>;
 
@@ -206,6 +207,125 @@ export function openApiDocument(options: { maxLimit: number; defaultLimit: numbe
     schemas[`${item.list.schema}Detail`] = objectSchema(item.list.fields, extra);
     paths[item.path] = itemOperation(item);
   }
+  const amount = typeSchema("amount");
+  const nullableAmount = { ...amount, type: ["string", "null"] };
+  const int = typeSchema("int");
+  const object = (properties: Record<string, Schema>): Schema => ({
+    type: "object",
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  });
+  const query = (name: string, schema: Schema, description?: string, required = false): Schema => ({
+    name,
+    in: "query",
+    required,
+    ...(description ? { description } : {}),
+    schema,
+  });
+  const pageParams = (sorts: readonly string[], defaultSort: string): Schema[] => [
+    query("sort", { type: "string", enum: [...sorts], default: defaultSort }),
+    query("order", { type: "string", enum: ["asc", "desc"], default: "desc" }),
+    query("limit", { type: "integer", minimum: 1, maximum: options.maxLimit, default: options.defaultLimit }),
+    query("offset", { type: "integer", minimum: 0, maximum: 100_000, default: 0 }),
+  ];
+  const page = (itemSchema: string, extra: Record<string, Schema>): Schema =>
+    object({
+      ...extra,
+      items: { type: "array", items: { $ref: `#/components/schemas/${itemSchema}` } },
+      page: { $ref: "#/components/schemas/Page" },
+    });
+  const split = object({ provider: amount, rewardPool: amount, insurancePool: amount, requester: amount });
+  schemas.ProviderExpectedReturn = object({
+    providerId: int,
+    owner: typeSchema("address"),
+    brandName: { type: "string" },
+    score: int,
+    eligible: { type: "boolean", description: "not disqualified and score at or above the market's threshold" },
+    hasCapacity: { type: "boolean", description: "free capacity for the ask" },
+    priceCap: amount,
+    wins: int,
+    recentWinBps: { type: ["integer", "null"], description: "mean price/FP (bps) of its latest wins (up to 5)" },
+    expectedPrice: { ...amount, description: "its price cap, at most the largest bid the split can pay" },
+    expectedReturn: {
+      ...amount,
+      description: "the requester's part of the split of X + FP at that price (PricingPolicy.listProviders)",
+    },
+    split,
+    expectedPriceAtRecentPrice: nullableAmount,
+    expectedReturnAtRecentPrice: { ...nullableAmount, description: "the same at FP × recentWinBps (null: no wins)" },
+  });
+  schemas.SidecarExpectedRewards = object({
+    sidecar: typeSchema("address"),
+    nodeId: { type: ["integer", "null"] },
+    providerId: { type: ["integer", "null"] },
+    totalStake: amount,
+    stakers: int,
+    activeProjects: { ...int, description: "running projects: rewards accrued meanwhile vest at their end" },
+    expectedMzkuPerYear: { ...amount, description: "its stake's share of the current sidecar stream, a year" },
+    expectedEthPerYear: amount,
+    mzkuRewardRateBps: { ...amount, description: "MZKU a year per MZKU staked, basis points" },
+    rewardMzkuClaimed: amount,
+    rewardEthClaimed: amount,
+    forfeitsMzku: { ...amount, description: "rewards forfeited by leaving stakers, re-credited to the others" },
+    forfeitsEth: amount,
+  });
+  paths["/providers/expected-return"] = {
+    get: {
+      summary:
+        "Qualified providers ranked by the requester's expected return for a resource ask (FP and X from the indexed pricing, the 3.4.7 split)",
+      operationId: "listProvidersByExpectedReturn",
+      parameters: [
+        query("duration", { type: "integer", minimum: 1, maximum: 5 * 365 * 86_400 }, "seconds", true),
+        ...["cpuCores", "ramGb", "storageGb", "bandwidthMbps"].map((n) =>
+          query(n, { type: "integer", minimum: 0, maximum: 2 ** 32 - 1, default: 0 }),
+        ),
+        query("projectType", { type: "integer", minimum: 0, maximum: 255, default: 0 }),
+        query("eligible", { type: "boolean" }, "only eligible (true) or ineligible (false) providers"),
+        query("hasCapacity", { type: "boolean" }, "only providers with (true) or without (false) room for the ask"),
+        ...pageParams(EXPECTED_RETURN_SORTS, "expectedReturn"),
+      ],
+      responses: {
+        "200": json(
+          page("ProviderExpectedReturn", {
+            ask: object({
+              cpuCores: int,
+              ramGb: int,
+              storageGb: int,
+              bandwidthMbps: int,
+              duration: int,
+              projectType: int,
+            }),
+            quote: object({ fixedPrice: amount, expectedProfit: amount, feeRateBps: int, scoreThreshold: int }),
+          }),
+          "One page",
+        ),
+        ...errorResponses,
+      },
+    },
+  };
+  paths["/sidecars/expected-rewards"] = {
+    get: {
+      summary:
+        "Sidecars ranked by expected Reward Pool rewards: their stake's share of the current period's sidecar stream (20%), a year",
+      operationId: "listSidecarsByExpectedRewards",
+      parameters: pageParams(SIDECAR_REWARD_SORTS, "expectedMzkuPerYear"),
+      responses: {
+        "200": json(
+          page("SidecarExpectedRewards", {
+            stream: object({
+              periodIndex: { type: ["integer", "null"] },
+              sidecarClassMzkuPerYear: amount,
+              sidecarClassEthPerYear: amount,
+              sidecarClassStake: amount,
+            }),
+          }),
+          "One page",
+        ),
+        ...errorResponses,
+      },
+    },
+  };
   paths["/stats"] = {
     get: {
       summary: "Platform statistics: running totals",

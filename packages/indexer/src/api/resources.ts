@@ -151,14 +151,22 @@ export const nodes = list({
 
 export const sidecars = list({
   path: "/sidecars",
-  summary: "Sidecars: MZKU staked to them, stakers, rewards their stakers claimed",
+  summary:
+    "Sidecars: MZKU staked to them, stakers, running projects, rewards their stakers claimed, forfeits re-credited to them",
   table: "sidecars",
   schema: "Sidecar",
   fields: fields(
-    "sidecar:address node_id:int? provider_id:int? total_stake:amount stakers:int reward_mzku:amount reward_eth:amount updated_block:int",
+    "sidecar:address node_id:int? provider_id:int? total_stake:amount stakers:int active_projects:int reward_mzku:amount reward_eth:amount forfeits_mzku:amount forfeits_eth:amount updated_block:int",
   ),
   filters: [eq("providerId", "provider_id", "int", "Provider id")],
-  sorts: { sidecar: "sidecar", totalStake: "total_stake", stakers: "stakers", rewardMzku: "reward_mzku" },
+  sorts: {
+    sidecar: "sidecar",
+    totalStake: "total_stake",
+    stakers: "stakers",
+    rewardMzku: "reward_mzku",
+    forfeitsMzku: "forfeits_mzku",
+    activeProjects: "active_projects",
+  },
   defaultSort: "totalStake",
   defaultOrder: "desc",
   tiebreak: ["sidecar"],
@@ -220,13 +228,15 @@ export const bids = list({
 
 export const microPools = list({
   path: "/micro-pools",
-  summary: "ETH micro-pools: fill, aETH supply and holders, state, rewards distributed",
+  summary:
+    "ETH micro-pools: fill, aETH supply and holders, state, validator key, rewards distributed and held back, redemptions",
   table: "micro_pools",
   schema: "MicroPool",
   fields: fields(`pool:address pool_id:int provider_id:int operator:address end_time:int fixed_price:amount
     min_stake:amount? provider_eth:amount staked:amount aeth_supply:amount holders:int status:string
-    deposit_data_root:hash? rewards_distributed:amount rewards_to_holders:amount claimed:amount opened_block:int
-    updated_block:int`),
+    deposit_data_root:hash? validator_pubkey:string? rewards_distributed:amount rewards_to_holders:amount
+    rewards_pending:amount claimed:amount provider_rewards_claimed:amount redeemed_eth:amount collateral_withdrawn:amount
+    swept:amount opened_block:int updated_block:int`),
   filters: [
     eq("providerId", "provider_id", "int", "Provider id"),
     eq("status", "status", "string", "open, active, exit_requested, completed or cancelled"),
@@ -267,14 +277,15 @@ export const rewardPeriods = list({
 
 export const poolFlows = list({
   path: "/pool-flows",
-  summary: "Every Reward Pool and Insurance Pool inflow and outflow",
+  summary:
+    "Every Reward Pool and Insurance Pool inflow and outflow, and the credits, forfeits, ETH recipients and credited withdrawals",
   table: "pool_flows",
   schema: "PoolFlow",
   fields: fields(`block_number:int log_index:int block_timestamp:int pool:string direction:string asset:string
     amount:amount period_index:int? account:address? kind:string`),
   filters: [
     eq("pool", "pool", "string", "reward or insurance"),
-    eq("direction", "direction", "string", "in or out"),
+    eq("direction", "direction", "string", "in, out (change the pool's holdings); credit, forfeit, sent, withdrawn"),
     eq("asset", "asset", "string", "mzku or eth"),
     eq("periodIndex", "period_index", "int", "Reward Pool period"),
     eq("account", "account", "address", "Payer or receiver"),

@@ -3,13 +3,14 @@
 // naming the parameter; unknown routes 404; a slow request times out with a 503.
 
 import { silentLogger } from "@mzku/log";
+import { pricingPolicy } from "@mzku/sdk";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Follower } from "../ingest/follower.js";
 import type { Db } from "../store/db.js";
 import { startTestChain, type TestChain } from "../test/chain.js";
 import { engines, TestDatabases } from "../test/databases.js";
-import { bidPrices, runScenario, type ScenarioResult } from "../test/scenario.js";
+import { bidPrices, resources, runScenario, type ScenarioResult, TYPE } from "../test/scenario.js";
 import { lists } from "./resources.js";
 import { type ApiServer, startApi } from "./server.js";
 
@@ -115,6 +116,66 @@ describe("read API", () => {
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     });
 
+    it("ranks providers by the expected return of a resource ask, as PricingPolicy.listProviders computes it", async () => {
+      const duration = 30n * 86_400n;
+      const ask = `duration=${duration}&cpuCores=${resources.cpuCores}&ramGb=${resources.ramGb}&storageGb=${resources.storageGb}&bandwidthMbps=${resources.bandwidthMbps}&projectType=${TYPE}`;
+      const r = await checked(`/providers/expected-return?${ask}`, "/providers/expected-return");
+      expect(r.status).toBe(200);
+      const items = r.body.items as Json[];
+      const onChain = await pricingPolicy.listProviders(chain.wallet(0), {
+        address: chain.deployment.contracts.PricingPolicy,
+        args: [0n, 50n, resources, duration, TYPE],
+      });
+      const [fp] = await pricingPolicy.quote(chain.wallet(0), {
+        address: chain.deployment.contracts.PricingPolicy,
+        args: [resources, duration, TYPE],
+      });
+      expect((r.body.quote as Json).fixedPrice).toBe(fp.toString());
+      expect(items.map((i) => i.providerId).sort()).toEqual(onChain.map((v) => Number(v.providerId)).sort());
+      for (const v of onChain) {
+        const item = items.find((i) => i.providerId === Number(v.providerId));
+        expect(item?.expectedReturn, `provider ${v.providerId}`).toBe(v.expectedReturn.toString());
+        expect(item?.hasCapacity, `provider ${v.providerId}`).toBe(v.hasCapacity);
+        const parts = item?.split as Json;
+        const sum = ["provider", "rewardPool", "insurancePool", "requester"].reduce(
+          (t, k) => t + BigInt(parts[k] as string),
+          0n,
+        );
+        expect(sum, "the split accounts for every wei of X + FP").toBe(
+          fp + BigInt((r.body.quote as Json).expectedProfit as string),
+        );
+      }
+      const returns = items.map((i) => BigInt(i.expectedReturn as string));
+      expect(returns).toEqual([...returns].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+      // the winner of the scenario's auction has a recent price: its estimate uses it
+      const winner = items.find((i) => i.recentWinBps !== null);
+      expect(winner?.expectedReturnAtRecentPrice).not.toBeNull();
+      const asc = await checked(
+        `/providers/expected-return?${ask}&sort=score&order=asc&limit=1`,
+        "/providers/expected-return",
+      );
+      expect((asc.body.items as Json[]).length).toBe(1);
+      expect((asc.body.page as Json).nextOffset).toBe(1);
+    });
+
+    it("ranks sidecars by the expected rewards of their stake", async () => {
+      const r = await checked("/sidecars/expected-rewards", "/sidecars/expected-rewards");
+      expect(r.status).toBe(200);
+      const stream = r.body.stream as Json;
+      const items = r.body.items as Json[];
+      const mine = items.find((i) => i.sidecar === scenario.sidecar.toLowerCase());
+      expect(mine?.stakers).toBe(2);
+      // the scenario rolls a Reward Pool period over: a stream is flowing
+      expect(BigInt(stream.sidecarClassMzkuPerYear as string)).toBeGreaterThan(0n);
+      expect(BigInt(mine?.expectedMzkuPerYear as string)).toBeGreaterThan(0n);
+      expect(stream.sidecarClassStake).toBe(items.reduce((t, i) => t + BigInt(i.totalStake as string), 0n).toString());
+      // its share of the class stream is its share of the class stake
+      const expected =
+        (BigInt(stream.sidecarClassMzkuPerYear as string) * BigInt(mine?.totalStake as string)) /
+        BigInt(stream.sidecarClassStake as string);
+      expect(mine?.expectedMzkuPerYear).toBe(expected.toString());
+    });
+
     it("a project carries every revealed bid and the draw inputs", async () => {
       const r = await checked(`/projects/${scenario.projectId}`, "/projects/{projectId}");
       expect(r.status).toBe(200);
@@ -163,6 +224,12 @@ describe("read API", () => {
         ["/projects/abc", "/projects/{projectId}", "projectId"],
         ["/events?fromBlock=1&fromBlock=2", "/events", "fromBlock"],
         ["/governors?seated=yes", "/governors", "seated"],
+        ["/providers/expected-return?cpuCores=1", "/providers/expected-return", "duration"],
+        ["/providers/expected-return?duration=0", "/providers/expected-return", "duration"],
+        ["/providers/expected-return?duration=60&sort=owner", "/providers/expected-return", "sort"],
+        ["/providers/expected-return?duration=60&ramGb=-1", "/providers/expected-return", "ramGb"],
+        ["/providers/expected-return?duration=60&colour=red", "/providers/expected-return", "colour"],
+        ["/sidecars/expected-rewards?limit=51", "/sidecars/expected-rewards", "limit"],
       ];
       for (const [path, route, param] of cases) {
         const r = await checked(path, route);

@@ -16,6 +16,7 @@ import { type ApiMetrics, createApiMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import { badRequest, parseList, parseValue, runList, toJson } from "./query.js";
 import { type ItemResource, items, type ListResource, lists, statsDaily } from "./resources.js";
+import { providersByExpectedReturn, sidecarsByExpectedRewards } from "./views.js";
 
 export interface ApiOptions {
   db: Db;
@@ -148,6 +149,13 @@ export async function startApi(options: ApiOptions): Promise<ApiServer> {
       if (!row) throw new IndexerError("API_NOT_FOUND", "no statistics yet (nothing indexed)", { details: {} });
       return toJson(statsDaily.fields, row);
     }),
+    // before the items: `/providers/{providerId}` would take the name as an id
+    compile("/providers/expected-return", async (url) =>
+      providersByExpectedReturn(db, url.searchParams, maxLimit, defaultLimit),
+    ),
+    compile("/sidecars/expected-rewards", async (url) =>
+      sidecarsByExpectedRewards(db, url.searchParams, maxLimit, defaultLimit),
+    ),
     ...lists.map((l) => compile(l.path, listHandler(l))),
     ...items.map((item) =>
       compile(item.path, async (url, path) => {

@@ -5,6 +5,7 @@
  */
 import type { Row, SqlValue } from "../store/db.js";
 import type { BatchWriter } from "../store/writer.js";
+import { paramEvents } from "./coverage.js";
 import { argsJson, type DecodedEvent } from "./decode.js";
 
 type Args = Record<string, unknown>;
@@ -185,6 +186,9 @@ async function sidecar(ctx: Ctx, address: string): Promise<Row> {
       stakers: 0,
       reward_mzku: "0",
       reward_eth: "0",
+      active_projects: 0,
+      forfeits_mzku: "0",
+      forfeits_eth: "0",
       updated_block: ctx.block,
     }
   );
@@ -253,10 +257,17 @@ async function rewardPeriod(ctx: Ctx, index: number): Promise<Row> {
   );
 }
 
+/**
+ * `in`/`out` change what the pool holds; `credit` (owed to an account, still in the pool), `forfeit`
+ * (moved from a leaving staker to the sidecar's others), `sent` (a claimed amount's recipient) and
+ * `withdrawn` (credited compensation paid) annotate flows already counted.
+ */
+type FlowDirection = "in" | "out" | "credit" | "forfeit" | "sent" | "withdrawn";
+
 function flow(
   ctx: Ctx,
   pool: "reward" | "insurance",
-  direction: "in" | "out",
+  direction: FlowDirection,
   asset: number,
   value: bigint,
   extra: { period?: number; account?: string },
@@ -735,7 +746,32 @@ const handlers: Record<string, Handler> = {
       await ctx.w.put("sidecars", sc);
     }
   },
+  "RewardPool.RewardPoolCredited": async (ctx, a) => {
+    flowPair(ctx, "reward", "credit", big(a, "mzku"), big(a, "eth"), { account: addr(a, "account") });
+  },
+  "RewardPool.RewardPoolForfeited": async (ctx, a) => {
+    const mzku = big(a, "mzku");
+    const eth = big(a, "eth");
+    flowPair(ctx, "reward", "forfeit", mzku, eth, { account: addr(a, "account") });
+    const sc = await sidecar(ctx, addr(a, "sidecar"));
+    sc.forfeits_mzku = plus(sc.forfeits_mzku, mzku);
+    sc.forfeits_eth = plus(sc.forfeits_eth, eth);
+    sc.updated_block = ctx.block;
+    await ctx.w.put("sidecars", sc);
+  },
+  "RewardPool.RewardPoolEthSentTo": async (ctx, a) => {
+    flow(ctx, "reward", "sent", 1, big(a, "amount"), { account: addr(a, "to") });
+  },
+  "RewardPool.RewardPoolProjectMarked": async (ctx, a) => {
+    const sc = await sidecar(ctx, addr(a, "sidecar"));
+    sc.active_projects = int(a, "activeProjects");
+    sc.updated_block = ctx.block;
+    await ctx.w.put("sidecars", sc);
+  },
   // InsurancePool
+  "InsurancePool.InsurancePoolWithdrawn": async (ctx, a) => {
+    flow(ctx, "insurance", "withdrawn", 1, big(a, "amount"), { account: addr(a, "account") });
+  },
   "InsurancePool.InsurancePoolDeposited": async (ctx, a) => {
     const asset = int(a, "asset");
     const value = big(a, "amount");
@@ -893,14 +929,22 @@ const handlers: Record<string, Handler> = {
       holders: 0,
       status: "open",
       deposit_data_root: null,
+      validator_pubkey: null,
       rewards_distributed: "0",
       rewards_to_holders: "0",
+      rewards_pending: "0",
       claimed: "0",
+      provider_rewards_claimed: "0",
+      redeemed_eth: "0",
+      collateral_withdrawn: "0",
+      swept: "0",
       opened_block: ctx.block,
       updated_block: ctx.block,
     });
     ctx.count("micro_pools");
   },
+  "MicroPoolFactory.CoSignerChangeScheduled": async (ctx, a) =>
+    putParam(ctx, "MicroPoolFactory", "CoSignerChangeScheduled", argsJson(a)),
   "MicroPoolFactory.PoolMigrated": async (ctx, a) => {
     const pool = await ctx.w.get("micro_pools", [addr(a, "pool")]);
     if (!pool) throw new Error(`migration of unknown pool ${addr(a, "pool")}`);
@@ -971,6 +1015,31 @@ const handlers: Record<string, Handler> = {
     updatePool(ctx, (p) => {
       p.claimed = plus(p.claimed, big(a, "amount"));
     }),
+  "MicroPool.DepositDataSet": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.validator_pubkey = text(a, "pubkey").toLowerCase();
+      p.deposit_data_root = text(a, "depositDataRoot");
+    }),
+  "MicroPool.RewardsReleased": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.rewards_pending = amount(a, "pending");
+    }),
+  "MicroPool.ProviderRewardsClaimed": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.provider_rewards_claimed = plus(p.provider_rewards_claimed, big(a, "amount"));
+    }),
+  "MicroPool.Redeemed": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.redeemed_eth = plus(p.redeemed_eth, big(a, "eth"));
+    }),
+  "MicroPool.CollateralWithdrawn": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.collateral_withdrawn = plus(p.collateral_withdrawn, big(a, "amount"));
+    }),
+  "MicroPool.Swept": async (ctx, a) =>
+    updatePool(ctx, (p) => {
+      p.swept = plus(p.swept, big(a, "amount"));
+    }),
   "MicroPool.OperatorMigrated": async (ctx, a) =>
     updatePool(ctx, (p) => {
       p.provider_id = int(a, "newProviderId");
@@ -1003,7 +1072,7 @@ async function latestPeriod(ctx: Ctx): Promise<number | undefined> {
 function flowPair(
   ctx: Ctx,
   pool: "reward" | "insurance",
-  direction: "in" | "out",
+  direction: FlowDirection,
   mzku: bigint,
   eth: bigint,
   extra: { period?: number; account?: string },
@@ -1039,7 +1108,7 @@ export async function project(w: BatchWriter, event: DecodedEvent, timestamp: nu
   const handler = handlers[`${event.contract}.${event.eventName}`];
   if (handler) {
     await handler(ctx, event.args);
-  } else if (event.eventName.endsWith("Set") && event.eventName !== "EIP712DomainChanged") {
+  } else if (paramEvents.has(`${event.contract}.${event.eventName}`)) {
     // Governance-set parameters of every contract (thresholds, prices, splits, authorized callers).
     const name =
       event.eventName === "AuthorizedCallerSet"

@@ -30,6 +30,18 @@ describe.each(engines)("migrations on %s", (engine) => {
     for (const table of Object.keys(stateTables)) expect(columns.has(table), table).toBe(true);
   });
 
+  it("brings a version-1 database with rows to the latest version, new columns at their defaults", async () => {
+    const db = await fresh();
+    expect(await migrate(db, migrations.slice(0, 1))).toEqual([1]);
+    await db.run(
+      "INSERT INTO sidecars (sidecar, node_id, provider_id, total_stake, stakers, reward_mzku, reward_eth, updated_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ["0xs", null, null, "5", 1, "0", "0", 1],
+    );
+    expect(await migrate(db)).toEqual(migrations.slice(1).map((m) => m.version));
+    const [row] = await db.query("SELECT total_stake, active_projects, forfeits_mzku FROM sidecars");
+    expect(row).toEqual({ total_stake: "5", active_projects: 0, forfeits_mzku: "0" });
+  });
+
   it("rolls a failing migration back whole", async () => {
     const db = await fresh();
     await migrate(db);

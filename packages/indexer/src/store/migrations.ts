@@ -368,7 +368,29 @@ const v1: Migration = {
 };
 
 /** Every migration, oldest first. */
-export const migrations: readonly Migration[] = [v1];
+/**
+ * Every event of every contract projected or deliberately raw (`ingest/coverage.ts`): sidecars'
+ * running projects and the forfeits re-credited to their stakers; a micro-pool's validator key and
+ * its exit-side flows. A database indexed at v1 has these at their defaults: re-index it from the
+ * start block to fill them.
+ */
+const v2: Migration = {
+  version: 2,
+  name: "event coverage: sidecar projects and forfeits, micro-pool key and settlement",
+  statements: [
+    `ALTER TABLE sidecars ADD COLUMN active_projects BIGINT NOT NULL DEFAULT 0`,
+    `ALTER TABLE sidecars ADD COLUMN forfeits_mzku TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE sidecars ADD COLUMN forfeits_eth TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE micro_pools ADD COLUMN validator_pubkey TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN rewards_pending TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE micro_pools ADD COLUMN provider_rewards_claimed TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE micro_pools ADD COLUMN redeemed_eth TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE micro_pools ADD COLUMN collateral_withdrawn TEXT NOT NULL DEFAULT '0'`,
+    `ALTER TABLE micro_pools ADD COLUMN swept TEXT NOT NULL DEFAULT '0'`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2];
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0;
 

@@ -1,7 +1,7 @@
 // Test-only: the demo lifecycle on a test chain through the sdk — governors seated, the bootstrap
 // proposal, three providers qualified (one trusted), a sealed-bid auction settled, a node started and
 // the project completed through governance, sidecar stakes, a micro-pool with two stakers and an aETH
-// transfer.
+// transfer, then a Reward Pool period rolls over so a stream flows.
 import {
   microPool,
   microPoolFactory,
@@ -10,6 +10,7 @@ import {
   projectMarket,
   projectMarketAbi,
   reputation,
+  rewardPool,
   sidecarStaking,
 } from "@mzku/sdk";
 import {
@@ -162,5 +163,9 @@ export async function runScenario(chain: TestChain): Promise<ScenarioResult> {
     address: pool,
     args: [chain.wallet(6).account.address, parseEther("1")],
   });
+  // A Reward Pool period ends: the next one streams what came in (auction fees, the completion split),
+  // so sidecar stakers have expected rewards.
+  await advanceTime(chain.testClient, reader, 7n * DAY);
+  await rewardPool.sync(reader, { address: c.RewardPool });
   return { providerIds, projectId, pool, sidecar };
 }

@@ -13,6 +13,8 @@ export type StartAnvilOptions = {
   chainId?: number;
   /** Seconds between blocks; default: mine on every transaction. */
   blockTime?: number;
+  /** With `blockTime`: also mine each transaction at once (blocks come on both; anvil's --mixed-mining). */
+  mixedMining?: boolean;
   /** Print anvil's own output. */
   verbose?: boolean;
   /** Funded dev accounts (default 20: the devnet config hands MZKU to all of them). */
@@ -29,6 +31,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   const hardfork = options.hardfork ?? "prague";
   args.push("--hardfork", hardfork);
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
+  if (options.blockTime && options.mixedMining) args.push("--mixed-mining");
   const child = spawn(foundryBinary("anvil"), args, {
     stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],
   });

@@ -38,6 +38,9 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
     // leaves a deploy transaction pending for good in about half the runs (seen on anvil 1.7.1).
     "--slow",
     "--non-interactive",
+    // Compile only what the deployment needs: the sources and the script, not the tests (npm test builds those).
+    "--skip",
+    "test",
   ];
   const output = await run(
     foundryBinary("forge"),

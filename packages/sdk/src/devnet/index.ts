@@ -3,5 +3,7 @@ export * from "./anvil.js";
 export * from "./deploy.js";
 export * from "./foundry.js";
 export * from "./governance.js";
+export * from "./mine.js";
 export * from "./providers.js";
 export * from "./systemContracts.js";
+export * from "./thresholdKey.js";

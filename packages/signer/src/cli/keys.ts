@@ -38,6 +38,7 @@ import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
 import { runDkg } from "../dkg/runner.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
 import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
+import { cliProgram } from "./program.js";
 
 export { UsageError };
 
@@ -95,7 +96,7 @@ async function guarded(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    const failure = cliFailure("mzku-signer", e);
+    const failure = cliFailure(cliProgram(), e);
     process.stderr.write(failure.line);
     // Domain errors about the files and values given on the command line are bad input too.
     return /INVALID|USAGE|UNSUPPORTED|WRONG_PASSWORD|NOT_ENOUGH/.test(errorCode(e)) ? EXIT_USAGE : failure.exitCode;

@@ -23,10 +23,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { cliFailure, UsageError } from "@mzku/errors";
 import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisForkVersion } from "../signing/network.js";
+import { cliProgram } from "./program.js";
 
 /** Prints the usage error the way every command does and returns its exit code (2). */
 function fail(message: string): number {
-  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  const failure = cliFailure(cliProgram(), new UsageError("USAGE", message));
   process.stderr.write(failure.line);
   return failure.exitCode;
 }

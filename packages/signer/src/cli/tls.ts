@@ -12,9 +12,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliFailure, UsageError } from "@mzku/errors";
 import { createDevCa, issueCert } from "../tls/devpki.js";
+import { cliProgram } from "./program.js";
 
 function fail(message: string): number {
-  const failure = cliFailure("mzku-signer", new UsageError("USAGE", message));
+  const failure = cliFailure(cliProgram(), new UsageError("USAGE", message));
   process.stderr.write(failure.line);
   return failure.exitCode;
 }

@@ -7,7 +7,9 @@ export type SyncParameters = WriteParameters<ContractFunctionArgs<typeof rewardP
 export type SyncReturnType = TransactionReceipt;
 
 /**
- * Starts due periods and brings every class accumulator up to now. Anyone may call it.
+ * Starts due periods and brings every class accumulator up to now. Anyone may call it; the
+ * development treasury (credited its share of the period's inflow by this call) is expected to,
+ * once per period. Stake changes and claims never start a period (docs/pools.md).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -9,7 +9,9 @@ export type UndistributedReturnType = ContractFunctionReturnType<typeof rewardPo
 /**
  * Wei of `asset` not yet credited to any accumulator or account, as of the classes' last updates:
  * queued inflows, the unstreamed rest of the classes' current streams, and the classes' carried
- * remainders. Exact after `sync()` in the same block.
+ * remainders. Exact after `sync()` in the same block. A class updated after the current period's
+ * end (before anyone started the next one) has already taken part of the queue: that part is not
+ * counted.
  *
  * @example
  * const result = await rewardPool.undistributed(client, {

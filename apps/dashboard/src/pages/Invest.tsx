@@ -1,0 +1,190 @@
+import { microPool, mzkuToken } from "@mzku/sdk";
+import { useState } from "react";
+import { type Address, isAddress } from "viem";
+import type { MicroPool, PoolFlow } from "../api.js";
+import { dateTime, FillBar } from "../components/charts.js";
+import { Field, FormError } from "../components/Field.js";
+import { FlowsChart } from "../components/FlowsChart.js";
+import { useApp, useLoad } from "../context.js";
+import { DashboardError, plainError } from "../errors.js";
+import { TxPlan, type TxStep, useTx } from "../tx.js";
+import { formatAmount, parseAmount, shortAddress } from "../units.js";
+
+const VALIDATOR_ETH = 32n * 10n ** 18n;
+
+/** The MZKU fee a stake of `value` wei pays: ceil(value × FP / 32 ETH) (docs/micropools.md). */
+export function stakeFee(value: bigint, fixedPrice: bigint): bigint {
+  return (value * fixedPrice + VALIDATOR_ETH - 1n) / VALIDATOR_ETH;
+}
+
+function Pool({ pool }: { pool: MicroPool }) {
+  const { config, account, reader } = useApp();
+  const { run } = useTx();
+  const [amount, setAmount] = useState("");
+  const [to, setTo] = useState("");
+  const [send, setSend] = useState("");
+  const [error, setError] = useState<string>();
+  const address = pool.pool as Address;
+  const me = account?.address;
+  const mine = useLoad(
+    async () =>
+      me
+        ? {
+            aeth: await microPool.balanceOf(reader, { address, args: [me] }),
+            claimable: await microPool.claimableOf(reader, { address, args: [me] }),
+          }
+        : undefined,
+    [me, address],
+  );
+  const filled = BigInt(pool.providerEth) + BigInt(pool.staked);
+  const fp = BigInt(pool.fixedPrice);
+  let value: bigint | undefined;
+  try {
+    value = amount.trim() ? parseAmount(amount, "Stake") : undefined;
+  } catch {
+    value = undefined;
+  }
+  const fee = value === undefined ? undefined : stakeFee(value, fp);
+
+  const stake = async () => {
+    setError(undefined);
+    try {
+      if (!me) throw new DashboardError("NO_WALLET", "choose an account first");
+      const wei = parseAmount(amount, "Stake (ETH)");
+      const cost = stakeFee(wei, fp);
+      const allowance = await mzkuToken.allowance(reader, {
+        address: config.deployment.contracts.MzkuToken,
+        args: [me, address],
+      });
+      const steps: TxStep[] = [];
+      if (allowance < cost) {
+        steps.push({
+          what: `Allow pool #${pool.poolId} to take the ${formatAmount(cost)} MZKU fee`,
+          send: (s) =>
+            mzkuToken.sendApprove(s, { address: config.deployment.contracts.MzkuToken, args: [address, cost] }),
+        });
+      }
+      steps.push({
+        what: `Stake ${formatAmount(wei)} ETH in pool #${pool.poolId} (fee ${formatAmount(cost)} MZKU) for ${formatAmount(wei)} aETH`,
+        send: (s) => microPool.sendStake(s, { address, value: wei }),
+      });
+      await run(steps);
+    } catch (e) {
+      setError(plainError(e));
+    }
+  };
+  const transfer = () => {
+    setError(undefined);
+    try {
+      if (!isAddress(to)) throw new DashboardError("BAD_INPUT", "Recipient: not an address (0x + 40 hex digits)");
+      const wei = parseAmount(send, "aETH to send");
+      void run([
+        {
+          what: `Send ${formatAmount(wei)} aETH of pool #${pool.poolId} to ${shortAddress(to)}`,
+          send: (s) => microPool.sendTransfer(s, { address, args: [to, wei] }),
+        },
+      ]);
+    } catch (e) {
+      setError(plainError(e));
+    }
+  };
+  return (
+    <li className="panel pool" data-pool={pool.poolId}>
+      <h3>
+        Pool #{pool.poolId} · <a href={`#/providers/${pool.providerId}`}>provider #{pool.providerId}</a> · {pool.status}
+      </h3>
+      <FillBar
+        value={filled}
+        max={VALIDATOR_ETH}
+        label={`Pool #${pool.poolId} fill`}
+        text={`${formatAmount(filled, 3)} of 32 ETH`}
+      />
+      <p>
+        FP {formatAmount(fp)} MZKU for the whole validator · stakes until {dateTime(pool.endTime)} · {pool.holders}{" "}
+        holders · min stake {formatAmount(pool.minStake ?? "0")} ETH · rewards distributed{" "}
+        {formatAmount(pool.rewardsDistributed)} ETH
+      </p>
+      {mine.data && (
+        <p data-testid={`mine-${pool.poolId}`}>
+          You hold <strong>{formatAmount(mine.data.aeth)} aETH</strong> · claimable rewards{" "}
+          {formatAmount(mine.data.claimable)} ETH
+        </p>
+      )}
+      {pool.status === "open" && (
+        <div>
+          <Field
+            label={`ETH to stake in pool #${pool.poolId}`}
+            inputMode="decimal"
+            value={amount}
+            onChange={setAmount}
+            hint="You get the same amount of aETH; the fee is paid in MZKU."
+          />
+          <p data-testid={`fee-${pool.poolId}`}>
+            {fee === undefined
+              ? "Enter an amount to see the fee."
+              : `Fee: ${formatAmount(fee)} MZKU (= ${formatAmount(value ?? 0n)} ETH × FP / 32 ETH, rounded up)`}
+          </p>
+          <TxPlan
+            label="Stake"
+            onRun={() => void stake()}
+            steps={[
+              `Approve the ${fee === undefined ? "" : `${formatAmount(fee)} `}MZKU fee to the pool (skipped if already approved)`,
+              `stake: sends the ETH, mints aETH 1:1`,
+            ]}
+          />
+        </div>
+      )}
+      {mine.data && mine.data.claimable > 0n && (
+        <TxPlan
+          label="Claim rewards"
+          onRun={() =>
+            void run([
+              {
+                what: `Claim ${formatAmount(mine.data?.claimable ?? 0n)} ETH of rewards from pool #${pool.poolId}`,
+                send: (s) => microPool.sendClaim(s, { address }),
+              },
+            ])
+          }
+          steps={[`claim: pays your ${formatAmount(mine.data.claimable)} ETH of rewards`]}
+        />
+      )}
+      {mine.data && mine.data.aeth > 0n && (
+        <div className="fields">
+          <Field label={`Send aETH of pool #${pool.poolId} to`} value={to} onChange={setTo} />
+          <Field label="aETH to send" inputMode="decimal" value={send} onChange={setSend} />
+          <TxPlan label="Send aETH" onRun={transfer} steps={["transfer: aETH is an ERC-20; its rewards follow it"]} />
+        </div>
+      )}
+      <FormError error={error} />
+    </li>
+  );
+}
+
+/** Micro-pools: fill, stake ETH (fee shown before signing), aETH balance, rewards, claim, transfer. */
+export default function Invest() {
+  const { api } = useApp();
+  const pools = useLoad(() => api.list<MicroPool>("/micro-pools", { limit: 50 }), []);
+  const flows = useLoad(() => api.list<PoolFlow>("/pool-flows", { limit: 100 }), []);
+  return (
+    <>
+      <h1>Invest</h1>
+      <p className="lead">
+        Micro-pools gather 32 ETH for one validator run by a provider. Stake any part: you get aETH 1:1, pay a share of
+        the fixed price in MZKU, and earn the validator's rewards pro rata.
+      </p>
+      {pools.error && (
+        <p className="error" role="alert">
+          {pools.error}
+        </p>
+      )}
+      {pools.data && pools.data.items.length === 0 && <p className="empty">No micro-pool is open.</p>}
+      <ul className="auctions">
+        {pools.data?.items.map((p) => (
+          <Pool key={p.pool} pool={p} />
+        ))}
+      </ul>
+      <h2>Where the fees go</h2>
+      {flows.data && <FlowsChart flows={flows.data.items} />}
+    </>
+  );
+}

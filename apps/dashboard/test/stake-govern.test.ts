@@ -1,0 +1,183 @@
+// The investor, staker and governor roles in headless Chromium against anvil + indexer + API:
+// stake ETH in a micro-pool (the MZKU fee shown before signing), hold and send aETH; stake MZKU to a
+// sidecar, earn Reward Pool rewards, claim them; propose, vote and execute a governance proposal.
+import { microPool, mzkuToken, pricingPolicy, rewardPool, StakeObserverStakeClass } from "@mzku/sdk";
+import { advanceTime, timelockSeconds } from "@mzku/sdk/devnet";
+import type { Browser, Page } from "playwright-core";
+import type { Address } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatAmount } from "../src/units.js";
+import {
+  chooseAccount,
+  confirmed,
+  type Devnet,
+  devnetConfig,
+  E,
+  launchChromium,
+  openMicroPool,
+  serveDashboard,
+  startDevnet,
+  startIndexer,
+  startSidecarNode,
+} from "./harness.js";
+
+let devnet: Devnet;
+let indexer: Awaited<ReturnType<typeof startIndexer>>;
+let site: Awaited<ReturnType<typeof serveDashboard>>;
+let browser: Browser;
+let page: Page;
+let pool: Address;
+let sidecar: Address;
+
+beforeAll(async () => {
+  devnet = await startDevnet();
+  pool = await openMicroPool(devnet);
+  sidecar = await startSidecarNode(devnet, 15);
+  indexer = await startIndexer(devnet);
+  site = await serveDashboard(devnetConfig(devnet, indexer.apiUrl));
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.stop();
+  await indexer?.stop();
+  await devnet?.stop();
+});
+
+const address = (i: number) => devnet.wallet(i).account.address;
+const reader = () => devnet.wallet(0);
+
+describe("invest: micro-pool stake, aETH, transfer", () => {
+  it("shows the fee before signing, stakes 4 ETH and holds 4 aETH", async () => {
+    await page.goto(`${site.url}#/invest`);
+    await chooseAccount(page, 5, address(5));
+    const card = page.locator('li[data-pool="1"]');
+    await card.getByLabel("ETH to stake in pool #1").fill("4");
+    const fp = await microPool.fixedPrice(reader(), { address: pool });
+    const fee = (4n * E * fp + 32n * E - 1n) / (32n * E);
+    const feeText = await card.getByTestId("fee-1").textContent();
+    expect(feeText).toContain(`Fee: ${formatAmount(fee)} MZKU`);
+    const mzkuBefore = await mzkuToken.balanceOf(reader(), {
+      address: devnet.deployment.contracts.MzkuToken,
+      args: [address(5)],
+    });
+    await card.getByRole("button", { name: "Stake" }).click();
+    await confirmed(page, /Stake 4 ETH in pool #1/);
+    expect(await microPool.balanceOf(reader(), { address: pool, args: [address(5)] })).toBe(4n * E);
+    const mzkuAfter = await mzkuToken.balanceOf(reader(), {
+      address: devnet.deployment.contracts.MzkuToken,
+      args: [address(5)],
+    });
+    expect(mzkuBefore - mzkuAfter).toBe(fee);
+    await expect.poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 }).toContain("You hold 4 aETH");
+    await expect.poll(() => card.locator(".fill-text").textContent(), { timeout: 30_000 }).toContain("4 of 32 ETH");
+  });
+
+  it("sends 1 aETH to another account", async () => {
+    const card = page.locator('li[data-pool="1"]');
+    await card.getByLabel("Send aETH of pool #1 to").fill(address(6));
+    await card.getByLabel("aETH to send").fill("1");
+    await card.getByRole("button", { name: "Send aETH" }).click();
+    await confirmed(page, /Send 1 aETH of pool #1/);
+    expect(await microPool.balanceOf(reader(), { address: pool, args: [address(6)] })).toBe(1n * E);
+    await expect.poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 }).toContain("You hold 3 aETH");
+  });
+
+  it("a bad amount is refused in plain words before anything is signed", async () => {
+    const card = page.locator('li[data-pool="1"]');
+    await card.getByLabel("ETH to stake in pool #1").fill("4.5.1");
+    await card.getByRole("button", { name: "Stake" }).click();
+    expect(await card.getByRole("alert").textContent()).toContain("is not an amount");
+  });
+});
+
+describe("stake MZKU to a sidecar → rewards → claim", () => {
+  it("stakes 100 MZKU to the sidecar", async () => {
+    await page.goto(`${site.url}#/govern`);
+    await chooseAccount(page, 13, address(13));
+    const row = page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
+    await row.getByLabel(/MZKU for sidecar/).fill("100");
+    await row.getByRole("button", { name: "Stake MZKU" }).click();
+    await confirmed(page, /Stake 100 MZKU to sidecar/);
+    await expect
+      .poll(() => row.getByTestId("my-sidecar").textContent(), { timeout: 30_000 })
+      .toContain("Your stake 100 MZKU");
+  });
+
+  it("earns from a Reward Pool deposit streamed over the next period, and claims it", async () => {
+    const c = devnet.deployment.contracts;
+    await mzkuToken.approve(reader(), { address: c.MzkuToken, args: [c.RewardPool, 1_000n * E] });
+    await rewardPool.depositMzku(reader(), { address: c.RewardPool, args: [1_000n * E] });
+    await advanceTime(devnet.testClient, reader(), 15n * 86_400n); // the deposit's period ends; the next one streams it
+    const [claimable] = await rewardPool.claimable(reader(), {
+      address: c.RewardPool,
+      args: [StakeObserverStakeClass.Sidecar, address(13), sidecar],
+    });
+    expect(claimable).toBeGreaterThan(0n);
+    await page.goto(`${site.url}#/`);
+    await page.goto(`${site.url}#/govern`);
+    const row = page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
+    await expect
+      .poll(() => row.getByTestId("my-sidecar").textContent(), { timeout: 30_000 })
+      .not.toContain("claimable now 0 MZKU");
+    // The indexer's view: this sidecar holds all sidecar stake, so it expects the whole class stream.
+    expect(await row.getByTestId("expected-rewards").textContent()).toMatch(/^[\d,.]+ MZKU a year/);
+    const before = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(13)] });
+    await row.getByRole("button", { name: "Claim rewards" }).click();
+    await confirmed(page, /Claim .* MZKU of rewards from sidecar/);
+    const after = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(13)] });
+    expect(after - before).toBeGreaterThanOrEqual(claimable);
+  });
+});
+
+describe("propose → vote → execute", () => {
+  let proposalId = 0;
+
+  it("a governor proposes a price for project type 1", async () => {
+    await page.goto(`${site.url}#/govern`);
+    await chooseAccount(page, 1, address(1));
+    await page.getByLabel("Act", { exact: true }).selectOption("price");
+    await page.getByLabel("Project type", { exact: true }).fill("1");
+    await page.getByLabel("Price per day (MZKU)").fill("50");
+    await page.getByRole("button", { name: "Propose" }).click();
+    await confirmed(page, /Propose: Project type 1: 50 MZKU a day/);
+    const row = page.locator("tr", { hasText: "Project type 1: 50 MZKU a day" });
+    await row.waitFor({ timeout: 30_000 });
+    proposalId = Number(await row.getAttribute("data-proposal"));
+    expect(proposalId).toBeGreaterThan(0);
+  });
+
+  it("three governors vote for it; after the timelock anyone executes it", async () => {
+    for (const g of [1, 2, 3]) {
+      await chooseAccount(page, g, address(g));
+      const row = page.locator(`tr[data-proposal="${proposalId}"]`);
+      await row.getByRole("button", { name: "For" }).click({ timeout: 30_000 });
+      await confirmed(page, new RegExp(`Vote for on proposal #${proposalId}`));
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("You voted.");
+    }
+    await expect
+      .poll(() => page.locator(`tr[data-proposal="${proposalId}"]`).textContent(), { timeout: 30_000 })
+      .toContain("3 for");
+    await advanceTime(
+      devnet.testClient,
+      reader(),
+      (await timelockSeconds(reader(), devnet.deployment.contracts.Governance)) + 1n,
+    );
+    await chooseAccount(page, 7, address(7));
+    await page.goto(`${site.url}#/`);
+    await page.goto(`${site.url}#/govern`);
+    const row = page.locator(`tr[data-proposal="${proposalId}"]`);
+    await row.getByRole("button", { name: "Execute" }).click({ timeout: 30_000 });
+    await confirmed(page, new RegExp(`Execute proposal #${proposalId}`));
+    await expect
+      .poll(() => page.getByTestId(`state-${proposalId}`).textContent(), { timeout: 30_000 })
+      .toBe("Executed");
+    const prices = await pricingPolicy.unitPricesOf(reader(), {
+      address: devnet.deployment.contracts.PricingPolicy,
+      args: [1],
+    });
+    expect(prices.basePerDay).toBe(50n * E);
+  });
+});

@@ -1,0 +1,117 @@
+import { rewardPool, StakeObserverStakeClass, sidecarStaking } from "@mzku/sdk";
+import { type Address, zeroAddress } from "viem";
+import type { ChainCommand } from "../cli/command.js";
+import type { Context } from "../cli/context.js";
+import { CliError } from "../cli/errors.js";
+import { formatAmount } from "../cli/units.js";
+import { enumName } from "./common.js";
+
+type Position = { class: string; classId: number; key: Address; stake: bigint; mzku: bigint; eth: bigint };
+
+/** Every Reward Pool position of `account`: governor, provider and requester stakes (key 0) and each sidecar it stakes to. */
+async function positions(
+  ctx: Context,
+  account: Address,
+): Promise<{ positions: Position[]; owedMzku: bigint; owedEth: bigint }> {
+  const deployment = await ctx.deployment();
+  const reader = await ctx.reader();
+  const address = deployment.contracts.RewardPool;
+  const keys: { classId: number; key: Address }[] = [
+    { classId: StakeObserverStakeClass.Governor, key: zeroAddress },
+    { classId: StakeObserverStakeClass.Provider, key: zeroAddress },
+    { classId: StakeObserverStakeClass.Requester, key: zeroAddress },
+  ];
+  const [sidecars] = await sidecarStaking.sidecars(reader, {
+    address: deployment.contracts.SidecarStaking,
+    args: [0n, 100n],
+  });
+  for (const s of sidecars) keys.push({ classId: StakeObserverStakeClass.Sidecar, key: s });
+  const out: Position[] = [];
+  for (const { classId, key } of keys) {
+    const [mzku, eth] = await rewardPool.claimable(reader, { address, args: [classId, account, key] });
+    const stake = await rewardPool.stakeOf(reader, { address, args: [classId, account, key] });
+    if (stake > 0n || mzku > 0n || eth > 0n)
+      out.push({ class: enumName(StakeObserverStakeClass, classId), classId, key, stake, mzku, eth });
+  }
+  const [owedMzku, owedEth] = await rewardPool.owedOf(reader, { address, args: [account] });
+  return { positions: out, owedMzku, owedEth };
+}
+
+const human = (p: Position) =>
+  `  ${p.class}${p.key !== zeroAddress ? ` ${p.key}` : ""}: stake ${formatAmount(p.stake, "MZKU")}, claimable ${formatAmount(p.mzku, "MZKU")} + ${formatAmount(p.eth, "ETH")}`;
+
+const status: ChainCommand = {
+  name: "rewards status",
+  summary: "your Reward Pool positions and what each can claim",
+  help: `mzku rewards status
+
+Shows each stake that earns from the Reward Pool (governor, provider collateral, sidecar stakes,
+requester FP) with what it can claim now, and anything owed from earlier claims.
+
+Example:
+  mzku rewards status -a provider1 --json
+JSON: { account, positions: [{ class, classId, key, stake, mzku, eth }], owedMzku, owedEth }`,
+  async run(inv) {
+    const { ctx } = inv;
+    const account = await ctx.accountAddressIfGiven();
+    if (!account) throw new CliError("NO_ACCOUNT", "whose rewards? pass --account, --private-key or --keystore");
+    const r = await positions(ctx, account);
+    ctx.out.result({ account, ...r }, [
+      `${account}: ${r.positions.length} position(s)`,
+      ...r.positions.map(human),
+      ...(r.owedMzku || r.owedEth
+        ? [`  owed: ${formatAmount(r.owedMzku, "MZKU")} + ${formatAmount(r.owedEth, "ETH")}`]
+        : []),
+    ]);
+  },
+};
+
+const claim: ChainCommand = {
+  name: "rewards claim",
+  summary: "claim every Reward Pool position that has something to claim",
+  help: `mzku rewards claim
+
+Claims MZKU and ETH rewards of each of your positions with a non-zero claimable amount (one
+transaction each), and what the pool owes you from earlier claims.
+
+Example:
+  mzku rewards claim -a provider1
+JSON: { account, claimed: [{ class, key, mzku, eth, transactionHash }], totalMzku, totalEth }`,
+  async run(inv) {
+    const { ctx } = inv;
+    const wallet = await ctx.wallet();
+    const deployment = await ctx.deployment();
+    const address = deployment.contracts.RewardPool;
+    const account = wallet.account.address;
+    const r = await positions(ctx, account);
+    const claimable = r.positions.filter((p) => p.mzku > 0n || p.eth > 0n);
+    if (claimable.length === 0 && r.owedMzku === 0n && r.owedEth === 0n) {
+      throw new CliError("NOTHING_TO_CLAIM", `${account} has no rewards to claim yet (mzku rewards status)`);
+    }
+    const claimed = [];
+    for (const p of claimable) {
+      ctx.out.say(`Claiming ${formatAmount(p.mzku, "MZKU")} + ${formatAmount(p.eth, "ETH")} (${p.class})`);
+      const receipt = await rewardPool.claim(wallet, { address, args: [p.classId, p.key] });
+      claimed.push({ class: p.class, key: p.key, mzku: p.mzku, eth: p.eth, transactionHash: receipt.transactionHash });
+    }
+    const [owedMzku, owedEth] = await rewardPool.owedOf(wallet, { address, args: [account] });
+    if (owedMzku > 0n || owedEth > 0n) {
+      ctx.out.say(`Claiming what the pool owes: ${formatAmount(owedMzku, "MZKU")} + ${formatAmount(owedEth, "ETH")}`);
+      const receipt = await rewardPool.claimOwed(wallet, { address });
+      claimed.push({
+        class: "Owed",
+        key: zeroAddress,
+        mzku: owedMzku,
+        eth: owedEth,
+        transactionHash: receipt.transactionHash,
+      });
+    }
+    const totalMzku = claimed.reduce((a, c) => a + c.mzku, 0n);
+    const totalEth = claimed.reduce((a, c) => a + c.eth, 0n);
+    ctx.out.result({ account, claimed, totalMzku, totalEth }, [
+      `Claimed ${formatAmount(totalMzku, "MZKU")} + ${formatAmount(totalEth, "ETH")}.`,
+    ]);
+  },
+};
+
+export const rewardsCommands: ChainCommand[] = [status, claim];

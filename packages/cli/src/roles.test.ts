@@ -1,0 +1,287 @@
+// Every role's job through the built `mzku`, against one devnet `mzku devnet` started for this file.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mzkuToken } from "@mzku/sdk";
+import { devWallet } from "@mzku/sdk/devnet";
+import { createTestClient, http, parseEther } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mzku, startDevnet, type TestDevnet } from "./test/cli.js";
+
+const E = 10n ** 18n;
+
+describe("mzku for every role", () => {
+  let d: TestDevnet;
+  let run: (...args: string[]) => ReturnType<typeof mzku>;
+  /** Runs a command that must succeed and returns its --json document. */
+  let ok: <T = Record<string, string>>(...args: string[]) => Promise<T>;
+  const mzkuOf = (name: string) =>
+    mzkuToken.balanceOf(devWallet(d.rpcUrl, 0), {
+      address: d.ready.contracts.MzkuToken as `0x${string}`,
+      args: [d.ready.accounts[name] ?? "0x"],
+    });
+
+  beforeAll(async () => {
+    d = await startDevnet(["--no-indexer"]);
+    // "provider bid" as the first argument is the command: split it.
+    run = (...args) => mzku([...(args[0] ?? "").split(" "), ...args.slice(1)], d.env);
+    ok = async <T>(...args: string[]) => {
+      const r = await run(...args, "--json");
+      if (r.code !== 0) throw new Error(`mzku ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+      return r.json<T>();
+    };
+  }, 300_000);
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  it("requester, providers, governors: the worked example from the command line", async () => {
+    expect((await ok("project quote")).fixedPrice).toBe((100n * E).toString());
+    const requesterBefore = await mzkuOf("requester");
+    const opened = await ok("project request", "-a", "requester");
+    expect(opened.projectId).toBe("1");
+    for (const [who, price] of [
+      ["provider1", "60mzku"],
+      ["provider2", "70"],
+      ["provider3", "75mzku"],
+    ] as const) {
+      expect((await ok("provider bid", "1", price, "-a", who)).projectId).toBe("1");
+    }
+    // Reveal too early: a clear refusal, nothing sent.
+    const early = await run("provider reveal", "1", "--no-wait", "-a", "provider1");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      /^mzku: WRONG_PHASE: The reveal window of project 1 opens at block \d+ \(now \d+, \d+ blocks to go\)\n$/,
+    );
+    // A late bid is refused once the commit window is over.
+    await ok("devnet mine", "--to", String(opened.commitEndBlock));
+    const late = await run("provider bid", "1", "50mzku", "-a", "provider4");
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/^mzku: WRONG_PHASE: the commit window of project 1 closed at block \d+/);
+    for (const who of ["provider1", "provider2", "provider3"]) await ok("provider reveal", "1", "-a", who);
+    // The settlement window opens by itself a minute later (a block a second): mine to it instead.
+    await ok("devnet mine", "--to", String(opened.revealEndBlock));
+    const settled = await ok("project settle", "1", "-a", "requester");
+    expect(settled).toMatchObject({ status: "Assigned", providerId: "1", price: (60n * E).toString() });
+    const started = await ok("provider start", "1", "-a", "provider1");
+    expect(started.nodeId).toBe("1");
+    const tooSoon = await run("provider complete", "1", "--profit", "300mzku", "-a", "provider1");
+    expect(tooSoon.code).toBe(1);
+    expect(tooSoon.stderr).toMatch(/^mzku: WRONG_PHASE: project 1 runs until /);
+    await ok("devnet advance", "1d");
+    await ok("provider complete", "1", "--profit", "300mzku", "-a", "provider1");
+    const p1Before = await mzkuOf("provider1");
+    const proposal = await ok(
+      "gov propose",
+      "-a",
+      "gov1",
+      "--description",
+      "confirm project 1",
+      "--action",
+      "projectMarket.confirmCompletion(1, 300mzku)",
+    );
+    for (const g of ["gov1", "gov2", "gov3"])
+      expect((await ok("gov vote", String(proposal.proposalId), "for", "-a", g)).support).toBe("for");
+    const early2 = await run("gov execute", String(proposal.proposalId), "-a", "gov1");
+    expect(early2.code).toBe(1);
+    expect(early2.stderr).toMatch(/^mzku: WRONG_PHASE: proposal \d+ is (Active|Queued): executable from /);
+    await ok("devnet advance", "5d");
+    expect((await ok("gov execute", String(proposal.proposalId), "-a", "gov1")).state).toBe("Executed");
+    expect(await mzkuOf("provider1"), "provider gets its bid").toBe(p1Before + 60n * E);
+    expect(await mzkuOf("requester"), "requester paid 100, gets 260").toBe(requesterBefore + 160n * E);
+    const status = await ok("project status", "1");
+    expect(status.status).toBe("Completed");
+    const mine = await ok<{ projects: { projectId: string }[] }>("project list", "--mine", "-a", "requester");
+    expect(mine.projects.map((p) => p.projectId)).toEqual(["1"]);
+  }, 300_000);
+
+  it("governance: typed actions, status, and a bad action refused before anything is sent", async () => {
+    const bad = await run(
+      "gov propose",
+      "-a",
+      "gov1",
+      "--description",
+      "x",
+      "--action",
+      "providerRegistry.qualify(1, 2)",
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'mzku: BAD_ACTION: --action "providerRegistry.qualify(1, 2)": providerRegistry.qualify takes 1 argument(s) (uint256 providerId), got 2\n',
+    );
+    const notGov = await ok<{ proposalId: string }>(
+      "gov propose",
+      "-a",
+      "gov1",
+      "--description",
+      "quorum 60%",
+      "--action",
+      "governance.setParam(QuorumBps, 6000)",
+    );
+    const status = await ok<{
+      phase: string;
+      governors: unknown[];
+      proposals: { proposalId: string; state: string }[];
+    }>("gov status");
+    expect(status.phase).toBe("Initialization");
+    expect(status.governors).toHaveLength(3);
+    expect(status.proposals.at(-1)).toMatchObject({ proposalId: notGov.proposalId, state: "Active" });
+    const stranger = await run(
+      "gov propose",
+      "-a",
+      "investor1",
+      "--description",
+      "x",
+      "--action",
+      "providerRegistry.qualify(1)",
+    );
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/^mzku: NOT_GOVERNOR: 0x[0-9a-fA-F]{40} is not a seated governor\n$/);
+    const elect = await run("gov elect", "-a", "candidate");
+    expect(elect.code).toBe(1);
+    expect(elect.stderr).toMatch(/^mzku: WRONG_PHASE: the next election is due after /);
+    const apply = await run("gov apply", "10000mzku", "-a", "candidate");
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^mzku: WRONG_PHASE: candidates apply from the Transition phase, which starts /);
+  }, 120_000);
+
+  it("investors: a pool opened, staked, withdrawn, listed; sidecar stake with delegation; rewards", async () => {
+    const pool = await ok("pool open", "-a", "provider2");
+    expect(pool.poolId).toBe("1");
+    expect(pool.providerEth).toBe((16n * E).toString()); // an untrusted provider's share k
+    const staked = await ok("pool stake", "1", "4eth", "-a", "investor1");
+    expect(staked.aEth).toBe((4n * E).toString());
+    expect(BigInt(String(staked.mzkuPaid))).toBe((BigInt(String(pool.fixedPrice)) * 4n + 31n) / 32n);
+    const full = await run("pool stake", "1", "20eth", "-a", "investor2");
+    expect(full.code).toBe(1);
+    expect(full.stderr).toBe("mzku: POOL_FULL: pool 1 takes at most 12 ETH more\n");
+    await ok("pool withdraw", "1", "1.5eth", "-a", "investor1");
+    const status = await ok("pool status", pool.pool ?? "", "-a", "investor1");
+    expect(status).toMatchObject({
+      state: "Open",
+      aEth: ((25n * E) / 10n).toString(),
+      staked: ((25n * E) / 10n).toString(),
+    });
+    expect((await ok<{ pools: unknown[] }>("pool list")).pools).toHaveLength(1);
+    const nothing = await run("pool claim", "1", "-a", "investor1");
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/^mzku: NOTHING_TO_CLAIM: /);
+
+    const stake = await ok("stake", "sidecar1", "1000mzku", "--delegate", "gov1", "-a", "investor3");
+    expect(stake).toMatchObject({ position: (1000n * E).toString(), delegate: d.ready.accounts.gov1 });
+    const unknown = await run("stake", "investor5", "1mzku", "-a", "investor3");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/is not the sidecar of a registered node\n$/);
+
+    // The worked example paid the Reward Pool 40 MZKU; a period later the stakes can claim it.
+    await ok("devnet advance", "8d");
+    const before = await ok<{ positions: { class: string; mzku: string }[] }>("rewards status", "-a", "provider1");
+    expect(before.positions.map((p) => p.class)).toContain("Provider");
+    const claimed = await run("rewards", "claim", "-a", "provider1", "--json");
+    if (claimed.code === 0) {
+      expect(BigInt(claimed.json<{ totalMzku: string }>().totalMzku)).toBeGreaterThan(0n);
+    } else {
+      // Nothing streamed yet in this period: the refusal says so.
+      expect(claimed.stderr).toMatch(/^mzku: NOTHING_TO_CLAIM: /);
+    }
+  }, 180_000);
+
+  it("providers: apply, collateral, nodes, status, withdrawal", async () => {
+    const key = generatePrivateKey();
+    const me = privateKeyToAccount(key);
+    const test = createTestClient({ chain: foundry, mode: "anvil", transport: http(d.rpcUrl) });
+    await test.setBalance({ address: me.address, value: parseEther("10") });
+    const poor = await run("provider", "apply", "--name", "Newco", "--collateral", "10000mzku", "--private-key", key);
+    expect(poor.code).toBe(1);
+    expect(poor.stderr).toBe(`mzku: INSUFFICIENT_FUNDS: the collateral needs 10000 MZKU; ${me.address} holds 0 MZKU\n`);
+    expect(await devWallet(d.rpcUrl, 0).getTransactionCount({ address: me.address }), "nothing sent").toBe(0);
+    const applied = await ok(
+      "provider apply",
+      "--name",
+      "Candidate Nodes",
+      "-a",
+      "candidate",
+      "--collateral",
+      "10000mzku",
+    );
+    expect(applied.providerId).toBe("5");
+    const more = await ok("provider collateral", "500mzku", "-a", "candidate");
+    expect(more.collateral).toBe((10_500n * E).toString());
+    const status = await ok("provider status", "-a", "candidate");
+    expect(status).toMatchObject({ providerId: "5", qualified: false, tier: "Untrusted" });
+    const notQualified = await run("provider nodes", "--add", "--sidecar", "investor8", "-a", "candidate");
+    expect(notQualified.code).toBe(1);
+    expect(notQualified.stderr).toMatch(/^mzku: CONTRACT_REVERTED: .*ProviderRegistryNotEligible/);
+    const nodes = await ok<{ nodes: { nodeId: string; status: string }[] }>("provider nodes", "-a", "provider4");
+    expect(nodes.nodes).toEqual([expect.objectContaining({ nodeId: "4", status: "Active" })]);
+    const requested = await ok("provider withdraw", "500mzku", "-a", "candidate");
+    expect(requested.requested).toBe((500n * E).toString());
+    const early = await run("provider withdraw", "--complete", "-a", "candidate");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/^mzku: WRONG_PHASE: the withdrawal of 500 MZKU is ready at /);
+  }, 180_000);
+
+  it("accounts: an EIP-2335 keystore signs; unknown accounts, bad amounts and no node are one-line errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mzku-keys-"));
+    writeFileSync(join(dir, "pw"), "correct horse battery\n");
+    const created = await mzku([
+      "keys",
+      "account",
+      "new",
+      "--out",
+      join(dir, "me.json"),
+      "--password-file",
+      join(dir, "pw"),
+      "--json",
+    ]);
+    expect(created.code).toBe(0);
+    const { address } = created.json<{ address: `0x${string}` }>();
+    const test = createTestClient({ chain: foundry, mode: "anvil", transport: http(d.rpcUrl) });
+    await test.setBalance({ address, value: parseEther("1") });
+    const delegated = await ok(
+      "stake",
+      "--delegate",
+      "gov2",
+      "--keystore",
+      join(dir, "me.json"),
+      "--password-file",
+      join(dir, "pw"),
+    );
+    expect(delegated).toMatchObject({ staker: address, delegate: d.ready.accounts.gov2 });
+    writeFileSync(join(dir, "bad"), "wrong\n");
+    const wrong = await run(
+      "stake",
+      "--delegate",
+      "gov2",
+      "--keystore",
+      join(dir, "me.json"),
+      "--password-file",
+      join(dir, "bad"),
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^mzku: BAD_KEYSTORE: .*cannot decrypt/);
+
+    const unknown = await run("project", "request", "-a", "bob");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^mzku: UNKNOWN_ACCOUNT: unknown account "bob" \(devnet names: /);
+    const amount = await run("pool", "stake", "1", "2.5btc", "-a", "investor1");
+    expect(amount.code).toBe(2);
+    expect(amount.stderr).toBe('mzku: BAD_AMOUNT: amount: unknown unit "btc" (eth, gwei, mzku or wei)\n');
+    const currency = await run("provider", "collateral", "2eth", "-a", "provider1");
+    expect(currency.code).toBe(2);
+    expect(currency.stderr).toBe('mzku: BAD_AMOUNT: amount is in MZKU, got "2eth"\n');
+    const noNode = await mzku(["gov", "status", "--rpc", "http://127.0.0.1:9"], { MZKU_LOG_LEVEL: "warn" });
+    expect(noNode.code).toBe(1);
+    expect(noNode.stderr).toBe(
+      "mzku: RPC_UNREACHABLE: no node answers at http://127.0.0.1:9 (start one with mzku devnet, or pass --rpc)\n",
+    );
+    const help = await run("provider", "bid", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Example:\n  mzku provider bid 1 60mzku -a provider1");
+    const keysDkg = await mzku(["keys", "dkg", "--bogus"]);
+    expect(keysDkg.code).toBe(2);
+    expect(keysDkg.stderr).toMatch(/^mzku: USAGE: /);
+  }, 120_000);
+});
