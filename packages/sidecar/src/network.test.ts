@@ -1,6 +1,6 @@
 // Five real sidecar processes on loopback, each supervising its own anvil as "its node", auditing each
 // other over a real libp2p mesh and reporting to the UptimeReports contract on a devnet deployed by the
-// production deploy script (10-block periods, a block a second). A sixth roster member is driven by the
+// production deploy script (20-block periods, a block a second). A sixth roster member is driven by the
 // test and lies. What a user would check: the node is restarted and the gap is seen; a stopped sidecar
 // is reported down, its uptime and score fall, and after two periods its project fails and its
 // collateral is slashed; an RPC outage loses and doubles no report; garbage and forgeries are dropped,
@@ -39,7 +39,7 @@ import {
 
 const ATTACKER = join(dirname(fileURLToPath(import.meta.url)), "test", "attacker.mjs");
 const TYPE = 2;
-const PERIOD_BLOCKS = 15;
+const PERIOD_BLOCKS = 20;
 const FAIL_LIMIT = 2;
 
 describe("sidecars on loopback", () => {
@@ -183,7 +183,7 @@ describe("sidecars on loopback", () => {
           };
           return Object.values(r).every((n) => n >= 1) ? r : undefined;
         },
-        20_000,
+        30_000,
       );
       expect(counted.forged).toBeGreaterThanOrEqual(1);
       const status = await d.status();
@@ -214,9 +214,9 @@ describe("sidecars on loopback", () => {
     expect(await b.stop()).toBe(0);
     await waitFor("B's node port closed", async () => !(await reachable(b.ports.node)), 10_000);
 
-    // Meanwhile C loses its RPC for about half a period.
+    // Meanwhile C loses its RPC for a third of a period.
     proxy.setCut(true);
-    setTimeout(() => proxy.setCut(false), (PERIOD_BLOCKS * 1000) / 2);
+    setTimeout(() => proxy.setCut(false), (PERIOD_BLOCKS * 1000) / 3);
 
     // The liar votes every target up, every period, from its own key.
     const lies = lieEveryPeriod();

@@ -133,7 +133,7 @@ export class Mesh {
   }
 
   async dial(addr: string): Promise<void> {
-    await this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(5_000) });
+    await this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) });
   }
 
   /** Remembers where `peer` listens, and dials it if not connected (mesh growth from announcements). */
@@ -142,7 +142,7 @@ export class Mesh {
     const id = peerIdFromString(peer);
     await this.node.peerStore.merge(id, { multiaddrs: addrs.map((a) => multiaddr(a)) });
     if (this.node.getConnections(id).length === 0) {
-      await this.node.dial(id, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      await this.node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
     }
   }
 

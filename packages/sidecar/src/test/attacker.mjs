@@ -18,10 +18,12 @@ const mesh = await Mesh.start({
   onMessage: () => undefined,
   log: createLogger({ component: "attacker", level: "warn" }),
 });
-const deadline = Date.now() + 30_000;
+// The victim may be slow to answer on a loaded machine: dial again until it is a topic peer.
+const deadline = Date.now() + 60_000;
 while (!mesh.topicPeers().includes(victimPeer)) {
   if (Date.now() > deadline) throw new Error("the victim never showed up on the topic");
-  await new Promise((r) => setTimeout(r, 200));
+  if (!mesh.peers().includes(victimPeer)) await mesh.dial(addr).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 500));
 }
 const domain = sidecarDomain(Number(chainId), reports);
 const stranger = privateKeyToAccount(generatePrivateKey());
