@@ -152,26 +152,36 @@ describe("sidecars on loopback", () => {
     const d = sidecars[3] as SidecarProcess;
     const dStatus = await d.status();
     const c = net.deployment.contracts;
-    const attacker = spawn(
-      process.execPath,
-      [
-        ATTACKER,
-        dStatus.multiaddrs[0] as string,
-        dStatus.peerId,
-        `/mzku/${net.deployment.chainId}/${c.UptimeReports.toLowerCase()}/audit/1`,
-        String(net.deployment.chainId),
-        c.UptimeReports,
-        d.member.sidecar,
-        (sidecars[0] as SidecarProcess).member.sidecar,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
+    const kinds = ["garbage", "unsigned", "forged", "stranger"] as const;
+    const attackers = kinds.map((kind) =>
+      spawn(
+        process.execPath,
+        [
+          ATTACKER,
+          kind,
+          dStatus.multiaddrs[0] as string,
+          dStatus.peerId,
+          `/mzku/${net.deployment.chainId}/${c.UptimeReports.toLowerCase()}/audit/1`,
+          String(net.deployment.chainId),
+          c.UptimeReports,
+          d.member.sidecar,
+          (sidecars[0] as SidecarProcess).member.sidecar,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      ),
     );
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        attacker.stdout.once("data", (b: Buffer) => resolve(b.toString()));
-        attacker.once("exit", (code) => reject(new Error(`attacker exited with ${code}`)));
-      });
-      const { peerId } = JSON.parse(line) as { peerId: string };
+      const peerIds = await Promise.all(
+        attackers.map(
+          (attacker) =>
+            new Promise<string>((resolve, reject) => {
+              attacker.stdout.once("data", (b: Buffer) =>
+                resolve((JSON.parse(b.toString()) as { peerId: string }).peerId),
+              );
+              attacker.once("exit", (code) => reject(new Error(`attacker exited with ${code}`)));
+            }),
+        ),
+      );
       const counted = await waitFor(
         "D counting every rejection",
         async () => {
@@ -187,15 +197,17 @@ describe("sidecars on loopback", () => {
       );
       expect(counted.forged).toBeGreaterThanOrEqual(1);
       const status = await d.status();
-      const me = status.peers.find((p) => p.peer === peerId);
-      expect(me?.rejected).toBe(4);
-      expect(me?.score).toBeLessThan(0);
+      for (const peerId of peerIds) {
+        const p = status.peers.find((x) => x.peer === peerId);
+        expect(p?.rejected).toBe(1);
+        expect(p?.score).toBeLessThan(0);
+      }
       // D keeps working with its honest peers, whose scores stay non-negative.
-      const honest = status.peers.filter((p) => p.peer !== peerId);
+      const honest = status.peers.filter((p) => !peerIds.includes(p.peer));
       expect(honest.length).toBeGreaterThan(0);
       expect(honest.every((p) => p.score >= 0)).toBe(true);
     } finally {
-      await stopProcess(attacker);
+      for (const attacker of attackers) await stopProcess(attacker);
     }
   });
 

@@ -3,7 +3,8 @@
  * driven by what the chain says, never by memory alone:
  *   - the chain already has the slot's report for the period → confirmed (a send whose receipt was
  *     lost to a crash or an RPC outage is found here, and is not sent again);
- *   - a transaction of ours is in flight (pending nonce above the mined one) → wait;
+ *   - a transaction of ours is in flight (pending nonce above the mined one), or the report's own
+ *     transaction was sent less than 5 s ago and the node does not list it yet → wait;
  *   - the period's report window has passed → expired (counted as a failure);
  *   - otherwise send it (simulated first: a revert is seen before anything is sent) and store the
  *     hash in the row; the next pass finds it mined, pending, reverted or lost.
@@ -14,6 +15,9 @@ import type { Logger } from "@mzku/log";
 import { type Chain, revertName } from "../chain.js";
 import type { SidecarMetrics } from "../metrics.js";
 import type { ReportRow, SidecarStore } from "../store/db.js";
+
+/** A sent report the node does not know is sent again only after this long. */
+const RESEND_AFTER_MS = 5_000;
 
 export class Outbox {
   constructor(
@@ -57,6 +61,8 @@ export class Outbox {
       const state = await this.chain.txState(row.txHash);
       if (state === "pending") return;
       if (state === "success") return; // mined: `reported` above sees it on the next pass
+      // a node may not list a transaction it just accepted: give it time before sending again
+      if (state === "unknown" && Date.now() - row.updatedAt < RESEND_AFTER_MS) return;
       if (state === "reverted") this.metrics.failures.inc({ reason: "report_reverted" });
     }
     if (await this.chain.inFlight()) return;

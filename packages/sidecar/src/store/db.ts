@@ -21,6 +21,8 @@ export interface ReportRow {
   readonly txHash: Hash | null;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When the row last changed (ms). */
+  readonly updatedAt: number;
 }
 
 const SCHEMA = `
@@ -163,6 +165,7 @@ type RawReport = {
   tx_hash: string | null;
   attempts: number;
   last_error: string | null;
+  updated_at: number;
 };
 
 function toRow(r: RawReport): ReportRow {
@@ -174,5 +177,6 @@ function toRow(r: RawReport): ReportRow {
     txHash: r.tx_hash as Hash | null,
     attempts: r.attempts,
     lastError: r.last_error,
+    updatedAt: r.updated_at,
   };
 }

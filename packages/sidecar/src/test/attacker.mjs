@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Test-only: a libp2p peer (its own process, the package's Mesh accepting everything) that connects to
-// a sidecar and publishes, on the deployment's topic: garbage, an unsigned observation, a forgery in
-// the victim's name, and a correctly signed observation of a stranger. Usage:
-//   attacker.mjs <victim multiaddr> <victim peer id> <topic> <chainId> <UptimeReports> <victim sidecar> <target>
-// Prints {"peerId":...,"published":4} once done, then stays connected until SIGTERM.
+// a sidecar and publishes one bad message on the deployment's topic: `garbage`, `unsigned` (an
+// observation without signature), `forged` (signed by a stranger, claiming to be the victim) or
+// `stranger` (correctly signed by a key no node has). One kind per process: after its first rejected
+// message a peer is graylisted and the victim reads nothing more from it. Usage:
+//   attacker.mjs <kind> <victim multiaddr> <victim peer id> <topic> <chainId> <UptimeReports> <victim sidecar> <target>
+// Prints {"peerId":...} once published, then stays connected until SIGTERM.
 import { createLogger } from "@mzku/log";
 import { Mesh, sidecarDomain, signObservation } from "@mzku/sidecar";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-const [addr, victimPeer, topic, chainId, reports, victim, target] = process.argv.slice(2);
+const [kind, addr, victimPeer, topic, chainId, reports, victim, target] = process.argv.slice(2);
 const mesh = await Mesh.start({
   listen: ["/ip4/127.0.0.1/tcp/0"],
   bootstrap: [addr],
@@ -37,13 +39,20 @@ const obs = (auditor) => ({
   observedAt: BigInt(Math.floor(Date.now() / 1000)),
 });
 const text = (s) => new TextEncoder().encode(s);
-await mesh.publish(text("\u0000garbage{"));
-await mesh.publish(
-  text(JSON.stringify({ kind: "observation", body: { ...obs(victim), period: "1", observedAt: "1" } })),
-);
-const forged = JSON.parse(new TextDecoder().decode(await signObservation(stranger, domain, obs(stranger.address))));
-forged.body.auditor = victim;
-await mesh.publish(text(JSON.stringify(forged)));
-await mesh.publish(await signObservation(stranger, domain, obs(stranger.address)));
-process.stdout.write(`${JSON.stringify({ peerId: mesh.peerId, published: 4 })}\n`);
+const forged = () =>
+  signObservation(stranger, domain, obs(stranger.address)).then((m) => {
+    const j = JSON.parse(new TextDecoder().decode(m));
+    j.body.auditor = victim;
+    return text(JSON.stringify(j));
+  });
+const message = {
+  garbage: async () => text("\u0000garbage{"),
+  unsigned: async () =>
+    text(JSON.stringify({ kind: "observation", body: { ...obs(victim), period: "1", observedAt: "1" } })),
+  forged,
+  stranger: () => signObservation(stranger, domain, obs(stranger.address)),
+}[kind];
+if (!message) throw new Error(`unknown kind ${kind}`);
+await mesh.publish(await message());
+process.stdout.write(`${JSON.stringify({ peerId: mesh.peerId })}\n`);
 process.once("SIGTERM", () => mesh.stop().then(() => process.exit(0)));
