@@ -8,6 +8,7 @@ import {Governance} from "../src/governance/Governance.sol";
 import {IDepositContract} from "../src/interfaces/IDepositContract.sol";
 import {IInsurancePool} from "../src/interfaces/IInsurancePool.sol";
 import {INodeRegistry} from "../src/interfaces/INodeRegistry.sol";
+import {IProjectMarket} from "../src/interfaces/IProjectMarket.sol";
 import {IProviderRegistry} from "../src/interfaces/IProviderRegistry.sol";
 import {IRewardPool} from "../src/interfaces/IRewardPool.sol";
 import {ISidecarStaking} from "../src/interfaces/ISidecarStaking.sol";
@@ -150,10 +151,11 @@ contract Deploy is Script {
             "ProjectMarket",
             a.projectMarket,
             address(
-                // UptimeReports applies the downtime penalty (`failOnDowntime`).
+                // UptimeReports applies the downtime penalty (`failOnDowntime`); the micro-pool factory
+                // attaches the pools of validator projects.
                 new ProjectMarket(
                     a.governance,
-                    _list(a.uptimeReports),
+                    _list(a.uptimeReports, a.microPoolFactory),
                     a.token,
                     a.pricingPolicy,
                     a.providerRegistry,
@@ -208,7 +210,8 @@ contract Deploy is Script {
                     IRewardPool(a.rewardPool),
                     IInsurancePool(a.insurancePool),
                     IPricingPolicy(a.pricingPolicy),
-                    vm.parseJsonAddress(_config, ".micropool.coSigner")
+                    vm.parseJsonAddress(_config, ".micropool.coSigner"),
+                    IProjectMarket(a.projectMarket)
                 )
             )
         );

@@ -34,5 +34,8 @@ export const CREATED_IDS = {
     openProject: { event: "ProjectOpened", args: ["projectId"] },
     openProjectWithPermit: { event: "ProjectOpened", args: ["projectId"] },
   },
-  MicroPoolFactory: { openPool: { event: "PoolOpened", args: ["pool", "poolId"] } },
+  MicroPoolFactory: {
+    openPool: { event: "PoolOpened", args: ["pool", "poolId"] },
+    openValidatorPool: { event: "PoolOpened", args: ["pool", "poolId"] },
+  },
 };

@@ -16,7 +16,13 @@ const Provide = lazy(() => import("./pages/Provide.js"));
 const Invest = lazy(() => import("./pages/Invest.js"));
 const Govern = lazy(() => import("./pages/Govern.js"));
 
-const NAV = [["", "Marketplace"]] as const;
+const NAV = [
+  ["", "Marketplace"],
+  ["request", "Request"],
+  ["invest", "Invest"],
+  ["provide", "Provide"],
+  ["govern", "Stake & govern"],
+] as const;
 
 function Page({ route }: { route: string[] }) {
   const [top, id] = route;

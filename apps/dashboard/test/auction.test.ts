@@ -103,7 +103,7 @@ describe("request → auction → assignment, bid → reveal", () => {
       address: devnet.deployment.contracts.ProjectMarket,
       args: [BigInt(projectId)],
     });
-    const now = await devnet.wallet(0).getBlockNumber();
+    const now = await devnet.wallet(0).getBlockNumber({ cacheTime: 0 });
     await devnet.testClient.mine({ blocks: Number(BigInt(project.revealEndBlock) - now - 10n) });
     await page.goto(`${site.url}#/provide`);
     await chooseAccount(page, BIDDERS[1]?.index ?? 0, address(BIDDERS[1]?.index ?? 0));

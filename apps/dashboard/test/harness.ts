@@ -11,7 +11,22 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RunningService, startService } from "@mzku/indexer";
 import { createLogger } from "@mzku/log";
-import { type Deployment, microPoolFactory, mzkuToken, nodeRegistry, projectMarket, reputation } from "@mzku/sdk";
+import {
+  bidCommitment,
+  type Deployment,
+  governance,
+  microPool,
+  microPoolFactory,
+  mzkuToken,
+  nodeRegistry,
+  ProjectMarketStatus,
+  pricingPolicy,
+  projectMarket,
+  proposalCalls,
+  reputation,
+  rewardPool,
+  sidecarStaking,
+} from "@mzku/sdk";
 import {
   type AnvilInstance,
   bootstrapActions,
@@ -29,7 +44,7 @@ import {
   trustTierAction,
 } from "@mzku/sdk/devnet";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { type Address, createTestClient, http, type TestClient } from "viem";
+import { type Address, createTestClient, http, keccak256, type TestClient, toHex } from "viem";
 import { foundry } from "viem/chains";
 
 export const E = 10n ** 18n;
@@ -236,4 +251,81 @@ export async function startSidecarNode(devnet: Devnet, sidecarIndex: number): Pr
   const nodeId = await nodeRegistry.nodeCount(devnet.wallet(0), { address: c.NodeRegistry });
   await nodeRegistry.activateNode(provider, { address: c.NodeRegistry, args: [nodeId] });
   return sidecar;
+}
+
+/**
+ * A lived-in market for the tour: a settled auction (three sealed bids), a second auction open for
+ * bids, a micro-pool with two stakers, a sidecar with stakers and a Reward Pool deposit, and a
+ * proposal open for votes.
+ */
+export async function runDemo(
+  devnet: Devnet,
+): Promise<{ settled: bigint; open: bigint; pool: Address; sidecar: Address }> {
+  const c = devnet.deployment.contracts;
+  const reader = devnet.wallet(0);
+  const requester = devnet.wallet(12);
+  const resources = { cpuCores: 4, ramGb: 16, storageGb: 100, bandwidthMbps: 100 };
+  const openProject = async () => {
+    const [fp] = await pricingPolicy.quote(reader, { address: c.PricingPolicy, args: [resources, 86_400n, TYPE] });
+    await mzkuToken.approve(requester, { address: c.MzkuToken, args: [c.ProjectMarket, fp] });
+    const { projectId } = await projectMarket.openProject(requester, {
+      address: c.ProjectMarket,
+      args: [resources, 86_400n, TYPE, fp],
+    });
+    return projectId;
+  };
+  const settled = await openProject();
+  const prices = [60n * E, 64n * E, 75n * E];
+  const salts = [9, 10, 11].map((i) => keccak256(toHex(`tour salt ${i}`)));
+  for (const [n, i] of [9, 10, 11].entries()) {
+    const w = devnet.wallet(i);
+    const commitment = bidCommitment(prices[n] ?? 0n, salts[n] ?? "0x", w.account.address, settled);
+    await projectMarket.commit(w, { address: c.ProjectMarket, args: [settled, commitment] });
+  }
+  const project = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [settled] });
+  await devnet.testClient.mine({
+    blocks: Number(project.commitEndBlock - (await reader.getBlockNumber({ cacheTime: 0 }))),
+  });
+  for (const [n, i] of [9, 10, 11].entries()) {
+    await projectMarket.reveal(devnet.wallet(i), {
+      address: c.ProjectMarket,
+      args: [settled, BigInt(n), prices[n] ?? 0n, salts[n] ?? "0x"],
+    });
+  }
+  await devnet.testClient.mine({
+    blocks: Number(project.revealEndBlock - (await reader.getBlockNumber({ cacheTime: 0 }))),
+  });
+  await projectMarket.settle(reader, { address: c.ProjectMarket, args: [settled] });
+  const after = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [settled] });
+  if (after.status !== ProjectMarketStatus.Assigned) {
+    throw new Error(
+      `demo: project ${settled} not assigned after settle (status ${after.status}, block ${await reader.getBlockNumber()}, draw block ${after.drawBlock})`,
+    );
+  }
+  const open = await openProject();
+  const pool = await openMicroPool(devnet);
+  const fp = await microPool.fixedPrice(reader, { address: pool });
+  for (const [i, eth] of [
+    [4, 8n],
+    [5, 5n],
+  ] as const) {
+    await mzkuToken.approve(devnet.wallet(i), { address: c.MzkuToken, args: [pool, fp] });
+    await microPool.stake(devnet.wallet(i), { address: pool, value: eth * E });
+  }
+  const sidecar = await startSidecarNode(devnet, 15);
+  for (const i of [13, 14]) {
+    await mzkuToken.approve(devnet.wallet(i), { address: c.MzkuToken, args: [c.SidecarStaking, 500n * E] });
+    await sidecarStaking.stake(devnet.wallet(i), {
+      address: c.SidecarStaking,
+      args: [sidecar, BigInt(i - 10) * 100n * E],
+    });
+  }
+  await mzkuToken.approve(reader, { address: c.MzkuToken, args: [c.RewardPool, 2_000n * E] });
+  await rewardPool.depositMzku(reader, { address: c.RewardPool, args: [2_000n * E] });
+  const { targets, values, calldatas } = proposalCalls(flatPricingActions(devnet.deployment, 1, 80n * E));
+  await governance.propose(devnet.wallet(1), {
+    address: c.Governance,
+    args: [targets, values, calldatas, "Enable execution nodes (type 1) at 80 MZKU a day"],
+  });
+  return { settled, open, pool, sidecar };
 }

@@ -1,7 +1,17 @@
 // The marketplace in headless Chromium against a devnet, the indexer and the read API.
+import { projectMarket } from "@mzku/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Devnet, devnetConfig, launchChromium, serveDashboard, startDevnet, startIndexer } from "./harness.js";
+import {
+  confirmed,
+  type Devnet,
+  devnetConfig,
+  E,
+  launchChromium,
+  serveDashboard,
+  startDevnet,
+  startIndexer,
+} from "./harness.js";
 
 let devnet: Devnet;
 let indexer: Awaited<ReturnType<typeof startIndexer>>;
@@ -47,5 +57,51 @@ describe("marketplace", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Provider 1");
     expect(await page.locator(".facts").textContent()).toContain("trusted");
     expect(await page.getByRole("img", { name: /Score over time/ }).count()).toBe(1);
+  });
+
+  it("signs with a browser wallet (an injected EIP-1193 provider) as well as with devnet accounts", async () => {
+    // A minimal injected wallet: it forwards every request to anvil, whose dev accounts are unlocked,
+    // and answers eth_requestAccounts with dev account 11 (a provider) — as a wallet extension would.
+    const wallet = await browser.newPage();
+    const account = devnet.wallet(11).account.address;
+    await wallet.addInitScript(
+      ({ rpcUrl, account }) => {
+        let id = 0;
+        (globalThis as unknown as { ethereum: unknown }).ethereum = {
+          request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+            if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+            const res = await fetch(rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }),
+            });
+            const body = (await res.json()) as {
+              result?: unknown;
+              error?: { code: number; message: string; data?: unknown };
+            };
+            if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+            return body.result;
+          },
+          on: () => {},
+          removeListener: () => {},
+        };
+      },
+      { rpcUrl: devnet.anvil.rpcUrl, account },
+    );
+    await wallet.goto(`${site.url}#/provide`);
+    await wallet.getByLabel("Account", { exact: true }).selectOption("wallet");
+    await wallet
+      .getByTestId("account")
+      .filter({ hasText: account.slice(0, 8) })
+      .waitFor();
+    await wallet.getByLabel("Bond to add (MZKU)").fill("5");
+    await wallet.getByRole("button", { name: "Deposit bond" }).click();
+    await confirmed(wallet, /Deposit 5 MZKU of bid bond/);
+    const bond = await projectMarket.bondBalanceOf(devnet.wallet(0), {
+      address: devnet.deployment.contracts.ProjectMarket,
+      args: [account],
+    });
+    expect(bond).toBe(105n * E);
+    await wallet.close();
   });
 });

@@ -33,6 +33,13 @@ abstract contract Governed {
         _;
     }
 
+    /// @dev Authorized protocol contracts only, never governance itself: for calls whose arguments the
+    ///      calling contract vouches for (a pool it created), which a governance majority must not forge.
+    modifier onlyProtocolContract() {
+        if (!_authorized[msg.sender] || msg.sender == governance) revert GovernedUnauthorizedCaller(msg.sender);
+        _;
+    }
+
     constructor(address governance_, address[] memory authorizedCallers) {
         if (governance_ == address(0)) revert GovernedZeroAddress();
         governance = governance_;

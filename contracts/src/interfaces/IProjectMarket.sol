@@ -147,6 +147,28 @@ interface IProjectMarket {
         uint256 compensated
     );
 
+    /// @notice The micro-pool of validator project `projectId` opened (its winner's k ETH; the requester's
+    ///         32 − k or micro-investors fill it).
+    event ValidatorPoolAttached(uint256 indexed projectId, address indexed pool);
+    /// @notice A validator project ended from what its pool observed: `ethRewards` (the pool's X, split
+    ///         by the pool), `ethLoss` (principal lost) and `penalty` (MZKU owed to the requester from the
+    ///         reserved collateral: 0 when the validator ran its duration without loss).
+    event ValidatorProjectSettled(
+        uint256 indexed projectId, address indexed pool, uint256 ethRewards, uint256 ethLoss, uint256 penalty
+    );
+
+    /// @notice The micro-pool factory opens the pool of validator project `projectId` (Assigned, type 0)
+    ///         for its winner `operator`. Returns what the pool copies: the winner's provider id, the
+    ///         pool's end time (start deadline + duration) and the project's fee rate. Authorized
+    ///         protocol contracts only (never governance itself, which could attach a fake pool); once
+    ///         per project.
+    function attachValidatorPool(uint256 projectId, address operator, address pool)
+        external
+        returns (uint256 providerId, uint256 endTime, uint256 feeRateBps);
+
+    /// @notice The micro-pool of validator project `projectId` (0 if none).
+    function validatorPoolOf(uint256 projectId) external view returns (address);
+
     /// @notice The project with id `projectId` (ids start at 1).
     function getProject(uint256 projectId) external view returns (ProjectView memory);
 

@@ -15,6 +15,7 @@ import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IRewardPool} from "../interfaces/IRewardPool.sol";
 import {IStakeObserver} from "../interfaces/IStakeObserver.sol";
+import {IValidatorPool} from "../interfaces/IValidatorPool.sol";
 import {NodeStatus, Resources} from "../interfaces/ProtocolTypes.sol";
 import {ProfitSplit} from "../libraries/ProfitSplit.sol";
 import {SealedBidDraw} from "../libraries/SealedBidDraw.sol";
@@ -107,6 +108,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     error ProjectMarketAboveLimits(uint256 duration, uint256 maxDuration, uint256 fixedPrice, uint256 maxFixedPrice);
     /// @notice A declared loss above the project's cap (`lossCapBps` of FP).
     error ProjectMarketLossAboveCap(uint256 projectId, uint256 loss, uint256 cap);
+    /// @notice A validator project (type 0) and its micro-pool `pool` are not in the state the call needs
+    ///         (no pool, one already attached, the deposit not yet made, the pool not completed), or a
+    ///         provider reported the profit of a validator project (its pool observes X).
+    error ProjectMarketValidatorPool(uint256 projectId, address pool);
     /// @notice The re-armed draw block is not mined yet.
     error ProjectMarketDrawPending(uint256 projectId, uint256 blockNumber, uint256 drawBlock);
 
@@ -152,12 +157,18 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         uint128 pendingProfit;
     }
 
+    /// @notice Project type of an Ethereum validator (PricingPolicy): run by a micro-pool of the winner.
+    uint8 public constant VALIDATOR_TYPE = 0;
     /// @notice Most bids one auction takes (one bit each in `revealedMask`).
     uint256 public constant MAX_BIDS = 32;
     uint256 private constant BPS = 10_000;
     uint256 private constant PRICE_MASK = (1 << 96) - 1;
     /// @dev blockhash reads the 256 most recent blocks.
     uint256 private constant BLOCKHASH_WINDOW = 256;
+    uint256 private constant VALIDATOR_ETH = 32 ether;
+    /// @dev MicroPool.State values the market reads.
+    uint8 private constant POOL_ACTIVE = 2;
+    uint8 private constant POOL_COMPLETED = 3;
 
     /// @notice The MZKU token.
     IERC20 public immutable token;
@@ -180,6 +191,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     mapping(address bidder => SealedBidDraw.Bidder) private _bidders;
     mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
     mapping(address requester => uint256) private _requesterStake;
+    mapping(uint256 projectId => address pool) private _validatorPool;
 
     /// @param governance_ The Governance contract (confirms completions, declares failures).
     /// @param authorizedCallers Unused by this contract's functions (common constructor shape).
@@ -407,8 +419,16 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
             node.providerId != p.providerId || node.status != NodeStatus.Active || _projectOfNode[nodeId] != 0
                 || nodeId > type(uint48).max || !_covers(node.resources, p.resources)
         ) revert ProjectMarketBadNode(projectId, nodeId);
+        bool validator = p.projectType == VALIDATOR_TYPE;
+        if (validator) {
+            address pool = _validatorPool[projectId];
+            if (pool == address(0)) revert ProjectMarketValidatorPool(projectId, pool);
+            (uint8 poolState,,,) = IValidatorPool(pool).validatorStatus();
+            if (poolState != POOL_ACTIVE) revert ProjectMarketValidatorPool(projectId, pool);
+        }
         _projectOfNode[nodeId] = projectId;
         nodeRegistry.lockNode(nodeId);
+        if (validator) nodeRegistry.setStakedEth(nodeId, uint128(VALIDATOR_ETH));
         p.status = Status.Running;
         // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
@@ -440,6 +460,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         uint256 end = uint256(p.startedAt) + p.duration;
         if (block.timestamp < end) revert ProjectMarketNotFinished(projectId, block.timestamp, end);
         if (p.profitSubmitted) revert ProjectMarketCompletion(projectId, true);
+        if (p.projectType == VALIDATOR_TYPE) revert ProjectMarketValidatorPool(projectId, _validatorPool[projectId]);
         if (profit > type(uint128).max) revert ProjectMarketBadAmount(profit, type(uint128).max);
         p.profitSubmitted = true;
         // forge-lint: disable-next-line(unsafe-typecast) -- profit ≤ type(uint128).max checked above
@@ -454,6 +475,11 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         if (p.status != Status.Running) revert ProjectMarketWrongStatus(projectId, p.status);
         if (!p.profitSubmitted) revert ProjectMarketCompletion(projectId, false);
         if (profit != p.pendingProfit) revert ProjectMarketProfitMismatch(projectId, p.pendingProfit, profit);
+        _complete(projectId, p, profit);
+    }
+
+    /// @dev Completes a running project and splits X + FP [3.4.7].
+    function _complete(uint256 projectId, Project storage p, uint256 profit) private {
         ProfitSplit.Shares memory s = ProfitSplit.split(p.fixedPrice, p.price, profit, p.feeRateBps);
         p.status = Status.Completed;
         p.pendingProfit = 0;
@@ -475,6 +501,56 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         registry.releaseCollateral(p.providerId, _reserveOf(p));
         nodeRegistry.unlockNode(nodeId);
         reputation.recordFinish(p.providerId, ran, p.duration, false);
+    }
+
+    // ---- validator projects [3.2, 3.4.2, 3.4.7] ----
+
+    /// @inheritdoc IProjectMarket
+    function attachValidatorPool(uint256 projectId, address operator, address pool)
+        external
+        onlyProtocolContract
+        nonReentrant
+        returns (uint256 providerId, uint256 endTime, uint256 feeRateBps)
+    {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Assigned) revert ProjectMarketWrongStatus(projectId, p.status);
+        address attached = _validatorPool[projectId];
+        if (p.projectType != VALIDATOR_TYPE || attached != address(0) || pool == address(0)) {
+            revert ProjectMarketValidatorPool(projectId, attached);
+        }
+        if (operator != p.winner) revert ProjectMarketNotAllowed(projectId, operator);
+        _validatorPool[projectId] = pool;
+        emit ValidatorPoolAttached(projectId, pool);
+        return (p.providerId, uint256(p.startDeadline) + p.duration, p.feeRateBps);
+    }
+
+    /// @notice Ends a running validator project from what its micro-pool observed, once the pool has
+    ///         completed (the validator exited and its ETH was settled). Anyone. The pool's ETH rewards are
+    ///         the project's X and were split by the pool at the project's rate; here FP is split with no
+    ///         MZKU profit (provider its price, each pool ⌊FP·r⌋, the requester the rest). When the pool
+    ///         lost principal or completed before the project's end time, the project fails instead:
+    ///         FP returns to the requester and the penalty FP × max(loss / 32 ETH, unserved time /
+    ///         duration) is paid to it from the collateral reserved for the assignment (never more, never
+    ///         from the Insurance Pool, which already covered the stakers' ETH).
+    function completeValidatorProject(uint256 projectId) external nonReentrant {
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Running) revert ProjectMarketWrongStatus(projectId, p.status);
+        address pool = _validatorPool[projectId];
+        if (pool == address(0)) revert ProjectMarketValidatorPool(projectId, pool);
+        (uint8 poolState, uint40 doneAt, uint128 rewards, uint128 loss) = IValidatorPool(pool).validatorStatus();
+        if (poolState != POOL_COMPLETED) revert ProjectMarketValidatorPool(projectId, pool);
+        uint256 fp = p.fixedPrice;
+        uint256 start = p.startedAt;
+        uint256 end = start + p.duration;
+        uint256 penalty = fp * loss / VALIDATOR_ETH;
+        if (doneAt < end) {
+            uint256 unserved = fp * (end - doneAt) / p.duration;
+            if (unserved > penalty) penalty = unserved;
+        }
+        emit ValidatorProjectSettled(projectId, pool, rewards, loss, penalty);
+        // The pool was Active when the project started, so it completed at or after the start.
+        if (penalty == 0) _complete(projectId, p, 0);
+        else _fail(projectId, p, penalty, doneAt - start, false);
     }
 
     /// @notice Governance rejects the provider's report; the escrowed X goes back to the provider,
@@ -596,6 +672,11 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     ///         Reward Pool: the 40% class it shares with providers [3.4.6]).
     function requesterStakeOf(address requester) external view returns (uint256) {
         return _requesterStake[requester];
+    }
+
+    /// @inheritdoc IProjectMarket
+    function validatorPoolOf(uint256 projectId) external view returns (address) {
+        return _validatorPool[projectId];
     }
 
     /// @notice The project node `nodeId` serves (0 if none).
@@ -726,6 +807,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     ///      and the sidecar's stakers' rewards vest.
     function _projectEnded(Project storage p) private {
         _requesterStakeChanged(p.requester, p.fixedPrice, false);
+        if (p.projectType == VALIDATOR_TYPE) nodeRegistry.setStakedEth(p.nodeId, 0);
         rewardPool.onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
     }
 

@@ -85,6 +85,8 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     error ProviderRegistryInsufficientFreeCollateral(uint256 providerId, uint256 free, uint256 needed);
     /// @notice A release or slash above what is reserved.
     error ProviderRegistryAboveReserved(uint256 providerId, uint256 amount, uint256 reserved);
+    /// @notice A score threshold above the highest score (`max` bps): it would disqualify every provider.
+    error ProviderRegistryScoreThresholdTooHigh(uint256 threshold, uint256 max);
 
     // ------------------------------------------------------------------ events
 
@@ -160,6 +162,8 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     uint256 public constant VALIDATOR_ETH = 32 ether;
     /// @notice Longest unbonding delay or disqualification period governance may set.
     uint64 public constant MAX_PERIOD = 365 days;
+    /// @notice The highest reputation score (bps): the score threshold is at most this.
+    uint256 public constant MAX_SCORE = 10_000;
 
     // ------------------------------------------------------------------ storage
 
@@ -443,8 +447,10 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         emit NodeRequirementSet(requirement);
     }
 
-    /// @notice Sets the score under which a provider is disqualified.
+    /// @notice Sets the score under which a provider is disqualified (at most MAX_SCORE: a higher one
+    ///         would disqualify every provider at its next score report).
     function setScoreThreshold(uint256 threshold) external onlyGovernance {
+        if (threshold > MAX_SCORE) revert ProviderRegistryScoreThresholdTooHigh(threshold, MAX_SCORE);
         scoreThreshold = threshold;
         emit ScoreThresholdSet(threshold);
     }

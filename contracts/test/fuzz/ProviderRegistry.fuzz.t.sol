@@ -121,8 +121,8 @@ contract ProviderRegistryFuzzTest is ProviderRegistryFixture {
     }
 
     function testFuzz_reportScore(uint256 score, uint256 threshold, uint64 period) public {
-        threshold = bound(threshold, 0, 20_000);
-        score = bound(score, 0, 20_000);
+        threshold = bound(threshold, 0, 10_000);
+        score = bound(score, 0, 10_000);
         period = uint64(bound(period, 0, 365 days));
         uint256 id = _eligible(alice);
         vm.startPrank(gov);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Governed} from "../../src/governance/Governed.sol";
@@ -832,7 +833,8 @@ contract MicroPoolTest is MicroPoolBase {
             rewardPool,
             insurance,
             FeeQuoteDoubleZero.zero(),
-            coSigner
+            coSigner,
+            IProjectMarket(makeAddr("market"))
         );
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {Test} from "forge-std/Test.sol";
 import {MzkuToken} from "../../src/token/MzkuToken.sol";
 import {DepositContract} from "../../src/deposit/DepositContract.sol";
@@ -45,7 +46,16 @@ contract MicroPoolRealContractsTest is Test {
         compensators[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 2);
         ip = new InsurancePool(governance, compensators, mzku, IRewardPool(address(rp)), 1, 1);
         factory = new MicroPoolFactory(
-            governance, new address[](0), registry, mzku, new DepositContract(), rp, ip, pricing, vm.addr(0xC0)
+            governance,
+            new address[](0),
+            registry,
+            mzku,
+            new DepositContract(),
+            rp,
+            ip,
+            pricing,
+            vm.addr(0xC0),
+            IProjectMarket(makeAddr("market"))
         );
         assertEq(address(factory), compensators[0], "precomputed factory address");
         vm.prank(owner);

@@ -925,6 +925,19 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         reg.setDisqualificationPeriod(365 days + 1);
     }
 
+    /// @notice A threshold above the highest score would disqualify every provider at its next report:
+    ///         refused; the highest score itself is allowed.
+    function test_RevertWhen_scoreThresholdAboveMaxScore() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(ProviderRegistry.ProviderRegistryScoreThresholdTooHigh.selector, 10_001, 10_000)
+        );
+        vm.prank(gov);
+        reg.setScoreThreshold(10_001);
+        vm.prank(gov);
+        reg.setScoreThreshold(10_000);
+        assertEq(reg.scoreThreshold(), 10_000);
+    }
+
     function test_RevertWhen_unbondingDelayTooLong() public {
         vm.expectRevert(
             abi.encodeWithSelector(ProviderRegistry.ProviderRegistryPeriodTooLong.selector, 365 days + 1, 365 days)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {Test} from "forge-std/Test.sol";
 import {MzkuToken} from "../../src/token/MzkuToken.sol";
 import {DepositContract} from "../../src/deposit/DepositContract.sol";
@@ -46,7 +47,16 @@ abstract contract MicroPoolBase is Test {
         insurance = new InsurancePoolDouble();
         quote = new FeeQuoteDouble(FP);
         factory = new MicroPoolFactory(
-            governance, new address[](0), registry, mzku, depositContract, rewardPool, insurance, quote, coSigner
+            governance,
+            new address[](0),
+            registry,
+            mzku,
+            depositContract,
+            rewardPool,
+            insurance,
+            quote,
+            coSigner,
+            IProjectMarket(makeAddr("market"))
         );
         insurance.setAuthorized(address(factory), true);
         providerId = registry.add(provider, 0, true);

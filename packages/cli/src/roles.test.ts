@@ -171,6 +171,8 @@ describe("mzku for every role", () => {
 
     const stake = await ok("stake", "sidecar1", "1000mzku", "--delegate", "gov1", "-a", "investor3");
     expect(stake).toMatchObject({ position: (1000n * E).toString(), delegate: d.ready.accounts.gov1 });
+    const unstaked = await ok("stake", "--unstake", "sidecar1", "400mzku", "-a", "investor3");
+    expect(unstaked).toMatchObject({ unstaked: (400n * E).toString(), position: (600n * E).toString() });
     const unknown = await run("stake", "investor5", "1mzku", "-a", "investor3");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/is not the sidecar of a registered node\n$/);
@@ -216,6 +218,20 @@ describe("mzku for every role", () => {
     expect(notQualified.stderr).toMatch(/^mzku: CONTRACT_REVERTED: .*ProviderRegistryNotEligible/);
     const nodes = await ok<{ nodes: { nodeId: string; status: string }[] }>("provider nodes", "-a", "provider4");
     expect(nodes.nodes).toEqual([expect.objectContaining({ nodeId: "4", status: "Active" })]);
+    const added = await ok<{ added: string; nodes: { nodeId: string; status: string }[] }>(
+      "provider nodes",
+      "--add",
+      "--sidecar",
+      "investor7",
+      "--cpu",
+      "4",
+      "-a",
+      "provider4",
+    );
+    expect(added.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ["4", "Active"],
+      [added.added, "Active"],
+    ]);
     const requested = await ok("provider withdraw", "500mzku", "-a", "candidate");
     expect(requested.requested).toBe((500n * E).toString());
     const early = await run("provider withdraw", "--complete", "-a", "candidate");
@@ -284,4 +300,24 @@ describe("mzku for every role", () => {
     expect(keysDkg.code).toBe(2);
     expect(keysDkg.stderr).toMatch(/^mzku: USAGE: /);
   }, 120_000);
+
+  it("an election from the command line: a candidate applies, a staker delegates, the election seats it", async () => {
+    // Past transitionStart (30 days after the deployment) and the first election (7 days later): that
+    // one reads votes before anyone applied, so it runs first and seats nobody new.
+    await ok("devnet advance", "31d");
+    const first = await ok<{ governors: string[] }>("gov elect", "-a", "investor5");
+    expect(first.governors).toHaveLength(3);
+    const applied = await ok("gov apply", "10000mzku", "-a", "investor6");
+    expect(applied.locked).toBe((10_000n * E).toString());
+    await ok("stake", "sidecar2", "2000mzku", "--delegate", "investor6", "-a", "investor5");
+    const status = await ok<{ phase: string; candidates: string[] }>("gov status");
+    expect(status).toMatchObject({ phase: "Automated", candidates: [d.ready.accounts.investor6] });
+    const early = await run("gov elect", "-a", "investor5");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/^mzku: WRONG_PHASE: the next election is due after /);
+    await ok("devnet advance", "91d"); // the election period is 90 days
+    const elected = await ok<{ governors: string[] }>("gov elect", "-a", "investor5");
+    expect(elected.governors).toContain(d.ready.accounts.investor6);
+    expect(elected.governors).toHaveLength(4);
+  }, 180_000);
 });

@@ -30,7 +30,8 @@ export type MzkuErrorCode =
   | "EXIT_VALIDATOR_NOT_ACTIVE"
   | "EXIT_SIGNATURE_INVALID"
   | "EXIT_REQUEST_UNAVAILABLE"
-  | "REPORTS_BAD_SLOT";
+  | "REPORTS_BAD_SLOT"
+  | "VALIDATOR_DKG_BAD_INPUT";
 
 /**
  * Base of every error the sdk throws: the shared {@link CodedError} (a stable `code`, a one-line

@@ -28,3 +28,4 @@ export { type ProposalAction, type ProposalActionParameters, proposalAction, pro
 export * as proposals from "./proposals/index.js";
 export * from "./reports/assignment.js";
 export * from "./roles/index.js";
+export * from "./validator/flow.js";

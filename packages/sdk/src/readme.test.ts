@@ -22,6 +22,7 @@ describe("README", () => {
       "read-write",
       "enums",
       "created",
+      "validator",
       "proposals",
       "roles",
       "devnet-pool",

@@ -149,11 +149,13 @@ function Pool({ pool }: { pool: MicroPool }) {
         />
       )}
       {mine.data && mine.data.aeth > 0n && (
-        <div className="fields">
-          <Field label={`Send aETH of pool #${pool.poolId} to`} value={to} onChange={setTo} />
-          <Field label="aETH to send" inputMode="decimal" value={send} onChange={setSend} />
+        <>
+          <div className="fields">
+            <Field label={`Send aETH of pool #${pool.poolId} to`} value={to} onChange={setTo} />
+            <Field label="aETH to send" inputMode="decimal" value={send} onChange={setSend} />
+          </div>
           <TxPlan label="Send aETH" onRun={transfer} steps={["transfer: aETH is an ERC-20; its rewards follow it"]} />
-        </div>
+        </>
       )}
       <FormError error={error} />
     </li>

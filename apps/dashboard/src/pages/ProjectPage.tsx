@@ -1,6 +1,6 @@
 import { projectMarket, recomputeDraw } from "@mzku/sdk";
 import { useState } from "react";
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, toHex } from "viem";
 import type { ProjectItem } from "../api.js";
 import { useApp, useLoad } from "../context.js";
 import { mineBlocks } from "../devnet.js";
@@ -210,7 +210,9 @@ export default function ProjectPage({ id }: { id: number }) {
                   <td>{b.committedBlock}</td>
                   <td>{b.revealed ? `${formatAmount(b.price)} MZKU` : "sealed"}</td>
                   <td>{b.salt ? <code title={b.salt}>{`${b.salt.slice(0, 10)}…`}</code> : "—"}</td>
-                  <td>{b.eligible === null ? "—" : b.eligible ? "yes" : "no"}</td>
+                  <td>
+                    {b.eligible === null ? (p.status === "bidding" ? "—" : "not looked at") : b.eligible ? "yes" : "no"}
+                  </td>
                   <td>{b.weight ?? "—"}</td>
                 </tr>
               ))}
@@ -246,7 +248,7 @@ export default function ProjectPage({ id }: { id: number }) {
             <div>
               <dt>Entropy (hash of the draw block)</dt>
               <dd>
-                <code>{p.entropy}</code>
+                <code>{p.entropy === null ? "—" : toHex(BigInt(p.entropy), { size: 32 })}</code>
               </dd>
             </div>
             <div>
@@ -310,7 +312,7 @@ export default function ProjectPage({ id }: { id: number }) {
             <p data-testid="recomputed" className={recomputed.matches ? "ok" : "error"} role="status">
               {recomputed.matches ? "Matches the contract: " : "Does NOT match the contract: "}
               winner <code>{shortAddress(recomputed.winner)}</code>, price {formatAmount(recomputed.price)} MZKU,
-              candidates {recomputed.candidates.join(", ") || "none"}.
+              candidate bids {recomputed.candidates.map((i) => `#${i}`).join(", ") || "none"}.
             </p>
           )}
         </section>

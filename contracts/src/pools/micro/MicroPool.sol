@@ -13,6 +13,7 @@ import {IDepositContract} from "../../interfaces/IDepositContract.sol";
 import {IInsurancePool} from "../../interfaces/IInsurancePool.sol";
 import {IMicroPoolFactory} from "../../interfaces/IMicroPoolFactory.sol";
 import {IRewardPool} from "../../interfaces/IRewardPool.sol";
+import {IValidatorPool} from "../../interfaces/IValidatorPool.sol";
 import {DepositDataRoot} from "../../deposit/DepositDataRoot.sol";
 
 /// @title MicroPool
@@ -27,7 +28,7 @@ import {DepositDataRoot} from "../../deposit/DepositDataRoot.sol";
 ///         distributed 10% Insurance Pool / 10% Reward Pool / 80% aETH holders and the provider pro rata)
 ///         → Completed (final balance split, losses absorbed by k then by the Insurance Pool, aETH redeemed).
 ///         An Open pool can instead be Cancelled (everyone takes back ETH and MZKU fees).
-contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
+contract MicroPool is IERC20Metadata, IValidatorPool, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice Lifecycle of a pool.
@@ -130,6 +131,8 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice When the pool first asked the execution layer for its validator's exit (EIP-7002; 0 = never):
     ///         rewards are no longer distributed, the pool is completed once the principal is back.
     uint40 public exitRequestedAt;
+    /// @notice When the pool completed (0 before): a validator project's market reads it.
+    uint40 public completedAt;
     /// @notice The operating provider's id in the ProviderRegistry.
     uint256 public providerId;
     /// @notice Sequence number of this pool in its factory (1-based); used in the aETH name and symbol.
@@ -144,6 +147,11 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     uint256 public collateralToReturn;
     /// @notice Rewards the collateral owner has claimed.
     uint256 public providerRewardsClaimed;
+    /// @notice ETH profit split so far (every `distribute` and the profit at completion): a validator
+    ///         project's X as the pool observed it.
+    uint128 public observedRewards;
+    /// @notice Principal lost at completion (32 ETH − what came back; 0 if none).
+    uint128 public observedLoss;
 
     mapping(address account => Account) private _accounts;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
@@ -596,6 +604,10 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         // Cannot underflow: stakerLoss ≤ 32 ETH − pEth = supply; compensation ≤ stakerLoss.
         uint256 pot = supply - stakerLoss + compensation;
         redemptionPot = pot;
+        completedAt = uint40(block.timestamp);
+        // ≤ 32 ETH
+        // forge-lint: disable-next-line(unsafe-typecast)
+        observedLoss = uint128(providerLoss + stakerLoss);
         collateralToReturn = pEth - providerLoss;
         emit Completed(received, providerLoss, stakerLoss, compensation, pot);
     }
@@ -673,6 +685,15 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
     /// @notice `0x01 ‖ 11 zero bytes ‖ this pool`: execution-layer withdrawals come here.
     function withdrawalCredentials() public view returns (bytes32) {
         return bytes32((uint256(1) << 248) | uint256(uint160(address(this))));
+    }
+
+    /// @inheritdoc IValidatorPool
+    function validatorStatus()
+        external
+        view
+        returns (uint8 state_, uint40 completedAt_, uint128 observedRewards_, uint128 observedLoss_)
+    {
+        return (uint8(state), completedAt, observedRewards, observedLoss);
     }
 
     /// @notice Whether the pool asked for its validator's exit (EIP-7002).
@@ -832,6 +853,7 @@ contract MicroPool is IERC20Metadata, ReentrancyGuardTransient {
         toInsurance += toHolders - credited;
         rewardPerShare += perShare;
         reserved += credited;
+        observedRewards += SafeCast.toUint128(amount);
         emit RewardsDistributed(amount, toInsurance, toRewardPool, credited);
         if (toInsurance != 0) insurancePool.depositEth{value: toInsurance}();
         if (toRewardPool != 0) rewardPool.depositEth{value: toRewardPool}();

@@ -13,6 +13,7 @@ import {IMicroPoolFactory} from "../../interfaces/IMicroPoolFactory.sol";
 import {IProviderRegistry} from "../../interfaces/IProviderRegistry.sol";
 import {IRewardPool} from "../../interfaces/IRewardPool.sol";
 import {IPricingPolicy} from "../../interfaces/IPricingPolicy.sol";
+import {IProjectMarket} from "../../interfaces/IProjectMarket.sol";
 import {Resources} from "../../interfaces/ProtocolTypes.sol";
 import {MicroPool} from "./MicroPool.sol";
 
@@ -55,6 +56,9 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     IPricingPolicy public immutable pricingPolicy;
     /// @notice The Insurance Pool (this factory must be one of its authorized callers).
     IInsurancePool public immutable insurancePool;
+    /// @notice The ProjectMarket whose validator projects (type 0) this factory opens pools for (this
+    ///         factory must be one of its authorized callers).
+    IProjectMarket public immutable market;
     /// @notice The MicroPool implementation every pool clones.
     address public immutable implementation;
 
@@ -114,6 +118,8 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @notice No co-signer change is scheduled, or it takes effect at `effectiveAt`.
     error MicroPoolFactoryCoSignerChangeNotDue(address pendingCoSigner, uint256 effectiveAt);
 
+    /// @notice The winner of validator project `projectId` opened `pool` for it.
+    event ValidatorPoolOpened(uint256 indexed projectId, address indexed pool);
     /// @notice A provider opened a pool.
     event PoolOpened(
         address indexed pool,
@@ -151,6 +157,7 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
     /// @param insurancePool_ The Insurance Pool.
     /// @param pricingPolicy_ The pricing policy (source of FP).
     /// @param coSigner_ The platform co-signer for migrations (governance may change it).
+    /// @param market_ The ProjectMarket (validator projects).
     constructor(
         address governance_,
         address[] memory authorizedCallers,
@@ -160,13 +167,16 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         IRewardPool rewardPool_,
         IInsurancePool insurancePool_,
         IPricingPolicy pricingPolicy_,
-        address coSigner_
+        address coSigner_,
+        IProjectMarket market_
     ) Governed(governance_, authorizedCallers) EIP712("MZKU MicroPoolFactory", "1") {
         if (
             address(providerRegistry_) == address(0) || address(mzku_) == address(0)
                 || address(depositContract_) == address(0) || address(rewardPool_) == address(0)
                 || address(insurancePool_) == address(0) || address(pricingPolicy_) == address(0)
+                || address(market_) == address(0)
         ) revert GovernedZeroAddress();
+        market = market_;
         providerRegistry = providerRegistry_;
         pricingPolicy = pricingPolicy_;
         insurancePool = insurancePool_;
@@ -200,6 +210,36 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
         uint128 fp = uint128(fixedPrice);
         MicroPool(payable(pool)).initialize{value: msg.value}(
             poolId, providerId, msg.sender, endTime, fp, minStake, insuranceBps, rewardBps
+        );
+    }
+
+    /// @notice The winner of validator project `projectId` (Assigned in the market) opens its pool with its
+    ///         ETH (`msg.value` ≥ its k, ≤ 32 ETH) [3.2, 3.4.2]. The requester's 32 − k (or micro-investors)
+    ///         fill it with plain stakes. The requester paid FP in the market, so the pool charges stakers
+    ///         no MZKU fee (FP 0); it splits its ETH rewards at the project's fee rate (Insurance Pool and
+    ///         Reward Pool each) and runs until the project's start deadline + duration. The market records
+    ///         the pool: the project starts once the pool's deposit went out, and ends from what the pool
+    ///         observed (`ProjectMarket.completeValidatorProject`).
+    /// @return pool The new pool (and aETH token) address.
+    function openValidatorPool(uint256 projectId) external payable nonReentrant returns (address pool) {
+        if (msg.value > 32 ether) revert MicroPoolFactoryCollateralTooHigh(msg.value);
+        pool = Clones.clone(implementation);
+        (uint256 providerId, uint256 endTime, uint256 feeRateBps) =
+            market.attachValidatorPool(projectId, msg.sender, pool);
+        uint256 k = providerRegistry.ethShareOf(providerId);
+        if (msg.value < k) revert MicroPoolFactoryCollateralTooLow(providerId, msg.value, k);
+        if (endTime > type(uint40).max) revert MicroPoolFactoryBadEndTime(endTime);
+        if (feeRateBps > BPS / 2) revert MicroPoolFactoryBadParameter(feeRateBps);
+        isPool[pool] = true;
+        _pools.push(pool);
+        uint256 poolId = _pools.length;
+        emit ValidatorPoolOpened(projectId, pool);
+        emit PoolOpened(pool, poolId, providerId, msg.sender, endTime, 0, msg.value);
+        // casts: endTime ≤ type(uint40).max and feeRateBps ≤ 5,000 checked above
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint16 fee = uint16(feeRateBps);
+        MicroPool(payable(pool)).initialize{value: msg.value}( // forge-lint: disable-next-line(unsafe-typecast)
+            poolId, providerId, msg.sender, uint40(endTime), 0, minStake, fee, fee
         );
     }
 

@@ -156,9 +156,11 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     }
     let dashboardUrl: string | undefined;
     if (serveDashboard) {
+      // The dashboard's runtime config (docs/dashboard.md); `devnet` offers anvil's dev accounts in the page.
       const config = {
         apiUrl,
         rpcUrl: anvil.rpcUrl,
+        devnet: true,
         deployment: JSON.parse(readFileSync(deploymentFile, "utf8")) as unknown,
       };
       const server = await serveStatic(dashboardDir, dashboardPort, { "/config.json": toJson(config) });

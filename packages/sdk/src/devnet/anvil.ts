@@ -21,6 +21,9 @@ export type StartAnvilOptions = {
   accounts?: number;
   /** EVM hardfork (default `prague`: EIP-7002 exits; its system contract is installed if anvil lacks it). */
   hardfork?: string;
+  /** Genesis block timestamp (seconds); default: now. With a fixed one and a block timestamp interval,
+   *  a chain built by the same transactions has the same block hashes run to run (benchmarks). */
+  timestamp?: number;
 };
 
 /** Starts anvil on 127.0.0.1 (Prague by default) and waits until its RPC answers. */
@@ -32,6 +35,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   args.push("--hardfork", hardfork);
   if (options.blockTime) args.push("--block-time", String(options.blockTime));
   if (options.blockTime && options.mixedMining) args.push("--mixed-mining");
+  if (options.timestamp !== undefined) args.push("--timestamp", String(options.timestamp));
   const child = spawn(foundryBinary("anvil"), args, {
     stdio: ["ignore", options.verbose ? "inherit" : "ignore", "pipe"],
   });

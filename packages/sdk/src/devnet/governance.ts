@@ -58,9 +58,11 @@ export async function timelockSeconds(client: Client, governanceAddress: Address
   return votingPeriod + delay;
 }
 
-/** Devnet only: moves anvil's clock forward by `seconds` and mines a block. */
+/** Devnet only: mines a block `seconds` after the latest one (anvil's clock moves with it; this also
+ *  works when anvil runs with a block timestamp interval, where `evm_increaseTime` has no effect). */
 export async function advanceTime(testClient: TestClient, reader: Client, seconds: bigint): Promise<bigint> {
-  await testClient.increaseTime({ seconds: Number(seconds) });
+  const { timestamp } = await getBlock(reader);
+  await testClient.setNextBlockTimestamp({ timestamp: timestamp + seconds });
   await testClient.mine({ blocks: 1 });
   return (await getBlock(reader)).timestamp;
 }

@@ -9,7 +9,9 @@ import { type Deployment, parseDeployment } from "../deployment.js";
 export function loadDeployment(path: string): Deployment {
   return parseDeployment(readFileSync(path, "utf8"), path);
 }
+
 export * from "./exit/beaconApi.js";
 export * from "./exit/exitDomain.js";
 export * from "./exit/exitSigner.js";
 export * from "./exit/microPoolExit.js";
+export { type RunValidatorDkgOptions, runValidatorDkg, type ValidatorDkgResult } from "./validatorDkg.js";

@@ -119,7 +119,8 @@ export type SetScoreThresholdProposalParameters = ProposalActionParameters<
 
 /**
  * `ProviderRegistry.setScoreThreshold` as one action of a governance proposal (a function governance may call).
- * Sets the score under which a provider is disqualified.
+ * Sets the score under which a provider is disqualified (at most MAX_SCORE: a higher one would
+ * disqualify every provider at its next score report).
  *
  * @example
  * const action = proposals.providerRegistry.setScoreThreshold({

@@ -17,6 +17,7 @@ export * from "./isEligibleFor.js";
 export * from "./isQualifiedNow.js";
 export * from "./liftDisqualification.js";
 export * from "./MAX_PERIOD.js";
+export * from "./MAX_SCORE.js";
 export * from "./maxNodesOf.js";
 export * from "./mzku.js";
 export * from "./nodeRegistry.js";

@@ -7,7 +7,8 @@ export type SetScoreThresholdParameters = WriteParameters<ContractFunctionArgs<t
 export type SetScoreThresholdReturnType = TransactionReceipt;
 
 /**
- * Sets the score under which a provider is disqualified.
+ * Sets the score under which a provider is disqualified (at most MAX_SCORE: a higher one would
+ * disqualify every provider at its next score report).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
