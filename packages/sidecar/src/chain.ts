@@ -12,6 +12,10 @@ import {
 } from "@mzku/sdk";
 import type { Account, Address, Hash, PublicActions, Transport, Chain as ViemChain, WalletClient } from "viem";
 
+/** Gas limit of a report: fixed part, and per target the worst case (decision, refresh, penalty). */
+const REPORT_GAS_BASE = 150_000n;
+const REPORT_GAS_PER_TARGET = 450_000n;
+
 export type SidecarClient = WalletClient<Transport, ViemChain, Account> & PublicActions<Transport, ViemChain, Account>;
 
 export interface Membership {
@@ -81,8 +85,14 @@ export class Chain {
     await uptimeReports.join(this.client, { address: this.reports });
   }
 
-  sendReport(period: bigint, votes: bigint): Promise<Hash> {
-    return uptimeReports.sendReport(this.client, { address: this.reports, args: [period, votes] });
+  /**
+   * Sends a report of `k` votes with a gas limit for its worst case: the estimate depends on which
+   * other reports land first (the vote that decides a node pays for the decision, a score refresh and
+   * possibly the downtime penalty), so an estimate taken now can run out of gas when mined.
+   */
+  sendReport(period: bigint, votes: bigint, k: number): Promise<Hash> {
+    const gas = REPORT_GAS_BASE + BigInt(k) * REPORT_GAS_PER_TARGET;
+    return uptimeReports.sendReport(this.client, { address: this.reports, args: [period, votes], gas });
   }
 
   /** The receipt's status of `hash`: mined ok, mined reverted, known but pending, or unknown. */

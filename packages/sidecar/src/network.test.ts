@@ -196,7 +196,16 @@ describe("sidecars on loopback", () => {
         30_000,
       );
       expect(counted.forged).toBeGreaterThanOrEqual(1);
-      const status = await d.status();
+      // gossipsub caches scores for a heartbeat: the fall shows within a few seconds
+      const status = await waitFor(
+        "every attacker scored below zero",
+        async () => {
+          const st = await d.status();
+          const attackers = st.peers.filter((p) => peerIds.includes(p.peer));
+          return attackers.length === peerIds.length && attackers.every((p) => p.score < 0) ? st : undefined;
+        },
+        15_000,
+      );
       for (const peerId of peerIds) {
         const p = status.peers.find((x) => x.peer === peerId);
         expect(p?.rejected).toBe(1);

@@ -68,7 +68,7 @@ export class Outbox {
     if (await this.chain.inFlight()) return;
     let hash: `0x${string}`;
     try {
-      hash = await this.chain.sendReport(period, row.votes);
+      hash = await this.chain.sendReport(period, row.votes, row.targets.length);
     } catch (error) {
       const name = revertName(error);
       if (name === "UptimeReportsAlreadyReported") return; // confirmed on the next pass
