@@ -18,8 +18,8 @@ import { poolCommands } from "../commands/pool.js";
 import { pool as poolExit, poolUsage as poolExitUsage } from "../commands/poolExit.js";
 import { projectCommands } from "../commands/project.js";
 import { providerCommands } from "../commands/provider.js";
-import { sidecar, sidecarUsage } from "../commands/sidecar.js";
 import { rewardsCommands } from "../commands/rewards.js";
+import { sidecar, sidecarUsage } from "../commands/sidecar.js";
 import { stakeCommands } from "../commands/stake.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
 
