@@ -1,4 +1,4 @@
-import { createTestClient, http } from "viem";
+import { createTestClient, http, publicActions } from "viem";
 import type { DashboardConfig } from "./config.js";
 import { chainOf } from "./wallet.js";
 
@@ -9,10 +9,16 @@ export async function mineBlocks(config: DashboardConfig, blocks: bigint): Promi
   await client.mine({ blocks: Number(blocks) });
 }
 
-/** Devnet mode only: moves anvil's clock forward (reward periods, vesting, voting windows). */
+/**
+ * Devnet mode only: mines a block `seconds` after the latest one, so anvil's clock passes a voting
+ * period or a delay (a next-block timestamp also works when anvil runs with a block-time interval).
+ */
 export async function advanceClock(config: DashboardConfig, seconds: bigint): Promise<void> {
-  if (!config.devnet) return;
-  const client = createTestClient({ chain: chainOf(config), mode: "anvil", transport: http(config.rpcUrl) });
-  await client.increaseTime({ seconds: Number(seconds) });
+  if (!config.devnet || seconds <= 0n) return;
+  const client = createTestClient({ chain: chainOf(config), mode: "anvil", transport: http(config.rpcUrl) }).extend(
+    publicActions,
+  );
+  const { timestamp } = await client.getBlock();
+  await client.setNextBlockTimestamp({ timestamp: timestamp + seconds });
   await client.mine({ blocks: 1 });
 }

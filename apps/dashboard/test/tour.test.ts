@@ -149,7 +149,7 @@ describe("keyboard", () => {
       await page.getByRole("link", { name: "Invest" }).focus();
       await page.keyboard.press("Enter");
       await page.waitForURL(/#\/invest$/);
-      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Invest");
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Invest");
     } finally {
       await page.close();
     }

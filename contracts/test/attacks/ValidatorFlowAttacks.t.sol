@@ -135,4 +135,51 @@ contract ValidatorFlowAttacksTest is ValidatorFlowBase {
         assertEq(registry.getProvider(providerId).collateral, early, "same penalty whenever it is called");
         assertEq(uint8(market.getProject(projectId).status), uint8(IProjectMarket.Status.Failed));
     }
+
+    /// A validator project started on a node without any pool (FP counted as requester stake, no validator).
+    function test_Attack_StartWithoutAPool() public {
+        _requestAndAssign();
+        vm.startPrank(winner);
+        nodeId = nodes.registerNode(makeAddr("sidecar"), _validatorResources());
+        nodes.activateNode(nodeId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ProjectMarket.ProjectMarketValidatorPool.selector, projectId, address(0))
+        );
+        market.startProject(projectId, nodeId);
+        vm.stopPrank();
+    }
+
+    /// Ending a project from a pool it does not have, or one that is not running.
+    function test_Attack_CompleteWithoutAPoolOrNotRunning() public {
+        _requestAndAssign();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ProjectMarket.ProjectMarketWrongStatus.selector, projectId, IProjectMarket.Status.Assigned
+            )
+        );
+        market.completeValidatorProject(projectId);
+        // A running project of another type has no pool.
+        Resources memory r = _validatorResources();
+        (uint256 quote,) = pricing.quote(r, DURATION, 1);
+        vm.startPrank(requester);
+        token.approve(address(market), quote);
+        uint256 id = market.openProject(r, uint64(DURATION), 1, quote);
+        vm.stopPrank();
+        bytes32 salt = keccak256("t");
+        bytes32 commitment = market.commitmentOf(quote / 2, salt, winner, id);
+        vm.prank(winner);
+        market.commit(id, commitment);
+        vm.roll(market.getProject(id).commitEndBlock);
+        vm.prank(winner);
+        market.reveal(id, 0, quote / 2, salt);
+        vm.roll(market.getProject(id).revealEndBlock);
+        market.settle(id);
+        vm.startPrank(winner);
+        nodeId = nodes.registerNode(makeAddr("sidecar2"), r);
+        nodes.activateNode(nodeId);
+        market.startProject(id, nodeId);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketValidatorPool.selector, id, address(0)));
+        market.completeValidatorProject(id);
+    }
 }

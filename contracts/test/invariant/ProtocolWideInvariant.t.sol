@@ -88,6 +88,11 @@ contract ProtocolWideHandler is Test {
         if (w.token.balanceOf(address(w.insurance)) < m || address(w.insurance).balance < e) ++ghostViolations;
     }
 
+    /// Time only moves forward: a handler that wants a moment already past acts now.
+    function _warpForward(uint256 t) internal {
+        if (block.timestamp < t) vm.warp(t);
+    }
+
     function _investor(uint256 seed) internal view returns (address) {
         return investors[seed % investors.length];
     }
@@ -149,7 +154,7 @@ contract ProtocolWideHandler is Test {
             vm.prank(g[i]);
             w.governance.castVote(id, 1);
         }
-        vm.warp(w.governance.proposal(id).eta);
+        _warpForward(w.governance.proposal(id).eta);
         try w.governance.execute(id, t, v, c) {
             ++proposalsExecuted;
         } catch {}
@@ -394,7 +399,7 @@ contract ProtocolWideHandler is Test {
         MicroPool pool = _pool(poolSeed);
         if (address(pool) == address(0) || pool.state() != MicroPool.State.Active) return;
         back = bound(back, 0, 33 ether);
-        if (back < 32 ether) vm.warp(pool.settleableAfterLoss());
+        if (back < 32 ether) _warpForward(pool.settleableAfterLoss());
         vm.deal(address(pool), address(pool).balance + back);
         ghostEthIn += back;
         uint256 insEth = address(w.insurance).balance;

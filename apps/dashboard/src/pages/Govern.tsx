@@ -15,6 +15,7 @@ import type { Election, Governor, Proposal, Sidecar, SidecarRewards } from "../a
 import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
+import { advanceClock } from "../devnet.js";
 import { DashboardError, plainError } from "../errors.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
 import { bps, formatAmount, parseAmount, shortAddress } from "../units.js";
@@ -139,7 +140,7 @@ function SidecarRow({ sidecar, rewards }: { sidecar: Sidecar; rewards: SidecarRe
 }
 
 function ProposalRow({ p, isGovernor }: { p: Proposal; isGovernor: boolean }) {
-  const { config, account, reader } = useApp();
+  const { config, account, reader, bump } = useApp();
   const { run } = useTx();
   const gov = config.deployment.contracts.Governance;
   const me = account?.address;
@@ -202,8 +203,81 @@ function ProposalRow({ p, isGovernor }: { p: Proposal; isGovernor: boolean }) {
           </button>
         )}
         {state === GovernanceProposalState.Active && <span className="hint"> voting ends {dateTime(p.voteEnd)}</span>}
+        {config.devnet && (state === GovernanceProposalState.Active || state === GovernanceProposalState.Queued) && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void reader
+                .getBlock()
+                .then(({ timestamp }) => advanceClock(config, BigInt(p.eta) + 1n - timestamp))
+                .then(bump)
+            }
+          >
+            Devnet: move the clock past the vote and the delay
+          </button>
+        )}
       </td>
     </tr>
+  );
+}
+
+const CLASSES = [
+  [StakeObserverStakeClass.Governor, "Governor stake"],
+  [StakeObserverStakeClass.Provider, "Provider collateral"],
+  [StakeObserverStakeClass.Requester, "Requester FP in running projects"],
+] as const;
+
+/** The account's Reward Pool positions other than sidecar stakes (keyed by 0): claimable, and claim. */
+function MyRewards() {
+  const { config, account, reader } = useApp();
+  const { run } = useTx();
+  const c = config.deployment.contracts;
+  const me = account?.address;
+  const positions = useLoad(
+    async () =>
+      me
+        ? Promise.all(
+            CLASSES.map(async ([stakeClass, label]) => {
+              const [mzku, eth] = await rewardPool.claimable(reader, {
+                address: c.RewardPool,
+                args: [stakeClass, me, zeroAddress],
+              });
+              return { stakeClass, label, mzku, eth };
+            }),
+          )
+        : [],
+    [me],
+  );
+  const due = (positions.data ?? []).filter((p) => p.mzku + p.eth > 0n);
+  if (!me) return null;
+  return (
+    <section className="panel" aria-labelledby="rewards-title">
+      <h2 id="rewards-title">Your Reward Pool rewards</h2>
+      {due.length === 0 && (
+        <p className="empty">Nothing to claim for this account's governor, provider or requester stake.</p>
+      )}
+      <ul>
+        {due.map((p) => (
+          <li key={p.stakeClass} data-testid={`rewards-${p.stakeClass}`}>
+            {p.label}: {formatAmount(p.mzku)} MZKU{p.eth > 0n ? ` + ${formatAmount(p.eth)} ETH` : ""}{" "}
+            <button
+              type="button"
+              onClick={() =>
+                void run([
+                  {
+                    what: `Claim ${formatAmount(p.mzku)} MZKU of ${p.label.toLowerCase()} rewards`,
+                    send: (s) => rewardPool.sendClaim(s, { address: c.RewardPool, args: [p.stakeClass, zeroAddress] }),
+                  },
+                ])
+              }
+            >
+              Claim
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -338,6 +412,7 @@ export default function Govern() {
             />
           ))}
       </ul>
+      <MyRewards />
       <h2>Governors and seats</h2>
       <p>
         {seated.length} seated governor{seated.length === 1 ? "" : "s"}.

@@ -6,6 +6,7 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Governed} from "../../governance/Governed.sol";
 import {IDepositContract} from "../../interfaces/IDepositContract.sol";
 import {IInsurancePool} from "../../interfaces/IInsurancePool.sol";
@@ -228,18 +229,16 @@ contract MicroPoolFactory is IMicroPoolFactory, Governed, EIP712, ReentrancyGuar
             market.attachValidatorPool(projectId, msg.sender, pool);
         uint256 k = providerRegistry.ethShareOf(providerId);
         if (msg.value < k) revert MicroPoolFactoryCollateralTooLow(providerId, msg.value, k);
-        if (endTime > type(uint40).max) revert MicroPoolFactoryBadEndTime(endTime);
-        if (feeRateBps > BPS / 2) revert MicroPoolFactoryBadParameter(feeRateBps);
         isPool[pool] = true;
         _pools.push(pool);
         uint256 poolId = _pools.length;
         emit ValidatorPoolOpened(projectId, pool);
         emit PoolOpened(pool, poolId, providerId, msg.sender, endTime, 0, msg.value);
-        // casts: endTime ≤ type(uint40).max and feeRateBps ≤ 5,000 checked above
-        // forge-lint: disable-next-line(unsafe-typecast)
-        uint16 fee = uint16(feeRateBps);
-        MicroPool(payable(pool)).initialize{value: msg.value}( // forge-lint: disable-next-line(unsafe-typecast)
-            poolId, providerId, msg.sender, uint40(endTime), 0, minStake, fee, fee
+        // The market's terms fit: the start deadline is a uint40 plus a duration ≤ 5 years, and the
+        // PricingPolicy bounds the fee rate at 50% (SafeCast would revert otherwise).
+        uint16 fee = SafeCast.toUint16(feeRateBps);
+        MicroPool(payable(pool)).initialize{value: msg.value}(
+            poolId, providerId, msg.sender, SafeCast.toUint40(endTime), 0, minStake, fee, fee
         );
     }
 

@@ -6,24 +6,27 @@ import {
   commitBid,
   currentBlock,
   type Deployment,
+  depositValidator,
   ensureMzkuAllowance,
+  fillValidatorPool,
   GovernancePhase,
   governance,
   microPool,
-  microPoolFactory,
   mzkuToken,
+  nodeRegistry,
+  openValidatorPool,
   projectMarket,
   proposals,
   requestProject,
+  requestValidator,
   revealBid,
   rewardPool,
   StakeObserverStakeClass,
   sidecarStaking,
-  stakeInPool,
+  startValidatorProject,
   TrustTier,
 } from "@mzku/sdk";
 import {
-  activateWithThresholdKey,
   advanceTime,
   advanceTimeTo,
   bootstrapActions,
@@ -39,6 +42,7 @@ import {
   qualifyActions,
   seatInvitedGovernors,
   startAnvil,
+  thresholdDeposit,
   trustTierAction,
 } from "@mzku/sdk/devnet";
 import { type Address, createTestClient, formatUnits, http, type TestClient, zeroAddress } from "viem";
@@ -55,7 +59,8 @@ each step in plain words with the balances it moved:
   1. qualification: four providers apply, lock collateral, governance qualifies them
   2. the worked example [3.5]: FP 100, bids 60 / 70 / 75, X 300 → provider 60, Reward Pool 40,
      Insurance Pool 40, requester 260
-  3. a validator: a micro-pool filled by 8 investors to 32 ETH, deposited with a 2-of-3 threshold key
+  3. a validator requested through the market (auction, the winner's micro-pool) filled by 8 investors
+     to 32 ETH, deposited with a 2-of-3 threshold key, started on the winner's node
   4. rewards: the validator's rewards split and claimed; the Reward Pool's period paid out
   5. an aETH transfer: earned rewards stay, later ones follow the aETH
   6. an uptime failure and its penalty (not available yet: needs the sidecar)
@@ -309,33 +314,56 @@ async function run(
     },
   );
 
-  // 3. A validator through a micro-pool
+  // 3. A validator through the market
   const investors = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => w(rpcUrl, `investor${i}`));
   const pool = await ledger.step(
-    "3. A validator: a micro-pool filled by 8 investors to 32 ETH, threshold-key deposit",
+    "3. A validator requested through the market, filled by 8 investors to 32 ETH, threshold-key deposit",
     async () => {
-      const { timestamp } = await reader.getBlock();
-      const opened = await microPoolFactory.openPool(p1, {
-        address: c.MicroPoolFactory,
-        args: [Number(timestamp + 365n * 86_400n)],
-      });
-      ledger.track("micro-pool 1", opened.pool);
-      const fp = await microPool.fixedPrice(reader, { address: opened.pool });
+      const requested = await requestValidator(requester, { deployment, duration: 365n * 86_400n });
       out.say(
-        `  provider1 (trusted, k = 0 ETH) opens micro-pool ${opened.poolId}; FP ${formatUnits(fp, 18)} MZKU per 32 ETH`,
+        `  requester asks for a validator for a year (project ${requested.projectId}) and pays FP ${formatUnits(requested.fixedPrice, 18)} MZKU`,
       );
-      for (const investor of investors) await stakeInPool(investor, deployment, opened.pool, 4n * E);
-      out.say(`  investor1-8 stake 4 ETH each (4 aETH each) and pay 4/32 of FP in MZKU`);
-      const { deposit } = await activateWithThresholdKey(
-        p1,
+      const bids = [];
+      for (const [wallet, share] of [
+        [p1, 6n],
+        [p2, 8n],
+      ] as const) {
+        const price = (requested.fixedPrice * share) / 10n;
+        bids.push({ wallet, bid: await commitBid(wallet, deployment, { projectId: requested.projectId, price }) });
+      }
+      await mineTo(testClient, reader, requested.commitEndBlock);
+      for (const { wallet, bid } of bids) await revealBid(wallet, deployment, bid);
+      await mineTo(testClient, reader, requested.revealEndBlock);
+      await projectMarket.settle(reader, { address: c.ProjectMarket, args: [requested.projectId] });
+      const settled = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [requested.projectId] });
+      out.say(
+        `  provider1 bids 60% of FP, provider2 80%; settled: provider ${settled.providerId} wins at ${formatUnits(settled.price, 18)} MZKU`,
+      );
+      const winner = bids.find((b) => b.wallet.account.address === settled.winner)?.wallet ?? p1;
+      const opened = await openValidatorPool(winner, { deployment, projectId: requested.projectId });
+      ledger.track("micro-pool 1", opened.pool);
+      out.say(`  the winner (trusted, k = 0 ETH) opens the project's micro-pool ${opened.poolId}`);
+      for (const investor of investors) await fillValidatorPool(investor, { pool: opened.pool, value: 4n * E });
+      out.say("  investor1-8 stake 4 ETH each (4 aETH each; the requester paid FP, so no MZKU fee)");
+      const withdrawalCredentials = await microPool.withdrawalCredentials(reader, { address: opened.pool });
+      const deposit = await thresholdDeposit({ withdrawalCredentials });
+      const cosigner = devAccount(DEVNET_ACCOUNTS.cosigner as number);
+      await depositValidator(winner, {
         deployment,
-        opened.pool,
-        devAccount(DEVNET_ACCOUNTS.cosigner as number),
-      );
+        pool: opened.pool,
+        deposit,
+        coSign: (digest) => cosigner.sign({ hash: digest }),
+      });
       out.say(`  a 2-of-3 DKG makes the validator key (it never exists whole); shares 1 and 2 sign the deposit;`);
       out.say(
         `  the co-signer approves key and deposit; 32 ETH go to the deposit contract for ${deposit.pubkey.slice(0, 18)}…`,
       );
+      const [nodeId] = await nodeRegistry.nodesOfProvider(reader, {
+        address: c.NodeRegistry,
+        args: [BigInt(settled.providerId), 0n, 1n],
+      });
+      await startValidatorProject(winner, { deployment, projectId: requested.projectId, nodeId: nodeId ?? 1n });
+      out.say(`  the winner starts the validator project on its node ${nodeId}`);
       ledger.expect(
         "the deposit contract holds 32 ETH",
         await reader.getBalance({ address: c.DepositContract }),

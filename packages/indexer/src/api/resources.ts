@@ -199,12 +199,14 @@ export const projects = list({
     candidates:int? winner:address? provider_id:int? winning_bid:amount? price:amount? forfeited_bonds:amount?
     settled_block:int? node_id:int? started_at:int? profit:amount? to_provider:amount? to_reward_pool:amount?
     to_insurance_pool:amount? to_requester:amount? refund:amount? loss:amount? slashed:amount? compensated:amount?
+    micro_pool:address? validator_eth_rewards:amount? validator_eth_loss:amount? validator_penalty:amount?
     opened_block:int updated_block:int`),
   filters: [
     eq("status", "status", "string", "bidding, no_winner, assigned, running, completed, failed or cancelled"),
     eq("requester", "requester", "address", "Requester address"),
     eq("providerId", "provider_id", "int", "Winning provider id"),
     eq("projectType", "project_type", "int", "Project type"),
+    eq("microPool", "micro_pool", "address", "The micro-pool of a validator project"),
   ],
   sorts: { projectId: "project_id", fixedPrice: "fixed_price", price: "price" },
   defaultSort: "projectId",

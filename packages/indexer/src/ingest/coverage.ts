@@ -80,10 +80,7 @@ export const rawEvents: Readonly<Record<string, string>> = {
   "UptimeReports.DowntimePenalty": "the failure and the slash are projected from ProjectMarket.ProjectFailed",
   "UptimeReports.DowntimePenaltyFailed": "a refused penalty (reason bytes); nothing changed to project",
   "MicroPoolFactory.ValidatorPoolOpened":
-    "the pool is projected from PoolOpened (same call); its project from ProjectMarket.validatorPoolOf",
-  "ProjectMarket.ValidatorPoolAttached": "the same pool as MicroPoolFactory.PoolOpened, emitted in the same call",
-  "ProjectMarket.ValidatorProjectSettled":
-    "the project's end is projected from ProjectCompleted / ProjectFailed, the pool's rewards from MicroPool events",
+    "the pool is projected from PoolOpened (same call); its project from ProjectMarket.ValidatorPoolAttached (projects.micro_pool)",
 };
 
 /** The treatment of `Contract.Event`, given the events with a projection. */

@@ -62,6 +62,25 @@ beforeAll(async () => {
     event("RewardPool", "RewardPoolEthSentTo", { account: ALICE, to: BOB, amount: 8n }),
     event("InsurancePool", "InsurancePoolWithdrawn", { account: BOB, amount: 12n }),
     event("MicroPoolFactory", "CoSignerChangeScheduled", { newCoSigner: BOB, effectiveAt: 1234n }),
+    event("ProjectMarket", "ProjectOpened", {
+      projectId: 7n,
+      requester: ALICE,
+      projectType: 0,
+      resources: { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 25 },
+      duration: 86_400n,
+      fixedPrice: 100n,
+      bidBond: 1n,
+      commitEndBlock: 20n,
+      revealEndBlock: 30n,
+    }),
+    event("ProjectMarket", "ValidatorPoolAttached", { projectId: 7n, pool: POOL }),
+    event("ProjectMarket", "ValidatorProjectSettled", {
+      projectId: 7n,
+      pool: POOL,
+      ethRewards: 13n,
+      ethLoss: 0n,
+      penalty: 2n,
+    }),
   ];
   await db.transaction(async (tx) => {
     const writer = new BatchWriter(tx, await db.tableColumns());
@@ -115,6 +134,18 @@ describe("projections of the once-raw events", () => {
         kind: "InsurancePoolWithdrawn",
       },
     ]);
+  });
+
+  it("a validator project's micro-pool and what the pool observed at its end", async () => {
+    const [p] = await db.query(
+      "SELECT micro_pool, validator_eth_rewards, validator_eth_loss, validator_penalty FROM projects WHERE project_id = 7",
+    );
+    expect(p).toEqual({
+      micro_pool: POOL,
+      validator_eth_rewards: "13",
+      validator_eth_loss: "0",
+      validator_penalty: "2",
+    });
   });
 
   it("a scheduled co-signer change as a parameter; DepositDataSet is not one", async () => {

@@ -551,12 +551,27 @@ const handlers: Record<string, Handler> = {
       loss: null,
       slashed: null,
       compensated: null,
+      micro_pool: null,
+      validator_eth_rewards: null,
+      validator_eth_loss: null,
+      validator_penalty: null,
       opened_block: ctx.block,
       updated_block: ctx.block,
     });
     ctx.count("projects_opened");
     ctx.add("fixed_price_total", big(a, "fixedPrice"));
   },
+  "ProjectMarket.ValidatorPoolAttached": async (ctx, a) =>
+    updateProject(ctx, int(a, "projectId"), (p) => {
+      p.micro_pool = addr(a, "pool");
+    }),
+  "ProjectMarket.ValidatorProjectSettled": async (ctx, a) =>
+    updateProject(ctx, int(a, "projectId"), (p) => {
+      p.micro_pool = addr(a, "pool");
+      p.validator_eth_rewards = amount(a, "ethRewards");
+      p.validator_eth_loss = amount(a, "ethLoss");
+      p.validator_penalty = amount(a, "penalty");
+    }),
   "ProjectMarket.ProjectTermsSet": async (ctx, a) =>
     updateProject(ctx, int(a, "projectId"), (p) => {
       p.fee_rate_bps = int(a, "feeRateBps");

@@ -390,7 +390,20 @@ const v2: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2];
+/** A validator project's micro-pool and what its pool observed at the end (ProjectMarket, flow of 3.4.2). */
+const v3: Migration = {
+  version: 3,
+  name: "validator projects: their micro-pool and settlement",
+  statements: [
+    `ALTER TABLE projects ADD COLUMN micro_pool TEXT`,
+    `ALTER TABLE projects ADD COLUMN validator_eth_rewards TEXT`,
+    `ALTER TABLE projects ADD COLUMN validator_eth_loss TEXT`,
+    `ALTER TABLE projects ADD COLUMN validator_penalty TEXT`,
+    `CREATE INDEX projects_by_micro_pool ON projects (micro_pool)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3];
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0;
 
