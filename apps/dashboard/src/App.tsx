@@ -86,6 +86,13 @@ export function App({ config }: { config: DashboardConfig }) {
           <AccountPicker />
         </header>
         <main id="main" tabIndex={-1}>
+          {config.apiUrl === null && (
+            <p className="warning" data-testid="no-api">
+              No read API: this page reads the chain only. Lists, history and charts need the indexer's API (
+              <code>apiUrl</code> in config.json; <code>mzku devnet</code> without <code>--no-indexer</code>); quotes,
+              stakes, bids, votes and elections work.
+            </p>
+          )}
           <Suspense fallback={<p className="loading">Loading…</p>}>
             <Page route={route} />
           </Suspense>

@@ -170,9 +170,12 @@ export type Stats = Record<string, string | number>;
 export type Health = { lastIndexedBlock?: number; headBlock?: number } & Record<string, unknown>;
 
 export class Api {
-  constructor(readonly baseUrl: string) {}
+  /** `baseUrl` null: no read API configured; every request fails with NO_API, saying so. */
+  constructor(readonly baseUrl: string | null) {}
 
   async get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    if (this.baseUrl === null)
+      throw new DashboardError("NO_API", "not available: this dashboard runs without the read API (no apiUrl)");
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     let response: Response;

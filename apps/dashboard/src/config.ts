@@ -7,7 +7,8 @@ import { DashboardError } from "./errors.js";
  * deploy script's file, `contracts/deployments/<name>.json`, embedded as is).
  */
 export type DashboardConfig = {
-  apiUrl: string;
+  /** The read API; null when the page runs without one (`mzku devnet --no-indexer`): chain-only views. */
+  apiUrl: string | null;
   rpcUrl: string;
   deployment: Deployment;
   /** Devnet mode: anvil's public dev accounts can be chosen without a wallet. */
@@ -28,7 +29,7 @@ export function parseConfig(raw: unknown): DashboardConfig {
   if (typeof raw !== "object" || raw === null) throw new DashboardError("CONFIG_INVALID", "config.json: not an object");
   const r = raw as Record<string, unknown>;
   return {
-    apiUrl: url(r.apiUrl, "apiUrl"),
+    apiUrl: r.apiUrl === undefined || r.apiUrl === null ? null : url(r.apiUrl, "apiUrl"),
     rpcUrl: url(r.rpcUrl, "rpcUrl"),
     deployment: parseDeployment(JSON.stringify(r.deployment ?? null), "config.json deployment"),
     devnet: r.devnet === true,

@@ -6,6 +6,7 @@ export type DashboardErrorCode =
   | "CONFIG_MISSING"
   | "CONFIG_INVALID"
   | "API_FAILED"
+  | "NO_API"
   | "BAD_AMOUNT"
   | "BAD_INPUT"
   | "NO_WALLET";

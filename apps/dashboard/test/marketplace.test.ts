@@ -3,6 +3,7 @@ import { projectMarket } from "@mzku/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  chooseAccount,
   confirmed,
   type Devnet,
   devnetConfig,
@@ -103,5 +104,27 @@ describe("marketplace", () => {
     });
     expect(bond).toBe(105n * E);
     await wallet.close();
+  });
+});
+
+describe("without a read API (what `mzku devnet --no-indexer` serves)", () => {
+  it("says what is missing and keeps the chain views working", async () => {
+    const chainOnly = await serveDashboard({ ...(devnetConfig(devnet, "") as object), apiUrl: undefined });
+    try {
+      const p = await browser.newPage();
+      await p.goto(chainOnly.url);
+      await expect.poll(() => p.getByTestId("no-api").textContent(), { timeout: 30_000 }).toContain("No read API");
+      expect(await p.getByRole("alert").first().textContent()).toContain("runs without the read API");
+      // Chain reads: a governor sees the proposal form and the elections panel.
+      await p.goto(`${chainOnly.url}#/govern`);
+      await chooseAccount(p, 1, devnet.wallet(1).account.address);
+      await expect
+        .poll(() => p.getByTestId("election-status").textContent(), { timeout: 30_000 })
+        .toContain("Phase: Initialization");
+      await p.getByRole("heading", { name: "New proposal" }).waitFor({ timeout: 30_000 });
+      await p.close();
+    } finally {
+      await chainOnly.stop();
+    }
   });
 });

@@ -1,7 +1,16 @@
 // The investor, staker and governor roles in headless Chromium against anvil + indexer + API:
 // stake ETH in a micro-pool (the MZKU fee shown before signing), hold and send aETH; stake MZKU to a
-// sidecar, earn Reward Pool rewards, claim them; propose, vote and execute a governance proposal.
-import { microPool, mzkuToken, pricingPolicy, rewardPool, StakeObserverStakeClass } from "@mzku/sdk";
+// sidecar, earn Reward Pool rewards, claim them; propose, vote and execute a governance proposal;
+// run for governor, delegate sidecar votes to the candidate, run the election that seats it.
+import {
+  governance,
+  microPool,
+  mzkuToken,
+  pricingPolicy,
+  rewardPool,
+  StakeObserverStakeClass,
+  sidecarStaking,
+} from "@mzku/sdk";
 import { advanceTime } from "@mzku/sdk/devnet";
 import type { Browser, Page } from "playwright-core";
 import type { Address } from "viem";
@@ -201,5 +210,77 @@ describe("propose → vote → execute", () => {
       args: [1],
     });
     expect(prices.basePerDay).toBe(50n * E);
+  });
+});
+
+describe("run for governor → delegate sidecar votes → election", () => {
+  const g = () => ({ address: devnet.deployment.contracts.Governance });
+  const status = () => page.getByTestId("election-status");
+
+  it("an account applies as a candidate from the Transition phase", async () => {
+    await page.goto(`${site.url}#/`);
+    await page.goto(`${site.url}#/govern`);
+    await chooseAccount(page, 16, address(16));
+    await status().waitFor({ timeout: 30_000 });
+    if ((await status().textContent())?.includes("Initialization")) {
+      await page.getByRole("button", { name: "Devnet: move the clock to the Transition phase" }).click();
+    }
+    await expect.poll(() => status().textContent(), { timeout: 30_000 }).not.toContain("Initialization");
+    const min = await governance.minGovernorStake(reader(), g());
+    await page.getByLabel("Stake to lock (MZKU)").fill("1");
+    await page.getByRole("button", { name: "Run for governor" }).click();
+    const panel = page.locator('section[aria-labelledby="elections-title"]');
+    expect(await panel.getByRole("alert").textContent()).toContain(
+      `a candidate locks at least ${formatAmount(min)} MZKU`,
+    );
+    await page.getByLabel("Stake to lock (MZKU)").fill((min / E).toString());
+    await page.getByRole("button", { name: "Run for governor" }).click();
+    await confirmed(page, /Run for governor, locking/);
+    expect(await governance.isCandidate(reader(), { ...g(), args: [address(16)] })).toBe(true);
+    await expect
+      .poll(() => page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
+      .toContain("You are a candidate");
+    await expect.poll(() => status().textContent(), { timeout: 30_000 }).toContain("1 candidate");
+  });
+
+  it("a sidecar staker delegates its votes to the candidate", async () => {
+    await chooseAccount(page, 13, address(13));
+    await expect
+      .poll(() => page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
+      .toContain("not delegated");
+    await page.getByLabel("Delegate to").selectOption(address(16));
+    await page.getByRole("button", { name: "Delegate votes" }).click();
+    await confirmed(page, /Delegate the election votes of your sidecar stake/);
+    const sc = { address: devnet.deployment.contracts.SidecarStaking };
+    expect(await sidecarStaking.delegateOf(reader(), { ...sc, args: [address(13)] })).toBe(address(16));
+    expect(await sidecarStaking.delegatedVotes(reader(), { ...sc, args: [address(16)] })).toBe(100n * E);
+    await expect
+      .poll(() => page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
+      .toContain(`delegated to ${address(16).slice(0, 6)}`);
+  });
+
+  it("anyone runs the due elections from the page; the candidate takes a seat", async () => {
+    const runs = page.locator(".txlog li", { hasText: "Run the due election" });
+    // An election due before the candidacy counts the votes of its due time (without it): run it first.
+    for (let i = 0; i < 3 && !(await governance.isGovernor(reader(), { ...g(), args: [address(16)] })); i++) {
+      if (!(await status().textContent())?.includes("is due")) {
+        await page.getByRole("button", { name: "Devnet: move the clock past the next election" }).click();
+        await expect.poll(() => status().textContent(), { timeout: 30_000 }).toContain("is due");
+      }
+      const before = await runs.count();
+      await page.getByRole("button", { name: "Run the election" }).click();
+      await expect.poll(() => runs.count(), { timeout: 30_000 }).toBe(before + 1);
+      await confirmed(page, /Run the due election/);
+      await expect.poll(() => status().textContent(), { timeout: 30_000 }).not.toContain("is due");
+    }
+    expect(await governance.isGovernor(reader(), { ...g(), args: [address(16)] })).toBe(true);
+    await chooseAccount(page, 16, address(16));
+    await expect
+      .poll(() => page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
+      .toBe("You hold a seat.");
+    // The read API's view: the election and the new governor's seat.
+    const seat = page.locator("tr", { hasText: address(16).slice(0, 6) });
+    await expect.poll(() => seat.textContent(), { timeout: 30_000 }).toContain("seated");
+    await expect.poll(() => page.textContent("main"), { timeout: 30_000 }).toMatch(/Last election #\d+ elected/);
   });
 });

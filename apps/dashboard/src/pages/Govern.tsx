@@ -19,6 +19,7 @@ import { advanceClock } from "../devnet.js";
 import { DashboardError, plainError } from "../errors.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
 import { bps, formatAmount, parseAmount, shortAddress } from "../units.js";
+import { Elections } from "./Elections.js";
 
 const STATE_NAMES = Object.fromEntries(Object.entries(GovernanceProposalState).map(([k, v]) => [v, k])) as Record<
   number,
@@ -446,6 +447,7 @@ export default function Govern() {
           </tbody>
         </table>
       </div>
+      <Elections />
       <h2>Proposals</h2>
       {amGovernor.data && <Propose />}
       {!amGovernor.data && (
