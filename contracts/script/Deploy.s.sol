@@ -13,11 +13,11 @@ import {IProviderRegistry} from "../src/interfaces/IProviderRegistry.sol";
 import {IRewardPool} from "../src/interfaces/IRewardPool.sol";
 import {ISidecarStaking} from "../src/interfaces/ISidecarStaking.sol";
 import {IPricingPolicy} from "../src/interfaces/IPricingPolicy.sol";
-import {GovernedUptimeFeed} from "../src/market/GovernedUptimeFeed.sol";
 import {PricingPolicy} from "../src/market/PricingPolicy.sol";
 import {ProjectMarket} from "../src/market/ProjectMarket.sol";
 import {Reputation} from "../src/market/Reputation.sol";
 import {InsurancePool} from "../src/pools/InsurancePool.sol";
+import {UptimeReports} from "../src/reports/UptimeReports.sol";
 import {RewardPool} from "../src/pools/RewardPool.sol";
 import {MicroPoolFactory} from "../src/pools/micro/MicroPoolFactory.sol";
 import {NodeRegistry} from "../src/registry/NodeRegistry.sol";
@@ -46,7 +46,7 @@ contract Deploy is Script {
         address providerRegistry;
         address nodeRegistry;
         address sidecarStaking;
-        address uptimeFeed;
+        address uptimeReports;
         address reputation;
         address pricingPolicy;
         address projectMarket;
@@ -79,7 +79,7 @@ contract Deploy is Script {
         a.providerRegistry = vm.computeCreateAddress(deployer, nonce++);
         a.nodeRegistry = vm.computeCreateAddress(deployer, nonce++);
         a.sidecarStaking = vm.computeCreateAddress(deployer, nonce++);
-        a.uptimeFeed = vm.computeCreateAddress(deployer, nonce++);
+        a.uptimeReports = vm.computeCreateAddress(deployer, nonce++);
         a.reputation = vm.computeCreateAddress(deployer, nonce++);
         a.pricingPolicy = vm.computeCreateAddress(deployer, nonce++);
         a.projectMarket = vm.computeCreateAddress(deployer, nonce++);
@@ -121,14 +121,26 @@ contract Deploy is Script {
             address(new SidecarStaking(a.governance, new address[](0), IERC20(a.token), INodeRegistry(a.nodeRegistry)))
         );
         _check(
-            "GovernedUptimeFeed",
-            a.uptimeFeed,
-            address(new GovernedUptimeFeed(a.governance, _addresses(".market.uptimeReporters")))
+            "UptimeReports",
+            a.uptimeReports,
+            address(
+                // The uptime feed of Reputation; the market takes its downtime penalties (see ProjectMarket's
+                // authorized callers).
+                new UptimeReports(
+                    a.governance,
+                    a.nodeRegistry,
+                    a.reputation,
+                    a.projectMarket,
+                    _uint(".reports.periodBlocks"),
+                    _uint(".reports.auditorsPerNode"),
+                    _uint(".reports.failLimit")
+                )
+            )
         );
         _check(
             "Reputation",
             a.reputation,
-            address(new Reputation(a.governance, _list(a.projectMarket), a.providerRegistry, a.uptimeFeed))
+            address(new Reputation(a.governance, _list(a.projectMarket), a.providerRegistry, a.uptimeReports))
         );
         _check(
             "PricingPolicy",
@@ -139,10 +151,11 @@ contract Deploy is Script {
             "ProjectMarket",
             a.projectMarket,
             address(
-                // The micro-pool factory attaches the pools of validator projects.
+                // UptimeReports applies the downtime penalty (`failOnDowntime`); the micro-pool factory
+                // attaches the pools of validator projects.
                 new ProjectMarket(
                     a.governance,
-                    _list(a.microPoolFactory),
+                    _list(a.uptimeReports, a.microPoolFactory),
                     a.token,
                     a.pricingPolicy,
                     a.providerRegistry,
@@ -239,7 +252,7 @@ contract Deploy is Script {
         vm.serializeAddress(o, "ProviderRegistry", a.providerRegistry);
         vm.serializeAddress(o, "NodeRegistry", a.nodeRegistry);
         vm.serializeAddress(o, "SidecarStaking", a.sidecarStaking);
-        vm.serializeAddress(o, "GovernedUptimeFeed", a.uptimeFeed);
+        vm.serializeAddress(o, "UptimeReports", a.uptimeReports);
         vm.serializeAddress(o, "Reputation", a.reputation);
         vm.serializeAddress(o, "PricingPolicy", a.pricingPolicy);
         vm.serializeAddress(o, "ProjectMarket", a.projectMarket);

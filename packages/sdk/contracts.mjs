@@ -6,7 +6,7 @@ export const PROTOCOL_CONTRACTS = [
   "ProviderRegistry",
   "NodeRegistry",
   "SidecarStaking",
-  "GovernedUptimeFeed",
+  "UptimeReports",
   "Reputation",
   "PricingPolicy",
   "ProjectMarket",

@@ -6,6 +6,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Governed} from "../governance/Governed.sol";
+import {IDowntimePenalty} from "../interfaces/IDowntimePenalty.sol";
 import {IInsurancePool} from "../interfaces/IInsurancePool.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IPricingPolicy} from "../interfaces/IPricingPolicy.sol";
@@ -49,7 +50,7 @@ import {SealedBidDraw} from "../libraries/SealedBidDraw.sol";
 ///         Assigned and Running + Σ bond balances + Σ locked (unrevealed, unsettled) bonds +
 ///         Σ escrowed profits. Token transfers are pushes: MZKU is a plain ERC-20 without receiver
 ///         hooks, so a push cannot be blocked by its receiver.
-contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
+contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, IDowntimePenalty {
     using SafeERC20 for IERC20;
 
     // ---- errors ----
@@ -576,6 +577,18 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket {
         if (loss > cap) revert ProjectMarketLossAboveCap(projectId, loss, cap);
         uint256 ran = st == Status.Running ? block.timestamp - p.startedAt : 0;
         _fail(projectId, p, loss, ran, true);
+    }
+
+    /// @inheritdoc IDowntimePenalty
+    /// @dev Authorized callers (the UptimeReports contract) and governance. The loss is the project's
+    ///      governance-set cap, `lossCapBps` of FP, taken only from the collateral reserved for the
+    ///      assignment (uninsured: a provider and requester colluding cannot draw on the Insurance Pool).
+    function failOnDowntime(uint256 nodeId) external onlyAuthorized nonReentrant returns (uint256 projectId) {
+        projectId = _projectOfNode[nodeId];
+        if (projectId == 0) return 0;
+        Project storage p = _projects[projectId];
+        if (p.status != Status.Running) return 0;
+        _fail(projectId, p, uint256(p.fixedPrice) * p.lossCapBps / BPS, block.timestamp - p.startedAt, false);
     }
 
     // ---- views ----

@@ -662,7 +662,7 @@ abstract contract ProtocolWideSetup is DeployedProtocol {
             a.providerRegistry,
             a.nodeRegistry,
             a.sidecarStaking,
-            a.uptimeFeed,
+            a.uptimeReports,
             a.reputation,
             a.pricingPolicy,
             a.projectMarket,

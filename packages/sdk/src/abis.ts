@@ -6992,8 +6992,8 @@ export const sidecarStakingAbi = [
   }
 ] as const;
 
-/** ABI of GovernedUptimeFeed. */
-export const governedUptimeFeedAbi = [
+/** ABI of UptimeReports. */
+export const uptimeReportsAbi = [
   {
     "type": "constructor",
     "inputs": [
@@ -7003,12 +7003,115 @@ export const governedUptimeFeedAbi = [
         "internalType": "address"
       },
       {
-        "name": "reporters",
-        "type": "address[]",
-        "internalType": "address[]"
+        "name": "nodeRegistry_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "reputation_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "market_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "periodBlocks_",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "k",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "failLimit_",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "MAX_AUDITORS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "auditorsPerNode",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "currentPeriod",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "evict",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "failLimit",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "genesisBlock",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -7044,6 +7147,261 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "function",
+    "name": "join",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "leave",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "market",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IDowntimePenalty"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "memberAt",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct UptimeReports.Member",
+        "components": [
+          {
+            "name": "nodeId",
+            "type": "uint48",
+            "internalType": "uint48"
+          },
+          {
+            "name": "providerId",
+            "type": "uint48",
+            "internalType": "uint48"
+          },
+          {
+            "name": "tallyPeriod",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "up",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "down",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "decided",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "reportedPeriod",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "downStreak",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "leftPeriod",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "nodeRegistry",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract INodeRegistry"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "openPeriod",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "periodBlocks",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "periodInfo",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct UptimeReports.Period",
+        "components": [
+          {
+            "name": "seed",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "size",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "k",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "stride",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "periodStartBlock",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "report",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "votes",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "reputation",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IReputation"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "rosterSize",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "setAuditorsPerNode",
+    "inputs": [
+      {
+        "name": "k",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setAuthorizedCaller",
     "inputs": [
       {
@@ -7062,26 +7420,114 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "function",
-    "name": "setUptime",
+    "name": "setFailLimit",
+    "inputs": [
+      {
+        "name": "limit",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "sidecarAt",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "slotOf",
+    "inputs": [
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "joined",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "targetsOf",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "targets",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "uptimeCounts",
     "inputs": [
       {
         "name": "providerId",
         "type": "uint256",
         "internalType": "uint256"
-      },
-      {
-        "name": "uptimeBps",
-        "type": "uint16",
-        "internalType": "uint16"
-      },
-      {
-        "name": "periods",
-        "type": "uint32",
-        "internalType": "uint32"
       }
     ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct UptimeReports.Uptime",
+        "components": [
+          {
+            "name": "upPeriods",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "periods",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -7109,6 +7555,69 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "event",
+    "name": "AuditorJoined",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "sidecar",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AuditorLeft",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fromPeriod",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AuditorsPerNodeSet",
+    "inputs": [
+      {
+        "name": "k",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "AuthorizedCallerSet",
     "inputs": [
       {
@@ -7128,8 +7637,71 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "event",
-    "name": "UptimeSet",
+    "name": "DowntimePenalty",
     "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DowntimePenaltyFailed",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "reason",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FailLimitSet",
+    "inputs": [
+      {
+        "name": "failLimit",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "NodePeriodDecided",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
       {
         "name": "providerId",
         "type": "uint256",
@@ -7137,22 +7709,96 @@ export const governedUptimeFeedAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "uptimeBps",
-        "type": "uint16",
+        "name": "up",
+        "type": "bool",
         "indexed": false,
-        "internalType": "uint16"
+        "internalType": "bool"
+      },
+      {
+        "name": "downStreak",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "uptimeBps",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       },
       {
         "name": "periods",
-        "type": "uint32",
+        "type": "uint256",
         "indexed": false,
-        "internalType": "uint32"
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "PeriodOpened",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
       },
       {
-        "name": "reporter",
+        "name": "seed",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "rosterSize",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "k",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "stride",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "Reported",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "slot",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "sidecar",
         "type": "address",
         "indexed": true,
         "internalType": "address"
+      },
+      {
+        "name": "votes",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -7181,15 +7827,20 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "error",
-    "name": "GovernedUptimeFeedUptimeTooHigh",
+    "name": "GovernedZeroAddress",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsAlreadyJoined",
     "inputs": [
       {
-        "name": "providerId",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
       },
       {
-        "name": "uptimeBps",
+        "name": "slot",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -7197,8 +7848,132 @@ export const governedUptimeFeedAbi = [
   },
   {
     "type": "error",
-    "name": "GovernedZeroAddress",
-    "inputs": []
+    "name": "UptimeReportsAlreadyReported",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadParam",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadSlot",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsNodeNotActive",
+    "inputs": [
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsNotAssigned",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsOpenTooLate",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "seedBlock",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsPeriodNotOpen",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsPeriodOpen",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsWrongPeriod",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "current",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   }
 ] as const;
 
@@ -9283,6 +10058,25 @@ export const projectMarketAbi = [
       }
     ],
     "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "failOnDowntime",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "projectId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable"
   },
   {
@@ -16916,7 +17710,7 @@ export const contractAbis = {
   ProviderRegistry: providerRegistryAbi,
   NodeRegistry: nodeRegistryAbi,
   SidecarStaking: sidecarStakingAbi,
-  GovernedUptimeFeed: governedUptimeFeedAbi,
+  UptimeReports: uptimeReportsAbi,
   Reputation: reputationAbi,
   PricingPolicy: pricingPolicyAbi,
   ProjectMarket: projectMarketAbi,
@@ -16934,7 +17728,7 @@ export const protocolAbi = [
   ...providerRegistryAbi,
   ...nodeRegistryAbi,
   ...sidecarStakingAbi,
-  ...governedUptimeFeedAbi,
+  ...uptimeReportsAbi,
   ...reputationAbi,
   ...pricingPolicyAbi,
   ...projectMarketAbi,
@@ -16946,4 +17740,4 @@ export const protocolAbi = [
 ] as const;
 
 /** Names of the contracts with one fixed address per deployment. */
-export const protocolContractNames = ["MzkuToken","Governance","ProviderRegistry","NodeRegistry","SidecarStaking","GovernedUptimeFeed","Reputation","PricingPolicy","ProjectMarket","RewardPool","InsurancePool","DepositContract","MicroPoolFactory"] as const;
+export const protocolContractNames = ["MzkuToken","Governance","ProviderRegistry","NodeRegistry","SidecarStaking","UptimeReports","Reputation","PricingPolicy","ProjectMarket","RewardPool","InsurancePool","DepositContract","MicroPoolFactory"] as const;

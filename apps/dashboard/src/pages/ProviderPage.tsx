@@ -13,7 +13,7 @@ export default function ProviderPage({ id }: { id: number }) {
   const history = useLoad(async () => {
     const [scores, uptimes] = await Promise.all([
       api.list<ChainEvent>("/events", { eventName: "ScoreUpdated", limit: 100 }),
-      api.list<ChainEvent>("/events", { eventName: "UptimeSet", limit: 100 }),
+      api.list<ChainEvent>("/events", { eventName: "NodePeriodDecided", limit: 100 }),
     ]);
     const mine = (e: ChainEvent) => e.args.providerId === String(id);
     return { scores: scores.items.filter(mine).reverse(), uptimes: uptimes.items.filter(mine).reverse() };

@@ -19,6 +19,7 @@ import { pool as poolExit, poolUsage as poolExitUsage } from "../commands/poolEx
 import { projectCommands } from "../commands/project.js";
 import { providerCommands } from "../commands/provider.js";
 import { rewardsCommands } from "../commands/rewards.js";
+import { sidecar, sidecarUsage } from "../commands/sidecar.js";
 import { stakeCommands } from "../commands/stake.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
 
@@ -54,6 +55,13 @@ const raw: RawCommand[] = [
     summary: "serve the read API over an indexer's database",
     usage: apiUsage,
     run: (argv, level) => indexerService("api", ["start", ...argv], level).then(() => 0),
+  },
+  {
+    name: "sidecar start",
+    summary: "the daemon beside a node: supervision, peer audits, libp2p mesh, uptime reports",
+    usage: sidecarUsage,
+    run: (argv, level) =>
+      sidecar(["start", ...argv], createLogger({ component: "sidecar", level: level as LogLevel })).then(() => 0),
   },
   {
     name: "serve",

@@ -25,7 +25,9 @@ export const paramEvents: ReadonlySet<string> = new Set([
   "NodeRegistry.NodeLockSet",
   "SidecarStaking.AuthorizedCallerSet",
   "SidecarStaking.StakeObserverSet",
-  "GovernedUptimeFeed.AuthorizedCallerSet",
+  "UptimeReports.AuthorizedCallerSet",
+  "UptimeReports.AuditorsPerNodeSet",
+  "UptimeReports.FailLimitSet",
   "Reputation.AuthorizedCallerSet",
   "Reputation.ReputationDefaultsSet",
   "Reputation.ReputationStakeTargetSet",
@@ -71,6 +73,12 @@ export const rawEvents: Readonly<Record<string, string>> = {
   "DepositContract.DepositEvent": "the beacon-chain deposit; the pool's Activated is projected",
   "MicroPoolFactory.CompensationRequested": "the payment is projected from InsurancePool.InsurancePoolCompensated",
   "MicroPoolFactory.DepositKeyClaimed": "key registry; the pool's key is projected from MicroPool.DepositDataSet",
+  "UptimeReports.AuditorJoined": "the audit roster (slot ↔ sidecar ↔ node); the sidecars read it on-chain",
+  "UptimeReports.AuditorLeft": "the audit roster; a node's status is projected from NodeRegistry",
+  "UptimeReports.PeriodOpened": "a period's seed and assignment parameters; recomputable with the sdk's auditTargets",
+  "UptimeReports.Reported": "one sidecar's votes; their outcome is projected from NodePeriodDecided",
+  "UptimeReports.DowntimePenalty": "the failure and the slash are projected from ProjectMarket.ProjectFailed",
+  "UptimeReports.DowntimePenaltyFailed": "a refused penalty (reason bytes); nothing changed to project",
   "MicroPoolFactory.ValidatorPoolOpened":
     "the pool is projected from PoolOpened (same call); its project from ProjectMarket.ValidatorPoolAttached (projects.micro_pool)",
 };

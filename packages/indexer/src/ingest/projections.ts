@@ -431,7 +431,7 @@ const handlers: Record<string, Handler> = {
       p.score_uptime = int(a, "sUptime");
       p.failures = int(a, "failures");
     }),
-  "GovernedUptimeFeed.UptimeSet": async (ctx, a) => {
+  "UptimeReports.NodePeriodDecided": async (ctx, a) => {
     const id = int(a, "providerId");
     if (!(await ctx.w.get("providers", [id]))) return;
     await updateProvider(ctx, id, (p) => {

@@ -4,7 +4,7 @@ export * as governance from "./governance/index.js";
 export * as providerRegistry from "./providerRegistry/index.js";
 export * as nodeRegistry from "./nodeRegistry/index.js";
 export * as sidecarStaking from "./sidecarStaking/index.js";
-export * as governedUptimeFeed from "./governedUptimeFeed/index.js";
+export * as uptimeReports from "./uptimeReports/index.js";
 export * as reputation from "./reputation/index.js";
 export * as pricingPolicy from "./pricingPolicy/index.js";
 export * as projectMarket from "./projectMarket/index.js";

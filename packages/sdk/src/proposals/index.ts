@@ -3,7 +3,7 @@ export * as governance from "./governance.js";
 export * as providerRegistry from "./providerRegistry.js";
 export * as nodeRegistry from "./nodeRegistry.js";
 export * as sidecarStaking from "./sidecarStaking.js";
-export * as governedUptimeFeed from "./governedUptimeFeed.js";
+export * as uptimeReports from "./uptimeReports.js";
 export * as reputation from "./reputation.js";
 export * as pricingPolicy from "./pricingPolicy.js";
 export * as projectMarket from "./projectMarket.js";

@@ -8,6 +8,7 @@ export * from "./commitmentOf.js";
 export * from "./completeValidatorProject.js";
 export * from "./confirmCompletion.js";
 export * from "./depositBond.js";
+export * from "./failOnDowntime.js";
 export * from "./failProject.js";
 export * from "./failUnstarted.js";
 export * from "./getProject.js";

@@ -1,0 +1,56 @@
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { describe, expect, it } from "vitest";
+import { decodeMessage, type Observation, sidecarDomain, signAnnounce, signObservation } from "./messages.js";
+
+const domain = sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+const auditor = privateKeyToAccount(generatePrivateKey());
+const obs: Observation = {
+  auditor: auditor.address,
+  target: privateKeyToAccount(generatePrivateKey()).address,
+  period: 7n,
+  round: 2,
+  up: true,
+  latencyMs: 3,
+  observedAt: 1_700_000_000n,
+};
+const text = (s: string) => new TextEncoder().encode(s);
+const reason = async (data: Uint8Array) =>
+  decodeMessage(data, domain).then(
+    () => "accepted",
+    (e: { details?: { reason?: string } }) => e.details?.reason,
+  );
+
+describe("gossip messages", () => {
+  it("round-trips a signed observation and announcement", async () => {
+    const m = await decodeMessage(await signObservation(auditor, domain, obs), domain);
+    expect(m.kind).toBe("observation");
+    expect(m.signer).toBe(auditor.address);
+    expect(m.body).toEqual(obs);
+    const a = await decodeMessage(
+      await signAnnounce(auditor, domain, {
+        sidecar: auditor.address,
+        peerId: "12D3KooWtest",
+        nodeKind: "evm",
+        nodeUrl: "http://127.0.0.1:8545",
+        addrs: "/ip4/127.0.0.1/tcp/1",
+        at: 1n,
+      }),
+      domain,
+    );
+    expect(a.kind).toBe("announce");
+  });
+
+  it("names what is wrong: malformed, unsigned, forged, too large", async () => {
+    expect(await reason(text("{not json"))).toBe("malformed");
+    expect(await reason(new Uint8Array([0xff, 0xfe]))).toBe("malformed");
+    expect(await reason(text(JSON.stringify({ kind: "observation", body: {} })))).toBe("unsigned");
+    const good = JSON.parse(new TextDecoder().decode(await signObservation(auditor, domain, obs)));
+    expect(await reason(text(JSON.stringify({ ...good, body: { ...good.body, up: false } })))).toBe("forged");
+    expect(await reason(text(JSON.stringify({ ...good, body: { ...good.body, period: "-1" } })))).toBe("malformed");
+    expect(await reason(new Uint8Array(4096))).toBe("too_large");
+    // another chain or contract: the same bytes do not verify
+    const other = sidecarDomain(1, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    const m = await signObservation(auditor, domain, obs);
+    await expect(decodeMessage(m, other)).rejects.toMatchObject({ details: { reason: "forged" } });
+  });
+});

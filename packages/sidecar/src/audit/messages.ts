@@ -1,0 +1,187 @@
+/**
+ * What sidecars say to each other over gossip, each signed by the sender's sidecar key (EIP-712, the
+ * key registered with its node in the NodeRegistry):
+ *   Observation — "auditor saw target up/down in round r of period p" (one probe round).
+ *   Announce    — "sidecar S runs libp2p peer P and its node's health endpoint is U" (how auditors find
+ *                 their targets: the registry holds addresses, not endpoints).
+ * `decodeMessage` accepts only a well-formed, correctly signed message; anything else is a
+ * `SidecarError` `SIDECAR_BAD_MESSAGE` whose `details.reason` names what was wrong (the metric label).
+ */
+import {
+  type Address,
+  getAddress,
+  type Hex,
+  isAddress,
+  isHex,
+  type LocalAccount,
+  recoverTypedDataAddress,
+  type TypedDataDomain,
+} from "viem";
+import { SidecarError } from "../errors.js";
+
+export const MAX_MESSAGE_BYTES = 2_048;
+
+export interface Observation {
+  readonly auditor: Address;
+  readonly target: Address;
+  readonly period: bigint;
+  readonly round: number;
+  readonly up: boolean;
+  readonly latencyMs: number;
+  readonly observedAt: bigint;
+}
+
+export interface Announce {
+  readonly sidecar: Address;
+  readonly peerId: string;
+  readonly nodeKind: string;
+  readonly nodeUrl: string;
+  /** The sidecar's libp2p listen addresses, comma-separated. */
+  readonly addrs: string;
+  readonly at: bigint;
+}
+
+export type SignedMessage =
+  | { readonly kind: "observation"; readonly body: Observation; readonly signature: Hex; readonly signer: Address }
+  | { readonly kind: "announce"; readonly body: Announce; readonly signature: Hex; readonly signer: Address };
+
+export const TYPES = {
+  Observation: [
+    { name: "auditor", type: "address" },
+    { name: "target", type: "address" },
+    { name: "period", type: "uint64" },
+    { name: "round", type: "uint32" },
+    { name: "up", type: "bool" },
+    { name: "latencyMs", type: "uint32" },
+    { name: "observedAt", type: "uint64" },
+  ],
+  Announce: [
+    { name: "sidecar", type: "address" },
+    { name: "peerId", type: "string" },
+    { name: "nodeKind", type: "string" },
+    { name: "nodeUrl", type: "string" },
+    { name: "addrs", type: "string" },
+    { name: "at", type: "uint64" },
+  ],
+} as const;
+
+/** The signing domain: the chain and the UptimeReports contract the observations are for. */
+export function sidecarDomain(chainId: number, uptimeReports: Address): TypedDataDomain {
+  return { name: "MZKU Sidecar", version: "1", chainId, verifyingContract: uptimeReports };
+}
+
+export async function signObservation(
+  account: LocalAccount,
+  domain: TypedDataDomain,
+  o: Observation,
+): Promise<Uint8Array> {
+  const signature = await account.signTypedData({ domain, types: TYPES, primaryType: "Observation", message: o });
+  return encode({ kind: "observation", body: plain(o), signature });
+}
+
+export async function signAnnounce(account: LocalAccount, domain: TypedDataDomain, a: Announce): Promise<Uint8Array> {
+  const signature = await account.signTypedData({ domain, types: TYPES, primaryType: "Announce", message: a });
+  return encode({ kind: "announce", body: plain(a), signature });
+}
+
+/** Decodes and verifies a gossiped message; the signer must be the message's own auditor/sidecar. */
+export async function decodeMessage(data: Uint8Array, domain: TypedDataDomain): Promise<SignedMessage> {
+  if (data.length > MAX_MESSAGE_BYTES) reject("too_large");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data));
+  } catch {
+    reject("malformed");
+  }
+  if (typeof raw !== "object" || raw === null) reject("malformed");
+  const { kind, body, signature } = raw as Record<string, unknown>;
+  if (signature === undefined || signature === null || signature === "") reject("unsigned");
+  if (typeof signature !== "string" || !isHex(signature) || signature.length !== 132) reject("malformed");
+  if (typeof body !== "object" || body === null) reject("malformed");
+  const b = body as Record<string, unknown>;
+  if (kind === "observation") {
+    const o: Observation = {
+      auditor: addr(b.auditor),
+      target: addr(b.target),
+      period: uint(b.period, 64),
+      round: Number(uint(b.round, 32)),
+      up: bool(b.up),
+      latencyMs: Number(uint(b.latencyMs, 32)),
+      observedAt: uint(b.observedAt, 64),
+    };
+    const signer = await recover(domain, "Observation", o, signature);
+    if (signer !== o.auditor) reject("forged");
+    return { kind, body: o, signature, signer };
+  }
+  if (kind === "announce") {
+    const a: Announce = {
+      sidecar: addr(b.sidecar),
+      peerId: text(b.peerId, 128),
+      nodeKind: text(b.nodeKind, 16),
+      nodeUrl: text(b.nodeUrl, 512),
+      addrs: text(b.addrs, 1024),
+      at: uint(b.at, 64),
+    };
+    const signer = await recover(domain, "Announce", a, signature);
+    if (signer !== a.sidecar) reject("forged");
+    return { kind, body: a, signature, signer };
+  }
+  return reject("malformed");
+}
+
+async function recover(
+  domain: TypedDataDomain,
+  primaryType: "Observation" | "Announce",
+  message: Observation | Announce,
+  signature: Hex,
+): Promise<Address> {
+  try {
+    return getAddress(
+      await recoverTypedDataAddress({
+        domain,
+        types: TYPES,
+        primaryType,
+        message: message as never,
+        signature,
+      }),
+    );
+  } catch {
+    return reject("forged");
+  }
+}
+
+function reject(reason: string): never {
+  throw new SidecarError("SIDECAR_BAD_MESSAGE", `gossip message rejected: ${reason}`, { details: { reason } });
+}
+
+function encode(m: { kind: string; body: Record<string, unknown>; signature: Hex }): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(m));
+}
+
+function plain(o: Observation | Announce): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
+}
+
+function addr(v: unknown): Address {
+  if (typeof v !== "string" || !isAddress(v, { strict: false })) reject("malformed");
+  return getAddress(v);
+}
+
+function uint(v: unknown, bits: number): bigint {
+  if (typeof v !== "string" && typeof v !== "number") reject("malformed");
+  if (typeof v === "string" && !/^[0-9]{1,20}$/.test(v)) reject("malformed");
+  if (typeof v === "number" && !Number.isSafeInteger(v)) reject("malformed");
+  const n = BigInt(v);
+  if (n < 0n || n >= 1n << BigInt(bits)) reject("malformed");
+  return n;
+}
+
+function bool(v: unknown): boolean {
+  if (typeof v !== "boolean") reject("malformed");
+  return v;
+}
+
+function text(v: unknown, max: number): string {
+  if (typeof v !== "string" || v.length === 0 || v.length > max) reject("malformed");
+  return v;
+}

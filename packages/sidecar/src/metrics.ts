@@ -1,0 +1,51 @@
+/** The sidecar's Prometheus metrics (prom-client), all prefixed `mzku_sidecar_`, on its own registry. */
+import { Counter, Gauge, Registry } from "prom-client";
+
+export type SidecarMetrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new Registry();
+  const p = "mzku_sidecar_";
+  const registers = [registry];
+  return {
+    registry,
+    nodeUp: new Gauge({ name: `${p}node_up`, help: "1 when the own node is healthy", registers }),
+    nodeHeadLag: new Gauge({ name: `${p}node_head_lag_seconds`, help: "age of the own node's head", registers }),
+    nodePeers: new Gauge({ name: `${p}node_peers`, help: "peers of the own node (-1 unknown)", registers }),
+    nodeSyncing: new Gauge({ name: `${p}node_syncing`, help: "1 while the own node syncs", registers }),
+    nodeRestarts: new Counter({ name: `${p}node_restarts_total`, help: "restarts of the supervised node", registers }),
+    period: new Gauge({ name: `${p}period`, help: "current audit period", registers }),
+    audits: new Counter({
+      name: `${p}audits_total`,
+      help: "probes of assigned targets, by result",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    gossipPeers: new Gauge({ name: `${p}gossip_peers`, help: "connected libp2p peers", registers }),
+    gossipMessages: new Counter({
+      name: `${p}gossip_messages_total`,
+      help: "gossip messages received, by kind and verdict",
+      labelNames: ["kind", "verdict"] as const,
+      registers,
+    }),
+    gossipRejected: new Counter({
+      name: `${p}gossip_rejected_total`,
+      help: "gossip messages dropped, by reason (malformed, unsigned, forged, unknown_sender, too_large, wrong_peer)",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    reportsSent: new Counter({ name: `${p}reports_sent_total`, help: "report transactions sent", registers }),
+    reportsConfirmed: new Counter({
+      name: `${p}reports_confirmed_total`,
+      help: "reports found recorded on-chain",
+      registers,
+    }),
+    failures: new Counter({
+      name: `${p}failures_total`,
+      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe)",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    outboxPending: new Gauge({ name: `${p}outbox_pending`, help: "reports not yet confirmed", registers }),
+  };
+}
