@@ -1,7 +1,6 @@
 import {
   type Deployment,
   governanceAbi,
-  governedUptimeFeedAbi,
   insurancePoolAbi,
   microPoolAbi,
   microPoolFactoryAbi,
@@ -14,6 +13,7 @@ import {
   reputationAbi,
   rewardPoolAbi,
   sidecarStakingAbi,
+  uptimeReportsAbi,
 } from "@mzku/sdk";
 import { type Abi, type AbiParameter, type Address, getAddress, isAddress, isHex } from "viem";
 import { DashboardError } from "./errors.js";
@@ -28,7 +28,7 @@ const ABIS: Record<keyof typeof proposals, Abi> = {
   providerRegistry: providerRegistryAbi,
   nodeRegistry: nodeRegistryAbi,
   sidecarStaking: sidecarStakingAbi,
-  governedUptimeFeed: governedUptimeFeedAbi,
+  uptimeReports: uptimeReportsAbi,
   reputation: reputationAbi,
   pricingPolicy: pricingPolicyAbi,
   projectMarket: projectMarketAbi,
