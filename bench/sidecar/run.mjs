@@ -5,8 +5,8 @@
 //   the auditor process's peak (VmHWM). No libp2p ping here (the targets are not libp2p peers).
 // sidecar.gossip_p99_ms / sidecar.gossip_p50_ms / sidecar.gossip_delivery_ratio: 16 sidecar meshes,
 //   each its own process (bench/sidecar/gossip-worker.mjs: libp2p TCP + Noise + Yamux + gossipsub,
-//   every message validated with its EIP-712 signature), each publishing 2 signed observations a
-//   second for 20 s; latency = receive time − send time over every delivery.
+//   every message validated with its EIP-712 signature), each publishing a signed observation
+//   every 2 s for 20 s; latency = receive time − send time over every delivery.
 // gas.reports.per_observation: from contracts/snapshots/reports.json (forge, k = 3, whole transactions).
 // Needs `npm run build`. Writes bench/results/sidecar.json and sidecar.raw.json (machine named).
 import { spawn } from "node:child_process";
@@ -22,7 +22,7 @@ const TARGETS = 1_000;
 const ROUNDS = 4;
 const MESHES = 16;
 const PUBLISH_S = Number(process.env.BENCH_GOSSIP_S ?? 20);
-const RATE = 2;
+const RATE = 0.5; // one signed observation per sidecar every 2 s (k = 3 targets, a probe round every 6 s)
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 function start(script, args) {

@@ -129,7 +129,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const rest = args.slice(entry.name.split(" ").length);
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(entry.kind === "chain" ? chainCommandHelp(entry.command) : `${entry.command.usage}\n`);
+    const { usage } = entry.command as RawCommand;
+    process.stdout.write(
+      entry.kind === "chain"
+        ? chainCommandHelp(entry.command)
+        : `${typeof usage === "string" ? usage : await usage()}\n`,
+    );
     return 0;
   }
   if (entry.kind === "chain") {

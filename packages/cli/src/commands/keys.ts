@@ -9,7 +9,8 @@ import { toJson } from "../cli/output.js";
 export type RawCommand = {
   name: string;
   summary: string;
-  usage: string;
+  /** The `--help` text, or a loader for it (a command whose package loads on use). */
+  usage: string | (() => Promise<string>);
   run: (argv: string[], level: string) => Promise<number | undefined>;
 };
 

@@ -1,9 +1,15 @@
 import type { Logger } from "@mzku/log";
-import { runSidecar, sidecarUsage as usage } from "@mzku/sidecar";
 
-export const sidecarUsage = usage;
+/** `mzku sidecar start --help`: the sidecar's own usage, loaded on use like the command. */
+export async function sidecarUsage(): Promise<string> {
+  return (await import("@mzku/sidecar")).sidecarUsage;
+}
 
-/** `mzku sidecar start ...`: runs the sidecar (packages/sidecar) until SIGTERM/SIGINT. */
-export function sidecar(argv: string[], log: Logger): Promise<void> {
+/**
+ * `mzku sidecar start ...`: runs the sidecar (packages/sidecar) until SIGTERM/SIGINT. Loaded on use:
+ * libp2p and the sidecar's stack stay out of every other command's start-up.
+ */
+export async function sidecar(argv: string[], log: Logger): Promise<void> {
+  const { runSidecar } = await import("@mzku/sidecar");
   return runSidecar(argv, log);
 }
