@@ -1,7 +1,7 @@
 // A requester quotes and opens a project in the browser; two providers seal and reveal bids from the
 // Provide page (the salts kept in localStorage); the auction is settled from the project page, which
 // shows the winner and recomputes the draw with the sdk. Headless Chromium against anvil + indexer + API.
-import { projectMarket } from "@mzku/sdk";
+import { nodeRegistry, projectMarket } from "@mzku/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -129,5 +129,36 @@ describe("request → auction → assignment, bid → reveal", () => {
     expect(await page.getByTestId("winner").textContent()).toContain(settled.winner.slice(0, 6));
     await page.getByRole("button", { name: "Recompute the draw here" }).click();
     expect(await page.getByTestId("recomputed").textContent()).toMatch(/^Matches the contract/);
+  });
+
+  it("the winner starts the project on its node, and reports completion after the duration", async () => {
+    const c = devnet.deployment.contracts;
+    const reader = devnet.wallet(0);
+    const settled = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [BigInt(projectId)] });
+    const winner = BIDDERS.find((b) => address(b.index) === settled.winner)?.index ?? 0;
+    // The winner's node (the Provide page registers nodes; tested in marketplace.test.ts).
+    const resources = { cpuCores: 8, ramGb: 32, storageGb: 500, bandwidthMbps: 500 };
+    const w = devnet.wallet(winner);
+    await nodeRegistry.registerNode(w, {
+      address: c.NodeRegistry,
+      args: [devnet.wallet(18).account.address, resources],
+    });
+    const nodeId = await nodeRegistry.nodeCount(reader, { address: c.NodeRegistry });
+    await nodeRegistry.activateNode(w, { address: c.NodeRegistry, args: [nodeId] });
+    await chooseAccount(page, winner, address(winner));
+    await page.getByLabel("Your node id").fill(String(nodeId));
+    await page.getByRole("button", { name: "Start the project" }).click();
+    await confirmed(page, new RegExp(`Start project #${projectId} on node #${nodeId}`));
+    await expect.poll(() => page.getByTestId("project-status").textContent(), { timeout: 30_000 }).toContain("running");
+    await page.getByRole("button", { name: "Devnet: move the clock to the project's end" }).click();
+    await page.getByLabel("Profit X (MZKU)").fill("5");
+    await page.getByRole("button", { name: "Submit completion" }).click({ timeout: 30_000 });
+    await confirmed(page, new RegExp(`Submit completion of project #${projectId}: profit 5 MZKU`));
+    const after = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [BigInt(projectId)] });
+    expect(after.profitSubmitted).toBe(true);
+    expect(after.nodeId).toBe(nodeId);
+    await expect
+      .poll(() => page.getByTestId("run-end").textContent(), { timeout: 30_000 })
+      .toContain("Profit reported");
   });
 });

@@ -1,5 +1,5 @@
 // The marketplace in headless Chromium against a devnet, the indexer and the read API.
-import { projectMarket } from "@mzku/sdk";
+import { mzkuToken, projectMarket } from "@mzku/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -104,6 +104,43 @@ describe("marketplace", () => {
     });
     expect(bond).toBe(105n * E);
     await wallet.close();
+  });
+});
+
+describe("provide: bond, nodes and collateral", () => {
+  it("withdraws bond, registers and stops a node, unbonds and withdraws collateral", async () => {
+    const c = devnet.deployment.contracts;
+    const me = devnet.wallet(10).account.address;
+    const reader = devnet.wallet(0);
+    await page.goto(`${site.url}#/provide`);
+    await chooseAccount(page, 10, me);
+    await page.getByLabel("Bond to withdraw (MZKU)").fill("40");
+    await page.getByRole("button", { name: "Withdraw bond" }).click();
+    await confirmed(page, /Withdraw 40 MZKU of bid bond/);
+    expect(await projectMarket.bondBalanceOf(reader, { address: c.ProjectMarket, args: [me] })).toBe(60n * E);
+    await expect.poll(() => page.getByTestId("bond").textContent(), { timeout: 30_000 }).toBe("60 MZKU");
+    // A node: registered and activated, then stopped from its row.
+    await page.getByLabel("Sidecar address").fill(devnet.wallet(17).account.address);
+    await page.getByRole("button", { name: "Register and activate the node" }).click();
+    await confirmed(page, /Activate node #\d+/);
+    const node = page.locator("li[data-node]").first();
+    await expect.poll(() => node.textContent(), { timeout: 30_000 }).toContain("active");
+    const nodeId = await node.getAttribute("data-node");
+    await page.getByRole("button", { name: `Stop node #${nodeId}` }).click();
+    await confirmed(page, new RegExp(`Stop node #${nodeId}`));
+    await expect.poll(() => node.textContent(), { timeout: 30_000 }).toContain("stopped");
+    // Collateral: unbond 10 MZKU, let the devnet clock pass the delay, withdraw it.
+    await page.getByLabel("Collateral to withdraw (MZKU)").fill("10");
+    await page.getByRole("button", { name: "Request withdrawal" }).click();
+    await confirmed(page, /Start the withdrawal of 10 MZKU of collateral/);
+    const unbonding = page.getByTestId("unbonding");
+    await expect.poll(() => unbonding.textContent(), { timeout: 30_000 }).toContain("Unbonding: 10 MZKU, ready after");
+    await page.getByRole("button", { name: "Devnet: move the clock to the end of unbonding" }).click();
+    await expect.poll(() => unbonding.textContent(), { timeout: 30_000 }).toContain("ready to withdraw");
+    const before = await mzkuToken.balanceOf(reader, { address: c.MzkuToken, args: [me] });
+    await page.getByRole("button", { name: "Withdraw collateral" }).click();
+    await confirmed(page, /Withdraw 10 MZKU of unbonded collateral/);
+    expect((await mzkuToken.balanceOf(reader, { address: c.MzkuToken, args: [me] })) - before).toBe(10n * E);
   });
 });
 

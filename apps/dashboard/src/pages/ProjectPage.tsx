@@ -8,6 +8,7 @@ import { DashboardError, plainError } from "../errors.js";
 import { phaseAt, typeLabel } from "../market.js";
 import { TxPlan, useTx } from "../tx.js";
 import { formatAmount, formatDuration, shortAddress } from "../units.js";
+import { ProjectRun } from "./ProjectRun.js";
 
 const STEPS = [
   ["commit", "Sealed bids"],
@@ -122,6 +123,7 @@ export default function ProjectPage({ id }: { id: number }) {
         Status: <strong>{p.status === "bidding" ? `auction — ${phase} window` : p.status.replace("_", " ")}</strong>
         {" · "}block {String(block)}
       </p>
+      <ProjectRun id={id} />
       <dl className="facts">
         <div>
           <dt>What</dt>

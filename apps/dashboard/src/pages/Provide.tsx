@@ -3,8 +3,10 @@ import { useState } from "react";
 import { type Address, isAddress } from "viem";
 import type { Project, Provider } from "../api.js";
 import { loadBid, randomSalt, saveBid } from "../bids.js";
+import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
+import { advanceClock } from "../devnet.js";
 import { DashboardError, plainError } from "../errors.js";
 import { phaseAt, REVEAL_WARNING_BLOCKS, SECONDS_PER_BLOCK, typeLabel } from "../market.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
@@ -262,7 +264,7 @@ function Auction({ project, block, providerId }: { project: Project; block: bigi
 
 /** Apply, manage collateral, bond and nodes, and bid on open auctions (seal, then reveal). */
 export default function Provide() {
-  const { config, account, api, reader } = useApp();
+  const { config, account, api, reader, bump } = useApp();
   const { run } = useTx();
   const c = config.deployment.contracts;
   const me = account?.address as Address | undefined;
@@ -271,8 +273,19 @@ export default function Provide() {
     const id = Number(await providerRegistry.providerIdOf(reader, { address: c.ProviderRegistry, args: [me] }));
     const bond = await projectMarket.bondBalanceOf(reader, { address: c.ProjectMarket, args: [me] });
     const provider = id > 0 ? await api.get<Provider>(`/providers/${id}`).catch(() => undefined) : undefined;
-    const nodes = id > 0 ? (await api.list<NodeRow>("/nodes", { providerId: id, limit: 100 })).items : [];
-    return { id, bond, provider, nodes };
+    const nodes =
+      id > 0
+        ? await api
+            .list<NodeRow>("/nodes", { providerId: id, limit: 100 })
+            .then((page) => page.items)
+            .catch(() => [])
+        : [];
+    const [unbonding, readyAt] =
+      id > 0
+        ? await providerRegistry.unbondingOf(reader, { address: c.ProviderRegistry, args: [BigInt(id)] })
+        : [0n, 0n];
+    const now = (await reader.getBlock()).timestamp;
+    return { id, bond, provider, nodes, unbonding, readyAt: BigInt(readyAt), now };
   }, [me]);
   const auctions = useLoad(
     async () => ({
@@ -373,6 +386,54 @@ export default function Provide() {
                   );
                 }}
               />
+              <AmountAction
+                title="Request withdrawal"
+                label="Collateral to withdraw (MZKU)"
+                plan={[
+                  "requestWithdrawal: moves free collateral (no active node) into unbonding; withdrawable after the unbonding delay",
+                ]}
+                onRun={async (amount) => {
+                  await run([
+                    {
+                      what: `Start the withdrawal of ${formatAmount(amount)} MZKU of collateral`,
+                      send: (w) =>
+                        providerRegistry.sendRequestWithdrawal(w, { address: c.ProviderRegistry, args: [amount] }),
+                    },
+                  ]);
+                }}
+              />
+              {s.unbonding > 0n && (
+                <div data-testid="unbonding">
+                  <p>
+                    Unbonding: {formatAmount(s.unbonding)} MZKU,{" "}
+                    {s.now >= s.readyAt ? "ready to withdraw." : `ready after ${dateTime(Number(s.readyAt))}.`}
+                  </p>
+                  {s.now >= s.readyAt ? (
+                    <TxPlan
+                      label="Withdraw collateral"
+                      steps={["withdrawCollateral: pays the unbonded collateral to your account"]}
+                      onRun={() =>
+                        void run([
+                          {
+                            what: `Withdraw ${formatAmount(s.unbonding)} MZKU of unbonded collateral`,
+                            send: (w) => providerRegistry.sendWithdrawCollateral(w, { address: c.ProviderRegistry }),
+                          },
+                        ])
+                      }
+                    />
+                  ) : (
+                    config.devnet && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void advanceClock(config, s.readyAt - s.now).then(bump)}
+                      >
+                        Devnet: move the clock to the end of unbonding
+                      </button>
+                    )
+                  )}
+                </div>
+              )}
             </section>
             <section className="panel" aria-labelledby="bond-title">
               <h2 id="bond-title">Bid bond</h2>
@@ -393,6 +454,19 @@ export default function Provide() {
                   );
                 }}
               />
+              <AmountAction
+                title="Withdraw bond"
+                label="Bond to withdraw (MZKU)"
+                plan={["withdrawBond: pays back bond that no sealed bid holds"]}
+                onRun={async (amount) => {
+                  await run([
+                    {
+                      what: `Withdraw ${formatAmount(amount)} MZKU of bid bond`,
+                      send: (w) => projectMarket.sendWithdrawBond(w, { address: c.ProjectMarket, args: [amount] }),
+                    },
+                  ]);
+                }}
+              />
             </section>
           </div>
           <section className="panel" aria-labelledby="nodes-title">
@@ -402,8 +476,26 @@ export default function Provide() {
             ) : (
               <ul>
                 {s.nodes.map((n) => (
-                  <li key={n.nodeId}>
-                    Node #{n.nodeId}: {n.status}, sidecar <code>{n.sidecar}</code>, {n.cpuCores} cores / {n.ramGb} GB
+                  <li key={n.nodeId} data-node={n.nodeId}>
+                    Node #{n.nodeId}: {n.status}, sidecar <code>{n.sidecar}</code>, {n.cpuCores} cores / {n.ramGb} GB{" "}
+                    {(n.status === "installing" || n.status === "active") && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`Stop node #${n.nodeId}`}
+                        onClick={() =>
+                          void run([
+                            {
+                              what: `Stop node #${n.nodeId} (frees its resources)`,
+                              send: (w) =>
+                                nodeRegistry.sendStopNode(w, { address: c.NodeRegistry, args: [BigInt(n.nodeId)] }),
+                            },
+                          ])
+                        }
+                      >
+                        Stop
+                      </button>
+                    )}
                   </li>
                 ))}
               </ul>
