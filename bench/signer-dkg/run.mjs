@@ -8,7 +8,6 @@
 // Writes bench/results/signer-dkg.json and bench/results/signer-dkg.raw.json.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,28 +21,13 @@ if (!existsSync(BIN)) {
   process.exit(1);
 }
 const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import("@mzku/signer");
+const { freePorts } = await import("@mzku/signer/testing");
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PARTIES = 4;
 const THRESHOLD = 3;
 const VALIDATORS = 100;
 const TIMEOUT_MS = 180_000;
-
-async function freePorts(k) {
-  const servers = await Promise.all(
-    Array.from(
-      { length: k },
-      () =>
-        new Promise((resolve) => {
-          const s = createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 async function oneRun(run) {
   const dir = mkdtempSync(join(tmpdir(), "mzku-bench-dkg-"));

@@ -57,21 +57,7 @@ contract ValidatorFlowAttacksTest is ValidatorFlowBase {
 
     /// A micro-pool without market fees for a project that is not a validator.
     function test_Attack_FeelessPoolForAnotherProjectType() public {
-        Resources memory r = _validatorResources();
-        (uint256 quote,) = pricing.quote(r, DURATION, 1); // type 1: an execution node
-        vm.startPrank(requester);
-        token.approve(address(market), quote);
-        uint256 id = market.openProject(r, uint64(DURATION), 1, quote);
-        vm.stopPrank();
-        bytes32 salt = keccak256("s");
-        bytes32 commitment = market.commitmentOf(quote / 2, salt, winner, id);
-        vm.prank(winner);
-        market.commit(id, commitment);
-        vm.roll(market.getProject(id).commitEndBlock);
-        vm.prank(winner);
-        market.reveal(id, 0, quote / 2, salt);
-        vm.roll(market.getProject(id).revealEndBlock);
-        market.settle(id);
+        uint256 id = _assignExecutionProject("s");
         vm.prank(winner);
         vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketValidatorPool.selector, id, address(0)));
         factory.openValidatorPool{value: K}(id);
@@ -159,13 +145,26 @@ contract ValidatorFlowAttacksTest is ValidatorFlowBase {
         );
         market.completeValidatorProject(projectId);
         // A running project of another type has no pool.
+        uint256 id = _assignExecutionProject("t");
+        vm.startPrank(winner);
+        nodeId = nodes.registerNode(makeAddr("sidecar2"), _validatorResources());
+        nodes.activateNode(nodeId);
+        market.startProject(id, nodeId);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketValidatorPool.selector, id, address(0)));
+        market.completeValidatorProject(id);
+    }
+
+    /// @dev A type-1 project (an execution node, not a validator) for the validator resources, which the
+    ///      winner wins as the only bidder at half the quote; the auction settles.
+    function _assignExecutionProject(string memory saltSeed) internal returns (uint256 id) {
         Resources memory r = _validatorResources();
         (uint256 quote,) = pricing.quote(r, DURATION, 1);
         vm.startPrank(requester);
         token.approve(address(market), quote);
-        uint256 id = market.openProject(r, uint64(DURATION), 1, quote);
+        id = market.openProject(r, uint64(DURATION), 1, quote);
         vm.stopPrank();
-        bytes32 salt = keccak256("t");
+        bytes32 salt = keccak256(bytes(saltSeed));
         bytes32 commitment = market.commitmentOf(quote / 2, salt, winner, id);
         vm.prank(winner);
         market.commit(id, commitment);
@@ -174,12 +173,5 @@ contract ValidatorFlowAttacksTest is ValidatorFlowBase {
         market.reveal(id, 0, quote / 2, salt);
         vm.roll(market.getProject(id).revealEndBlock);
         market.settle(id);
-        vm.startPrank(winner);
-        nodeId = nodes.registerNode(makeAddr("sidecar2"), r);
-        nodes.activateNode(nodeId);
-        market.startProject(id, nodeId);
-        vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(ProjectMarket.ProjectMarketValidatorPool.selector, id, address(0)));
-        market.completeValidatorProject(id);
     }
 }

@@ -7,13 +7,13 @@
 // the project starts on the winner's node (which then carries the pool's 32 ETH); rewards arrive; the
 // project ends from what the pool observed and FP is split. Then a validator that stops half-way: the
 // penalty reaches the provider's reserved collateral.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DKG_VERSION, generateIdentity, type IdentityFile, parseDefinition } from "@mzku/signer";
+import { freePorts, runSignerBin } from "@mzku/signer/testing";
 import { type Address, type Hex, keccak256, parseEther, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { microPool, mzkuToken, nodeRegistry, projectMarket, providerRegistry } from "../actions/index.js";
@@ -37,43 +37,11 @@ const ETH = (n: string) => parseEther(n);
 const DAY = 86_400n;
 const DURATION = 30n * DAY;
 const FORK_VERSION = "0x00000000";
-// The signer's built bin (the root `npm test` builds every workspace before testing).
-const SIGNER_BIN = join(import.meta.dirname, "../../../signer/dist/bin/mzku-signer.js");
 
 const children = new Set<ChildProcess>();
 let dir = "";
-
-/** `mzku-signer <args>` in its own process; resolves with its exit code and stderr. */
-function signerProcess(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SIGNER_BIN, ...args], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-    children.add(child);
-    let stderr = "";
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("exit", (code) => {
-      children.delete(child);
-      resolve({ code: code ?? -1, stderr });
-    });
-  });
-}
-
-async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: k },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const s = createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+// The signer's built bin in its own process (the root `npm test` builds every workspace before testing).
+const signerProcess = (args: string[]) => runSignerBin(args, { cwd: dir, children });
 
 /**
  * A 3-of-4 ceremony for one validator: parties 1 and 2 are the winner's, 3 and 4 the platform

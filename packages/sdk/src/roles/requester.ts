@@ -14,6 +14,15 @@ export type ProjectRequest = {
   maxFixedPrice?: bigint;
 };
 
+/** An opened project: its id, the fixed price paid and the auction's windows. */
+export type RequestedProject = {
+  projectId: bigint;
+  fixedPrice: bigint;
+  commitEndBlock: bigint;
+  revealEndBlock: bigint;
+  receipt: TransactionReceipt;
+};
+
 /**
  * Opens a project: quotes the fixed price, approves it and opens the auction. Returns the new project
  * id, the fixed price paid and the auction's windows (commit until `commitEndBlock`, reveal until
@@ -23,13 +32,7 @@ export async function requestProject(
   wallet: SigningClient,
   deployment: Deployment,
   request: ProjectRequest,
-): Promise<{
-  projectId: bigint;
-  fixedPrice: bigint;
-  commitEndBlock: bigint;
-  revealEndBlock: bigint;
-  receipt: TransactionReceipt;
-}> {
+): Promise<RequestedProject> {
   const { ProjectMarket, PricingPolicy } = deployment.contracts;
   const [quoted] = await pricingPolicy.quote(wallet, {
     address: PricingPolicy,

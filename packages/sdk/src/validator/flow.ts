@@ -16,7 +16,7 @@ import type { Deployment } from "../deployment.js";
 import { MzkuError } from "../errors.js";
 import { decodeEvents, findEvent } from "../events.js";
 import type { SigningClient } from "../roles/allowance.js";
-import { requestProject } from "../roles/requester.js";
+import { type RequestedProject, requestProject } from "../roles/requester.js";
 
 /** Project type of an Ethereum validator in the PricingPolicy and the market. */
 export const VALIDATOR_PROJECT_TYPE = 0;
@@ -46,13 +46,7 @@ export type ValidatorCoSigner = (digest: Hex) => Promise<Hex>;
 export async function requestValidator(
   requester: SigningClient,
   { deployment, duration, maxFixedPrice }: { deployment: Deployment; duration: bigint; maxFixedPrice?: bigint },
-): Promise<{
-  projectId: bigint;
-  fixedPrice: bigint;
-  commitEndBlock: bigint;
-  revealEndBlock: bigint;
-  receipt: TransactionReceipt;
-}> {
+): Promise<RequestedProject> {
   const [cpuCores, ramGb, storageGb, bandwidthMbps] = await microPoolFactory.validatorResources(requester, {
     address: deployment.contracts.MicroPoolFactory,
   });

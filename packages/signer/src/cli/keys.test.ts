@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,50 +13,15 @@ import { fromHex } from "../bls/bytes.js";
 import { combinePartials, partialSign } from "../bls/threshold.js";
 import { readDkgOutput, readShares } from "../dkg/output.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
+import { freePorts, runSignerBin, SIGNER_BIN } from "../testing/processes.js";
 
-const PKG = join(import.meta.dirname, "../..");
-const BIN = join(PKG, "dist/bin/mzku-signer.js");
 const children = new Set<ChildProcess>();
 let dir = "";
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    children.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("exit", (code) => {
-      children.delete(child);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: k },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const s = createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+const run = (args: string[]) => runSignerBin(args, { cwd: dir, children });
 
 beforeAll(() => {
   // dist/ is built once by vitest's global setup (test-setup/build.ts)
-  if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
+  if (!existsSync(SIGNER_BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-keys-"));
 }, 120_000);
 
@@ -232,7 +196,7 @@ describe("keys commands (separate processes)", () => {
           "cdef.json",
           "cid2.json",
           "2",
-          join(PKG, "dist"),
+          join(import.meta.dirname, "../../dist"),
         ],
         { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
       );

@@ -1,27 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { toHex } from "../bls/bytes.js";
+import { freePorts } from "../testing/processes.js";
 import { DKG_VERSION, parseDefinition, sessionId } from "./definition.js";
 import { open, seal } from "./envelope.js";
 import { HttpTransport } from "./http.js";
 import { generateIdentity, loadIdentity } from "./identity.js";
-
-async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: k },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const s = createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 const started: HttpTransport[] = [];
 afterEach(async () => {

@@ -1,8 +1,10 @@
 /**
  * `@mzku/signer/testing` — TEST-ONLY helpers. The trusted dealer splits a whole validator key into
  * shares, and the single-key backend signs with a whole key (the benchmark's baseline); production
- * must never do either (shares come from the DKG). Nothing outside tests, benches and this folder may
+ * must never do either (shares come from the DKG). `freePorts` and `runSignerBin` serve the tests and
+ * benches that run `mzku-signer` processes. Nothing outside tests, benches and this folder may
  * import them (`src/layers.test.ts` checks).
  */
 export { type DealtKey, randomSecretKey, splitSecret } from "./dealer.js";
+export { freePorts, runSignerBin, SIGNER_BIN } from "./processes.js";
 export { SingleKeyBackend } from "./single-key.js";
