@@ -21,7 +21,7 @@ if (!existsSync(BIN)) {
   process.exit(1);
 }
 const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import("@mzku/signer");
-const { freePorts } = await import("@mzku/signer/testing");
+const { freePorts, keysDkgArgs } = await import("@mzku/signer/testing");
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PARTIES = 4;
@@ -55,22 +55,10 @@ async function oneRun(run) {
           process.execPath,
           [
             BIN,
-            "keys",
-            "dkg",
-            "--definition",
-            "def.json",
-            "--identity",
-            `id${i}.json`,
-            "--index",
-            String(i),
-            "--out",
-            `out${i}`,
-            "--password-file",
-            "pw",
-            "--withdrawal-address",
-            "0x0f51bb10119727a7e5eA3538074fb341F56B09Ad",
-            "--fork-version",
-            "0x00000000",
+            ...keysDkgArgs(i, {
+              withdrawalAddress: "0x0f51bb10119727a7e5eA3538074fb341F56B09Ad",
+              forkVersion: "0x00000000",
+            }),
           ],
           { cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
         );

@@ -5,8 +5,10 @@
 import {
   governance,
   microPool,
+  microPoolFactory,
   mzkuToken,
   pricingPolicy,
+  providerRegistry,
   reputation,
   rewardPool,
   StakeObserverStakeClass,
@@ -14,7 +16,7 @@ import {
 } from "@mzku/sdk";
 import { advanceTime } from "@mzku/sdk/devnet";
 import type { Browser, Page } from "playwright-core";
-import type { Address } from "viem";
+import { type Address, formatEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAmount } from "../src/units.js";
 import {
@@ -100,6 +102,48 @@ describe("invest: micro-pool stake, aETH, transfer", () => {
     await card.getByLabel("ETH to stake in pool #1").fill("4.5.1");
     await card.getByRole("button", { name: "Stake" }).click();
     expect(await card.getByRole("alert").textContent()).toContain("is not an amount");
+  });
+});
+
+describe("invest: withdraw before activation; a provider opens a pool", () => {
+  it("withdraws 1 aETH while the pool is open: the fee's share in MZKU comes back", async () => {
+    await chooseAccount(page, 6, address(6));
+    const card = page.locator('li[data-pool="1"]');
+    const c = devnet.deployment.contracts;
+    const fp = await microPool.fixedPrice(reader(), { address: pool });
+    const before = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(6)] });
+    await card.getByLabel("aETH to withdraw from pool #1").fill("1", { timeout: 30_000 });
+    await card.getByRole("button", { name: "Withdraw before activation" }).click();
+    await confirmed(page, /Withdraw 1 aETH from pool #1/);
+    expect(await microPool.balanceOf(reader(), { address: pool, args: [address(6)] })).toBe(0n);
+    const after = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(6)] });
+    expect(after - before).toBe((E * fp) / (32n * E));
+  });
+
+  it("a provider opens a micro-pool with its ETH; the list shows it", async () => {
+    const c = devnet.deployment.contracts;
+    await chooseAccount(page, 10, address(10));
+    const count = await microPoolFactory.poolCount(reader(), { address: c.MicroPoolFactory });
+    // The provider's share k (untrusted providers put in more): the page refuses less, in words.
+    const id = await providerRegistry.providerIdOf(reader(), { address: c.ProviderRegistry, args: [address(10)] });
+    const k = await providerRegistry.ethShareOf(reader(), { address: c.ProviderRegistry, args: [id] });
+    const panel = page.locator('section[aria-labelledby="open-pool-title"]');
+    if (k > 0n) {
+      await page.getByLabel("Your ETH in the pool").fill(formatEther(k - 1n), { timeout: 30_000 });
+      await page.getByRole("button", { name: "Open the pool" }).click();
+      expect(await panel.getByRole("alert").textContent()).toContain("at least your share k");
+    }
+    const value = k > 2n * E ? k : 2n * E;
+    await page.getByLabel("Your ETH in the pool").fill(formatEther(value), { timeout: 30_000 });
+    await page.getByRole("button", { name: "Open the pool" }).click();
+    const failed = panel.getByRole("alert");
+    await expect
+      .poll(async () => ((await failed.count()) ? await failed.textContent() : ""), { timeout: 5_000 })
+      .toBe("");
+    await confirmed(page, new RegExp(`Open a micro-pool with ${formatAmount(value)} ETH, running 365 days`));
+    expect(await microPoolFactory.poolCount(reader(), { address: c.MicroPoolFactory })).toBe(count + 1n);
+    const card = page.locator(`li[data-pool="${count + 1n}"]`);
+    await expect.poll(() => card.textContent(), { timeout: 30_000 }).toContain("provider #2");
   });
 });
 

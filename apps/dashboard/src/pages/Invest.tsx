@@ -1,4 +1,4 @@
-import { microPool, mzkuToken } from "@mzku/sdk";
+import { microPool, microPoolFactory, mzkuToken, providerRegistry } from "@mzku/sdk";
 import { useState } from "react";
 import { type Address, isAddress } from "viem";
 import type { MicroPool, PoolFlow } from "../api.js";
@@ -23,6 +23,7 @@ function Pool({ pool }: { pool: MicroPool }) {
   const [amount, setAmount] = useState("");
   const [to, setTo] = useState("");
   const [send, setSend] = useState("");
+  const [back, setBack] = useState("");
   const [error, setError] = useState<string>();
   const address = pool.pool as Address;
   const me = account?.address;
@@ -157,8 +158,94 @@ function Pool({ pool }: { pool: MicroPool }) {
           <TxPlan label="Send aETH" onRun={transfer} steps={["transfer: aETH is an ERC-20; its rewards follow it"]} />
         </>
       )}
+      {mine.data && mine.data.aeth > 0n && pool.status === "open" && (
+        <>
+          <Field
+            label={`aETH to withdraw from pool #${pool.poolId}`}
+            inputMode="decimal"
+            value={back}
+            onChange={setBack}
+          />
+          <TxPlan
+            label="Withdraw before activation"
+            onRun={() => {
+              setError(undefined);
+              try {
+                const wei = parseAmount(back, "aETH to withdraw");
+                void run([
+                  {
+                    what: `Withdraw ${formatAmount(wei)} aETH from pool #${pool.poolId}: ${formatAmount(wei)} ETH and ${formatAmount((wei * fp) / (32n * 10n ** 18n))} MZKU of fee back`,
+                    send: (s) => microPool.sendWithdraw(s, { address, args: [wei] }),
+                  },
+                ]);
+              } catch (e) {
+                setError(plainError(e));
+              }
+            }}
+            steps={[
+              "withdraw (while the pool is open): burns the aETH, returns the ETH and the fee's share in MZKU (rounded down)",
+            ]}
+          />
+        </>
+      )}
       <FormError error={error} />
     </li>
+  );
+}
+
+/** A provider opens a micro-pool with its own ETH (at least its share k), running until a chosen day. */
+function OpenPool() {
+  const { config, account, reader } = useApp();
+  const { run } = useTx();
+  const c = config.deployment.contracts;
+  const me = account?.address;
+  const [eth, setEth] = useState("");
+  const [days, setDays] = useState("365");
+  const [error, setError] = useState<string>();
+  const provider = useLoad(async () => {
+    if (!me) return undefined;
+    const id = await providerRegistry.providerIdOf(reader, { address: c.ProviderRegistry, args: [me] });
+    if (id === 0n) return undefined;
+    return { id, k: await providerRegistry.ethShareOf(reader, { address: c.ProviderRegistry, args: [id] }) };
+  }, [me]);
+  if (!provider.data) return null;
+  const k = provider.data.k;
+  const open = async () => {
+    setError(undefined);
+    try {
+      const value = parseAmount(eth, "Your ETH in the pool");
+      if (value < k)
+        throw new DashboardError("BAD_AMOUNT", `Your ETH in the pool: at least your share k = ${formatAmount(k)} ETH`);
+      const d = Number(days);
+      if (!Number.isInteger(d) || d <= 0)
+        throw new DashboardError("BAD_INPUT", "Runs for (days): a whole number above 0");
+      const { timestamp } = await reader.getBlock();
+      const endTime = Number(timestamp) + d * 86_400;
+      await run([
+        {
+          what: `Open a micro-pool with ${formatAmount(value)} ETH, running ${d} days`,
+          send: (s) => microPoolFactory.sendOpenPool(s, { address: c.MicroPoolFactory, args: [endTime], value }),
+        },
+      ]);
+    } catch (e) {
+      setError(plainError(e));
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="open-pool-title">
+      <h2 id="open-pool-title">Open a micro-pool (provider #{String(provider.data.id)})</h2>
+      <p className="hint">Your share k: at least {formatAmount(k)} ETH of the 32; investors stake the rest.</p>
+      <div className="fields">
+        <Field label="Your ETH in the pool" inputMode="decimal" value={eth} onChange={setEth} />
+        <Field label="Runs for (days)" inputMode="numeric" value={days} onChange={setDays} />
+      </div>
+      <TxPlan
+        label="Open the pool"
+        onRun={() => void open()}
+        steps={["openPool: your ETH opens the pool; its fixed price is quoted now for the whole run"]}
+      />
+      <FormError error={error} />
+    </section>
   );
 }
 
@@ -185,6 +272,7 @@ export default function Invest() {
           <Pool key={p.pool} pool={p} />
         ))}
       </ul>
+      <OpenPool />
       <h2>Where the fees go</h2>
       {flows.data && <FlowsChart flows={flows.data.items} />}
     </>

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DKG_VERSION, generateIdentity, type IdentityFile, parseDefinition } from "@mzku/signer";
-import { freePorts, runSignerBin } from "@mzku/signer/testing";
+import { freePorts, keysDkgArgs, runSignerBin } from "@mzku/signer/testing";
 import { type Address, type Hex, keccak256, parseEther, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { microPool, mzkuToken, nodeRegistry, projectMarket, providerRegistry } from "../actions/index.js";
@@ -162,24 +162,7 @@ describe("the validator flow through the sdk", () => {
     writeFileSync(join(dir, "pw"), "correct horse battery\n");
     const coSigners = [3, 4].map((i) => {
       writeFileSync(join(dir, `id${i}.json`), JSON.stringify(identities[i - 1]));
-      return signerProcess([
-        "keys",
-        "dkg",
-        "--definition",
-        "def.json",
-        "--identity",
-        `id${i}.json`,
-        "--index",
-        String(i),
-        "--out",
-        `out${i}`,
-        "--password-file",
-        "pw",
-        "--withdrawal-address",
-        pool,
-        "--fork-version",
-        FORK_VERSION,
-      ]);
+      return signerProcess(keysDkgArgs(i, { withdrawalAddress: pool, forkVersion: FORK_VERSION }));
     });
     const [mine, second] = await Promise.all(
       [1, 2].map((index) =>

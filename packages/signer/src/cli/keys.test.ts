@@ -13,7 +13,7 @@ import { fromHex } from "../bls/bytes.js";
 import { combinePartials, partialSign } from "../bls/threshold.js";
 import { readDkgOutput, readShares } from "../dkg/output.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
-import { freePorts, runSignerBin, SIGNER_BIN } from "../testing/processes.js";
+import { freePorts, keysDkgArgs, runSignerBin, SIGNER_BIN } from "../testing/processes.js";
 
 const children = new Set<ChildProcess>();
 let dir = "";
@@ -63,26 +63,7 @@ describe("keys commands (separate processes)", () => {
     ).toBe(0);
     writeFileSync(join(dir, "pw"), "correct horse battery\n");
     const results = await Promise.all(
-      [1, 2, 3, 4].map((i) =>
-        run([
-          "keys",
-          "dkg",
-          "--definition",
-          "def.json",
-          "--identity",
-          `id${i}.json`,
-          "--index",
-          String(i),
-          "--out",
-          `out${i}`,
-          "--password-file",
-          "pw",
-          "--withdrawal-address",
-          ADDRESS,
-          "--fork-version",
-          "0x01017000",
-        ]),
-      ),
+      [1, 2, 3, 4].map((i) => run(keysDkgArgs(i, { withdrawalAddress: ADDRESS, forkVersion: "0x01017000" }))),
     );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
 

@@ -50,3 +50,28 @@ export function runSignerBin(
     });
   });
 }
+
+/**
+ * `keys dkg` arguments for party `index` in a folder laid out as `def.json` (the definition),
+ * `id<index>.json` (its identity) and `pw` (the keystore password); it writes `out<index>/`.
+ */
+export function keysDkgArgs(index: number, deposit: { withdrawalAddress: string; forkVersion: string }): string[] {
+  return [
+    "keys",
+    "dkg",
+    "--definition",
+    "def.json",
+    "--identity",
+    `id${index}.json`,
+    "--index",
+    String(index),
+    "--out",
+    `out${index}`,
+    "--password-file",
+    "pw",
+    "--withdrawal-address",
+    deposit.withdrawalAddress,
+    "--fork-version",
+    deposit.forkVersion,
+  ];
+}
