@@ -1,4 +1,4 @@
-import { governance, nodeRegistry, providerRegistry } from "@mzku/sdk";
+import { governance, nodeRegistry, providerRegistry, uptimeReports } from "@mzku/sdk";
 import { devWallet } from "@mzku/sdk/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mzku, startDevnet, type TestDevnet } from "./test/cli.js";
@@ -36,6 +36,22 @@ describe("mzku devnet", () => {
     expect(health.status).toBe(200);
   });
 
+  it("runs a sidecar per provider node: each serves status and metrics and joins the audit roster", async () => {
+    const reader = devWallet(d.rpcUrl, 0);
+    const reports = d.ready.contracts.UptimeReports as `0x${string}`;
+    const deadline = Date.now() + 60_000;
+    while (Number(await uptimeReports.rosterSize(reader, { address: reports })) < 4 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
+    for (const p of d.ready.providers) {
+      const [, joined] = await uptimeReports.slotOf(reader, { address: reports, args: [p.sidecar as `0x${string}`] });
+      expect(joined, `${p.name}'s sidecar joined`).toBe(true);
+      const status = (await (await fetch(p.sidecarStatusUrl)).json()) as { sidecar: string; peerId: string };
+      expect(status.peerId).toMatch(/^12D3/);
+      const metrics = await (await fetch(p.sidecarMetricsUrl)).text();
+      expect(metrics).toContain("mzku_sidecar_");
+    }
+  }, 90_000);
+
   it("refuses a second devnet on a taken port, before deploying anything", async () => {
     const blockBefore = await devWallet(d.rpcUrl, 0).getBlockNumber({ cacheTime: 0 });
     const port = new URL(d.rpcUrl).port;
@@ -68,6 +84,7 @@ describe("mzku devnet", () => {
     expect(await d.stop()).toBe(0);
     await expect(fetch(d.rpcUrl, { method: "POST" })).rejects.toThrow();
     await expect(fetch(`${d.ready.apiUrl}/health`)).rejects.toThrow();
+    for (const p of d.ready.providers) await expect(fetch(p.sidecarStatusUrl)).rejects.toThrow();
   }, 60_000);
 
   it("refuses a bad port with exit code 2 and a one-line reason", async () => {

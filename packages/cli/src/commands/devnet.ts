@@ -47,9 +47,10 @@ Starts a local chain (anvil, a block every --block-time seconds and every transa
 on 127.0.0.1, deploys the protocol with the production deploy script, seats the invited governors,
 and has governance (one proposal) point the stake observers at the Reward Pool, qualify the four
 providers (provider1-4, each with a node run by sidecar1-4), price project type 2 at 100 MZKU a day
-and shorten the auction windows to 60 blocks. Then it starts the indexer and the read API, serves the
-dashboard's static build (apps/dashboard/dist) when it has been built, prints the URLs and the named
-accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
+and shorten the auction windows to 60 blocks. It starts one \`mzku sidecar start\` per node (attached to
+this chain; status and metrics on free ports, printed), which joins the audit roster. Then it starts
+the indexer and the read API, serves the dashboard's static build (apps/dashboard/dist) when it has
+been built, prints the URLs and the named accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
 A port already taken is refused before anything starts.
 
 Examples:
@@ -133,6 +134,13 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     log.info("Setup proposal executed", { proposalId });
     await lockCollateral(deployment, anvil.rpcUrl);
     await startNodes(deployment, anvil.rpcUrl, log);
+    log.info("Starting a sidecar per provider node (attached to this chain)");
+    const { startSidecars } = await import("../devnetSidecars.js");
+    const sidecarsUp = await startSidecars(anvil.rpcUrl, deploymentFile, log);
+    stops.push(async () => {
+      log.info("Stopping the sidecars");
+      await sidecarsUp.stop();
+    });
 
     let apiUrl: string | undefined;
     if (indexer) {
@@ -180,6 +188,8 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         providerId: providerIds[i],
         address: devAccount(p.index).address,
         sidecar: devAccount(p.sidecar).address,
+        sidecarStatusUrl: sidecarsUp.sidecars[i]?.statusUrl,
+        sidecarMetricsUrl: sidecarsUp.sidecars[i]?.metricsUrl,
       })),
       accounts: Object.fromEntries(Object.entries(DEVNET_ACCOUNTS).map(([n, i]) => [n, devAccount(i).address])),
       readySeconds: (Date.now() - started) / 1000,
@@ -206,6 +216,7 @@ function summary(
     dashboardUrl: string | null;
     deploymentFile: string;
     readySeconds: number;
+    providers: { name: string; sidecarStatusUrl?: string | undefined }[];
   },
   indexer: boolean,
   dashboard: boolean,
@@ -215,6 +226,7 @@ function summary(
   API         ${r.apiUrl ? `${r.apiUrl} (OpenAPI at /openapi.json)` : indexer ? "" : "off (--no-indexer)"}
   Dashboard   ${r.dashboardUrl ?? (dashboard ? "" : "not built (npm run build -w @mzku/dashboard, then restart)")}
   Deployment  ${r.deploymentFile}
+  Sidecars    ${r.providers.map((p) => `${p.name.replace("provider", "sidecar")} ${p.sidecarStatusUrl} (/metrics)`).join("\n              ")}
   Accounts    gov1-3 governors; provider1-4 qualified, one node each (sidecar1-4); requester;
               investor1-8; candidate; cosigner (the pool co-signer); treasury
   Try         mzku project request -a requester

@@ -34,7 +34,13 @@ export type TestDevnet = {
   env: Record<string, string>;
   ready: {
     contracts: Record<string, `0x${string}`>;
-    providers: { name: string; providerId: string; sidecar: string }[];
+    providers: {
+      name: string;
+      providerId: string;
+      sidecar: string;
+      sidecarStatusUrl: string;
+      sidecarMetricsUrl: string;
+    }[];
     accounts: Record<string, `0x${string}`>;
     apiUrl: string | null;
     readySeconds: number;

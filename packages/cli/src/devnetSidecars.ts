@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "@mzku/log";
+import { devAccount, devKey, devWallet, stopProcess } from "@mzku/sdk/devnet";
+import { CliError } from "./cli/errors.js";
+import { E, PROVIDERS } from "./devnetSetup.js";
+
+// `mzku devnet`'s sidecars: one `mzku sidecar start` process per provider node, attached to the
+// devnet's anvil (the node it supervises is the devnet chain itself), each with its status and metrics
+// endpoint on a free 127.0.0.1 port. The first is the others' bootstrap peer.
+
+export interface DevnetSidecar {
+  name: string;
+  address: string;
+  statusUrl: string;
+  metricsUrl: string;
+}
+
+const MZKU_BIN = fileURLToPath(new URL("./bin/mzku.js", import.meta.url));
+/** What each provider sends its sidecar for the gas of joining, opening periods and reporting. */
+const GAS_FUNDS = E;
+
+export async function startSidecars(
+  rpcUrl: string,
+  deploymentFile: string,
+  log: Logger,
+): Promise<{ sidecars: DevnetSidecar[]; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
+  const children: ChildProcess[] = [];
+  const sidecars: DevnetSidecar[] = [];
+  const stop = async () => {
+    for (const child of children) await stopProcess(child).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    let bootstrap: string | undefined;
+    for (const p of PROVIDERS) {
+      const provider = devWallet(rpcUrl, p.index);
+      const address = devAccount(p.sidecar).address;
+      await provider.waitForTransactionReceipt({
+        hash: await provider.sendTransaction({ to: address, value: GAS_FUNDS }),
+      });
+      const port = await freePort();
+      const name = `sidecar${p.name.slice(-1)}`;
+      const child = spawn(process.execPath, [MZKU_BIN, "sidecar", "start"], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: {
+          ...process.env,
+          MZKU_SIDECAR_PRIVATE_KEY: devKey(p.sidecar),
+          MZKU_SIDECAR_RPC_URL: rpcUrl,
+          MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
+          MZKU_SIDECAR_DATA_DIR: join(dir, name),
+          MZKU_SIDECAR_NODE_URL: rpcUrl,
+          MZKU_SIDECAR_HTTP_PORT: String(port),
+          ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
+        },
+      });
+      child.stderr?.on("data", (b: Buffer) => {
+        for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name, line });
+      });
+      children.push(child);
+      const statusUrl = `http://127.0.0.1:${port}/status`;
+      const status = await waitForStatus(statusUrl, child, name);
+      bootstrap ??= `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/");
+      sidecars.push({ name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics` });
+      log.info("Sidecar up", { name, statusUrl });
+    }
+    return { sidecars, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForStatus(
+  url: string,
+  child: ChildProcess,
+  name: string,
+): Promise<{ peerId: string; multiaddrs: string[] }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new CliError("SIDECAR_FAILED", `${name} exited with ${child.exitCode} (run with -v to see its log)`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return (await res.json()) as { peerId: string; multiaddrs: string[] };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new CliError("SIDECAR_FAILED", `${name}'s status endpoint ${url} did not answer within 60 s`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
