@@ -17,6 +17,7 @@ import {
   openValidatorPool,
   projectMarket,
   proposals,
+  providerRegistry,
   requestProject,
   requestValidator,
   revealBid,
@@ -51,6 +52,7 @@ import { DEVNET_ACCOUNTS } from "../cli/accounts.js";
 import { CliError } from "../cli/errors.js";
 import { Output } from "../cli/output.js";
 import { applyProviders, devGovernors, E, lockCollateral, PROVIDERS, startNodes } from "../devnetSetup.js";
+import { uptimeFailure } from "./demoUptime.js";
 
 export const demoUsage = `mzku demo [--json]
 
@@ -63,7 +65,9 @@ each step in plain words with the balances it moved:
      to 32 ETH, deposited with a 2-of-3 threshold key, started on the winner's node
   4. rewards: the validator's rewards split and claimed; the Reward Pool's period paid out
   5. an aETH transfer: earned rewards stay, later ones follow the aETH
-  6. an uptime failure and its penalty (not available yet: needs the sidecar)
+  6. an uptime failure: the four sidecars join UptimeReports' roster; provider2 wins and starts a
+     project, its node goes down, its assigned auditors report it down for failLimit periods; the
+     project fails and provider2's reserved collateral is slashed to the requester
   7. a governance election: a candidate backed by delegated sidecar stake wins a free seat
   8. final balances, reconciled to the wei (MZKU supply and every ETH movement incl. gas)
 Exits 1 when a balance does not reconcile.`;
@@ -71,7 +75,7 @@ Exits 1 when a balance does not reconcile.`;
 type Tracked = { name: string; address: Address };
 
 /** Balances of every tracked address, the steps' moves, and the gas each account paid. */
-class Ledger {
+export class Ledger {
   readonly tracked: Tracked[] = [];
   private readonly fees = new Map<string, bigint>();
   private scannedTo: bigint;
@@ -428,8 +432,9 @@ async function run(
   );
 
   // 6. Uptime failure
-  out.say(
-    "\n== 6. An uptime failure and its penalty: not available yet (it needs the sidecar, which reports uptime; see docs/cli.md)",
+  const downtime = await ledger.step(
+    "6. An uptime failure and its penalty: provider2's node goes down while it runs a project",
+    () => uptimeFailure({ deployment, rpcUrl, testClient, out, ledger, requester, owner: p2 }),
   );
 
   // 7. Election
@@ -514,8 +519,21 @@ async function run(
   ledger.expect("MZKU: the supply did not change", endSupply, startSupply);
   ledger.expect("MZKU: every token is held by a tracked account or contract", trackedMzku, endSupply);
   ledger.expect("ETH: all moves net of gas add up to the rewards the validator received", ethFlow, ledger.injectedEth);
+  let collateral = 0n;
+  for (const id of providerIds)
+    collateral += (await providerRegistry.getProvider(reader, { address: c.ProviderRegistry, args: [id] })).collateral;
+  ledger.expect(
+    "MZKU: the providers' collateral is 4 × 10,000 less the downtime slash",
+    collateral,
+    40_000n * E - downtime.slashed,
+  );
+  ledger.expect(
+    "MZKU: the ProviderRegistry holds exactly the providers' collateral",
+    await mzku(c.ProviderRegistry),
+    collateral,
+  );
   const reconciled = ledger.failures.length === 0;
   out.say(reconciled ? "\nEverything reconciles to the wei." : `\nNOT reconciled:\n  ${ledger.failures.join("\n  ")}`);
   if (!reconciled) throw new CliError("NOT_RECONCILED", `the demo's balances do not reconcile: ${ledger.failures[0]}`);
-  return { reconciled, providerIds, example, pool, governors: elected, balances: table, rpcUrl };
+  return { reconciled, providerIds, example, pool, downtime, governors: elected, balances: table, rpcUrl };
 }
