@@ -1,7 +1,8 @@
 // The investor, staker and governor roles in headless Chromium against anvil + indexer + API:
 // stake ETH in a micro-pool (the MZKU fee shown before signing), hold and send aETH; stake MZKU to a
 // sidecar, earn Reward Pool rewards, claim them; propose, vote and execute a governance proposal;
-// run for governor, delegate sidecar votes to the candidate, run the election that seats it.
+// run for governor, delegate sidecar votes to the candidate, run the election that seats it; a pool
+// filled to 32 ETH and activated with a threshold key earns rewards that an investor claims.
 import {
   governance,
   microPool,
@@ -14,9 +15,9 @@ import {
   StakeObserverStakeClass,
   sidecarStaking,
 } from "@mzku/sdk";
-import { advanceTime } from "@mzku/sdk/devnet";
+import { activateWithThresholdKey, advanceTime, devAccount } from "@mzku/sdk/devnet";
 import type { Browser, Page } from "playwright-core";
-import { type Address, formatEther } from "viem";
+import { type Address, formatEther, type Hash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAmount } from "../src/units.js";
 import {
@@ -144,6 +145,70 @@ describe("invest: withdraw before activation; a provider opens a pool", () => {
     expect(await microPoolFactory.poolCount(reader(), { address: c.MicroPoolFactory })).toBe(count + 1n);
     const card = page.locator(`li[data-pool="${count + 1n}"]`);
     await expect.poll(() => card.textContent(), { timeout: 30_000 }).toContain("provider #2");
+  });
+});
+
+describe("invest: an active pool's rewards → claim", () => {
+  it("the pool fills to 32 ETH and activates; the investor claims its pending ETH in the page", async () => {
+    const c = devnet.deployment.contracts;
+    // Setup through the sdk: account 4 stakes the room left, the operator (Provider 1) registers a
+    // 2-of-3 DKG key approved by the devnet co-signer (dev account 18) and activates the pool.
+    const room =
+      32n * E -
+      (await microPool.providerEth(reader(), { address: pool })) -
+      (await microPool.totalSupply(reader(), { address: pool }));
+    const fp = await microPool.fixedPrice(reader(), { address: pool });
+    await mzkuToken.approve(devnet.wallet(4), { address: c.MzkuToken, args: [pool, fp] });
+    await microPool.stake(devnet.wallet(4), { address: pool, value: room });
+    await activateWithThresholdKey(devnet.wallet(9), devnet.deployment, pool, devAccount(18));
+    expect(await reader().getBalance({ address: c.DepositContract })).toBe(32n * E);
+    // Rewards as the beacon chain pays them: the pool's balance grows (no code runs); `distribute`
+    // releases at most MAX_REWARD_PER_SECOND per second, so the clock moves until all of it may go.
+    const reward = (32n * E) / 1000n;
+    await devnet.testClient.setBalance({
+      address: pool,
+      value: (await reader().getBalance({ address: pool })) + reward,
+    });
+    const rate = await microPool.MAX_REWARD_PER_SECOND(reader(), { address: pool });
+    await advanceTime(devnet.testClient, reader(), reward / rate + 1n);
+    await microPool.distribute(reader(), { address: pool });
+    const pending = await microPool.claimableOf(reader(), { address: pool, args: [address(5)] });
+    // Account 5 holds 3 of 32 aETH: 3/32 of the 80% the holders get.
+    expect(pending).toBe((reward * 8n * 3n) / (10n * 32n));
+
+    // The page lists pools from the read API: open it once the indexer has seen the distribution.
+    const indexed = async () => {
+      const res = await fetch(`${indexer.apiUrl}/micro-pools?limit=50`);
+      const body = (await res.json()) as { items: { poolId: number; status: string; rewardsDistributed: string }[] };
+      const listed = body.items.find((p) => p.poolId === 1);
+      return `${listed?.status} ${listed?.rewardsDistributed}`;
+    };
+    await expect.poll(indexed, { timeout: 30_000 }).toBe(`active ${reward}`);
+    await page.goto(`${site.url}#/`);
+    await page.goto(`${site.url}#/invest`);
+    await chooseAccount(page, 5, address(5));
+    const card = page.locator('li[data-pool="1"]');
+    await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("active");
+    await expect
+      .poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 })
+      .toContain(`claimable rewards ${formatAmount(pending)} ETH`);
+    const before = await reader().getBalance({ address: address(5) });
+    await card.getByRole("button", { name: "Claim rewards" }).click();
+    const what = new RegExp(`Claim ${formatAmount(pending)} ETH of rewards from pool #1`);
+    await confirmed(page, what);
+    const hash = (await page
+      .locator(".txlog li", { hasText: what })
+      .first()
+      .locator(".tx-hash")
+      .getAttribute("title")) as Hash;
+    const receipt = await reader().getTransactionReceipt({ hash });
+    expect(receipt.from.toLowerCase()).toBe(address(5).toLowerCase());
+    const after = await reader().getBalance({ address: address(5) });
+    expect(after - before + receipt.gasUsed * receipt.effectiveGasPrice).toBe(pending);
+    expect(await microPool.claimableOf(reader(), { address: pool, args: [address(5)] })).toBe(0n);
+    await expect
+      .poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 })
+      .toContain("claimable rewards 0 ETH");
   });
 });
 
