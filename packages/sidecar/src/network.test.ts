@@ -274,14 +274,23 @@ describe("sidecars on loopback", () => {
     lies.stop();
 
     // C: every period it audited from its first report to the last closed window has exactly one
-    // Reported event of C's, and C sent exactly as many transactions as were recorded.
-    const reported = await reportsOf(cSide.member.sidecar);
+    // Reported event of C's, and every report transaction C sent was recorded once. A send is counted
+    // when the transaction leaves, and it is mined with the next block: wait for the ones counted so far.
+    const sent = await cSide.metric("mzku_sidecar_reports_sent_total");
+    const reported = await waitFor(
+      "C's sent reports mined",
+      async () => {
+        const r = await reportsOf(cSide.member.sidecar);
+        return r.length >= sent ? r : undefined;
+      },
+      15_000,
+    );
     const periods = reported.map((r) => r.period);
     expect(new Set(periods).size).toBe(periods.length);
     const first = periods[0] as bigint;
     const lastClosed = (await currentPeriod()) - 2n;
     for (let p = first; p <= lastClosed; p++) expect(periods).toContain(p);
-    expect(await cSide.metric("mzku_sidecar_reports_sent_total")).toBe(periods.length);
+    expect(periods.length).toBeLessThanOrEqual(await cSide.metric("mzku_sidecar_reports_sent_total"));
     expect(await cSide.metric("mzku_sidecar_failures_total", 'reason="rpc"')).toBeGreaterThan(0);
   }, 240_000);
 
