@@ -136,10 +136,12 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     await startNodes(deployment, anvil.rpcUrl, log);
     log.info("Starting a sidecar per provider node (attached to this chain)");
     const { startSidecars } = await import("../devnetSidecars.js");
-    const sidecarsUp = await startSidecars(anvil.rpcUrl, deploymentFile, log);
+    // The sidecars start while the indexer does (each is mostly loading code); awaited before ready.
+    const sidecarsStarting = startSidecars(anvil.rpcUrl, deploymentFile, log);
+    sidecarsStarting.catch(() => {}); // awaited below; a failure stops its own processes
     stops.push(async () => {
       log.info("Stopping the sidecars");
-      await sidecarsUp.stop();
+      await (await sidecarsStarting).stop();
     });
 
     let apiUrl: string | undefined;
@@ -175,6 +177,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
       dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
     }
+    const sidecarsUp = await sidecarsStarting;
     const ready = {
       rpcUrl: anvil.rpcUrl,
       chainId: deployment.chainId,
