@@ -59,7 +59,7 @@ A port already taken is refused before anything starts.
 shares: a 2-of-3 DKG makes N validator keys (mzku keys dkg per party), three co-signers and a combiner
 (mzku signer start, Web3Signer API on --signer-port) hold them, a Lodestar beacon node (dev chain, minimal
 preset, 2 s slots, genesis = exactly those keys; Beacon API on --beacon-port) and a Lodestar validator
-client signing through the combiner. sidecar1 supervises the beacon node. The devnet is ready once the
+client signing through the combiner. sidecar1 watches the beacon node (attached). The devnet is ready once the
 Beacon API shows blocks proposed and attested through the signer. Lodestar is the repository's
 e2e/lodestar install (npm ci --prefix e2e/lodestar) or MZKU_LODESTAR_DIR.
 
