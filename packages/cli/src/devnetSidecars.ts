@@ -18,6 +18,13 @@ export interface DevnetSidecar {
   address: string;
   statusUrl: string;
   metricsUrl: string;
+  /** The node it supervises: the devnet's anvil, or (sidecar1 with --validators) the Lodestar beacon node. */
+  node: SidecarNode;
+}
+
+export interface SidecarNode {
+  url: string;
+  kind: "evm" | "beacon";
 }
 
 const MZKU_BIN = fileURLToPath(new URL("./bin/mzku.js", import.meta.url));
@@ -28,6 +35,7 @@ export async function startSidecars(
   rpcUrl: string,
   deploymentFile: string,
   log: Logger,
+  firstNode?: SidecarNode,
 ): Promise<{ sidecars: DevnetSidecar[]; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
   const children: ChildProcess[] = [];
@@ -35,7 +43,7 @@ export async function startSidecars(
     for (const child of children) await stopProcess(child).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
-  const startOne = async (p: (typeof PROVIDERS)[number], bootstrap?: string) => {
+  const startOne = async (p: (typeof PROVIDERS)[number], node: SidecarNode, bootstrap?: string) => {
     const provider = devWallet(rpcUrl, p.index);
     const address = devAccount(p.sidecar).address;
     await provider.waitForTransactionReceipt({
@@ -51,7 +59,8 @@ export async function startSidecars(
         MZKU_SIDECAR_RPC_URL: rpcUrl,
         MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
         MZKU_SIDECAR_DATA_DIR: join(dir, name),
-        MZKU_SIDECAR_NODE_URL: rpcUrl,
+        MZKU_SIDECAR_NODE_URL: node.url,
+        MZKU_SIDECAR_NODE_KIND: node.kind,
         MZKU_SIDECAR_HTTP_PORT: String(port),
         ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
       },
@@ -62,20 +71,21 @@ export async function startSidecars(
     children.push(child);
     const statusUrl = `http://127.0.0.1:${port}/status`;
     const status = await waitForStatus(statusUrl, child, name);
-    log.info("Sidecar up", { name, statusUrl });
-    const sidecar: DevnetSidecar = { name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics` };
+    log.info("Sidecar up", { name, statusUrl, node: node.url, kind: node.kind });
+    const sidecar: DevnetSidecar = { name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics`, node };
     return {
       sidecar,
       multiaddr: `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/"),
     };
   };
   try {
-    // The first is the others' bootstrap peer; the others start together (most of a sidecar's start is
-    // loading its modules, which overlap on the cores).
+    // The first is the others' bootstrap peer; the others start together once it is up (most of a
+    // sidecar's start is its own process's work, which overlaps on the cores).
     const [first, ...others] = PROVIDERS;
     if (!first) return { sidecars: [], stop };
-    const bootstrap = await startOne(first);
-    const rest = await Promise.allSettled(others.map((p) => startOne(p, bootstrap.multiaddr)));
+    const devnetNode: SidecarNode = { url: rpcUrl, kind: "evm" };
+    const bootstrap = await startOne(first, firstNode ?? devnetNode);
+    const rest = await Promise.allSettled(others.map((p) => startOne(p, devnetNode, bootstrap.multiaddr)));
     const failed = rest.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
     const sidecars = [bootstrap, ...rest.map((r) => (r as PromiseFulfilledResult<typeof bootstrap>).value)].map(
