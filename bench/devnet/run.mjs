@@ -24,6 +24,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
 const RUNS = Number(process.env.RUNS ?? 3);
 const FIRST_RUNS = Number(process.env.FIRST_RUNS ?? 2);
+// forge's platform binary: the npm wrapper in node_modules/.bin exits 0 whatever forge returns.
+const FORGE = `node_modules/@foundry-rs/forge-${platform()}-${process.arch === "x64" ? "amd64" : process.arch}/bin/forge`;
 const PACKAGES = ["errors", "log", "signer", "sdk", "sidecar", "indexer", "cli"];
 
 const freePort = () =>
@@ -89,11 +91,18 @@ async function devnetArgs() {
   return { port, args: ["--port", String(port), "--api-port", String(await freePort()), "--json"] };
 }
 
+/** Runs `command` to completion (asynchronously, so the load keeps being sampled); returns its seconds. */
 function timed(command, args, options) {
   const started = performance.now();
-  const r = spawnSync(command, args, { stdio: ["ignore", "ignore", "inherit"], ...options });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${r.status}`);
-  return (performance.now() - started) / 1000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"], ...options });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve((performance.now() - started) / 1000)
+        : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
+    );
+  });
 }
 
 const round = (x) => Math.round(x * 10) / 10;
@@ -113,9 +122,9 @@ const raw = {
 const dir = mkdtempSync(join(tmpdir(), "mzku-bench-devnet-"));
 const clone = join(dir, "mzku");
 raw.commit = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
-timed("git", ["clone", "--quiet", "--no-hardlinks", root, clone], {});
+await timed("git", ["clone", "--quiet", "--no-hardlinks", root, clone], {});
 raw.npmCi = await underLoad(async () => ({
-  seconds: timed("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: clone }),
+  seconds: await timed("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: clone }),
 }));
 
 /** Back to what npm ci leaves: no contracts build, no dist/. */
@@ -134,10 +143,10 @@ for (let i = 0; i < FIRST_RUNS; i++) {
   unbuild();
   raw.baseline.push(
     await underLoad(async () => {
-      const forgeSeconds = timed(join(clone, "node_modules/.bin/forge"), ["build", "--skip", "test"], {
+      const forgeSeconds = await timed(join(clone, FORGE), ["build", "--skip", "test"], {
         cwd: join(clone, "contracts"),
       });
-      const tscSeconds = timed("npm", ["run", "build", ...PACKAGES.flatMap((p) => ["-w", `@mzku/${p}`])], {
+      const tscSeconds = await timed("npm", ["run", "build", ...PACKAGES.flatMap((p) => ["-w", `@mzku/${p}`])], {
         cwd: clone,
       });
       const b = await devnetArgs();
