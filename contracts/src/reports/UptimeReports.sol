@@ -89,6 +89,8 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
     error UptimeReportsBlsKeyRegistered(uint256 slot);
     /// @notice Leaf `index` does not prove into the aggregate's root.
     error UptimeReportsBadProof(uint256 index);
+    /// @notice Paying `amount` wei to `account` failed.
+    error UptimeReportsPaymentFailed(address account, uint256 amount);
     /// @notice The challenged decision of `slot` is what its auditors' verdicts say.
     error UptimeReportsDecisionCorrect(uint256 slot, uint256 decision);
 
@@ -481,7 +483,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         uint256 amount = credits[msg.sender];
         credits[msg.sender] = 0;
         (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert UptimeReportsBadBond(amount, 0);
+        if (!ok) revert UptimeReportsPaymentFailed(msg.sender, amount);
     }
 
     // ---- views ----

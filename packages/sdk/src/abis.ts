@@ -8862,6 +8862,22 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "UptimeReportsPaymentFailed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsPeriodNotOpen",
     "inputs": [
       {
