@@ -7932,6 +7932,19 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "rosterMembers",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "rosterSize",
     "inputs": [],
     "outputs": [
