@@ -415,26 +415,22 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         if (block.timestamp > p.startDeadline) {
             revert ProjectMarketDeadline(projectId, block.timestamp, p.startDeadline);
         }
-        // The NodeRegistry holds the node ↔ project pairing (the lock); it refuses a node already locked.
-        (
-            uint256 nodeProvider,
-            address sidecar,
-            NodeStatus nodeStatus,
-            Resources memory have
-            // forge-lint: disable-next-line(unsafe-typecast) -- project ids are counted from 1, far below 2^64
-        ) = nodeRegistry.lockNode(nodeId, uint64(projectId));
+        // The NodeRegistry holds the node ↔ project pairing (the lock) and refuses a node already locked.
+        // forge-lint: disable-next-line(unsafe-typecast) -- an assigned project's id ≤ the count, far below 2^64
+        uint64 assignment = uint64(projectId);
+        (uint256 nodeProvider, address sidecar, NodeStatus nodeStatus, Resources memory have) =
+            nodeRegistry.lockNode(nodeId, assignment);
         if (
             nodeProvider != p.providerId || nodeStatus != NodeStatus.Active || nodeId > type(uint48).max
                 || !_covers(have, _resourcesOf(p))
         ) revert ProjectMarketBadNode(projectId, nodeId);
-        bool validator = p.projectType == VALIDATOR_TYPE;
-        if (validator) {
+        if (p.projectType == VALIDATOR_TYPE) {
             address pool = _validatorPool[projectId];
             if (pool == address(0)) revert ProjectMarketValidatorPool(projectId, pool);
             (uint8 poolState,,,) = IValidatorPool(pool).validatorStatus();
             if (poolState != POOL_ACTIVE) revert ProjectMarketValidatorPool(projectId, pool);
+            nodeRegistry.setStakedEth(nodeId, uint128(VALIDATOR_ETH));
         }
-        if (validator) nodeRegistry.setStakedEth(nodeId, uint128(VALIDATOR_ETH));
         p.status = Status.Running;
         // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
