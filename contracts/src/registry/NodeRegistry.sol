@@ -281,8 +281,9 @@ contract NodeRegistry is INodeRegistry, Governed {
     /// @inheritdoc INodeRegistry
     function lockOf(uint256 nodeId) external view returns (address holder, uint256 assignment) {
         uint256 lock = _locks[nodeId];
+        // forge-lint: disable-next-line(unsafe-typecast) -- the holder is the low 160 bits on purpose
         holder = address(uint160(lock));
-        // the assignment is 64 bits below the marker bit
+        // forge-lint: disable-next-line(unsafe-typecast) -- the assignment is the 64 bits above the holder
         assignment = holder == address(0) ? 0 : uint64(lock >> 160);
     }
 
