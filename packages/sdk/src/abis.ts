@@ -3510,6 +3510,19 @@ export const providerRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "reportCollateral",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "reportScore",
     "inputs": [
       {
@@ -4923,6 +4936,11 @@ export const providerRegistryAbi = [
         "internalType": "uint32"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderRegistryNoStakeObserver",
+    "inputs": []
   },
   {
     "type": "error",
