@@ -164,17 +164,18 @@ describe("sidecars on loopback", () => {
       90_000,
     );
     expect(await a.metric("mzku_sidecar_node_restarts_total")).toBeGreaterThanOrEqual(1);
-    // An auditor of A saw it down in a round, and up again after the restart.
+    // An auditor of A saw it down in a round, and up again after the restart (the gap may straddle a
+    // period boundary: the rounds of the kill's period and the next two, in order).
     const auditor = sidecars[3] as SidecarProcess;
     const seen = await waitFor(
       "an auditor's down then up observations of A",
       async () => {
+        const obs = [];
         for (const p of [killedAt, killedAt + 1n, killedAt + 2n]) {
-          const obs = await auditor.observations(p, a.member.sidecar);
-          const down = obs.findIndex((o) => !o.up);
-          if (down >= 0 && obs.slice(down).some((o) => o.up)) return obs;
+          obs.push(...(await auditor.observations(p, a.member.sidecar)));
         }
-        return undefined;
+        const down = obs.findIndex((o) => !o.up);
+        return down >= 0 && obs.slice(down).some((o) => o.up) ? obs : undefined;
       },
       90_000,
     );
@@ -247,7 +248,7 @@ describe("sidecars on loopback", () => {
         expect(p?.score).toBeLessThan(0);
       }
       // D keeps working with its honest peers, whose scores stay non-negative.
-      const honest = status.peers.filter((p) => !peerIds.includes(p.peer));
+      const honest = status.peers.filter((p) => !peerIds.includes(p.peer) && p.connected);
       expect(honest.length).toBeGreaterThan(0);
       expect(honest.every((p) => p.score >= 0)).toBe(true);
     } finally {
@@ -310,20 +311,25 @@ describe("sidecars on loopback", () => {
 
     // C: every period it audited from its first report to the last closed window has exactly one
     // Reported event of C's, and every report transaction C sent was recorded once. A send is counted
-    // when the transaction leaves, and it is mined with the next block: wait for the ones counted so far.
-    const sent = await cSide.metric("mzku_sidecar_reports_sent_total");
+    // when the transaction leaves and mined with a later block, and C may lag the chain on a loaded
+    // machine: wait until every counted send and every closed period shows as mined.
+    const lastClosed = (await currentPeriod()) - 2n;
     const reported = await waitFor(
-      "C's sent reports mined",
+      "C's reports of every closed period mined",
       async () => {
+        const sent = await cSide.metric("mzku_sidecar_reports_sent_total");
         const r = await reportsOf(cSide.member.sidecar);
-        return r.length >= sent ? r : undefined;
+        const ps = r.map((x) => x.period);
+        const first = ps[0];
+        if (first === undefined || r.length < sent) return undefined;
+        for (let p = first; p <= lastClosed; p++) if (!ps.includes(p)) return undefined;
+        return r;
       },
-      60_000,
+      PERIOD_BLOCKS * 3 * 1000,
     );
     const periods = reported.map((r) => r.period);
     expect(new Set(periods).size).toBe(periods.length);
     const first = periods[0] as bigint;
-    const lastClosed = (await currentPeriod()) - 2n;
     for (let p = first; p <= lastClosed; p++) expect(periods).toContain(p);
     expect(periods.length).toBeLessThanOrEqual(await cSide.metric("mzku_sidecar_reports_sent_total"));
     expect(await cSide.metric("mzku_sidecar_failures_total", 'reason="rpc"')).toBeGreaterThan(0);

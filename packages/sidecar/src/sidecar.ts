@@ -62,7 +62,8 @@ export interface SidecarStatus {
   readonly nodePid: number | null;
   readonly nodeRestarts: number;
   readonly targets: readonly Address[];
-  readonly peers: readonly { peer: string; score: number; rejected: number }[];
+  /** Connected peers, and peers that sent rejected messages (also once disconnected). */
+  readonly peers: readonly { peer: string; connected: boolean; score: number; rejected: number }[];
   readonly knownSidecars: number;
   readonly reports: readonly { period: string; status: string; votes: string; txHash: string | null }[];
 }
@@ -209,6 +210,7 @@ export class Sidecar {
 
   status(): SidecarStatus {
     const m = this.membership;
+    const connected = new Set(this.mesh.peers());
     return {
       sidecar: this.address,
       peerId: this.mesh.peerId,
@@ -220,8 +222,9 @@ export class Sidecar {
       nodePid: this.supervisor?.pid ?? null,
       nodeRestarts: this.supervisor?.restarts ?? 0,
       targets: this.targets,
-      peers: this.mesh.peers().map((peer) => ({
+      peers: [...new Set([...this.mesh.peers(), ...this.mesh.rejectedPeers()])].map((peer) => ({
         peer,
+        connected: connected.has(peer),
         score: this.mesh.score(peer),
         rejected: this.mesh.rejectedFrom(peer),
       })),

@@ -269,7 +269,7 @@ export interface Status {
   nodePid: number | null;
   nodeRestarts: number;
   targets: Address[];
-  peers: { peer: string; score: number; rejected: number }[];
+  peers: { peer: string; connected: boolean; score: number; rejected: number }[];
   knownSidecars: number;
   reports: { period: string; status: string; votes: string; txHash: string | null }[];
 }
