@@ -10,10 +10,9 @@
 //   latency = receive time − send time over every delivery. In the same run: the baseline without
 //   validation (sidecar.gossip_raw_*; sidecar.gossip_p99_vs_raw is the ratio) and the validated pass
 //   over the bootstrap-only topology (raw.json), each pass with its 1-minute load.
-// gas.reports.per_observation: from contracts/snapshots/reports.json (forge, k = 3, whole transactions).
 // Needs `npm run build`. Writes bench/results/sidecar.json and sidecar.raw.json (machine named).
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -107,7 +106,6 @@ const a = await audit();
 const raw = await gossip("raw", true);
 const g = await gossip("validated", true);
 const sparse = await gossip("validated", false);
-const snapshot = JSON.parse(readFileSync(join(repo, "contracts", "snapshots", "reports.json"), "utf8"));
 const results = {
   "sidecar.audit_1000_rss_mb": round(a.peakRssMb, 1),
   "sidecar.audit_1000_period_seconds": round(a.seconds, 2),
@@ -117,7 +115,6 @@ const results = {
   "sidecar.gossip_raw_p50_ms": raw.p50,
   "sidecar.gossip_raw_p99_ms": raw.p99,
   "sidecar.gossip_p99_vs_raw": round(g.p99 / raw.p99),
-  "gas.reports.per_observation": Number(snapshot.per_observation_k3),
 };
 writeFileSync(join(repo, "bench", "results", "sidecar.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(
@@ -136,7 +133,6 @@ writeFileSync(
       date: new Date().toISOString(),
       audit: a,
       gossip: { validated: g, raw, validatedBootstrapOnly: sparse },
-      gas: snapshot,
     },
     null,
     1,
