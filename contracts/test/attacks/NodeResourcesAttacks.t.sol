@@ -66,7 +66,7 @@ contract NodeResourcesAttacksTest is ProviderRegistryFixture {
 
     function test_lockedNodeMayGrow() public {
         vm.prank(market);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 1);
         vm.prank(sidecar1);
         nodes.setNodeResources(nodeId, _res(4, 32, 2000, 25));
         _assertUsed(_res(4, 32, 2000, 25), 1);
@@ -117,7 +117,7 @@ contract NodeResourcesAttacksTest is ProviderRegistryFixture {
 
     function test_RevertWhen_shrinkingBelowARunningAssignment() public {
         vm.prank(market);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 1);
         Resources memory current = _nodeRes();
         Resources memory smaller = _res(8, 8, 4000, 25); // more cores, less RAM
         vm.expectRevert(
@@ -127,7 +127,7 @@ contract NodeResourcesAttacksTest is ProviderRegistryFixture {
         nodes.setNodeResources(nodeId, smaller);
         // once the assignment ends, the node may shrink
         vm.prank(market);
-        nodes.unlockNode(nodeId);
+        nodes.unlockNode(nodeId, false);
         vm.prank(sidecar1);
         nodes.setNodeResources(nodeId, smaller);
         _assertUsed(smaller, 1);
