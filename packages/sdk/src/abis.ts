@@ -8153,6 +8153,19 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "rosterMembers",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "rosterSize",
     "inputs": [],
     "outputs": [
@@ -9076,6 +9089,22 @@ export const uptimeReportsAbi = [
       },
       {
         "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsPaymentFailed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
         "type": "uint256",
         "internalType": "uint256"
       }
