@@ -8,7 +8,7 @@
 import { isCodedError } from "@mzku/errors";
 import type { Logger } from "@mzku/log";
 import { type AuditPeriod, auditTargets, encodeVotes } from "@mzku/sdk";
-import { loadDeployment } from "@mzku/sdk/node";
+import { loadDeployment } from "@mzku/sdk/node/deployment";
 import {
   type Address,
   createNonceManager,
