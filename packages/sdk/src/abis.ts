@@ -5560,14 +5560,62 @@ export const nodeRegistryAbi = [
         "name": "nodeId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "assignment",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
-    "outputs": [],
+    "outputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "status",
+        "type": "uint8",
+        "internalType": "enum NodeStatus"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
     "stateMutability": "nonpayable"
   },
   {
     "type": "function",
-    "name": "lockedBy",
+    "name": "lockOf",
     "inputs": [
       {
         "name": "nodeId",
@@ -5577,9 +5625,14 @@ export const nodeRegistryAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "holder",
         "type": "address",
         "internalType": "address"
+      },
+      {
+        "name": "assignment",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -5761,6 +5814,46 @@ export const nodeRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "setNodeResources",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setStakedEth",
     "inputs": [
       {
@@ -5816,6 +5909,11 @@ export const nodeRegistryAbi = [
         "name": "nodeId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "fail",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "outputs": [],
@@ -5946,6 +6044,53 @@ export const nodeRegistryAbi = [
       },
       {
         "name": "sidecar",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "NodeResourcesSet",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "by",
         "type": "address",
         "indexed": true,
         "internalType": "address"
@@ -6116,6 +6261,82 @@ export const nodeRegistryAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryResourcesBelowAssignment",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "current",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      },
+      {
+        "name": "requested",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryResourcesUnchanged",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -7932,6 +8153,19 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "rosterMembers",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "rosterSize",
     "inputs": [],
     "outputs": [
@@ -8862,6 +9096,22 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "UptimeReportsPaymentFailed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsPeriodNotOpen",
     "inputs": [
       {
@@ -9284,7 +9534,7 @@ export const reputationAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "st",
         "type": "tuple",
         "internalType": "struct IReputation.Stats",
         "components": [
@@ -11452,25 +11702,6 @@ export const projectMarketAbi = [
     "type": "function",
     "name": "projectCount",
     "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "projectOfNode",
-    "inputs": [
-      {
-        "name": "nodeId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
     "outputs": [
       {
         "name": "",
