@@ -56,4 +56,21 @@ describe("sidecar config", () => {
     expect(() => withCapacity({ gpus: 1 })).toThrow(/node.capacity.gpus: unknown key/);
     expect(() => withCapacity("measured")).toThrow(/node.capacity: must be an object/);
   });
+
+  it("report mode: individual by default, aggregate with an aggregator, bad values named", () => {
+    expect(loadConfig({ config: file }, {}).report).toEqual({ mode: "individual", aggregator: false });
+    const withReport = (report: unknown) => {
+      const f = join(dir, "report.json");
+      writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), report }));
+      return loadConfig({ config: f }, {});
+    };
+    expect(withReport({ mode: "aggregate", aggregator: true }).report).toEqual({ mode: "aggregate", aggregator: true });
+    expect(loadConfig({ config: file }, { MZKU_SIDECAR_REPORT_MODE: "aggregate" }).report.mode).toBe("aggregate");
+    expect(() => withReport({ mode: "batch" })).toThrow(/report.mode: must be "individual" or "aggregate"/);
+    expect(() => withReport({ mode: "aggregate", aggregator: "yes" })).toThrow(
+      /report.aggregator: must be true or false/,
+    );
+    expect(() => withReport({ aggregator: true })).toThrow(/report.aggregator: needs report.mode "aggregate"/);
+    expect(() => withReport({ bond: 1 })).toThrow(/report.bond: unknown key/);
+  });
 });

@@ -33,6 +33,17 @@ export interface NodeConfig {
   readonly dataDir?: string;
 }
 
+export interface ReportConfig {
+  /**
+   * `individual`: one `report` transaction per sidecar per period. `aggregate`: the sidecars gossip
+   * signed verdicts, one aggregator posts one co-signed aggregate per period for the whole network, and
+   * the individual report is sent only as a fallback (docs/sidecar.md, "Aggregated report").
+   */
+  readonly mode: "individual" | "aggregate";
+  /** Aggregate mode: this sidecar builds and posts the aggregates (and pays the bond). */
+  readonly aggregator: boolean;
+}
+
 export interface SidecarConfig {
   /** Chain RPC: where reports are sent and the registry read. */
   readonly rpcUrl: string;
@@ -61,6 +72,7 @@ export interface SidecarConfig {
   readonly probeTimeoutMs: number;
   /** Time between capacity measurements (a report is sent only when the measurement differs on-chain). */
   readonly capacityIntervalMs: number;
+  readonly report: ReportConfig;
 }
 
 /** Flags of `mzku sidecar start` (all optional; they override file and environment). */
@@ -109,6 +121,7 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
   if (command && command.length === 0) bad("node.command", "must name a program");
   const capacity = node.capacity === undefined ? undefined : capacityConfig(node.capacity);
   const bootstrapEnv = env[`${ENV}BOOTSTRAP`]?.split(",").filter(Boolean);
+  const report = reportConfig(raw.report ?? {}, env);
 
   return {
     rpcUrl: httpUrl("rpcUrl", pick("rpcUrl", flags.rpcUrl, "RPC_URL")),
@@ -135,7 +148,25 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
     upThresholdBps: int("upThresholdBps", raw.upThresholdBps ?? DEFAULTS.upThresholdBps, 0, 10_000),
     probeTimeoutMs: int("probeTimeoutMs", raw.probeTimeoutMs ?? DEFAULTS.probeTimeoutMs, 10),
     capacityIntervalMs: int("capacityIntervalMs", raw.capacityIntervalMs ?? DEFAULTS.capacityIntervalMs, 1_000),
+    report,
   };
+}
+
+function reportConfig(value: unknown, env: NodeJS.ProcessEnv): ReportConfig {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    bad("report", "must be an object of mode and aggregator (each optional)");
+  }
+  const r = value as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (k !== "mode" && k !== "aggregator") bad(`report.${k}`, "unknown key");
+  const mode = env[`${ENV}REPORT_MODE`] ?? r.mode ?? "individual";
+  if (mode !== "individual" && mode !== "aggregate") {
+    bad("report.mode", `must be "individual" or "aggregate", got ${String(mode)}`);
+  }
+  const flag = env[`${ENV}AGGREGATOR`] ?? r.aggregator ?? false;
+  const aggregator = flag === true || flag === "true" ? true : flag === false || flag === "false" ? false : undefined;
+  if (aggregator === undefined) bad("report.aggregator", `must be true or false, got ${String(flag)}`);
+  if (aggregator && mode !== "aggregate") bad("report.aggregator", 'needs report.mode "aggregate"');
+  return { mode, aggregator };
 }
 
 function capacityConfig(value: unknown): CapacityConfig {

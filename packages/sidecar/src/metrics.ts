@@ -53,8 +53,36 @@ export function createMetrics() {
     }),
     failures: new Counter({
       name: `${p}failures_total`,
-      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity)",
+      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity, aggregate)",
       labelNames: ["reason"] as const,
+      registers,
+    }),
+    aggregateVerdicts: new Counter({
+      name: `${p}aggregate_verdicts_total`,
+      help: "verdicts received over gossip (aggregate mode), by result (accepted, duplicate, unassigned)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    aggregateShares: new Counter({
+      name: `${p}aggregate_shares_total`,
+      help: "BLS shares, by result (sent, received by the aggregator, mismatch: not co-signed)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    aggregatesPosted: new Counter({ name: `${p}aggregates_posted_total`, help: "aggregates posted", registers }),
+    aggregatesChallenged: new Counter({
+      name: `${p}aggregates_challenged_total`,
+      help: "wrong aggregate decisions this sidecar challenged",
+      registers,
+    }),
+    aggregatesFinalized: new Counter({
+      name: `${p}aggregates_finalized_total`,
+      help: "aggregates this sidecar finalized",
+      registers,
+    }),
+    aggregateFallbacks: new Counter({
+      name: `${p}aggregate_fallbacks_total`,
+      help: "periods with no aggregate by the fallback block, reported individually",
       registers,
     }),
     outboxPending: new Gauge({ name: `${p}outbox_pending`, help: "reports not yet confirmed", registers }),

@@ -21,6 +21,9 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { jsonRpc } from "viem/nonce";
+import { blsKeyFromSidecarKey } from "./aggregate/bls.js";
+import { AggregateRound } from "./aggregate/round.js";
+import { AggregateStore } from "./aggregate/store.js";
 import { Auditor } from "./audit/auditor.js";
 import {
   type Announce,
@@ -76,6 +79,8 @@ export class Sidecar {
   private http!: HttpServer;
   private outbox!: Outbox;
   private auditor!: Auditor;
+  /** Aggregate mode only (`report.mode`). */
+  private round: AggregateRound | undefined;
   private supervisor: NodeSupervisor | undefined;
   private domain!: TypedDataDomain;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -137,7 +142,27 @@ export class Sidecar {
       verifyingContract: deployment.contracts.UptimeReports,
     };
     this.store = new SidecarStore(c.dataDir);
-    this.outbox = new Outbox(this.store, this.chain, this.metrics, this.log.child({ component: "sidecar.outbox" }));
+    if (c.report.mode === "aggregate") {
+      this.round = new AggregateRound({
+        chain: this.chain,
+        store: new AggregateStore(this.store.db),
+        key: blsKeyFromSidecarKey(c.privateKey),
+        account,
+        domain: this.domain,
+        aggregator: c.report.aggregator,
+        metrics: this.metrics,
+        log: this.log.child({ component: "sidecar.aggregate" }),
+        publish: (data) => this.mesh.publish(data),
+      });
+    }
+    const round = this.round;
+    this.outbox = new Outbox(
+      this.store,
+      this.chain,
+      this.metrics,
+      this.log.child({ component: "sidecar.outbox" }),
+      round && ((period) => round.hold(period)),
+    );
 
     if (c.node.command) {
       this.supervisor = new NodeSupervisor(
@@ -265,6 +290,7 @@ export class Sidecar {
         const info = (await this.chain.period(current)) ?? (await this.open(current));
         if (info) await this.enterPeriod(current, info);
       }
+      if (m && this.round) await this.aggregateStep(m.slot, current);
       if (m) await this.outbox.flush(m.slot, current);
       if (this.config.node.capacity && Date.now() - this.capacityAt >= this.config.capacityIntervalMs) {
         await this.reportCapacity();
@@ -274,6 +300,21 @@ export class Sidecar {
       this.log.warn("period step failed", { error: isCodedError(error) ? error.shortMessage : String(error) });
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** Aggregate mode: BLS key, the verdicts of the period that ended, the aggregator's and watcher's step. */
+  private async aggregateStep(slot: number, current: bigint): Promise<void> {
+    const round = this.round as AggregateRound;
+    try {
+      await round.register(slot);
+      const row = this.store.report(current - 1n);
+      const info = row && (await this.chain.period(row.period));
+      if (row && info) await round.verdicts(row, slot, info);
+      await round.step(current, slot);
+    } catch (error) {
+      this.metrics.failures.inc({ reason: "aggregate" });
+      this.log.warn("aggregate step failed", { error: revertName(error) ?? String(error) });
     }
   }
 
@@ -513,8 +554,19 @@ export class Sidecar {
       this.directory.set(getAddress(m.body.sidecar), m.body);
       const addrs = m.body.addrs.split(",").filter(Boolean);
       await this.mesh.learn(m.body.peerId, addrs).catch(() => undefined);
-    } else {
+    } else if (m.kind === "observation") {
       this.store.recordPeerObservation(m.body, m.signature);
+    } else if (this.round) {
+      const round = this.round;
+      const done =
+        m.kind === "verdict"
+          ? round.onVerdict(m.body, m.signature)
+          : m.kind === "share"
+            ? round.onShare(m.body)
+            : round.onRequest(m.body, this.membership?.slot);
+      await done.catch((error) =>
+        this.log.debug("aggregate message not handled", { kind: m.kind, error: String(error) }),
+      );
     }
   }
 }

@@ -8,7 +8,7 @@
  *   - the aggregator checks every share, adds them up and posts with its bond (`postAggregate`);
  *   - a watcher recomputes a posted aggregate from its verdicts and challenges every wrong decision
  *     (`challengeWrong`).
- * Not wired into the daemon yet: the sidecars report individually (`report`), see docs/sidecar.md.
+ * The daemon runs them in aggregate mode through `round.ts`.
  */
 import {
   type AggregateReport,

@@ -102,3 +102,27 @@ function g2Words(p: G2Affine): G2Words {
   const [y_c1_a, y_c1_b] = fpWords(p.y.c1);
   return { x_c0_a, x_c0_b, x_c1_a, x_c1_b, y_c0_a, y_c0_b, y_c1_a, y_c1_b };
 }
+
+const G2_KEYS = ["x_c0_a", "x_c0_b", "x_c1_a", "x_c1_b", "y_c0_a", "y_c0_b", "y_c1_a", "y_c1_b"] as const;
+
+/** A G2 point's eight words as one 256-byte hex string (how a share travels over gossip). */
+export function g2ToHex(w: G2Words): Hex {
+  return `0x${G2_KEYS.map((k) => w[k].slice(2).padStart(64, "0")).join("")}`;
+}
+
+/** The inverse of `g2ToHex` (256 bytes; a point off the curve fails later, in `verifyShare`). */
+export function g2FromHex(hex: Hex): G2Words {
+  const h = hex.slice(2);
+  const words = G2_KEYS.map((_, i) => `0x${h.slice(i * 64, i * 64 + 64)}` as Hex);
+  const [x_c0_a, x_c0_b, x_c1_a, x_c1_b, y_c0_a, y_c0_b, y_c1_a, y_c1_b] = words as [
+    Hex,
+    Hex,
+    Hex,
+    Hex,
+    Hex,
+    Hex,
+    Hex,
+    Hex,
+  ];
+  return { x_c0_a, x_c0_b, x_c1_a, x_c1_b, y_c0_a, y_c0_b, y_c1_a, y_c1_b };
+}

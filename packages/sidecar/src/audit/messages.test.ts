@@ -1,12 +1,16 @@
+import { VERDICT_TYPES } from "@mzku/sdk";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import {
   decodeMessage,
+  encodeSigned,
   type Observation,
   parseMessage,
   sidecarDomain,
+  signAggregateMessage,
   signAnnounce,
   signObservation,
+  type VerdictBody,
   verifyMessage,
 } from "./messages.js";
 
@@ -75,5 +79,30 @@ describe("gossip messages", () => {
     expect(parsed.claimed).toBe(stranger);
     await expect(verifyMessage(parsed, domain)).rejects.toMatchObject({ details: { reason: "forged" } });
     expect(() => parseMessage(text("[]"))).toThrow(/unsigned/);
+  });
+
+  it("aggregate mode: a verdict is the contract's EIP-712 Verdict; requests and shares are signed, shapes checked", async () => {
+    const v: VerdictBody = { auditor: auditor.address, target: obs.target, period: 9n, up: false };
+    // signed as the sdk (and the contract's challenge) defines it
+    const sig = await auditor.signTypedData({ domain, types: VERDICT_TYPES, primaryType: "Verdict", message: v });
+    const m = await decodeMessage(encodeSigned("verdict", v, sig), domain);
+    expect(m).toMatchObject({ kind: "verdict", body: v, signer: auditor.address });
+    expect(await reason(encodeSigned("verdict", { ...v, up: true }, sig))).toBe("forged");
+    const request = {
+      aggregator: auditor.address,
+      period: 9n,
+      root: `0x${"ab".repeat(32)}` as const,
+      decisions: "0x06" as const,
+    };
+    const r = await decodeMessage(await signAggregateMessage(auditor, domain, "aggregate_request", request), domain);
+    expect(r).toMatchObject({ kind: "aggregate_request", body: request });
+    const share = { signer: auditor.address, period: 9n, root: request.root, share: `0x${"01".repeat(256)}` as const };
+    const h = await decodeMessage(await signAggregateMessage(auditor, domain, "share", share), domain);
+    expect(h).toMatchObject({ kind: "share", body: share, signer: auditor.address });
+    const short = await signAggregateMessage(auditor, domain, "share", { ...share, share: "0x0102" });
+    expect(await reason(short)).toBe("malformed");
+    const good = JSON.parse(new TextDecoder().decode(await signAggregateMessage(auditor, domain, "share", share)));
+    const stranger = privateKeyToAccount(generatePrivateKey()).address;
+    expect(await reason(text(JSON.stringify({ ...good, body: { ...good.body, signer: stranger } })))).toBe("forged");
   });
 });

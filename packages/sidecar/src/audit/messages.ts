@@ -4,6 +4,10 @@
  *   Observation — "auditor saw target up/down in round r of period p" (one probe round).
  *   Announce    — "sidecar S runs libp2p peer P and its node's health endpoint is U" (how auditors find
  *                 their targets: the registry holds addresses, not endpoints).
+ *   Verdict     — "auditor saw target up/down over period p" (aggregate mode: the EIP-712 `Verdict` the
+ *                 contract checks in a challenge, its signature the message's).
+ *   AggregateRequest — "aggregator A asks to co-sign root R and decisions D of period p".
+ *   Share       — "signer S co-signs root R of period p" with its BLS share (G2, EIP-2537 words).
  * `decodeMessage` accepts only a well-formed, correctly signed message; anything else is a
  * `SidecarError` `SIDECAR_BAD_MESSAGE` whose `details.reason` names what was wrong (the metric label).
  */
@@ -45,9 +49,48 @@ export interface Announce {
   readonly at: bigint;
 }
 
-export type SignedMessage =
-  | { readonly kind: "observation"; readonly body: Observation; readonly signature: Hex; readonly signer: Address }
-  | { readonly kind: "announce"; readonly body: Announce; readonly signature: Hex; readonly signer: Address };
+export interface VerdictBody {
+  readonly auditor: Address;
+  readonly target: Address;
+  readonly period: bigint;
+  readonly up: boolean;
+}
+
+export interface AggregateRequest {
+  readonly aggregator: Address;
+  readonly period: bigint;
+  readonly root: Hex;
+  readonly decisions: Hex;
+}
+
+export interface Share {
+  readonly signer: Address;
+  readonly period: bigint;
+  readonly root: Hex;
+  /** The BLS G2 signature as the contract's eight 32-byte words, concatenated (256 bytes). */
+  readonly share: Hex;
+}
+
+type Bodies = {
+  observation: Observation;
+  announce: Announce;
+  verdict: VerdictBody;
+  aggregate_request: AggregateRequest;
+  share: Share;
+};
+export type MessageKind = keyof Bodies;
+
+const PRIMARY = {
+  observation: "Observation",
+  announce: "Announce",
+  verdict: "Verdict",
+  aggregate_request: "AggregateRequest",
+  share: "Share",
+} as const;
+
+export type SignedMessage = {
+  [K in MessageKind]: { readonly kind: K; readonly body: Bodies[K]; readonly signature: Hex; readonly signer: Address };
+}[MessageKind];
 
 export const TYPES = {
   Observation: [
@@ -66,6 +109,25 @@ export const TYPES = {
     { name: "nodeUrl", type: "string" },
     { name: "addrs", type: "string" },
     { name: "at", type: "uint64" },
+  ],
+  // the sdk's VERDICT_TYPES (what the contract recovers in a challenge)
+  Verdict: [
+    { name: "auditor", type: "address" },
+    { name: "target", type: "address" },
+    { name: "period", type: "uint64" },
+    { name: "up", type: "bool" },
+  ],
+  AggregateRequest: [
+    { name: "aggregator", type: "address" },
+    { name: "period", type: "uint64" },
+    { name: "root", type: "bytes32" },
+    { name: "decisions", type: "bytes" },
+  ],
+  Share: [
+    { name: "signer", type: "address" },
+    { name: "period", type: "uint64" },
+    { name: "root", type: "bytes32" },
+    { name: "share", type: "bytes" },
   ],
 } as const;
 
@@ -88,10 +150,37 @@ export async function signAnnounce(account: LocalAccount, domain: TypedDataDomai
   return encode({ kind: "announce", body: plain(a), signature });
 }
 
+/** Signs and encodes an aggregate-mode message (`verdict`, `aggregate_request`, `share`). */
+export async function signAggregateMessage<K extends "verdict" | "aggregate_request" | "share">(
+  account: LocalAccount,
+  domain: TypedDataDomain,
+  kind: K,
+  body: Bodies[K],
+): Promise<Uint8Array> {
+  // one call for three primary types: viem's per-type inference cannot follow the union
+  const signature = await account.signTypedData({
+    domain,
+    types: TYPES,
+    primaryType: PRIMARY[kind],
+    message: body,
+  } as never);
+  return encodeSigned(kind, body, signature);
+}
+
+/** Encodes a message with a signature made elsewhere (a verdict signed for the aggregate tree). */
+export function encodeSigned(kind: MessageKind, body: Bodies[MessageKind], signature: Hex): Uint8Array {
+  return encode({ kind, body: plain(body), signature });
+}
+
 /** A gossiped message read and shape-checked, its signature not yet verified. */
-export type ParsedMessage =
-  | { readonly kind: "observation"; readonly body: Observation; readonly signature: Hex; readonly claimed: Address }
-  | { readonly kind: "announce"; readonly body: Announce; readonly signature: Hex; readonly claimed: Address };
+export type ParsedMessage = {
+  [K in MessageKind]: {
+    readonly kind: K;
+    readonly body: Bodies[K];
+    readonly signature: Hex;
+    readonly claimed: Address;
+  };
+}[MessageKind];
 
 /** Decodes and verifies a gossiped message; the signer must be the message's own auditor/sidecar. */
 export async function decodeMessage(data: Uint8Array, domain: TypedDataDomain): Promise<SignedMessage> {
@@ -140,19 +229,41 @@ export function parseMessage(data: Uint8Array): ParsedMessage {
     };
     return { kind, body: a, signature, claimed: a.sidecar };
   }
+  if (kind === "verdict") {
+    const v: VerdictBody = {
+      auditor: addr(b.auditor),
+      target: addr(b.target),
+      period: uint(b.period, 64),
+      up: bool(b.up),
+    };
+    return { kind, body: v, signature, claimed: v.auditor };
+  }
+  if (kind === "aggregate_request") {
+    const r: AggregateRequest = {
+      aggregator: addr(b.aggregator),
+      period: uint(b.period, 64),
+      root: bytes(b.root, 32, 32),
+      decisions: bytes(b.decisions, 1, 512),
+    };
+    return { kind, body: r, signature, claimed: r.aggregator };
+  }
+  if (kind === "share") {
+    const h: Share = {
+      signer: addr(b.signer),
+      period: uint(b.period, 64),
+      root: bytes(b.root, 32, 32),
+      share: bytes(b.share, 256, 256),
+    };
+    return { kind, body: h, signature, claimed: h.signer };
+  }
   return reject("malformed");
 }
 
 /** The costly half: recovers the EIP-712 signer; it must be the sender the message names (`forged`). */
 export async function verifyMessage(m: ParsedMessage, domain: TypedDataDomain): Promise<SignedMessage> {
-  const signer =
-    m.kind === "observation"
-      ? await recover(domain, "Observation", m.body, m.signature)
-      : await recover(domain, "Announce", m.body, m.signature);
+  const signer = await recover(domain, PRIMARY[m.kind], m.body, m.signature);
   if (signer !== m.claimed) reject("forged");
-  return m.kind === "observation"
-    ? { kind: m.kind, body: m.body, signature: m.signature, signer }
-    : { kind: m.kind, body: m.body, signature: m.signature, signer };
+  return { kind: m.kind, body: m.body, signature: m.signature, signer } as SignedMessage;
 }
 
 /**
@@ -162,8 +273,8 @@ export async function verifyMessage(m: ParsedMessage, domain: TypedDataDomain): 
  */
 async function recover(
   domain: TypedDataDomain,
-  primaryType: "Observation" | "Announce",
-  message: Observation | Announce,
+  primaryType: (typeof PRIMARY)[MessageKind],
+  message: Bodies[MessageKind],
   signature: Hex,
 ): Promise<Address> {
   try {
@@ -189,7 +300,7 @@ function encode(m: { kind: string; body: Record<string, unknown>; signature: Hex
   return new TextEncoder().encode(JSON.stringify(m));
 }
 
-function plain(o: Observation | Announce): Record<string, unknown> {
+function plain(o: Bodies[MessageKind]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
 }
 
@@ -205,6 +316,13 @@ function uint(v: unknown, bits: number): bigint {
   const n = BigInt(v);
   if (n < 0n || n >= 1n << BigInt(bits)) reject("malformed");
   return n;
+}
+
+function bytes(v: unknown, min: number, max: number): Hex {
+  if (typeof v !== "string" || !isHex(v) || v.length % 2 !== 0) reject("malformed");
+  const n = (v.length - 2) / 2;
+  if (n < min || n > max) reject("malformed");
+  return v.toLowerCase() as Hex;
 }
 
 function bool(v: unknown): boolean {

@@ -16,6 +16,12 @@ import { type Chain, revertName } from "../chain.js";
 import type { SidecarMetrics } from "../metrics.js";
 import type { ReportRow, SidecarStore } from "../store/db.js";
 
+/**
+ * Aggregate mode: whether a report waits for the period's aggregate (`hold`), is not needed because
+ * an aggregate was posted (`drop`), or goes out as the fallback (`send`). Absent: always `send`.
+ */
+export type HoldReport = (period: bigint) => Promise<"hold" | "drop" | "send">;
+
 /** A sent report the node does not know is sent again only after this long. */
 const RESEND_AFTER_MS = 5_000;
 
@@ -25,6 +31,7 @@ export class Outbox {
     private readonly chain: Chain,
     private readonly metrics: SidecarMetrics,
     private readonly log: Logger,
+    private readonly holdReport?: HoldReport,
   ) {}
 
   /** One pass over the open reports, oldest first; stops at the first RPC failure. */
@@ -51,6 +58,12 @@ export class Outbox {
       this.log.info("report recorded on-chain", { period, txHash: row.txHash });
       return;
     }
+    const hold = this.holdReport ? await this.holdReport(period) : "send";
+    if (hold === "drop") {
+      this.store.setReportStatus(period, "expired", { error: "aggregated" });
+      this.log.info("period reported by an aggregate; own report dropped", { period });
+      return;
+    }
     if (current > period + 1n) {
       this.store.setReportStatus(period, "expired", { error: "report window passed" });
       this.metrics.failures.inc({ reason: "report_expired" });
@@ -65,7 +78,7 @@ export class Outbox {
       if (state === "unknown" && Date.now() - row.updatedAt < RESEND_AFTER_MS) return;
       if (state === "reverted") this.metrics.failures.inc({ reason: "report_reverted" });
     }
-    if (await this.chain.inFlight()) return;
+    if (hold === "hold" || (await this.chain.inFlight())) return;
     let hash: `0x${string}`;
     try {
       hash = await this.chain.sendReport(period, row.votes, row.targets.length);

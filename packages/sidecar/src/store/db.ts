@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 const KEEP_PERIODS = 64n;
 
 export class SidecarStore {
-  private readonly db: Database.Database;
+  /** The connection (the aggregate round keeps its own tables here: `aggregate/store.ts`). */
+  readonly db: Database.Database;
   // The statements of every probe and every gossiped observation, prepared once: a statement
   // prepared per call holds native memory the JavaScript heap does not see until a GC finalizes it.
   private readonly insertObservation: Database.Statement;

@@ -181,6 +181,8 @@ export class SidecarProcess {
     private readonly deploymentFile: string,
     /** `node.capacity` (absent: the sidecar does not report capacity). */
     private readonly capacity?: Record<string, number>,
+    /** `report` of the config (absent: individual reports). */
+    private readonly report?: { mode: "individual" | "aggregate"; aggregator?: boolean },
   ) {
     this.configFile = join(dir, `${name}.json`);
     this.logFile = join(dir, `${name}.log`);
@@ -220,6 +222,7 @@ export class SidecarProcess {
         tickMs: 500,
         probeTimeoutMs: 1_000,
         capacityIntervalMs: 1_000,
+        ...(this.report ? { report: this.report } : {}),
       }),
     );
     const out = createWriteStream(this.logFile, { flags: "a" });
