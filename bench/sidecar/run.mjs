@@ -7,10 +7,9 @@
 //   each its own process (bench/sidecar/gossip-worker.mjs: libp2p TCP + Noise + Yamux + gossipsub,
 //   every message validated with its EIP-712 signature), each publishing a signed observation
 //   every 2 s for 20 s; latency = receive time − send time over every delivery.
-// gas.reports.per_observation: from contracts/snapshots/reports.json (forge, k = 3, whole transactions).
 // Needs `npm run build`. Writes bench/results/sidecar.json and sidecar.raw.json (machine named).
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -80,14 +79,12 @@ async function gossip() {
 
 const a = await audit();
 const g = await gossip();
-const snapshot = JSON.parse(readFileSync(join(repo, "contracts", "snapshots", "reports.json"), "utf8"));
 const results = {
   "sidecar.audit_1000_rss_mb": round(a.peakRssMb, 1),
   "sidecar.audit_1000_period_seconds": round(a.seconds, 2),
   "sidecar.gossip_p50_ms": g.p50,
   "sidecar.gossip_p99_ms": g.p99,
   "sidecar.gossip_delivery_ratio": round(g.deliveries / g.expected, 4),
-  "gas.reports.per_observation": Number(snapshot.per_observation_k3),
 };
 writeFileSync(join(repo, "bench", "results", "sidecar.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(
@@ -106,7 +103,6 @@ writeFileSync(
       date: new Date().toISOString(),
       audit: a,
       gossip: g,
-      gas: snapshot,
     },
     null,
     1,

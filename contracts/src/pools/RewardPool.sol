@@ -357,7 +357,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @inheritdoc IRewardPool
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
-        SidecarInfo memory info = _syncSidecar(sidecar);
+        SidecarInfo memory info = _syncSidecar(sidecar, 0);
         if (info.activeProjects == 0) _vestBoundary(sidecar, info);
         ++info.activeProjects;
         _sidecar[sidecar] = info;
@@ -368,7 +368,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectEnded(address sidecar) external onlyAuthorized nonReentrant {
         if (_sidecar[sidecar].activeProjects == 0) revert RewardPoolNoActiveProject(sidecar);
-        SidecarInfo memory info = _syncSidecar(sidecar);
+        SidecarInfo memory info = _syncSidecar(sidecar, 0);
         _vestBoundary(sidecar, info);
         --info.activeProjects;
         _sidecar[sidecar] = info;
@@ -445,7 +445,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     /// @notice Brings `sidecar`'s accumulators up to now. Anyone may call it.
     function syncSidecar(address sidecar) external nonReentrant {
-        _syncSidecar(sidecar);
+        _syncSidecar(sidecar, 0);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -739,7 +739,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         bytes32 id = _positionId(class, msg.sender, key);
         Position memory pos = _positions[id];
         if (class == StakeClass.Sidecar) {
-            SidecarInfo memory info = _syncSidecar(key);
+            SidecarInfo memory info = _syncSidecar(key, 0);
             bool held = pos.stake != 0;
             Vesting memory v;
             if (held) v = _vesting[id];
@@ -814,14 +814,15 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     // Internals: sidecars
     // ------------------------------------------------------------------------------------------------
 
-    /// @dev Brings the sidecar class and `sidecar` up to now and stores them; returns the sidecar info
+    /// @dev Brings the sidecar class and `sidecar` up to now and stores them, adding `classDelta` to the
+    ///      class total (after the accrual: a stake change applies from now); returns the sidecar info
     ///      (the caller stores it if it changes it).
-    function _syncSidecar(address sidecar) internal returns (SidecarInfo memory info) {
+    function _syncSidecar(address sidecar, int256 classDelta) internal returns (SidecarInfo memory info) {
         if (sidecar == address(0)) revert RewardPoolZeroSidecar();
         info = _sidecar[sidecar];
         uint256 c = _poolClass(StakeClass.Sidecar);
         for (uint256 a = 0; a < 2; ++a) {
-            uint96 classAcc = _touchClass(c, a, 0);
+            uint96 classAcc = _touchClass(c, a, classDelta);
             SidecarAsset memory sa = _sidecarAsset[sidecar][a];
             _accrueSidecar(sa, info.total, classAcc);
             _sidecarAsset[sidecar][a] = sa;
@@ -910,21 +911,18 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         internal
         returns (uint256 m, uint256 e)
     {
-        SidecarInfo memory info = _syncSidecar(sidecar);
         uint256 old = pos.stake;
-        Vesting memory v;
-        if (old != 0) v = _vesting[id];
-        (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         // casting is safe: stakes <= MAX_STAKE < 2^91, so they fit int256
         // forge-lint: disable-next-line(unsafe-typecast)
         int256 delta = int256(newAmount) - int256(old);
+        SidecarInfo memory info = _syncSidecar(sidecar, delta);
+        Vesting memory v;
+        if (old != 0) v = _vesting[id];
+        (m, e) = _settleSidecar(id, pos, v, info, sidecar);
         // casting is safe: totals and stakes are < 2^91, so they fit int256 and the sum is >= 0
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 newTotal = uint256(int256(uint256(info.total)) + delta);
         if (newTotal > MAX_STAKE) revert RewardPoolStakeTooLarge(newTotal, MAX_STAKE);
-        uint256 c = _poolClass(StakeClass.Sidecar);
-        _touchClass(c, MZKU, delta); // already up to date: only the totals change
-        _touchClass(c, ETH, delta);
         // casting is safe: newTotal <= MAX_STAKE (checked above)
         // forge-lint: disable-next-line(unsafe-typecast)
         info.total = uint96(newTotal);

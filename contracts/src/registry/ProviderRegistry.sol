@@ -85,6 +85,8 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     error ProviderRegistryInsufficientFreeCollateral(uint256 providerId, uint256 free, uint256 needed);
     /// @notice A release or slash above what is reserved.
     error ProviderRegistryAboveReserved(uint256 providerId, uint256 amount, uint256 reserved);
+    /// @notice `reportCollateral` while no stake observer is set.
+    error ProviderRegistryNoStakeObserver();
     /// @notice A score threshold above the highest score (`max` bps): it would disqualify every provider.
     error ProviderRegistryScoreThresholdTooHigh(uint256 threshold, uint256 max);
 
@@ -469,10 +471,23 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         emit UnbondingDelaySet(delay);
     }
 
-    /// @notice Sets the contract told of collateral changes (zero = none).
+    /// @notice Sets the contract told of collateral changes (zero = none). Collateral locked before is
+    ///         not replayed here (a loop over providers anyone can register would be unbounded): the
+    ///         observer learns it at the provider's next change, or from `reportCollateral`.
     function setStakeObserver(IStakeObserver observer) external onlyGovernance {
         stakeObserver = observer;
         emit StakeObserverSet(address(observer));
+    }
+
+    /// @notice Tells the stake observer `providerId`'s bonded collateral as it is now (old = new). Anyone
+    ///         may call it. The observer keeps its own record of each position, so for collateral
+    ///         locked before it was set this opens the position at the current collateral (from now
+    ///         on it earns); for a position it knows it is a mere checkpoint.
+    function reportCollateral(uint256 providerId) external nonReentrant {
+        ProviderState storage p = _stateOf(providerId);
+        if (address(stakeObserver) == address(0)) revert ProviderRegistryNoStakeObserver();
+        uint256 collateral = p.collateral;
+        _notify(p.owner, collateral, collateral);
     }
 
     // ------------------------------------------------------------------ protocol contracts

@@ -226,30 +226,4 @@ contract UptimeReportsTest is UptimeReportsBase {
         vm.snapshotValue("reports", string.concat("per_observation_", name), total / (n * k));
         console.log(name, last, total / (n * k));
     }
-
-    function _calldataCost(bytes memory data) internal pure returns (uint256 g) {
-        for (uint256 i = 0; i < data.length; ++i) {
-            g += data[i] == 0 ? 4 : 16;
-        }
-    }
-
-    /// @notice Runs an auction between the first three providers, gives every provider its node and
-    ///         starts the project on the winner's; returns the project and the winner's slot.
-    function _runningProject() internal returns (uint256 id, uint256 slot) {
-        id = _open();
-        for (uint256 i = 0; i < 3; ++i) {
-            _commit(id, owners[i], (60 + i) * 1 ether);
-        }
-        _toReveal(id);
-        for (uint256 i = 0; i < 3; ++i) {
-            _reveal(id, owners[i], i, (60 + i) * 1 ether);
-        }
-        _toSettle(id);
-        market.settle(id);
-        address winner = market.getProject(id).winner;
-        while (owners[slot] != winner) ++slot;
-        _addNodes(0); // after the auction: a node uses the provider's whole bandwidth
-        vm.prank(winner);
-        market.startProject(id, nodeIds[slot]);
-    }
 }

@@ -1,5 +1,6 @@
+import { type AddressInfo, createServer } from "node:net";
 import { governance, nodeRegistry, providerRegistry, uptimeReports } from "@mzku/sdk";
-import { devWallet } from "@mzku/sdk/devnet";
+import { devWallet, freePort } from "@mzku/sdk/devnet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mzku, startDevnet, type TestDevnet } from "./test/cli.js";
 
@@ -92,4 +93,44 @@ describe("mzku devnet", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("mzku: BAD_PORT: --port must be 1-65535, got 99999");
   });
+});
+
+describe("mzku devnet --validators refuses before starting anything", () => {
+  const ports = async () => ["--port", String(await freePort()), "--api-port", String(await freePort())];
+
+  it("names the missing Lodestar install and how to install it", async () => {
+    const r = await mzku(["devnet", "--validators", ...(await ports())], {
+      MZKU_LODESTAR_DIR: "/nonexistent/lodestar",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "mzku: LODESTAR_MISSING: --validators needs Lodestar, not installed in /nonexistent/lodestar: run npm ci --prefix /nonexistent/lodestar (about a minute), then retry",
+    );
+  }, 60_000);
+
+  it("refuses a taken beacon or signer port", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      for (const flag of ["--beacon-port", "--signer-port"]) {
+        const r = await mzku(["devnet", "--validators", "2", ...(await ports()), flag, String(port)]);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr.trim().split("\n").at(-1)).toBe(
+          `mzku: PORT_IN_USE: 127.0.0.1:${port} is taken: stop what listens there or pass ${flag}`,
+        );
+      }
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+
+  it("refuses a bad count, and the consensus ports without --validators", async () => {
+    const zero = await mzku(["devnet", "--validators", "0", ...(await ports())]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.trim()).toBe("mzku: BAD_VALIDATORS: --validators must be 1-64 validator keys, got 0");
+    const lone = await mzku(["devnet", "--beacon-port", "9999", ...(await ports())]);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr.trim()).toBe("mzku: BAD_ARGUMENT: --beacon-port and --signer-port need --validators");
+  }, 60_000);
 });

@@ -17,6 +17,13 @@ export interface DevnetSidecar {
   address: string;
   statusUrl: string;
   metricsUrl: string;
+  /** The node it supervises: the devnet's anvil, or (sidecar1 with --validators) the Lodestar beacon node. */
+  node: SidecarNode;
+}
+
+export interface SidecarNode {
+  url: string;
+  kind: "evm" | "beacon";
 }
 
 const MZKU_BIN = fileURLToPath(new URL("./bin/mzku.js", import.meta.url));
@@ -27,6 +34,7 @@ export async function startSidecars(
   rpcUrl: string,
   deploymentFile: string,
   log: Logger,
+  firstNode?: SidecarNode,
 ): Promise<{ sidecars: DevnetSidecar[]; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
   const children: ChildProcess[] = [];
@@ -37,7 +45,8 @@ export async function startSidecars(
   };
   try {
     let bootstrap: string | undefined;
-    for (const p of PROVIDERS) {
+    for (const [i, p] of PROVIDERS.entries()) {
+      const node: SidecarNode = (i === 0 ? firstNode : undefined) ?? { url: rpcUrl, kind: "evm" };
       const provider = devWallet(rpcUrl, p.index);
       const address = devAccount(p.sidecar).address;
       await provider.waitForTransactionReceipt({
@@ -53,7 +62,8 @@ export async function startSidecars(
           MZKU_SIDECAR_RPC_URL: rpcUrl,
           MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
           MZKU_SIDECAR_DATA_DIR: join(dir, name),
-          MZKU_SIDECAR_NODE_URL: rpcUrl,
+          MZKU_SIDECAR_NODE_URL: node.url,
+          MZKU_SIDECAR_NODE_KIND: node.kind,
           MZKU_SIDECAR_HTTP_PORT: String(port),
           ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
         },
@@ -65,8 +75,8 @@ export async function startSidecars(
       const statusUrl = `http://127.0.0.1:${port}/status`;
       const status = await waitForStatus(statusUrl, child, name);
       bootstrap ??= `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/");
-      sidecars.push({ name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics` });
-      log.info("Sidecar up", { name, statusUrl });
+      sidecars.push({ name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics`, node });
+      log.info("Sidecar up", { name, statusUrl, node: node.url, kind: node.kind });
     }
     return { sidecars, stop };
   } catch (error) {

@@ -3510,6 +3510,19 @@ export const providerRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "reportCollateral",
+    "inputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "reportScore",
     "inputs": [
       {
@@ -4923,6 +4936,11 @@ export const providerRegistryAbi = [
         "internalType": "uint32"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderRegistryNoStakeObserver",
+    "inputs": []
   },
   {
     "type": "error",
@@ -7050,6 +7068,112 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "VERDICT_TYPEHASH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "aggregateMessage",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "decisions",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "aggregateOf",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct UptimeReports.Aggregate",
+        "components": [
+          {
+            "name": "root",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "aggregator",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "postedBlock",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "cursor",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "done",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "bond",
+            "type": "uint128",
+            "internalType": "uint128"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "aggregatorBond",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint128",
+        "internalType": "uint128"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "auditorsPerNode",
     "inputs": [],
     "outputs": [
@@ -7063,6 +7187,132 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "blsKeyOf",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct BLS.G1Point",
+        "components": [
+          {
+            "name": "x_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "blsMembers",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "challenge",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "leaves",
+        "type": "tuple[]",
+        "internalType": "struct UptimeReports.Leaf[]",
+        "components": [
+          {
+            "name": "vote",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "signature",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "proof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "challengeBlocks",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "credits",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "currentPeriod",
     "inputs": [],
     "outputs": [
@@ -7070,6 +7320,73 @@ export const uptimeReportsAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "decisionOf",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "eip712Domain",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "fields",
+        "type": "bytes1",
+        "internalType": "bytes1"
+      },
+      {
+        "name": "name",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "version",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "chainId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "verifyingContract",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "extensions",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
       }
     ],
     "stateMutability": "view"
@@ -7099,6 +7416,24 @@ export const uptimeReportsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "finalize",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxSlots",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -7318,6 +7653,11 @@ export const uptimeReportsAbi = [
             "name": "stride",
             "type": "uint32",
             "internalType": "uint32"
+          },
+          {
+            "name": "mode",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }
@@ -7342,6 +7682,222 @@ export const uptimeReportsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "popMessage",
+    "inputs": [
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "pubkey",
+        "type": "tuple",
+        "internalType": "struct BLS.G1Point",
+        "components": [
+          {
+            "name": "x_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "postAggregate",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "decisions",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "signers",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "signature",
+        "type": "tuple",
+        "internalType": "struct BLS.G2Point",
+        "components": [
+          {
+            "name": "x_c0_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c0_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c1_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c1_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c0_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c0_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c1_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c1_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "payable"
+  },
+  {
+    "type": "function",
+    "name": "quorumBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "registerBlsKey",
+    "inputs": [
+      {
+        "name": "pubkey",
+        "type": "tuple",
+        "internalType": "struct BLS.G1Point",
+        "components": [
+          {
+            "name": "x_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      },
+      {
+        "name": "pop",
+        "type": "tuple",
+        "internalType": "struct BLS.G2Point",
+        "components": [
+          {
+            "name": "x_c0_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c0_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c1_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "x_c1_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c0_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c0_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c1_a",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "y_c1_b",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -7386,6 +7942,29 @@ export const uptimeReportsAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "setAggregation",
+    "inputs": [
+      {
+        "name": "bond",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "quorumBps_",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "challengeBlocks_",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -7554,6 +8133,165 @@ export const uptimeReportsAbi = [
     "stateMutability": "view"
   },
   {
+    "type": "function",
+    "name": "verdictDigest",
+    "inputs": [
+      {
+        "name": "auditor",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "up",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "withdraw",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "AggregateChallenged",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "slot",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "posted",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "corrected",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "bond",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AggregateFinalized",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AggregatePosted",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "aggregator",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "root",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "decisions",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      },
+      {
+        "name": "signers",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AggregationSet",
+    "inputs": [
+      {
+        "name": "bond",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "quorumBps",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "challengeBlocks",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
     "type": "event",
     "name": "AuditorJoined",
     "inputs": [
@@ -7637,6 +8375,25 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "event",
+    "name": "BlsKeyRegistered",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "pubkey",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "DowntimePenalty",
     "inputs": [
       {
@@ -7671,6 +8428,12 @@ export const uptimeReportsAbi = [
         "internalType": "bytes"
       }
     ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "EIP712DomainChanged",
+    "inputs": [],
     "anonymous": false
   },
   {
@@ -7832,6 +8595,22 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidShortString",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "StringTooLong",
+    "inputs": [
+      {
+        "name": "str",
+        "type": "string",
+        "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsAlreadyJoined",
     "inputs": [
       {
@@ -7864,6 +8643,32 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "UptimeReportsBadAggregate",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadBond",
+    "inputs": [
+      {
+        "name": "sent",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bond",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadDecisions",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsBadParam",
     "inputs": [
       {
@@ -7875,10 +8680,117 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "UptimeReportsBadProof",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadProofOfPossession",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBadSigners",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsBadSlot",
     "inputs": [
       {
         "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsBlsKeyRegistered",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsChallengeWindow",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "closesAt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsDecisionCorrect",
+    "inputs": [
+      {
+        "name": "slot",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "decision",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsModeTaken",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "aggregated",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsNoAggregate",
+    "inputs": [
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsNoQuorum",
+    "inputs": [
+      {
+        "name": "signers",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "members",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -7909,6 +8821,17 @@ export const uptimeReportsAbi = [
         "type": "address",
         "internalType": "address"
       },
+      {
+        "name": "period",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UptimeReportsNotFinal",
+    "inputs": [
       {
         "name": "period",
         "type": "uint256",

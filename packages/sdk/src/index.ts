@@ -26,6 +26,7 @@ export * from "./market/reputation.js";
 export * from "./market/split.js";
 export { type ProposalAction, type ProposalActionParameters, proposalAction, proposalCalls } from "./proposal.js";
 export * as proposals from "./proposals/index.js";
+export * from "./reports/aggregate.js";
 export * from "./reports/assignment.js";
 export * from "./roles/index.js";
 export * from "./validator/flow.js";

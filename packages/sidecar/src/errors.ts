@@ -8,7 +8,9 @@ export type SidecarErrorCode =
   | "SIDECAR_NOT_REGISTERED"
   | "SIDECAR_NODE_FAILED"
   | "SIDECAR_DB_FAILED"
-  | "SIDECAR_BAD_MESSAGE";
+  | "SIDECAR_BAD_MESSAGE"
+  | "SIDECAR_AGGREGATE_MISMATCH"
+  | "SIDECAR_AGGREGATE_NO_QUORUM";
 
 export class SidecarError extends CodedError<SidecarErrorCode> {
   override name = "SidecarError";

@@ -37,9 +37,11 @@ import {
   shortAuctionsAction,
   startNodes,
 } from "../devnetSetup.js";
+import type { ChainProgress, DevnetValidators } from "../devnetValidators.js";
 
 export const devnetUsage = `mzku devnet [--port 8545] [--api-port 8550] [--dashboard-port 8560] [--block-time 1]
             [--no-indexer] [--config contracts/config/devnet.json] [--json]
+            [--validators [N] [--beacon-port 8565] [--signer-port 8570]]
 mzku devnet advance <duration> [--rpc <url>]     move the devnet's clock (e.g. 3d, 12h)
 mzku devnet mine <blocks> | --to <block> [--rpc]  mine blocks
 
@@ -53,9 +55,18 @@ the indexer and the read API, serves the dashboard's static build (apps/dashboar
 been built, prints the URLs and the named accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
 A port already taken is refused before anything starts.
 
+--validators [N] (default 4) also runs a consensus chain whose validators sign only through threshold
+shares: a 2-of-3 DKG makes N validator keys (mzku keys dkg per party), three co-signers and a combiner
+(mzku signer start, Web3Signer API on --signer-port) hold them, a Lodestar beacon node (dev chain, minimal
+preset, 2 s slots, genesis = exactly those keys; Beacon API on --beacon-port) and a Lodestar validator
+client signing through the combiner. sidecar1 watches the beacon node (attached). The devnet is ready once the
+Beacon API shows blocks proposed and attested through the signer. Lodestar is the repository's
+e2e/lodestar install (npm ci --prefix e2e/lodestar) or MZKU_LODESTAR_DIR.
+
 Examples:
   mzku devnet
   mzku devnet --port 9545 --api-port 9550 --json
+  mzku devnet --validators 4
   mzku devnet advance 5d`;
 
 export async function devnet(argv: string[], log: Logger): Promise<void> {
@@ -63,7 +74,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
   if (sub === "advance" || sub === "mine") return devnetClock(sub, argv.slice(1), log);
   const started = Date.now();
   const { values } = parseArgs({
-    args: argv,
+    args: optionalValue(argv, "--validators", "4"),
     options: {
       port: { type: "string", default: "8545" },
       "api-port": { type: "string" },
@@ -72,6 +83,9 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
       "no-indexer": { type: "boolean" },
       config: { type: "string" },
       json: { type: "boolean" },
+      validators: { type: "string" },
+      "beacon-port": { type: "string" },
+      "signer-port": { type: "string" },
     },
     strict: true,
   });
@@ -83,20 +97,65 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
   const dashboardDir = resolve(contractsDir(), "..", "apps", "dashboard", "dist");
   const serveDashboard = existsSync(join(dashboardDir, "index.html"));
   const indexer = values["no-indexer"] !== true;
+  const validators = values.validators === undefined ? undefined : validatorCount(values.validators);
+  const beaconPort = portOption("--beacon-port", values["beacon-port"] ?? String(port + 20));
+  const signerPort = portOption("--signer-port", values["signer-port"] ?? String(port + 25));
+  if (validators === undefined && (values["beacon-port"] || values["signer-port"]))
+    throw new UsageError("BAD_ARGUMENT", "--beacon-port and --signer-port need --validators");
+  if (validators !== undefined) {
+    const { requireLodestar } = await import("../devnetValidators.js");
+    requireLodestar();
+  }
   await requireFree(port, "--port");
   if (indexer) await requireFree(apiPort, "--api-port");
   if (serveDashboard) await requireFree(dashboardPort, "--dashboard-port");
+  if (validators !== undefined) {
+    await requireFree(beaconPort, "--beacon-port");
+    await requireFree(signerPort, "--signer-port");
+  }
 
   const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
-  };
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of [...stops].reverse()) await stop().catch(() => {});
+    })());
+  // Ctrl-C / SIGTERM: once up, stop everything and return; while starting, stop what started and exit
+  let up = false;
+  const signalled = new Promise<void>((resolveSignal) => {
+    const onSignal = () => {
+      if (up) return resolveSignal();
+      log.warn("Interrupted while starting: stopping what started");
+      void stopAll().finally(() => process.exit(130));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
   try {
     log.info("Starting anvil", { host: "127.0.0.1", port, blockTime });
     const anvil: AnvilInstance = await startAnvil({ port, blockTime, mixedMining: true });
     stops.push(async () => {
       log.info("Stopping anvil", { pid: anvil.pid });
       await anvil.stop();
+    });
+    // the consensus chain needs nothing from anvil: it starts (DKG, signers, Lodestar) while the protocol deploys
+    const chain =
+      validators === undefined
+        ? undefined
+        : import("../devnetValidators.js").then((m) =>
+            m.startValidators({
+              count: validators,
+              beaconPort,
+              signerPort,
+              log: log.child({ component: "validators" }),
+            }),
+          );
+    chain?.catch(() => undefined);
+    stops.push(async () => {
+      const up = await chain?.catch(() => undefined);
+      if (up === undefined) return;
+      log.info("Stopping the validator chain", { pids: up.info.processes.map((p) => p.pid) });
+      await up.stop();
     });
     const deploymentFile = devnetDeploymentFile(anvil.rpcUrl);
     const name = deploymentFile.replace(/^.*\//, "").replace(/\.json$/, "");
@@ -134,9 +193,15 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     log.info("Setup proposal executed", { proposalId });
     await lockCollateral(deployment, anvil.rpcUrl);
     await startNodes(deployment, anvil.rpcUrl, log);
+    const validatorChain = await chain;
     log.info("Starting a sidecar per provider node (attached to this chain)");
     const { startSidecars } = await import("../devnetSidecars.js");
-    const sidecarsUp = await startSidecars(anvil.rpcUrl, deploymentFile, log);
+    const sidecarsUp = await startSidecars(
+      anvil.rpcUrl,
+      deploymentFile,
+      log,
+      validatorChain ? { url: validatorChain.info.beaconUrl, kind: "beacon" } : undefined,
+    );
     stops.push(async () => {
       log.info("Stopping the sidecars");
       await sidecarsUp.stop();
@@ -175,6 +240,13 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
       dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
     }
+    let progress: import("../devnetValidators.js").ChainProgress | undefined;
+    if (validatorChain) {
+      log.info("Waiting for blocks proposed and attested through the threshold signer", {
+        beaconUrl: validatorChain.info.beaconUrl,
+      });
+      progress = await validatorChain.ready(180_000);
+    }
     const ready = {
       rpcUrl: anvil.rpcUrl,
       chainId: deployment.chainId,
@@ -190,22 +262,48 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         sidecar: devAccount(p.sidecar).address,
         sidecarStatusUrl: sidecarsUp.sidecars[i]?.statusUrl,
         sidecarMetricsUrl: sidecarsUp.sidecars[i]?.metricsUrl,
+        sidecarNode: sidecarsUp.sidecars[i]?.node,
       })),
+      validators: validatorChain && progress ? { ...validatorChain.info, ...progress } : null,
       accounts: Object.fromEntries(Object.entries(DEVNET_ACCOUNTS).map(([n, i]) => [n, devAccount(i).address])),
       readySeconds: (Date.now() - started) / 1000,
     };
     if (values.json) process.stdout.write(`${toJson(ready)}\n`);
-    else process.stdout.write(summary(ready, indexer, serveDashboard));
+    else process.stdout.write(summary(ready, indexer, serveDashboard, validatorsSummary(ready.validators)));
     log.info("Devnet up; Ctrl-C stops it", { rpcUrl: anvil.rpcUrl, readySeconds: ready.readySeconds });
   } catch (error) {
     await stopAll();
     throw error;
   }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  up = true;
+  await signalled;
   await stopAll();
+}
+
+/** `--validators` takes an optional count: `--validators`, `--validators 8`, `--validators=8`. */
+function optionalValue(argv: string[], flag: string, fallback: string): string[] {
+  const i = argv.indexOf(flag);
+  if (i < 0) return argv;
+  const next = argv[i + 1];
+  const value = next !== undefined && /^\d+$/.test(next) ? next : fallback;
+  return [...argv.slice(0, i), `${flag}=${value}`, ...argv.slice(i + (value === next ? 2 : 1))];
+}
+
+function validatorCount(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError("BAD_VALIDATORS", `--validators must be 1-64 validator keys, got ${raw}`);
+  return n;
+}
+
+function validatorsSummary(v: (DevnetValidators & ChainProgress) | null): string {
+  if (v === null) return "";
+  return `  Consensus   ${v.count} validators, keys only as ${v.threshold}-of-${v.cosigners.length} shares; head slot ${v.headSlot}, ${v.signed.blocks} blocks and ${v.signed.attestations} attestations signed so far
+  Beacon API  ${v.beaconUrl} (Lodestar, ${v.secondsPerSlot} s slots; metrics ${v.beaconMetricsUrl})
+  Signer      ${v.signerUrl} (combiner, Web3Signer API; metrics ${v.signerMetricsUrl})
+  Validator   Lodestar validator client (metrics ${v.validatorMetricsUrl})
+  Logs        ${v.dataDir}
+`;
 }
 
 function summary(
@@ -216,23 +314,24 @@ function summary(
     dashboardUrl: string | null;
     deploymentFile: string;
     readySeconds: number;
-    providers: { name: string; sidecarStatusUrl?: string | undefined }[];
+    providers: { name: string; sidecarStatusUrl?: string | undefined; sidecarNode?: { kind: string } | undefined }[];
   },
   indexer: boolean,
   dashboard: boolean,
+  more: string,
 ): string {
   return `MZKU devnet ready in ${r.readySeconds.toFixed(1)} s
   RPC         ${r.rpcUrl} (chain ${r.chainId})
   API         ${r.apiUrl ? `${r.apiUrl} (OpenAPI at /openapi.json)` : indexer ? "" : "off (--no-indexer)"}
   Dashboard   ${r.dashboardUrl ?? (dashboard ? "" : "not built (npm run build -w @mzku/dashboard, then restart)")}
   Deployment  ${r.deploymentFile}
-  Sidecars    ${r.providers.map((p) => `${p.name.replace("provider", "sidecar")} ${p.sidecarStatusUrl} (/metrics)`).join("\n              ")}
+  Sidecars    ${r.providers.map((p) => `${p.name.replace("provider", "sidecar")} ${p.sidecarStatusUrl} (/metrics)${p.sidecarNode?.kind === "beacon" ? " watching the beacon node" : ""}`).join("\n              ")}
   Accounts    gov1-3 governors; provider1-4 qualified, one node each (sidecar1-4); requester;
               investor1-8; candidate; cosigner (the pool co-signer); treasury
   Try         mzku project request -a requester
               mzku provider bid 1 60mzku -a provider1
               mzku gov status
-Ctrl-C stops everything.
+${more}Ctrl-C stops everything.
 `;
 }
 

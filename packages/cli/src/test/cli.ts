@@ -51,7 +51,7 @@ export type TestDevnet = {
 };
 
 /** Starts `mzku devnet --json` on free ports and waits for its ready document. */
-export async function startDevnet(extra: string[] = []): Promise<TestDevnet> {
+export async function startDevnet(extra: string[] = [], timeoutMs = 240_000): Promise<TestDevnet> {
   const port = await freePort();
   const apiPort = await freePort();
   const child = spawn(
@@ -69,7 +69,7 @@ export async function startDevnet(extra: string[] = []): Promise<TestDevnet> {
   child.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString();
   });
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + timeoutMs;
   while (!stdout.trim().endsWith("}")) {
     if (child.exitCode !== null) throw new Error(`mzku devnet exited (${child.exitCode}): ${stderr.slice(-2000)}`);
     if (Date.now() > deadline) {

@@ -28,6 +28,7 @@ export const paramEvents: ReadonlySet<string> = new Set([
   "UptimeReports.AuthorizedCallerSet",
   "UptimeReports.AuditorsPerNodeSet",
   "UptimeReports.FailLimitSet",
+  "UptimeReports.AggregationSet",
   "Reputation.AuthorizedCallerSet",
   "Reputation.ReputationDefaultsSet",
   "Reputation.ReputationStakeTargetSet",
@@ -79,6 +80,13 @@ export const rawEvents: Readonly<Record<string, string>> = {
   "UptimeReports.Reported": "one sidecar's votes; their outcome is projected from NodePeriodDecided",
   "UptimeReports.DowntimePenalty": "the failure and the slash are projected from ProjectMarket.ProjectFailed",
   "UptimeReports.DowntimePenaltyFailed": "a refused penalty (reason bytes); nothing changed to project",
+  "UptimeReports.EIP712DomainChanged": "EIP-5267 notice; the domain is fixed at deployment",
+  "UptimeReports.BlsKeyRegistered": "a roster slot's BLS key for co-signing aggregates; the sidecars read it on-chain",
+  "UptimeReports.AggregatePosted":
+    "an aggregate's root and decisions; they count only once final, and are projected from NodePeriodDecided",
+  "UptimeReports.AggregateChallenged":
+    "a decision overturned in the window; its outcome is projected from NodePeriodDecided",
+  "UptimeReports.AggregateFinalized": "an aggregate's decisions applied; each is projected from NodePeriodDecided",
   "MicroPoolFactory.ValidatorPoolOpened":
     "the pool is projected from PoolOpened (same call); its project from ProjectMarket.ValidatorPoolAttached (projects.micro_pool)",
 };

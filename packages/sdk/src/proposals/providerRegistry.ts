@@ -138,7 +138,9 @@ export type SetStakeObserverProposalParameters = ProposalActionParameters<
 
 /**
  * `ProviderRegistry.setStakeObserver` as one action of a governance proposal (a function governance may call).
- * Sets the contract told of collateral changes (zero = none).
+ * Sets the contract told of collateral changes (zero = none). Collateral locked before is not
+ * replayed here (a loop over providers anyone can register would be unbounded): the observer learns
+ * it at the provider's next change, or from `reportCollateral`.
  *
  * @example
  * const action = proposals.providerRegistry.setStakeObserver({

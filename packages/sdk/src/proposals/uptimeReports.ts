@@ -3,6 +3,26 @@ import type { ContractFunctionArgs } from "viem";
 import { uptimeReportsAbi } from "../abis.js";
 import { type ProposalAction, type ProposalActionParameters, proposalAction } from "../proposal.js";
 
+export type SetAggregationProposalParameters = ProposalActionParameters<
+  ContractFunctionArgs<typeof uptimeReportsAbi, "nonpayable" | "payable", "setAggregation">
+>;
+
+/**
+ * `UptimeReports.setAggregation` as one action of a governance proposal (a function governance may call).
+ * Sets the aggregator's bond (wei), the BLS quorum (basis points, > 0) and the challenge window (1
+ * ≤ blocks < periodBlocks, so that a period is final before the next one's reports are due).
+ * Governance only.
+ *
+ * @example
+ * const action = proposals.uptimeReports.setAggregation({
+ *   address: deployment.contracts.UptimeReports,
+ *   args: [bond, quorumBps_, challengeBlocks_],
+ * });
+ */
+export function setAggregation(parameters: SetAggregationProposalParameters): ProposalAction {
+  return proposalAction(uptimeReportsAbi, "setAggregation", parameters);
+}
+
 export type SetAuditorsPerNodeProposalParameters = ProposalActionParameters<
   ContractFunctionArgs<typeof uptimeReportsAbi, "nonpayable" | "payable", "setAuditorsPerNode">
 >;

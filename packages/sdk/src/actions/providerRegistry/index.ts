@@ -32,6 +32,7 @@ export * from "./qualifiedCount.js";
 export * from "./qualifiedProviders.js";
 export * from "./qualify.js";
 export * from "./releaseCollateral.js";
+export * from "./reportCollateral.js";
 export * from "./reportScore.js";
 export * from "./requestWithdrawal.js";
 export * from "./reserveCollateral.js";

@@ -7,7 +7,9 @@ export type SetStakeObserverParameters = WriteParameters<ContractFunctionArgs<ty
 export type SetStakeObserverReturnType = TransactionReceipt;
 
 /**
- * Sets the contract told of collateral changes (zero = none).
+ * Sets the contract told of collateral changes (zero = none). Collateral locked before is not
+ * replayed here (a loop over providers anyone can register would be unbounded): the observer learns
+ * it at the provider's next change, or from `reportCollateral`.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
