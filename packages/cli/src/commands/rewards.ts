@@ -1,5 +1,5 @@
-import { rewardPool, StakeObserverStakeClass, sidecarStaking } from "@mzku/sdk";
-import { type Address, zeroAddress } from "viem";
+import { decodeEvents, findEvent, rewardPool, StakeObserverStakeClass, sidecarStaking } from "@mzku/sdk";
+import { type Address, type TransactionReceipt, zeroAddress } from "viem";
 import type { ChainCommand } from "../cli/command.js";
 import type { Context } from "../cli/context.js";
 import { CliError } from "../cli/errors.js";
@@ -105,22 +105,21 @@ JSON: { account, claimed: [{ class, key, mzku, eth, transactionHash }], totalMzk
       );
     }
     const claimed = [];
+    // What a claim pays streams on until its block: the amounts come from its RewardPoolClaimed event.
+    const paid = (receipt: TransactionReceipt) => {
+      const event = findEvent(decodeEvents(receipt.logs, { RewardPool: address }), "RewardPool", "RewardPoolClaimed");
+      return { mzku: event?.args.mzku ?? 0n, eth: event?.args.eth ?? 0n, transactionHash: receipt.transactionHash };
+    };
     for (const p of claimable) {
       ctx.out.say(`Claiming ${formatAmount(p.mzku, "MZKU")} + ${formatAmount(p.eth, "ETH")} (${p.class})`);
       const receipt = await rewardPool.claim(wallet, { address, args: [p.classId, p.key] });
-      claimed.push({ class: p.class, key: p.key, mzku: p.mzku, eth: p.eth, transactionHash: receipt.transactionHash });
+      claimed.push({ class: p.class, key: p.key, ...paid(receipt) });
     }
     const [owedMzku, owedEth] = await rewardPool.owedOf(wallet, { address, args: [account] });
     if (owedMzku > 0n || owedEth > 0n) {
       ctx.out.say(`Claiming what the pool owes: ${formatAmount(owedMzku, "MZKU")} + ${formatAmount(owedEth, "ETH")}`);
       const receipt = await rewardPool.claimOwed(wallet, { address });
-      claimed.push({
-        class: "Owed",
-        key: zeroAddress,
-        mzku: owedMzku,
-        eth: owedEth,
-        transactionHash: receipt.transactionHash,
-      });
+      claimed.push({ class: "Owed", key: zeroAddress, ...paid(receipt) });
     }
     const totalMzku = claimed.reduce((a, c) => a + c.mzku, 0n);
     const totalEth = claimed.reduce((a, c) => a + c.eth, 0n);
