@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// devnet.first_start_seconds — what `npm start` costs right after `npm ci` for the contracts: forge
-// compiles the sources and the deploy script (not the tests) into an empty out/ and cache/ (temporary
-// ones, FOUNDRY_OUT / FOUNDRY_CACHE_PATH, so the working tree's build is left alone), then `mzku devnet`
-// runs until it prints its ready document. devnet.ready_seconds — the same start with the contracts
-// built: from spawning `mzku devnet` until ready (anvil, deploy script, governors, 4 providers with
-// nodes, the setup proposal, indexer + API). The TypeScript build (tsc of six packages, which `npm start`
-// also runs after `npm ci`) is measured on its own: devnet.ts_build_seconds. Baseline in the same run:
-// devnet.full_contracts_build_seconds, forge build of everything (tests included) into an empty out/,
-// which is what the first start compiled before. Median of RUNS (default 3) for ready_seconds.
-// Needs the built packages (npm run build). Writes bench/results/devnet.json and devnet.raw.json.
+// devnet.first_start_seconds — what a user waits for after `npm ci` when typing `npm start`: a fresh
+// `git clone` of HEAD, `npm ci --offline` (npm's cache; timed apart, devnet.npm_ci_seconds), then
+// `npm start -- --json …` timed from its spawn until `mzku devnet` prints its ready document. It
+// includes everything npm start does: the build (scripts/build-devnet.mjs: forge compiles the sources
+// and the deploy script while TypeScript emits the packages' JavaScript) and the devnet's start.
+// Breakdown: devnet.first_start_build_seconds = total − the devnet's own readySeconds.
+// Baseline in the same run and the same clone (out/, cache/ and every dist/ removed between runs,
+// which is the state npm ci leaves): the build npm start did before, `forge build --skip test` then
+// `tsc` of the seven packages one after another (`npm run build -w …`), then `mzku devnet`.
+// FIRST_RUNS (default 2) rounds alternate the two, so both see the same load; the noise is the spread.
+// devnet.ready_seconds — `mzku devnet` with everything built (the clone, after the baseline's tsc):
+// from its spawn until ready, median of RUNS (default 3).
+// Load: the 1-minute load average sampled every second during each measurement (mean and max).
+// Measures the committed HEAD. Writes bench/results/devnet.json and devnet.raw.json.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -18,9 +22,11 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
-const BIN = join(root, "packages/cli/dist/bin/mzku.js");
-const FORGE = join(root, "node_modules/.bin/forge");
 const RUNS = Number(process.env.RUNS ?? 3);
+const FIRST_RUNS = Number(process.env.FIRST_RUNS ?? 2);
+// forge's platform binary: the npm wrapper in node_modules/.bin exits 0 whatever forge returns.
+const FORGE = `node_modules/@foundry-rs/forge-${platform()}-${process.arch === "x64" ? "amd64" : process.arch}/bin/forge`;
+const PACKAGES = ["errors", "log", "signer", "sdk", "sidecar", "indexer", "cli"];
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -31,47 +37,76 @@ const freePort = () =>
     });
   });
 
-/** Starts `mzku devnet` with `env`, returns seconds until its ready document, then stops it with SIGINT. */
-async function devnetStart(env) {
-  const port = await freePort();
-  const apiPort = await freePort();
+/** Runs `fn` while sampling the load average each second; returns its result with `load: {mean, max}`. */
+async function underLoad(fn) {
+  const samples = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), 1000);
+  try {
+    const result = await fn();
+    return {
+      ...result,
+      load: { mean: round(samples.reduce((a, b) => a + b) / samples.length), max: Math.max(...samples) },
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Spawns `command args` in its own process group, returns the seconds until it printed the devnet's
+ * ready document (the JSON object that ends its stdout), then stops the group with SIGINT (Ctrl-C).
+ */
+async function untilReady(command, args, cwd, port) {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [BIN, "devnet", "--port", String(port), "--api-port", String(apiPort), "--json"],
-    {
-      env: { ...process.env, ...env, MZKU_LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(command, args, {
+    cwd,
+    detached: true,
+    env: { ...process.env, MZKU_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout.on("data", (c) => (out += c));
   child.stderr.on("data", (c) => (err += c));
   const seconds = await new Promise((resolve, reject) => {
     const timer = setInterval(() => {
-      if (out.trim().endsWith("}")) {
+      if (/\n?\{[\s\S]*"readySeconds"[\s\S]*\}\s*$/.test(out)) {
         clearInterval(timer);
         resolve((performance.now() - started) / 1000);
       } else if (child.exitCode !== null) {
         clearInterval(timer);
-        reject(new Error(`mzku devnet exited ${child.exitCode}: ${err.slice(-2000)}`));
+        reject(new Error(`${command} ${args.join(" ")} exited ${child.exitCode}: ${(out + err).slice(-3000)}`));
       }
     }, 50);
   });
-  const ready = JSON.parse(out);
-  child.kill("SIGINT");
-  await new Promise((r) => child.once("exit", r));
-  rmSync(join(root, "contracts/deployments", `devnet-${port}.json`), { force: true });
-  return { seconds, reportedSeconds: ready.readySeconds };
+  const ready = JSON.parse(out.slice(out.search(/^\{/m)));
+  process.kill(-child.pid, "SIGINT");
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  rmSync(join(cwd, "contracts/deployments", `devnet-${port}.json`), { force: true });
+  return { seconds, devnetSeconds: ready.readySeconds };
 }
 
+async function devnetArgs() {
+  const port = await freePort();
+  return { port, args: ["--port", String(port), "--api-port", String(await freePort()), "--json"] };
+}
+
+/** Runs `command` to completion (asynchronously, so the load keeps being sampled); returns its seconds. */
 function timed(command, args, options) {
   const started = performance.now();
-  const r = spawnSync(command, args, { stdio: ["ignore", "ignore", "inherit"], ...options });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${r.status}`);
-  return (performance.now() - started) / 1000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"], ...options });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve((performance.now() - started) / 1000)
+        : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
+    );
+  });
 }
+
+const round = (x) => Math.round(x * 10) / 10;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const raw = {
   machine: {
@@ -81,75 +116,66 @@ const raw = {
     platform: platform(),
     release: release(),
   },
-  load: [],
 };
 
-// Baseline: everything, tests included, from nothing.
-const full = mkdtempSync(join(tmpdir(), "mzku-bench-forge-full-"));
-raw.load.push(loadavg()[0]);
-const fullSeconds = timed(FORGE, ["build"], {
-  cwd: join(root, "contracts"),
-  env: { ...process.env, FOUNDRY_OUT: join(full, "out"), FOUNDRY_CACHE_PATH: join(full, "cache") },
-});
-rmSync(full, { recursive: true, force: true });
+// A fresh clone of HEAD and npm ci, as a user gets it.
+const dir = mkdtempSync(join(tmpdir(), "mzku-bench-devnet-"));
+const clone = join(dir, "mzku");
+raw.commit = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
+await timed("git", ["clone", "--quiet", "--no-hardlinks", root, clone], {});
+raw.npmCi = await underLoad(async () => ({
+  seconds: await timed("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: clone }),
+}));
 
-// First start: sources + script from nothing, then the devnet (its forge script finds them built).
-const fresh = mkdtempSync(join(tmpdir(), "mzku-bench-forge-"));
-const forgeEnv = { FOUNDRY_OUT: join(fresh, "out"), FOUNDRY_CACHE_PATH: join(fresh, "cache") };
-raw.load.push(loadavg()[0]);
-const compileSeconds = timed(FORGE, ["build", "--skip", "test"], {
-  cwd: join(root, "contracts"),
-  env: { ...process.env, ...forgeEnv },
-});
-const first = await devnetStart(forgeEnv);
-rmSync(fresh, { recursive: true, force: true });
+/** Back to what npm ci leaves: no contracts build, no dist/. */
+const unbuild = () => {
+  for (const p of ["contracts/out", "contracts/cache", ...PACKAGES.map((p) => `packages/${p}/dist`)])
+    rmSync(join(clone, p), { recursive: true, force: true });
+};
+const mzku = join(clone, "packages/cli/dist/bin/mzku.js");
 
-// TypeScript build of what the devnet runs (what npm start's build:devnet does after the contracts).
-raw.load.push(loadavg()[0]);
-const tsSeconds = timed(
-  "npm",
-  [
-    "run",
-    "build",
-    "-w",
-    "@mzku/errors",
-    "-w",
-    "@mzku/log",
-    "-w",
-    "@mzku/signer",
-    "-w",
-    "@mzku/sdk",
-    "-w",
-    "@mzku/indexer",
-    "-w",
-    "@mzku/cli",
-  ],
-  { cwd: root },
-);
+raw.firstStart = [];
+raw.baseline = [];
+for (let i = 0; i < FIRST_RUNS; i++) {
+  unbuild();
+  const { port, args } = await devnetArgs();
+  raw.firstStart.push(await underLoad(() => untilReady("npm", ["--silent", "start", "--", ...args], clone, port)));
+  unbuild();
+  raw.baseline.push(
+    await underLoad(async () => {
+      const forgeSeconds = await timed(join(clone, FORGE), ["build", "--skip", "test"], {
+        cwd: join(clone, "contracts"),
+      });
+      const tscSeconds = await timed("npm", ["run", "build", ...PACKAGES.flatMap((p) => ["-w", `@mzku/${p}`])], {
+        cwd: clone,
+      });
+      const b = await devnetArgs();
+      const devnet = await untilReady(process.execPath, [mzku, "devnet", ...b.args], clone, b.port);
+      return { seconds: forgeSeconds + tscSeconds + devnet.seconds, forgeSeconds, tscSeconds, devnet };
+    }),
+  );
+}
 
 // Built: the start itself.
-const ready = [];
+raw.ready = [];
 for (let i = 0; i < RUNS; i++) {
-  raw.load.push(loadavg()[0]);
-  ready.push(await devnetStart({}));
+  const { port, args } = await devnetArgs();
+  raw.ready.push(await underLoad(() => untilReady(process.execPath, [mzku, "devnet", ...args], clone, port)));
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const round = (x) => Math.round(x * 10) / 10;
+rmSync(dir, { recursive: true, force: true });
+
+const first = median(raw.firstStart.map((r) => r.seconds));
+const firstRun = raw.firstStart.find((r) => r.seconds === first);
+const baseline = median(raw.baseline.map((r) => r.seconds));
 const results = {
-  "devnet.first_start_seconds": round(compileSeconds + first.seconds),
-  "devnet.ready_seconds": round(median(ready.map((r) => r.seconds))),
-  "devnet.ts_build_seconds": round(tsSeconds),
-  "devnet.full_contracts_build_seconds": round(fullSeconds),
+  "devnet.first_start_seconds": round(first),
+  "devnet.first_start_build_seconds": round(firstRun.seconds - firstRun.devnetSeconds),
+  "devnet.first_start_baseline_seconds": round(baseline),
+  "devnet.first_start_vs_baseline": Math.round((first / baseline) * 100) / 100,
+  "devnet.ready_seconds": round(median(raw.ready.map((r) => r.seconds))),
+  "devnet.npm_ci_seconds": round(raw.npmCi.seconds),
 };
-Object.assign(raw, {
-  compileSeconds,
-  firstStart: first,
-  ready,
-  tsSeconds,
-  fullSeconds,
-  results,
-  at: new Date().toISOString(),
-});
+Object.assign(raw, { results, at: new Date().toISOString() });
 writeFileSync(join(root, "bench/results/devnet.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(root, "bench/results/devnet.raw.json"), `${JSON.stringify(raw, null, 2)}\n`);
 console.error(JSON.stringify(results));

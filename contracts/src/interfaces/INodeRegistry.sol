@@ -27,20 +27,27 @@ interface INodeRegistry {
     /// @notice Number of nodes ever registered.
     function nodeCount() external view returns (uint256);
 
-    /// @notice The protocol contract the node is locked to (an assignment it serves), 0 if none.
-    function lockedBy(uint256 nodeId) external view returns (address);
+    /// @notice The protocol contract the node is locked to and the assignment it serves there (the
+    ///         market: its project id); (0, 0) if the node is free.
+    function lockOf(uint256 nodeId) external view returns (address holder, uint256 assignment);
 
     // ---- restricted to authorized protocol contracts (and governance) ----
 
-    /// @notice Marks an open (installing or active) node Failed and frees its provider's capacity.
+    /// @notice Marks an open (installing or active) node Failed and frees its provider's capacity. A lock
+    ///         on it stays until its holder releases it.
     function failNode(uint256 nodeId) external;
 
-    /// @notice Locks an open node to the calling protocol contract: it cannot stop until unlocked
-    ///         (a node with a project cannot stop). Failing the node clears the lock.
-    function lockNode(uint256 nodeId) external;
+    /// @notice Locks an open node to the calling protocol contract for `assignment` (the market: a
+    ///         project id): it cannot stop, nor be locked again, until unlocked. The node must be free.
+    ///         Returns what the caller checks of the node (its provider, sidecar, status, resources),
+    ///         so that locking is one call.
+    function lockNode(uint256 nodeId, uint64 assignment)
+        external
+        returns (uint256 providerId, address sidecar, NodeStatus status, Resources memory resources);
 
-    /// @notice Releases the caller's lock on the node.
-    function unlockNode(uint256 nodeId) external;
+    /// @notice Releases the caller's lock on the node; with `fail`, also marks it Failed if it is still
+    ///         open (the assignment failed on it).
+    function unlockNode(uint256 nodeId, bool fail) external;
 
     /// @notice Sets the ETH staked on the node (micro-pool contracts).
     function setStakedEth(uint256 nodeId, uint128 amount) external;

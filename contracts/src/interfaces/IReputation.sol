@@ -8,7 +8,7 @@ pragma solidity 0.8.30;
 interface IReputation {
     /// @notice Per-provider inputs of the score that the market records.
     struct Stats {
-        uint32 wins; // won projects started (bid-price samples)
+        uint32 wins; // won projects started (bid-price samples; counted up to 2^24 − 1)
         uint32 finished; // projects completed or failed (running-time samples)
         uint32 failures; // projects failed
         uint80 sumPriceBps; // Σ over wins of price·10000/FP

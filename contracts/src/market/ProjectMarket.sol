@@ -126,8 +126,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         uint32 revealedMask;
         uint128 saltMix;
         uint32 bidBondMzku; // the bid bond in whole MZKU (PricingPolicy requires whole MZKU)
-        // slot 1
+        // slot 1: both prices, which settle writes and start reads together
         uint128 fixedPrice;
+        uint128 price;
         // slot 2
         address requester;
         uint8 projectType;
@@ -137,8 +138,12 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         uint16 startPenaltyBps;
         uint8 maxDrawCandidates;
         bool vickrey;
-        // slot 3
-        Resources resources;
+        // slot 3: the resources (fields, not a struct, so that the escrowed profit shares their set slot)
+        uint32 cpuCores;
+        uint32 ramGb;
+        uint32 storageGb;
+        uint32 bandwidthMbps;
+        uint128 pendingProfit;
         // slot 4
         uint40 drawBlock;
         uint32 startWindow;
@@ -152,9 +157,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         address winner;
         uint48 providerId;
         uint48 nodeId;
-        // slot 6
-        uint128 price;
-        uint128 pendingProfit;
     }
 
     /// @notice Project type of an Ethereum validator (PricingPolicy): run by a micro-pool of the winner.
@@ -189,7 +191,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     mapping(uint256 projectId => Project) private _projects;
     mapping(uint256 projectId => bytes32[32]) private _bids;
     mapping(address bidder => SealedBidDraw.Bidder) private _bidders;
-    mapping(uint256 nodeId => uint256 projectId) private _projectOfNode;
     mapping(address requester => uint256) private _requesterStake;
     mapping(uint256 projectId => address pool) private _validatorPool;
 
@@ -414,21 +415,22 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         if (block.timestamp > p.startDeadline) {
             revert ProjectMarketDeadline(projectId, block.timestamp, p.startDeadline);
         }
-        INodeRegistry.Node memory node = nodeRegistry.getNode(nodeId);
+        // The NodeRegistry holds the node ↔ project pairing (the lock) and refuses a node already locked.
+        // forge-lint: disable-next-line(unsafe-typecast) -- an assigned project's id ≤ the count, far below 2^64
+        uint64 assignment = uint64(projectId);
+        (uint256 nodeProvider, address sidecar, NodeStatus nodeStatus, Resources memory have) =
+            nodeRegistry.lockNode(nodeId, assignment);
         if (
-            node.providerId != p.providerId || node.status != NodeStatus.Active || _projectOfNode[nodeId] != 0
-                || nodeId > type(uint48).max || !_covers(node.resources, p.resources)
+            nodeProvider != p.providerId || nodeStatus != NodeStatus.Active || nodeId > type(uint48).max
+                || !_covers(have, _resourcesOf(p))
         ) revert ProjectMarketBadNode(projectId, nodeId);
-        bool validator = p.projectType == VALIDATOR_TYPE;
-        if (validator) {
+        if (p.projectType == VALIDATOR_TYPE) {
             address pool = _validatorPool[projectId];
             if (pool == address(0)) revert ProjectMarketValidatorPool(projectId, pool);
             (uint8 poolState,,,) = IValidatorPool(pool).validatorStatus();
             if (poolState != POOL_ACTIVE) revert ProjectMarketValidatorPool(projectId, pool);
+            nodeRegistry.setStakedEth(nodeId, uint128(VALIDATOR_ETH));
         }
-        _projectOfNode[nodeId] = projectId;
-        nodeRegistry.lockNode(nodeId);
-        if (validator) nodeRegistry.setStakedEth(nodeId, uint128(VALIDATOR_ETH));
         p.status = Status.Running;
         // forge-lint: disable-next-line(unsafe-typecast) -- nodeId ≤ type(uint48).max checked above
         p.nodeId = uint48(nodeId);
@@ -436,7 +438,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         emit ProjectStarted(projectId, nodeId, block.timestamp);
         reputation.recordWin(p.providerId, p.price, p.fixedPrice);
         _requesterStakeChanged(p.requester, p.fixedPrice, true);
-        rewardPool.onProjectStarted(node.sidecar);
+        rewardPool.onProjectStarted(sidecar);
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
@@ -483,8 +485,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         ProfitSplit.Shares memory s = ProfitSplit.split(p.fixedPrice, p.price, profit, p.feeRateBps);
         p.status = Status.Completed;
         p.pendingProfit = 0;
-        uint256 nodeId = p.nodeId;
-        delete _projectOfNode[nodeId];
         emit ProjectCompleted(projectId, profit, s.provider, s.rewardPool, s.insurancePool, s.requester);
         uint256 ran = block.timestamp - p.startedAt;
         if (s.provider != 0) token.safeTransfer(p.winner, s.provider);
@@ -499,7 +499,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         if (s.requester != 0) token.safeTransfer(p.requester, s.requester);
         _projectEnded(p);
         registry.releaseCollateral(p.providerId, _reserveOf(p));
-        nodeRegistry.unlockNode(nodeId);
+        nodeRegistry.unlockNode(p.nodeId, false);
         reputation.recordFinish(p.providerId, ran, p.duration, false);
     }
 
@@ -584,8 +584,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     ///      governance-set cap, `lossCapBps` of FP, taken only from the collateral reserved for the
     ///      assignment (uninsured: a provider and requester colluding cannot draw on the Insurance Pool).
     function failOnDowntime(uint256 nodeId) external onlyAuthorized nonReentrant returns (uint256 projectId) {
-        projectId = _projectOfNode[nodeId];
-        if (projectId == 0) return 0;
+        address holder;
+        (holder, projectId) = nodeRegistry.lockOf(nodeId);
+        if (holder != address(this)) return 0;
         Project storage p = _projects[projectId];
         if (p.status != Status.Running) return 0;
         _fail(projectId, p, uint256(p.fixedPrice) * p.lossCapBps / BPS, block.timestamp - p.startedAt, false);
@@ -599,7 +600,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         v.requester = p.requester;
         v.projectType = p.projectType;
         v.status = p.status;
-        v.resources = p.resources;
+        v.resources = _resourcesOf(p);
         v.duration = p.duration;
         v.fixedPrice = p.fixedPrice;
         v.bidBond = uint256(p.bidBondMzku) * 1 ether;
@@ -679,11 +680,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         return _validatorPool[projectId];
     }
 
-    /// @notice The project node `nodeId` serves (0 if none).
-    function projectOfNode(uint256 nodeId) external view returns (uint256) {
-        return _projectOfNode[nodeId];
-    }
-
     // ---- internal ----
 
     function _open(Resources calldata resources, uint64 duration, uint8 projectType, uint256 maxFixedPrice)
@@ -721,7 +717,8 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         p.startPenaltyBps = m.startPenaltyBps;
         p.maxDrawCandidates = m.maxDrawCandidates;
         p.vickrey = vickrey;
-        p.resources = resources;
+        (p.cpuCores, p.ramGb, p.storageGb, p.bandwidthMbps) =
+        (resources.cpuCores, resources.ramGb, resources.storageGb, resources.bandwidthMbps);
         // forge-lint: disable-next-line(unsafe-typecast) -- commitEnd > block.number, fits 40 bits
         p.drawBlock = uint40(commitEnd - 1);
         p.startWindow = m.startWindow;
@@ -787,7 +784,7 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         t.bidBond = uint256(p.bidBondMzku) * 1 ether;
         t.maxCandidates = p.maxDrawCandidates;
         t.vickrey = p.vickrey;
-        t.resources = p.resources;
+        t.resources = _resourcesOf(p);
     }
 
     /// @dev The highest bid that leaves both pool fees on FP whole: FP − 2·⌈FP·r⌉. With it the split
@@ -821,6 +818,10 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         rewardPool.onStakeChanged(IStakeObserver.StakeClass.Requester, requester, address(0), old, next);
     }
 
+    function _resourcesOf(Project storage p) private view returns (Resources memory) {
+        return Resources(p.cpuCores, p.ramGb, p.storageGb, p.bandwidthMbps);
+    }
+
     function _covers(Resources memory have, Resources memory need) private pure returns (bool) {
         return have.cpuCores >= need.cpuCores && have.ramGb >= need.ramGb && have.storageGb >= need.storageGb
             && have.bandwidthMbps >= need.bandwidthMbps;
@@ -835,8 +836,6 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         uint256 escrowed = p.pendingProfit;
         p.profitSubmitted = false;
         p.pendingProfit = 0;
-        uint256 nodeId = p.nodeId;
-        if (nodeId != 0) delete _projectOfNode[nodeId];
         uint256 pid = p.providerId;
         uint256 refund = p.fixedPrice;
         token.safeTransfer(p.requester, refund);
@@ -844,11 +843,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         (uint256 slashed, uint256 compensated) = _payLoss(p, pid, loss, insured);
         emit ProjectFailed(projectId, pid, refund, loss, slashed, compensated);
         if (wasRunning) _projectEnded(p);
-        if (nodeId != 0) {
-            NodeStatus ns = nodeRegistry.getNode(nodeId).status;
-            if (ns == NodeStatus.Active || ns == NodeStatus.Installing) nodeRegistry.failNode(nodeId);
-            else if (nodeRegistry.lockedBy(nodeId) == address(this)) nodeRegistry.unlockNode(nodeId);
-        }
+        // A project that started holds its node's lock: release it, failing the node if still open.
+        uint256 nodeId = p.nodeId;
+        if (nodeId != 0) nodeRegistry.unlockNode(nodeId, true);
         reputation.recordFinish(pid, ran, p.duration, true);
     }
 

@@ -84,10 +84,28 @@ contract Reputation is Governed, IReputation {
     /// @notice Subtracted from the score per recorded failure (default 1000 = 10 points).
     uint16 public failurePenaltyBps = 1000;
 
+    /// @dev Everything a win writes, in one slot (a start pays one slot update, not two). `wins`
+    ///      saturates at 2^24 − 1 (then the price component keeps its average); prices are bids, which
+    ///      the market caps at 96 bits.
+    struct WinRecord {
+        uint24 wins;
+        uint40 sumPriceBps; // ≤ (2^24 − 1)·10000 < 2^40
+        uint96 lastPrice;
+        uint96 priorPrice;
+    }
+
+    /// @dev What a finished project writes.
+    struct FinishRecord {
+        uint32 finished;
+        uint32 failures;
+        uint80 sumRunBps;
+    }
+
+    uint24 private constant MAX_WINS = type(uint24).max;
+
     mapping(uint256 providerId => Checkpoints.Trace208) private _scores;
-    mapping(uint256 providerId => Stats) private _stats;
-    /// @dev most recent winning price in the low 128 bits, the one before in the high 128 bits
-    mapping(uint256 providerId => uint256) private _recent;
+    mapping(uint256 providerId => WinRecord) private _wins;
+    mapping(uint256 providerId => FinishRecord) private _finishes;
 
     /// @param governance_ The Governance contract.
     /// @param authorizedCallers Contracts allowed to record wins and finishes (the ProjectMarket).
@@ -138,13 +156,16 @@ contract Reputation is Governed, IReputation {
     function recordWin(uint256 providerId, uint256 price, uint256 fp) external onlyAuthorized {
         if (fp == 0) revert ReputationZeroDenominator();
         uint256 priceBps = price >= fp ? BPS : price * BPS / fp;
-        Stats storage st = _stats[providerId];
-        st.wins += 1;
-        // forge-lint: disable-next-line(unsafe-typecast) -- priceBps ≤ 10000
-        st.sumPriceBps += uint80(priceBps);
-        // prices come from bids, which fit 96 bits
+        WinRecord memory w = _wins[providerId];
+        if (w.wins < MAX_WINS) {
+            w.wins += 1;
+            // forge-lint: disable-next-line(unsafe-typecast) -- priceBps ≤ 10000
+            w.sumPriceBps += uint40(priceBps);
+        }
+        w.priorPrice = w.lastPrice;
         // forge-lint: disable-next-line(unsafe-typecast) -- prices come from bids, which the market caps at 96 bits
-        _recent[providerId] = (_recent[providerId] << 128) | uint128(price);
+        w.lastPrice = uint96(price);
+        _wins[providerId] = w;
         emit ReputationWinRecorded(providerId, price, fp, priceBps);
     }
 
@@ -152,7 +173,7 @@ contract Reputation is Governed, IReputation {
     function recordFinish(uint256 providerId, uint256 ran, uint256 planned, bool failed) external onlyAuthorized {
         if (planned == 0) revert ReputationZeroDenominator();
         uint256 runBps = ran >= planned ? BPS : ran * BPS / planned;
-        Stats storage st = _stats[providerId];
+        FinishRecord storage st = _finishes[providerId];
         st.finished += 1;
         // forge-lint: disable-next-line(unsafe-typecast) -- runBps ≤ 10000
         st.sumRunBps += uint80(runBps);
@@ -198,16 +219,16 @@ contract Reputation is Governed, IReputation {
     }
 
     /// @inheritdoc IReputation
-    function statsOf(uint256 providerId) external view returns (Stats memory) {
-        return _stats[providerId];
+    function statsOf(uint256 providerId) public view returns (Stats memory st) {
+        WinRecord memory w = _wins[providerId];
+        FinishRecord memory f = _finishes[providerId];
+        st = Stats(w.wins, f.finished, f.failures, w.sumPriceBps, f.sumRunBps);
     }
 
     /// @inheritdoc IReputation
     function recentWinningBids(uint256 providerId) external view returns (uint256[2] memory r) {
-        uint256 packed = _recent[providerId];
-        // forge-lint: disable-next-line(unsafe-typecast) -- low 128 bits on purpose
-        r[0] = uint128(packed);
-        r[1] = packed >> 128;
+        WinRecord memory w = _wins[providerId];
+        (r[0], r[1]) = (w.lastPrice, w.priorPrice);
     }
 
     // ---- internal ----
@@ -233,7 +254,7 @@ contract Reputation is Governed, IReputation {
         uint256 collateral = registry.getProvider(providerId).collateral;
         uint256 target = stakeTarget;
         sStake = (collateral >= target ? target : collateral) * BPS / target;
-        Stats memory st = _stats[providerId];
+        Stats memory st = statsOf(providerId);
         uint256 neutral = neutralBps;
         sPrice = st.wins == 0 ? neutral : BPS - st.sumPriceBps / st.wins;
         sRun = st.finished == 0 ? neutral : st.sumRunBps / st.finished;

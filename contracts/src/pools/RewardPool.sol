@@ -922,8 +922,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         // casting is safe: totals and stakes are < 2^91, so they fit int256 and the sum is >= 0
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 newTotal = uint256(int256(uint256(info.total)) + delta);
-        if (newTotal > MAX_STAKE) revert RewardPoolStakeTooLarge(newTotal, MAX_STAKE);
-        // casting is safe: newTotal <= MAX_STAKE (checked above)
+        // casting is safe: the sidecar class's total is the sum of the sidecars' totals, so newTotal <= the
+        // class's new total <= MAX_STAKE (checked by `_touchClass` in `_syncSidecar`)
         // forge-lint: disable-next-line(unsafe-typecast)
         info.total = uint96(newTotal);
         _sidecar[sidecar] = info;

@@ -86,7 +86,12 @@ contract NodeRegistry is INodeRegistry, Governed {
     mapping(address sidecar => uint256 nodeId) private _nodeOfSidecar;
     mapping(uint256 providerId => uint256[] nodeIds) private _providerNodes;
     uint256 private _nodeCount;
-    mapping(uint256 nodeId => address lockedBy) private _lockedBy;
+    /// @dev The node's lock: `LOCK_SLOT_USED | assignment << 160 | holder`. Written at registration and
+    ///      never cleared to zero (a free node holds `LOCK_SLOT_USED`), so a lock costs an update of a
+    ///      set slot (5,000 gas cold), not a new slot (22,100), at every start.
+    mapping(uint256 nodeId => uint256 lock) private _locks;
+
+    uint256 private constant LOCK_SLOT_USED = 1 << 255;
 
     // ------------------------------------------------------------------ constructor
 
@@ -131,6 +136,7 @@ contract NodeRegistry is INodeRegistry, Governed {
         n.storageGb = resources.storageGb;
         n.bandwidthMbps = resources.bandwidthMbps;
         _nodeOfSidecar[sidecar] = nodeId;
+        _locks[nodeId] = LOCK_SLOT_USED;
         _providerNodes[providerId].push(nodeId);
         emit NodeRegistered(nodeId, providerId, sidecar, resources);
         // Reverts (whole registration) unless the provider is eligible and the node fits.
@@ -154,7 +160,7 @@ contract NodeRegistry is INodeRegistry, Governed {
     function stopNode(uint256 nodeId) external {
         NodeState storage n = _nodeOf(nodeId);
         if (!_isProviderOwner(n, msg.sender)) revert NodeRegistryUnauthorizedNodeCaller(nodeId, msg.sender);
-        address holder = _lockedBy[nodeId];
+        address holder = address(uint160(_locks[nodeId]));
         if (holder != address(0)) revert NodeRegistryNodeLocked(nodeId, holder);
         _close(nodeId, n, NodeStatus.Stopped);
         emit NodeStopped(nodeId, uint64(block.timestamp));
@@ -164,39 +170,45 @@ contract NodeRegistry is INodeRegistry, Governed {
     // ------------------------------------------------------------------ protocol contracts
 
     /// @inheritdoc INodeRegistry
-    /// @dev Authorized protocol contracts (market) and governance.
+    /// @dev Authorized protocol contracts (market) and governance. A lock stays: its holder releases it
+    ///      when the assignment ends (the market pairs the failed node with its project until then).
     function failNode(uint256 nodeId) external onlyAuthorized {
-        NodeState storage n = _nodeOf(nodeId);
-        _close(nodeId, n, NodeStatus.Failed);
-        if (_lockedBy[nodeId] != address(0)) {
-            delete _lockedBy[nodeId];
-            emit NodeLockSet(nodeId, address(0));
-        }
-        emit NodeFailed(nodeId, msg.sender, uint64(block.timestamp));
-        providerRegistry.onNodeClosed(n.providerId, _resources(n));
+        _fail(nodeId, _nodeOf(nodeId));
     }
 
     /// @inheritdoc INodeRegistry
-    /// @dev Protocol contracts only. The node must be open and not locked by another contract.
-    function lockNode(uint256 nodeId) external {
-        if (msg.sender == governance || !isAuthorizedCaller(msg.sender)) revert NodeRegistryNotProtocol(msg.sender);
-        NodeState storage n = _nodeOf(nodeId);
-        if (n.status != NodeStatus.Installing && n.status != NodeStatus.Active) {
-            revert NodeRegistryInvalidStatus(nodeId, n.status);
+    /// @dev Protocol contracts only. The node must be open and not locked.
+    function lockNode(uint256 nodeId, uint64 assignment)
+        external
+        returns (uint256 providerId, address sidecar, NodeStatus status, Resources memory resources)
+    {
+        if (msg.sender == governance || !isAuthorizedCaller(msg.sender)) {
+            revert NodeRegistryNotProtocol(msg.sender);
         }
-        address holder = _lockedBy[nodeId];
+        NodeState storage n = _nodeOf(nodeId);
+        status = n.status;
+        if (status != NodeStatus.Installing && status != NodeStatus.Active) {
+            revert NodeRegistryInvalidStatus(nodeId, status);
+        }
+        address holder = address(uint160(_locks[nodeId]));
         if (holder != address(0)) revert NodeRegistryNodeLocked(nodeId, holder);
-        _lockedBy[nodeId] = msg.sender;
+        _locks[nodeId] = LOCK_SLOT_USED | (uint256(assignment) << 160) | uint160(msg.sender);
         emit NodeLockSet(nodeId, msg.sender);
+        return (n.providerId, n.sidecar, status, _resources(n));
     }
 
     /// @inheritdoc INodeRegistry
     /// @dev Only the contract that locked the node.
-    function unlockNode(uint256 nodeId) external {
-        address holder = _lockedBy[nodeId];
+    function unlockNode(uint256 nodeId, bool fail) external {
+        address holder = address(uint160(_locks[nodeId]));
         if (holder != msg.sender) revert NodeRegistryNodeLocked(nodeId, holder);
-        delete _lockedBy[nodeId];
+        _locks[nodeId] = LOCK_SLOT_USED;
         emit NodeLockSet(nodeId, address(0));
+        if (fail) {
+            NodeState storage n = _nodes[nodeId];
+            NodeStatus status = n.status;
+            if (status == NodeStatus.Installing || status == NodeStatus.Active) _fail(nodeId, n);
+        }
     }
 
     /// @inheritdoc INodeRegistry
@@ -267,8 +279,12 @@ contract NodeRegistry is INodeRegistry, Governed {
     }
 
     /// @inheritdoc INodeRegistry
-    function lockedBy(uint256 nodeId) external view returns (address) {
-        return _lockedBy[nodeId];
+    function lockOf(uint256 nodeId) external view returns (address holder, uint256 assignment) {
+        uint256 lock = _locks[nodeId];
+        // forge-lint: disable-next-line(unsafe-typecast) -- the holder is the low 160 bits on purpose
+        holder = address(uint160(lock));
+        // forge-lint: disable-next-line(unsafe-typecast) -- the assignment is the 64 bits above the holder
+        assignment = holder == address(0) ? 0 : uint64(lock >> 160);
     }
 
     /// @inheritdoc INodeRegistry
@@ -282,6 +298,12 @@ contract NodeRegistry is INodeRegistry, Governed {
     }
 
     // ------------------------------------------------------------------ internals
+
+    function _fail(uint256 nodeId, NodeState storage n) private {
+        _close(nodeId, n, NodeStatus.Failed);
+        emit NodeFailed(nodeId, msg.sender, uint64(block.timestamp));
+        providerRegistry.onNodeClosed(n.providerId, _resources(n));
+    }
 
     function _close(uint256 nodeId, NodeState storage n, NodeStatus to) private {
         NodeStatus status = n.status;

@@ -79,7 +79,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
     error UptimeReportsBadDecisions();
     /// @notice The signer bitmap has the wrong length or names a slot without a registered BLS key.
     error UptimeReportsBadSigners();
-    /// @notice `signers` of `members` BLS keys signed: under the quorum.
+    /// @notice `signers` of the roster's `members` signed: under the quorum.
     error UptimeReportsNoQuorum(uint256 signers, uint256 members);
     /// @notice The aggregate BLS signature does not verify against the signers' keys.
     error UptimeReportsBadAggregate();
@@ -89,6 +89,8 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
     error UptimeReportsBlsKeyRegistered(uint256 slot);
     /// @notice Leaf `index` does not prove into the aggregate's root.
     error UptimeReportsBadProof(uint256 index);
+    /// @notice Paying `amount` wei to `account` failed.
+    error UptimeReportsPaymentFailed(address account, uint256 amount);
     /// @notice The challenged decision of `slot` is what its auditors' verdicts say.
     error UptimeReportsDecisionCorrect(uint256 slot, uint256 decision);
 
@@ -227,12 +229,14 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
 
     /// @notice Wei an aggregator bonds with each aggregate.
     uint128 public aggregatorBond;
-    /// @notice Share of the BLS roster whose signatures an aggregate needs, in basis points.
+    /// @notice Share of the roster (`rosterMembers`) whose BLS signatures an aggregate needs, in basis points.
     uint16 public quorumBps;
     /// @notice Blocks after posting during which an aggregate can be challenged.
     uint32 public challengeBlocks;
     /// @notice Roster slots with a BLS key that sign aggregates.
     uint32 public blsMembers;
+    /// @notice Roster slots that have not left (the quorum of an aggregate is a share of these).
+    uint32 public rosterMembers;
     BLS.G1Point private _apk; // sum of the BLS members' keys
     mapping(uint256 slot => BLS.G1Point) private _blsKeys;
     mapping(uint256 word => uint256) private _blsMask; // bit slot % 256 of word slot / 256: a BLS member
@@ -302,6 +306,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         if (node.status != NodeStatus.Active) revert UptimeReportsNodeNotActive(msg.sender, nodeId);
         slot = _sidecars.length;
         _sidecars.push(msg.sender);
+        rosterMembers += 1;
         _slotOf[msg.sender] = slot + 1;
         Member storage m = _members[slot];
         // forge-lint: disable-next-line(unsafe-typecast) -- node and provider ids are sequential counters
@@ -481,7 +486,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         uint256 amount = credits[msg.sender];
         credits[msg.sender] = 0;
         (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert UptimeReportsBadBond(amount, 0);
+        if (!ok) revert UptimeReportsPaymentFailed(msg.sender, amount);
     }
 
     // ---- views ----
@@ -649,6 +654,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
                 emit DowntimePenalty(m.nodeId, projectId);
                 // the market failed the node with its project: it leaves once the report window ends
                 if (projectId != 0) {
+                    if (_members[target].leftPeriod == 0) rosterMembers -= 1;
                     // forge-lint: disable-next-line(unsafe-typecast) -- periods fit 32 bits
                     _members[target].leftPeriod = uint32(period + 2);
                     _dropBlsKey(target);
@@ -669,6 +675,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         Member storage m = _members[slot];
         uint256 from = currentPeriod() + 1;
         if (m.leftPeriod != 0 && m.leftPeriod <= from) revert UptimeReportsBadSlot(slot);
+        if (m.leftPeriod == 0) rosterMembers -= 1;
         // forge-lint: disable-next-line(unsafe-typecast) -- periods fit 32 bits
         m.leftPeriod = uint32(from);
         _dropBlsKey(slot);
@@ -728,8 +735,8 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
                 apk = BLS.add(apk, _neg(_blsKeys[w * 256 + LibBit.ffs(missing)]));
             }
         }
-        if (count == 0 || count * BPS < uint256(quorumBps) * blsMembers) {
-            revert UptimeReportsNoQuorum(count, blsMembers);
+        if (count == 0 || count * BPS < uint256(quorumBps) * rosterMembers) {
+            revert UptimeReportsNoQuorum(count, rosterMembers);
         }
         if (!_verify(apk, BLS.hashToG2(message), signature)) revert UptimeReportsBadAggregate();
     }

@@ -288,6 +288,22 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         reports.postAggregate{value: BOND}(1, b.root, new bytes(1), signers, sig);
     }
 
+    function test_withdraw_refusingRecipient_revertsAndKeepsCredit() public {
+        Built memory b = _honest();
+        address refuser = address(new RefusesEther());
+        vm.deal(refuser, 1 ether);
+        uint256[] memory signers = _allSigners();
+        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        vm.prank(refuser);
+        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        vm.roll(block.number + reports.challengeBlocks());
+        reports.finalize(1, type(uint256).max);
+        vm.prank(refuser);
+        vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsPaymentFailed.selector, refuser, BOND));
+        reports.withdraw();
+        assertEq(reports.credits(refuser), BOND, "the credit stays");
+    }
+
     function _negG1(BLS.G1Point memory pt) internal pure returns (BLS.G1Point memory) {
         uint256 pA = 0x000000000000000000000000000000001a0111ea397fe69a4b1ba7b6434bacd7;
         uint256 pB = 0x64774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab;
@@ -297,5 +313,11 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
             pt.y_a = bytes32(pA - uint256(pt.y_a) - borrow);
         }
         return pt;
+    }
+}
+
+contract RefusesEther {
+    receive() external payable {
+        revert("no");
     }
 }

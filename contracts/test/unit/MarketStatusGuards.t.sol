@@ -3,7 +3,8 @@ pragma solidity 0.8.30;
 
 import {IProjectMarket} from "../../src/interfaces/IProjectMarket.sol";
 import {ProjectMarket} from "../../src/market/ProjectMarket.sol";
-import {NodeStatus} from "../../src/interfaces/ProtocolTypes.sol";
+import {NodeStatus, Resources} from "../../src/interfaces/ProtocolTypes.sol";
+import {NodeRegistry} from "../../src/registry/NodeRegistry.sol";
 import {MarketRealBase} from "../utils/MarketRealBase.sol";
 
 /// @notice What a requester, a provider or governance sees when it acts on a project in the wrong state:
@@ -72,14 +73,78 @@ contract MarketStatusGuardsTest is MarketRealBase {
         vm.stopPrank();
     }
 
-    /// Governance failed the node itself first (it may: `NodeRegistry.failNode`); the project's failure
-    /// then finds the node already failed and unlocked and leaves it so, and the requester is still made
-    /// whole from the reservation.
+    /// The node ↔ project pairing has one owner, the NodeRegistry's lock: a node that runs a project
+    /// refuses a second one (the lock, not a market-side record, says so), also when the provider has
+    /// won it and the node fits; once the first project ends the node takes the next.
+    function test_RevertWhen_secondProjectOnABusyNode() public {
+        // a provider with room for two nodes (the setUp one has bandwidth for one)
+        address q = makeAddr("Q");
+        token.transfer(q, 1_000_000 ether);
+        vm.startPrank(q);
+        uint256 qid = registry.applyAsProvider("Q", Resources(16, 64, 8000, 1000), 1000 ether, "ipfs://q");
+        token.approve(address(registry), type(uint256).max);
+        registry.depositCollateral(20_000 ether);
+        token.approve(address(market), type(uint256).max);
+        market.depositBond(100 ether);
+        vm.stopPrank();
+        vm.prank(gov);
+        registry.qualify(qid);
+        reputation.refresh(qid);
+        uint256 first = _won(q);
+        uint256 nodeId = _node(q, "q-sc");
+        vm.prank(q);
+        market.startProject(first, nodeId);
+        (address holder, uint256 assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, address(market), "locked to the market");
+        assertEq(assignment, first, "for the first project");
+
+        uint256 second = _won(q);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, address(market)));
+        vm.prank(q);
+        market.startProject(second, nodeId);
+        assertEq(uint256(market.getProject(second).status), uint256(IProjectMarket.Status.Assigned));
+        (holder, assignment) = nodes.lockOf(nodeId);
+        assertEq(assignment, first, "still the first project's");
+
+        uint256 fresh = _node(q, "q-sc-fresh");
+        // the first ends (failed by governance): the lock is released and the node, now failed, is refused
+        vm.prank(gov);
+        market.failProject(first, 0);
+        (holder, assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, address(0), "released");
+        assertEq(assignment, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(NodeRegistry.NodeRegistryInvalidStatus.selector, nodeId, NodeStatus.Failed)
+        );
+        vm.prank(q);
+        market.startProject(second, nodeId);
+        // a free node takes it, and is paired with it
+        vm.prank(q);
+        market.startProject(second, fresh);
+        (holder, assignment) = nodes.lockOf(fresh);
+        assertEq(assignment, second);
+    }
+
+    function _won(address bidder) internal returns (uint256 id) {
+        id = _open();
+        uint256 i = _commit(id, bidder, 60 ether);
+        _toReveal(id);
+        _reveal(id, bidder, i, 60 ether);
+        _toSettle(id);
+        market.settle(id);
+        assertEq(market.getProject(id).winner, bidder);
+    }
+
+    /// Governance failed the node itself first (it may: `NodeRegistry.failNode`); the node keeps its lock
+    /// (the pairing with the project) until the market ends the project, which releases it, and the
+    /// requester is still made whole from the reservation.
     function test_failProject_afterGovernanceFailedTheNode() public {
         (uint256 id, uint256 nodeId) = _running();
         vm.prank(gov);
         nodes.failNode(nodeId);
-        assertEq(nodes.lockedBy(nodeId), address(0), "failNode clears the lock");
+        (address holder, uint256 assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, address(market), "failNode keeps the pairing");
+        assertEq(assignment, id);
         uint256 before = token.balanceOf(requester);
         vm.prank(gov);
         market.failProject(id, 50 ether);
@@ -87,6 +152,20 @@ contract MarketStatusGuardsTest is MarketRealBase {
         assertEq(uint256(nodes.getNode(nodeId).status), uint256(NodeStatus.Failed));
         assertEq(token.balanceOf(requester) - before, FP + 50 ether, "FP back and the loss from the reservation");
         assertEq(registry.reservedOf(pid), 0, "reservation released");
+        (holder,) = nodes.lockOf(nodeId);
+        assertEq(holder, address(0), "lock released with the project");
+    }
+
+    /// A downtime penalty finds the project through the node's lock even after governance failed the node.
+    function test_failOnDowntime_afterGovernanceFailedTheNode() public {
+        (uint256 id, uint256 nodeId) = _running();
+        vm.prank(gov);
+        nodes.failNode(nodeId);
+        vm.prank(gov);
+        assertEq(market.failOnDowntime(nodeId), id, "the lock pairs the node with its project");
+        assertEq(uint256(market.getProject(id).status), uint256(IProjectMarket.Status.Failed));
+        vm.prank(gov);
+        assertEq(market.failOnDowntime(nodeId), 0, "no project any more");
     }
 
     /// A bond balance is 128 bits: a deposit that would pass it is refused with the room left.

@@ -222,22 +222,56 @@ contract NodeRegistryTest is ProviderRegistryFixture {
         vm.expectEmit(address(nodes));
         emit NodeRegistry.NodeLockSet(nodeId, market);
         vm.prank(market);
-        nodes.lockNode(nodeId);
-        assertEq(nodes.lockedBy(nodeId), market);
+        (uint256 providerId, address sidecar, NodeStatus status, Resources memory r) = nodes.lockNode(nodeId, 7);
+        assertEq(providerId, nodes.getNode(nodeId).providerId, "what the locker checks");
+        assertEq(sidecar, sidecar1);
+        assertEq(uint8(status), uint8(NodeStatus.Installing));
+        assertEq(r.storageGb, nodes.getNode(nodeId).resources.storageGb);
+        (address holder, uint256 assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, market);
+        assertEq(assignment, 7);
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
         vm.prank(alice);
         nodes.stopNode(nodeId);
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
         vm.prank(market);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 8);
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, market));
         vm.prank(alice);
-        nodes.unlockNode(nodeId);
+        nodes.unlockNode(nodeId, false);
         vm.prank(market);
-        nodes.unlockNode(nodeId);
+        nodes.unlockNode(nodeId, false);
+        (holder, assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, address(0));
+        assertEq(assignment, 0);
+        vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNodeLocked.selector, nodeId, address(0)));
+        vm.prank(market);
+        nodes.unlockNode(nodeId, false);
         vm.prank(alice);
         nodes.stopNode(nodeId);
         assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Stopped));
+    }
+
+    /// A free node's lock slot is never zero (written at registration, reset to the "free" marker on
+    /// unlock): locking it again updates a set slot instead of paying for a new one.
+    function test_lockSlot_neverClearedToZero() public {
+        _eligible(alice);
+        uint256 nodeId = _register(alice, sidecar1);
+        vm.startPrank(market);
+        nodes.lockNode(nodeId, 1);
+        nodes.unlockNode(nodeId, false);
+        vm.stopPrank();
+        vm.record();
+        vm.prank(market);
+        nodes.lockNode(nodeId, 2);
+        (, bytes32[] memory writes) = vm.accesses(address(nodes));
+        assertEq(writes.length, 1, "one slot written");
+        uint256 lock = uint256(vm.load(address(nodes), writes[0]));
+        assertEq(lock >> 255, 1, "the marker bit");
+        assertEq(address(uint160(lock)), market);
+        vm.prank(market);
+        nodes.unlockNode(nodeId, false);
+        assertEq(uint256(vm.load(address(nodes), writes[0])), 1 << 255, "free, not zero");
     }
 
     function test_RevertWhen_lockByGovernanceOrStranger() public {
@@ -245,25 +279,49 @@ contract NodeRegistryTest is ProviderRegistryFixture {
         uint256 nodeId = _register(alice, sidecar1);
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNotProtocol.selector, gov));
         vm.prank(gov);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 1);
         vm.expectRevert(abi.encodeWithSelector(NodeRegistry.NodeRegistryNotProtocol.selector, alice));
         vm.prank(alice);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 1);
     }
 
-    function test_failNode_clearsTheLock() public {
+    /// Failing a locked node keeps the lock (the holder still pairs it with its assignment) until the
+    /// holder releases it; a failed node cannot be locked again.
+    function test_failNode_keepsTheLockUntilReleased() public {
         _eligible(alice);
         uint256 nodeId = _register(alice, sidecar1);
         vm.prank(market);
-        nodes.lockNode(nodeId);
-        vm.prank(market);
+        nodes.lockNode(nodeId, 3);
+        vm.prank(gov);
         nodes.failNode(nodeId);
-        assertEq(nodes.lockedBy(nodeId), address(0));
+        (address holder, uint256 assignment) = nodes.lockOf(nodeId);
+        assertEq(holder, market);
+        assertEq(assignment, 3);
+        vm.prank(market);
+        nodes.unlockNode(nodeId, true); // already failed: only the lock goes
+        (holder,) = nodes.lockOf(nodeId);
+        assertEq(holder, address(0));
         vm.expectRevert(
             abi.encodeWithSelector(NodeRegistry.NodeRegistryInvalidStatus.selector, nodeId, NodeStatus.Failed)
         );
         vm.prank(market);
-        nodes.lockNode(nodeId);
+        nodes.lockNode(nodeId, 4);
+    }
+
+    /// The holder releasing its lock with `fail` fails a still-open node and frees its capacity.
+    function test_unlockNode_withFail_failsAnOpenNode() public {
+        uint256 pid = _eligible(alice);
+        uint256 nodeId = _register(alice, sidecar1);
+        vm.prank(market);
+        nodes.lockNode(nodeId, 5);
+        vm.expectEmit(address(nodes));
+        emit NodeRegistry.NodeLockSet(nodeId, address(0));
+        vm.expectEmit(address(nodes));
+        emit NodeRegistry.NodeFailed(nodeId, market, uint64(block.timestamp));
+        vm.prank(market);
+        nodes.unlockNode(nodeId, true);
+        assertEq(uint8(nodes.getNode(nodeId).status), uint8(NodeStatus.Failed));
+        assertEq(reg.getProvider(pid).activeNodes, 0, "capacity freed");
     }
 
     function test_stopNode_ofUnqualifiedProvider() public {

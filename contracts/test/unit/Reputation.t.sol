@@ -44,6 +44,26 @@ contract ReputationTest is MarketBase {
         assertEq(recent[1], 60 ether);
     }
 
+    /// A win writes one slot (count, Σ price bps and the two recent prices together); at 2^24 − 1 wins
+    /// the count and the sum stop (the price component keeps its average) while the recent prices move on.
+    function test_recordWin_oneSlot_saturatesTheCount() public {
+        vm.record();
+        vm.prank(mkt);
+        reputation.recordWin(id, 60 ether, 100 ether);
+        (, bytes32[] memory writes) = vm.accesses(address(reputation));
+        assertEq(writes.length, 1, "one slot per win");
+        uint256 max = type(uint24).max;
+        // wins = max, Σ = max · 6000 bps, last price 60 MZKU
+        vm.store(address(reputation), writes[0], bytes32(max | (max * 6000) << 24 | uint256(60 ether) << 64));
+        vm.prank(mkt);
+        reputation.recordWin(id, 90 ether, 100 ether);
+        assertEq(reputation.statsOf(id).wins, max, "saturated");
+        assertEq(reputation.statsOf(id).sumPriceBps, max * 6000, "the average is kept");
+        uint256[2] memory recent = reputation.recentWinningBids(id);
+        assertEq(recent[0], 90 ether);
+        assertEq(recent[1], 60 ether);
+    }
+
     function test_score_failuresFloorAtZero() public {
         vm.startPrank(mkt);
         for (uint256 i = 0; i < 12; ++i) {

@@ -397,6 +397,21 @@ contract RewardPoolTest is RewardPoolBase {
         pool.onStakeChanged(GOV, bob, address(0), 0, 1);
     }
 
+    /// A sidecar's total is capped through its class's total (the sum of all sidecars' totals): one
+    /// more wei at the same sidecar or at another one is refused, with the class total named.
+    function test_RevertWhen_sidecarTotalTooLarge() public {
+        uint256 max = pool.MAX_STAKE();
+        _stake(SIDE, alice, sidecarX, max);
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolStakeTooLarge.selector, max + 1, max));
+        vm.prank(sidecarSource);
+        pool.onStakeChanged(SIDE, bob, sidecarX, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolStakeTooLarge.selector, max + 1, max));
+        vm.prank(sidecarSource);
+        pool.onStakeChanged(SIDE, bob, makeAddr("sidecarY"), 0, 1);
+        (uint256 total,,) = pool.sidecarInfo(sidecarX);
+        assertEq(total, max);
+    }
+
     function test_RevertWhen_depositMzkuZero() public {
         vm.expectRevert(RewardPool.RewardPoolZeroDeposit.selector);
         _depositM(0);

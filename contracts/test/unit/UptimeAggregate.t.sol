@@ -80,6 +80,7 @@ contract UptimeAggregateTest is UptimeAggregateBase {
         vm.prank(sidecars[3]);
         reports.leave();
         assertEq(reports.blsMembers(), 4);
+        assertEq(reports.rosterMembers(), 4);
         _toReports(1);
         Built memory b = _build(1, _flags(5), _flags(5));
         uint256[] memory all = _allSigners();
@@ -147,6 +148,29 @@ contract UptimeAggregateTest is UptimeAggregateBase {
         vm.serializeBytes(o, "decisions", b.decisions);
         string memory json = vm.serializeBytes32(o, "root", b.root);
         try vm.writeJson(json, "test/fixtures/uptime-aggregate.json") {} catch {}
+    }
+
+    /// The quorum is a share of the roster, not of the keys registered: three of five members with BLS
+    /// keys cannot post, however many of them sign.
+    function test_quorumOfTheRoster_notOfTheKeys() public {
+        _members(5);
+        for (uint256 s = 0; s < 3; ++s) {
+            _register(s);
+        }
+        _openPeriod(1);
+        _toReports(1);
+        Built memory b = _build(1, _flags(5), _flags(5));
+        uint256[] memory signers = new uint256[](1);
+        signers[0] = 0x7;
+        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        vm.prank(aggregator);
+        vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsNoQuorum.selector, 3, 5));
+        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _register(3);
+        signers[0] = 0xf;
+        sig = _aggregateSig(1, b.root, b.decisions, signers);
+        vm.prank(aggregator);
+        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
     }
 
     function test_governance_aggregationParams() public {

@@ -59,7 +59,8 @@ contract ValidatorFlowTest is ValidatorFlowBase {
         assertEq(token.balanceOf(requester) - requesterBefore, fp - v.price - 2 * fee, "the requester the rest");
         assertEq(registry.reservedOf(providerId), 0, "the reservation is released");
         assertEq(nodes.getNode(nodeId).stakedEth, 0, "the node no longer carries the pool's ETH");
-        assertEq(nodes.lockedBy(nodeId), address(0), "the node may stop");
+        (address holder,) = nodes.lockOf(nodeId);
+        assertEq(holder, address(0), "the node may stop");
         // The stakers' ETH: each aETH redeems 1 ETH, the rewards are claimable.
         vm.prank(requester);
         assertEq(pool.redeem(32 ether - K), 32 ether - K);

@@ -176,21 +176,34 @@ contract MarketRegistryDouble is IProviderRegistry {
             return 0;
         }
 
-        mapping(uint256 => address) public lockedBy;
+        mapping(uint256 => address) internal _holder;
+        mapping(uint256 => uint256) internal _assignment;
 
-        function lockNode(uint256 id) external {
-            require(lockedBy[id] == address(0), "locked");
-            lockedBy[id] = msg.sender;
+        function lockOf(uint256 id) external view returns (address, uint256) {
+            return (_holder[id], _assignment[id]);
         }
 
-        function unlockNode(uint256 id) external {
-            require(lockedBy[id] == msg.sender, "not the locker");
-            lockedBy[id] = address(0);
+        function lockNode(uint256 id, uint64 assignment)
+            external
+            returns (uint256, address, NodeStatus, Resources memory)
+        {
+            require(_holder[id] == address(0), "locked");
+            _holder[id] = msg.sender;
+            _assignment[id] = assignment;
+            Node memory n = _n[id];
+            return (n.providerId, n.sidecar, n.status, n.resources);
+        }
+
+        function unlockNode(uint256 id, bool fail) external {
+            require(_holder[id] == msg.sender, "not the locker");
+            (_holder[id], _assignment[id]) = (address(0), 0);
+            if (fail && (_n[id].status == NodeStatus.Active || _n[id].status == NodeStatus.Installing)) {
+                _n[id].status = NodeStatus.Failed;
+            }
         }
 
         function failNode(uint256 id) external {
             _n[id].status = NodeStatus.Failed;
-            lockedBy[id] = address(0);
         }
 
         function setStakedEth(uint256 id, uint128 a) external {

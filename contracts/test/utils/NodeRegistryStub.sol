@@ -18,12 +18,15 @@ contract NodeRegistryStub is INodeRegistry {
 
     function setCollectedRewards(uint256, uint128) external {}
 
-    function lockNode(uint256) external {}
+    function lockNode(uint256 nodeId, uint64) external view returns (uint256, address, NodeStatus, Resources memory) {
+        Node memory n = _nodes[nodeId];
+        return (n.providerId, n.sidecar, n.status, n.resources);
+    }
 
-    function unlockNode(uint256) external {}
+    function unlockNode(uint256, bool) external {}
 
-    function lockedBy(uint256) external pure returns (address) {
-        return address(0);
+    function lockOf(uint256) external pure returns (address, uint256) {
+        return (address(0), 0);
     }
 
     error NodeRegistryStubUnknownNode(uint256 nodeId);

@@ -38,46 +38,58 @@ export async function startSidecars(
 ): Promise<{ sidecars: DevnetSidecar[]; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
   const children: ChildProcess[] = [];
-  const sidecars: DevnetSidecar[] = [];
   const stop = async () => {
     for (const child of children) await stopProcess(child).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
+  const startOne = async (p: (typeof PROVIDERS)[number], node: SidecarNode, bootstrap?: string) => {
+    const provider = devWallet(rpcUrl, p.index);
+    const address = devAccount(p.sidecar).address;
+    await provider.waitForTransactionReceipt({
+      hash: await provider.sendTransaction({ to: address, value: GAS_FUNDS }),
+    });
+    const port = await freePort();
+    const name = `sidecar${p.name.slice(-1)}`;
+    const child = spawn(process.execPath, [MZKU_BIN, "sidecar", "start"], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: {
+        ...process.env,
+        MZKU_SIDECAR_PRIVATE_KEY: devKey(p.sidecar),
+        MZKU_SIDECAR_RPC_URL: rpcUrl,
+        MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
+        MZKU_SIDECAR_DATA_DIR: join(dir, name),
+        MZKU_SIDECAR_NODE_URL: node.url,
+        MZKU_SIDECAR_NODE_KIND: node.kind,
+        MZKU_SIDECAR_HTTP_PORT: String(port),
+        ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
+      },
+    });
+    child.stderr?.on("data", (b: Buffer) => {
+      for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name, line });
+    });
+    children.push(child);
+    const statusUrl = `http://127.0.0.1:${port}/status`;
+    const status = await waitForStatus(statusUrl, child, name);
+    log.info("Sidecar up", { name, statusUrl, node: node.url, kind: node.kind });
+    const sidecar: DevnetSidecar = { name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics`, node };
+    return {
+      sidecar,
+      multiaddr: `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/"),
+    };
+  };
   try {
-    let bootstrap: string | undefined;
-    for (const [i, p] of PROVIDERS.entries()) {
-      const node: SidecarNode = (i === 0 ? firstNode : undefined) ?? { url: rpcUrl, kind: "evm" };
-      const provider = devWallet(rpcUrl, p.index);
-      const address = devAccount(p.sidecar).address;
-      await provider.waitForTransactionReceipt({
-        hash: await provider.sendTransaction({ to: address, value: GAS_FUNDS }),
-      });
-      const port = await freePort();
-      const name = `sidecar${p.name.slice(-1)}`;
-      const child = spawn(process.execPath, [MZKU_BIN, "sidecar", "start"], {
-        stdio: ["ignore", "ignore", "pipe"],
-        env: {
-          ...process.env,
-          MZKU_SIDECAR_PRIVATE_KEY: devKey(p.sidecar),
-          MZKU_SIDECAR_RPC_URL: rpcUrl,
-          MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
-          MZKU_SIDECAR_DATA_DIR: join(dir, name),
-          MZKU_SIDECAR_NODE_URL: node.url,
-          MZKU_SIDECAR_NODE_KIND: node.kind,
-          MZKU_SIDECAR_HTTP_PORT: String(port),
-          ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
-        },
-      });
-      child.stderr?.on("data", (b: Buffer) => {
-        for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name, line });
-      });
-      children.push(child);
-      const statusUrl = `http://127.0.0.1:${port}/status`;
-      const status = await waitForStatus(statusUrl, child, name);
-      bootstrap ??= `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/");
-      sidecars.push({ name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics`, node });
-      log.info("Sidecar up", { name, statusUrl, node: node.url, kind: node.kind });
-    }
+    // The first is the others' bootstrap peer; the others start together once it is up (most of a
+    // sidecar's start is its own process's work, which overlaps on the cores).
+    const [first, ...others] = PROVIDERS;
+    if (!first) return { sidecars: [], stop };
+    const devnetNode: SidecarNode = { url: rpcUrl, kind: "evm" };
+    const bootstrap = await startOne(first, firstNode ?? devnetNode);
+    const rest = await Promise.allSettled(others.map((p) => startOne(p, devnetNode, bootstrap.multiaddr)));
+    const failed = rest.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+    const sidecars = [bootstrap, ...rest.map((r) => (r as PromiseFulfilledResult<typeof bootstrap>).value)].map(
+      (r) => r.sidecar,
+    );
     return { sidecars, stop };
   } catch (error) {
     await stop();

@@ -5560,14 +5560,62 @@ export const nodeRegistryAbi = [
         "name": "nodeId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "assignment",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
-    "outputs": [],
+    "outputs": [
+      {
+        "name": "providerId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "status",
+        "type": "uint8",
+        "internalType": "enum NodeStatus"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
     "stateMutability": "nonpayable"
   },
   {
     "type": "function",
-    "name": "lockedBy",
+    "name": "lockOf",
     "inputs": [
       {
         "name": "nodeId",
@@ -5577,9 +5625,14 @@ export const nodeRegistryAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "holder",
         "type": "address",
         "internalType": "address"
+      },
+      {
+        "name": "assignment",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -5816,6 +5869,11 @@ export const nodeRegistryAbi = [
         "name": "nodeId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "fail",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "outputs": [],
@@ -7932,6 +7990,19 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "function",
+    "name": "rosterMembers",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "rosterSize",
     "inputs": [],
     "outputs": [
@@ -8862,6 +8933,22 @@ export const uptimeReportsAbi = [
   },
   {
     "type": "error",
+    "name": "UptimeReportsPaymentFailed",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UptimeReportsPeriodNotOpen",
     "inputs": [
       {
@@ -9284,7 +9371,7 @@ export const reputationAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "st",
         "type": "tuple",
         "internalType": "struct IReputation.Stats",
         "components": [
@@ -11452,25 +11539,6 @@ export const projectMarketAbi = [
     "type": "function",
     "name": "projectCount",
     "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "projectOfNode",
-    "inputs": [
-      {
-        "name": "nodeId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
     "outputs": [
       {
         "name": "",

@@ -196,15 +196,17 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     const validatorChain = await chain;
     log.info("Starting a sidecar per provider node (attached to this chain)");
     const { startSidecars } = await import("../devnetSidecars.js");
-    const sidecarsUp = await startSidecars(
+    // The sidecars start while the indexer does; awaited before ready.
+    const sidecarsStarting = startSidecars(
       anvil.rpcUrl,
       deploymentFile,
       log,
       validatorChain ? { url: validatorChain.info.beaconUrl, kind: "beacon" } : undefined,
     );
+    sidecarsStarting.catch(() => {}); // awaited below; a failure stops its own processes
     stops.push(async () => {
       log.info("Stopping the sidecars");
-      await sidecarsUp.stop();
+      await (await sidecarsStarting).stop();
     });
 
     let apiUrl: string | undefined;
@@ -240,6 +242,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
       dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
     }
+    const sidecarsUp = await sidecarsStarting;
     let progress: import("../devnetValidators.js").ChainProgress | undefined;
     if (validatorChain) {
       log.info("Waiting for blocks proposed and attested through the threshold signer", {

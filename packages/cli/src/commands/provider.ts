@@ -1,4 +1,5 @@
 import { UsageError } from "@mzku/errors";
+import { zeroAddress } from "viem";
 import {
   applyAsProvider,
   commitBid,
@@ -353,12 +354,12 @@ JSON: { projectId, nodeId, transactionHash }`,
       });
       for (const id of ids) {
         const n = await nodeRegistry.getNode(wallet, { address: NodeRegistry, args: [id] });
-        const busy = await projectMarket.projectOfNode(wallet, { address: ProjectMarket, args: [id] });
+        const [lockHolder] = await nodeRegistry.lockOf(wallet, { address: NodeRegistry, args: [id] });
         const r = n.resources;
         const need = project.resources;
         if (
           n.status === NodeStatus.Active &&
-          busy === 0n &&
+          lockHolder === zeroAddress &&
           r.cpuCores >= need.cpuCores &&
           r.ramGb >= need.ramGb &&
           r.storageGb >= need.storageGb &&

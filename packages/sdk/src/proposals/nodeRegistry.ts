@@ -9,14 +9,16 @@ export type LockNodeProposalParameters = ProposalActionParameters<
 
 /**
  * `NodeRegistry.lockNode` as one action of a governance proposal (a function governance may call).
- * Locks an open node to the calling protocol contract: it cannot stop until unlocked (a node with a
- * project cannot stop). Failing the node clears the lock.
- * Protocol contracts only. The node must be open and not locked by another contract.
+ * Locks an open node to the calling protocol contract for `assignment` (the market: a project id):
+ * it cannot stop, nor be locked again, until unlocked. The node must be free. Returns what the
+ * caller checks of the node (its provider, sidecar, status, resources), so that locking is one
+ * call.
+ * Protocol contracts only. The node must be open and not locked.
  *
  * @example
  * const action = proposals.nodeRegistry.lockNode({
  *   address: deployment.contracts.NodeRegistry,
- *   args: [nodeId],
+ *   args: [nodeId, assignment],
  * });
  */
 export function lockNode(parameters: LockNodeProposalParameters): ProposalAction {

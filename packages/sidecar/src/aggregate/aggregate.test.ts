@@ -38,11 +38,12 @@ describe("aggregated report on anvil", () => {
     if (net) await net.anvil.stop();
   });
 
-  /** Mines to the start of the next period and opens it; returns it. */
+  /** Mines to the start of the next period and opens it; returns it (block numbers read uncached: a
+   *  stale one would mine past the period). */
   async function nextPeriod(): Promise<bigint> {
     const current = await uptimeReports.currentPeriod(net.reader, { address: reports });
     const start = await uptimeReports.periodStartBlock(net.reader, { address: reports, args: [current + 1n] });
-    const now = await net.reader.getBlockNumber();
+    const now = await net.reader.getBlockNumber({ cacheTime: 0 });
     await net.testClient.mine({ blocks: Number(start - now) });
     await uptimeReports.openPeriod(net.reader, { address: reports });
     return current + 1n;
@@ -79,7 +80,7 @@ describe("aggregated report on anvil", () => {
   async function finalize(period: bigint) {
     const agg = await uptimeReports.aggregateOf(net.reader, { address: reports, args: [period] });
     const window = await uptimeReports.challengeBlocks(net.reader, { address: reports });
-    const now = await net.reader.getBlockNumber();
+    const now = await net.reader.getBlockNumber({ cacheTime: 0 });
     const closes = agg.postedBlock + BigInt(window);
     if (now < closes) await net.testClient.mine({ blocks: Number(closes - now) });
     await uptimeReports.finalize(net.reader, { address: reports, args: [period, 1000n] });
@@ -141,7 +142,7 @@ describe("aggregated report on anvil", () => {
   });
 
   it("a watcher challenges a lying aggregator and wins its bond", async () => {
-    const period = await uptimeReports.currentPeriod(net.reader, { address: reports });
+    const period = await nextPeriod();
     const a = await assignment(period);
     await nextPeriod();
     const all = await verdicts(period, a, [3]);

@@ -124,7 +124,7 @@ export async function postAggregate(
   const [message, rosterSize, members, quorumBps, bond] = await Promise.all([
     uptimeReports.aggregateMessage(client, { address: reports, args: [period, report.root, report.decisionBytes] }),
     uptimeReports.rosterSize(client, { address: reports }),
-    uptimeReports.blsMembers(client, { address: reports }),
+    uptimeReports.rosterMembers(client, { address: reports }),
     uptimeReports.quorumBps(client, { address: reports }),
     uptimeReports.aggregatorBond(client, { address: reports }),
   ]);
@@ -137,7 +137,7 @@ export async function postAggregate(
     signers[slot >> 8] = (signers[slot >> 8] ?? 0n) | (1n << BigInt(slot & 255));
   }
   if (good.length === 0 || good.length * 10_000 < quorumBps * members) {
-    throw new SidecarError("SIDECAR_AGGREGATE_NO_QUORUM", `${good.length} of ${members} BLS members signed`, {
+    throw new SidecarError("SIDECAR_AGGREGATE_NO_QUORUM", `${good.length} of ${members} roster members signed`, {
       details: { period: String(period) },
     });
   }

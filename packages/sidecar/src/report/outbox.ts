@@ -72,6 +72,14 @@ export class Outbox {
     } catch (error) {
       const name = revertName(error);
       if (name === "UptimeReportsAlreadyReported") return; // confirmed on the next pass
+      // the previous period's aggregate is still in its challenge window: send once it is final
+      if (name === "UptimeReportsNotFinal") return;
+      if (name === "UptimeReportsModeTaken") {
+        // an aggregate reported the period for the whole network: this report is not needed
+        this.store.setReportStatus(period, "expired", { error: name });
+        this.log.info("period reported by an aggregate; own report dropped", { period });
+        return;
+      }
       if (name === "UptimeReportsWrongPeriod" || name === "UptimeReportsNotAssigned") {
         this.store.setReportStatus(period, "expired", { error: name });
         this.metrics.failures.inc({ reason: "report_expired" });

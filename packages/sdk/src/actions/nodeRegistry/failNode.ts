@@ -7,8 +7,10 @@ export type FailNodeParameters = WriteParameters<ContractFunctionArgs<typeof nod
 export type FailNodeReturnType = TransactionReceipt;
 
 /**
- * Marks an open (installing or active) node Failed and frees its provider's capacity.
- * Authorized protocol contracts (market) and governance.
+ * Marks an open (installing or active) node Failed and frees its provider's capacity. A lock on it
+ * stays until its holder releases it.
+ * Authorized protocol contracts (market) and governance. A lock stays: its holder releases it when
+ * the assignment ends (the market pairs the failed node with its project until then).
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless

@@ -7,9 +7,11 @@ export type LockNodeParameters = WriteParameters<ContractFunctionArgs<typeof nod
 export type LockNodeReturnType = TransactionReceipt;
 
 /**
- * Locks an open node to the calling protocol contract: it cannot stop until unlocked (a node with a
- * project cannot stop). Failing the node clears the lock.
- * Protocol contracts only. The node must be open and not locked by another contract.
+ * Locks an open node to the calling protocol contract for `assignment` (the market: a project id):
+ * it cannot stop, nor be locked again, until unlocked. The node must be free. Returns what the
+ * caller checks of the node (its provider, sidecar, status, resources), so that locking is one
+ * call.
+ * Protocol contracts only. The node must be open and not locked.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
  * `MzkuContractError` before anything is sent); gas is the estimate plus `GAS_MARGIN_BPS` unless
@@ -18,7 +20,7 @@ export type LockNodeReturnType = TransactionReceipt;
  * @example
  * const receipt = await nodeRegistry.lockNode(walletClient, {
  *   address: deployment.contracts.NodeRegistry,
- *   args: [nodeId],
+ *   args: [nodeId, assignment],
  * });
  */
 export async function lockNode(client: Client, parameters: LockNodeParameters): Promise<LockNodeReturnType> {

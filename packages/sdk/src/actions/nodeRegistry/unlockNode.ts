@@ -7,7 +7,8 @@ export type UnlockNodeParameters = WriteParameters<ContractFunctionArgs<typeof n
 export type UnlockNodeReturnType = TransactionReceipt;
 
 /**
- * Releases the caller's lock on the node.
+ * Releases the caller's lock on the node; with `fail`, also marks it Failed if it is still open
+ * (the assignment failed on it).
  * Only the contract that locked the node.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
@@ -17,7 +18,7 @@ export type UnlockNodeReturnType = TransactionReceipt;
  * @example
  * const receipt = await nodeRegistry.unlockNode(walletClient, {
  *   address: deployment.contracts.NodeRegistry,
- *   args: [nodeId],
+ *   args: [nodeId, fail],
  * });
  */
 export async function unlockNode(client: Client, parameters: UnlockNodeParameters): Promise<UnlockNodeReturnType> {

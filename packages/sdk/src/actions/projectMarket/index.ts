@@ -22,7 +22,6 @@ export * from "./openProject.js";
 export * from "./openProjectWithPermit.js";
 export * from "./policy.js";
 export * from "./projectCount.js";
-export * from "./projectOfNode.js";
 export * from "./registry.js";
 export * from "./rejectCompletion.js";
 export * from "./reputation.js";

@@ -33,6 +33,7 @@ export * from "./quorumBps.js";
 export * from "./registerBlsKey.js";
 export * from "./report.js";
 export * from "./reputation.js";
+export * from "./rosterMembers.js";
 export * from "./rosterSize.js";
 export * from "./setAggregation.js";
 export * from "./setAuditorsPerNode.js";

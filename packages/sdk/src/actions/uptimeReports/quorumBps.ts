@@ -7,7 +7,7 @@ export type QuorumBpsParameters = ReadParameters<ContractFunctionArgs<typeof upt
 export type QuorumBpsReturnType = ContractFunctionReturnType<typeof uptimeReportsAbi, "view" | "pure", "quorumBps">;
 
 /**
- * Share of the BLS roster whose signatures an aggregate needs, in basis points.
+ * Share of the roster (`rosterMembers`) whose BLS signatures an aggregate needs, in basis points.
  *
  * @example
  * const result = await uptimeReports.quorumBps(client, {
