@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One sidecar's auditor (packages/sidecar Auditor, its SQLite store and metrics) probing TARGETS
 // simulated nodes for ROUNDS rounds (one period), every observation signed (EIP-712) and handed to
-// the publisher. Its own process, so its peak RSS is the auditor's alone. Prints one JSON line.
+// the publisher. Its own process, so its peak RSS is the auditor's alone. It loads the whole
+// `@mzku/sidecar` (libp2p, sdk) as the daemon does. Prints one JSON line.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +41,15 @@ const auditor = new Auditor({
   maxHeadLagSeconds: 60,
   concurrency: 64,
 });
+// What holds the memory: RSS once everything is loaded (libraries), and the peaks of the V8 heap and
+// of native memory while probing, sampled every 50 ms.
+const mb = (x) => Math.round(x / 2 ** 20);
+const loadedRssMb = mb(process.memoryUsage().rss);
+const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], mb(m[k]));
+}, 50);
 const started = performance.now();
 let up = 0;
 for (let r = 0; r < ROUNDS; r++) {
@@ -47,10 +57,11 @@ for (let r = 0; r < ROUNDS; r++) {
   up += obs.filter((o) => o.up).length;
 }
 const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
 const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;
 const tally = store.tally(1n);
 store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ seconds, peakRssMb: hwm, probes: TARGETS * ROUNDS, up, signed, targetsTallied: tally.size })}\n`,
+  `${JSON.stringify({ seconds, peakRssMb: hwm, loadedRssMb, peakMb: peak, probes: TARGETS * ROUNDS, up, signed, targetsTallied: tally.size })}\n`,
 );

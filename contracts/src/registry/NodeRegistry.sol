@@ -36,6 +36,11 @@ contract NodeRegistry is INodeRegistry, Governed {
     error NodeRegistryNodeLocked(uint256 nodeId, address lockedBy);
     /// @notice Only protocol contracts (authorized callers, not governance itself) lock and unlock nodes.
     error NodeRegistryNotProtocol(address caller);
+    /// @notice `setNodeResources` with the node's current resources: nothing to report.
+    error NodeRegistryResourcesUnchanged(uint256 nodeId);
+    /// @notice The node serves an assignment (`lockedBy`), which was matched against its current
+    ///         resources: while it runs, a component may grow but not shrink.
+    error NodeRegistryResourcesBelowAssignment(uint256 nodeId, Resources current, Resources requested);
 
     // ------------------------------------------------------------------ events
 
@@ -57,6 +62,9 @@ contract NodeRegistry is INodeRegistry, Governed {
     event NodeCollectedRewardsSet(uint256 indexed nodeId, uint128 amount);
     /// @notice A protocol contract locked the node to an assignment (`by`) or released it (`by` = 0).
     event NodeLockSet(uint256 indexed nodeId, address indexed by);
+    /// @notice The node's resources (its capacity) are now `resources`; `by` is the provider owner or
+    ///         the sidecar (which reports what it measured).
+    event NodeResourcesSet(uint256 indexed nodeId, address indexed by, Resources resources);
 
     // ------------------------------------------------------------------ storage
 
@@ -165,6 +173,49 @@ contract NodeRegistry is INodeRegistry, Governed {
         _close(nodeId, n, NodeStatus.Stopped);
         emit NodeStopped(nodeId, uint64(block.timestamp));
         providerRegistry.onNodeClosed(n.providerId, _resources(n));
+    }
+
+    /// @notice Reports the node's capacity (what it can serve); by the provider's owner or the node's
+    ///         sidecar, while the node is open (Installing or Active). Bounds: every component non-zero;
+    ///         the provider's open nodes together stay within its declared capacity (the ProviderRegistry
+    ///         releases the old resources and books the new ones, which needs an eligible provider, as a
+    ///         registration does); while the node serves an assignment no component may shrink (the
+    ///         project was matched against them). Reverts when nothing changes.
+    function setNodeResources(uint256 nodeId, Resources calldata resources) external {
+        NodeState storage n = _nodeOf(nodeId);
+        if (msg.sender != n.sidecar && !_isProviderOwner(n, msg.sender)) {
+            revert NodeRegistryUnauthorizedNodeCaller(nodeId, msg.sender);
+        }
+        if (n.status != NodeStatus.Installing && n.status != NodeStatus.Active) {
+            revert NodeRegistryInvalidStatus(nodeId, n.status);
+        }
+        if (resources.cpuCores == 0 || resources.ramGb == 0 || resources.storageGb == 0 || resources.bandwidthMbps == 0)
+        {
+            revert NodeRegistryZeroResources(
+                resources.cpuCores, resources.ramGb, resources.storageGb, resources.bandwidthMbps
+            );
+        }
+        Resources memory current = _resources(n);
+        if (
+            resources.cpuCores == current.cpuCores && resources.ramGb == current.ramGb
+                && resources.storageGb == current.storageGb && resources.bandwidthMbps == current.bandwidthMbps
+        ) revert NodeRegistryResourcesUnchanged(nodeId);
+        if (
+            address(uint160(_locks[nodeId])) != address(0)
+                && (resources.cpuCores < current.cpuCores
+                    || resources.ramGb < current.ramGb
+                    || resources.storageGb < current.storageGb
+                    || resources.bandwidthMbps < current.bandwidthMbps)
+        ) revert NodeRegistryResourcesBelowAssignment(nodeId, current, resources);
+        n.cpuCores = resources.cpuCores;
+        n.ramGb = resources.ramGb;
+        n.storageGb = resources.storageGb;
+        n.bandwidthMbps = resources.bandwidthMbps;
+        emit NodeResourcesSet(nodeId, msg.sender, resources);
+        uint256 providerId = n.providerId;
+        providerRegistry.onNodeClosed(providerId, current);
+        // Reverts (whole update) unless the provider is eligible and the new resources fit.
+        providerRegistry.onNodeOpened(providerId, resources);
     }
 
     // ------------------------------------------------------------------ protocol contracts

@@ -117,7 +117,8 @@ export async function startValidators(opts: {
     });
     return child;
   };
-  // `mzku signer start --preset minimal` must not see the mainnet preset loaded first
+  // Lodestar's own processes (genesis builder, beacon node, validator client) load the minimal preset;
+  // the signers choose theirs with `--preset minimal`
   const minimal = { LODESTAR_PRESET: "minimal" };
   try {
     // 1. DKG: each party its own `mzku keys dkg` process; no process ever holds a whole key
@@ -178,24 +179,10 @@ export async function startValidators(opts: {
         const index = k + 1;
         const port = await freePort();
         const name = `cosigner-${index}`;
-        run(
-          name,
-          MZKU_BIN,
-          [
-            ...[
-              "signer",
-              "start",
-              "--role",
-              "cosigner",
-              "--preset",
-              "minimal",
-              "--dkg-dir",
-              join(dir, `party-${index}`),
-            ],
-            ...["--password-file", password, "--db", join(dir, `${name}.sqlite`), "--port", String(port)],
-          ],
-          minimal,
-        );
+        run(name, MZKU_BIN, [
+          ...["signer", "start", "--role", "cosigner", "--preset", "minimal", "--dkg-dir", join(dir, `party-${index}`)],
+          ...["--password-file", password, "--db", join(dir, `${name}.sqlite`), "--port", String(port)],
+        ]);
         return { index, url: `http://127.0.0.1:${port}` };
       }),
     );
@@ -213,16 +200,11 @@ export async function startValidators(opts: {
     );
     const signerUrl = `http://127.0.0.1:${opts.signerPort}`;
     const signerMetricsPort = await freePort();
-    run(
-      "combiner",
-      MZKU_BIN,
-      [
-        ...["signer", "start", "--role", "combiner", "--preset", "minimal", "--config", join(dir, "combiner.json")],
-        ...["--db", join(dir, "combiner.sqlite"), "--port", String(opts.signerPort)],
-        ...["--metrics-port", String(signerMetricsPort)],
-      ],
-      minimal,
-    );
+    run("combiner", MZKU_BIN, [
+      ...["signer", "start", "--role", "combiner", "--preset", "minimal", "--config", join(dir, "combiner.json")],
+      ...["--db", join(dir, "combiner.sqlite"), "--port", String(opts.signerPort)],
+      ...["--metrics-port", String(signerMetricsPort)],
+    ]);
     for (const c of [
       ...cosigners.map((c) => ({ ...c, name: `cosigner-${c.index}` })),
       { name: "combiner", url: signerUrl },

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "@mzku/errors";
 import { createLogger, type Logger, resolveLogLevel } from "@mzku/log";
 import type { Deployment } from "@mzku/sdk";
-import { loadDeployment } from "@mzku/sdk/node";
+import { loadDeployment } from "@mzku/sdk/node/deployment";
 import { type ApiServer, startApi } from "./api/server.js";
 import { IndexerError } from "./errors.js";
 import { Follower } from "./ingest/follower.js";

@@ -5814,6 +5814,46 @@ export const nodeRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "setNodeResources",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setStakedEth",
     "inputs": [
       {
@@ -6041,6 +6081,53 @@ export const nodeRegistryAbi = [
   },
   {
     "type": "event",
+    "name": "NodeResourcesSet",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "resources",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "NodeStakedEthSet",
     "inputs": [
       {
@@ -6174,6 +6261,82 @@ export const nodeRegistryAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryResourcesBelowAssignment",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "current",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      },
+      {
+        "name": "requested",
+        "type": "tuple",
+        "internalType": "struct Resources",
+        "components": [
+          {
+            "name": "cpuCores",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "ramGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "storageGb",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "bandwidthMbps",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NodeRegistryResourcesUnchanged",
+    "inputs": [
+      {
+        "name": "nodeId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },

@@ -11,6 +11,7 @@ import {
   uptimeReports,
 } from "@mzku/sdk";
 import type { Account, Address, Hash, PublicActions, Transport, Chain as ViemChain, WalletClient } from "viem";
+import type { Resources } from "./node/capacity.js";
 
 /** Gas limit of a report: fixed part, and per target the worst case (decision, refresh, penalty). */
 const REPORT_GAS_BASE = 150_000n;
@@ -130,6 +131,23 @@ export class Chain {
       args: [nodeId],
     });
     return Number(n.status);
+  }
+
+  /** The node's status and resources as the NodeRegistry holds them. */
+  async node(nodeId: bigint): Promise<{ status: number; resources: Resources }> {
+    const n = await nodeRegistry.getNode(this.client, {
+      address: this.deployment.contracts.NodeRegistry,
+      args: [nodeId],
+    });
+    return { status: Number(n.status), resources: n.resources };
+  }
+
+  /** Reports the node's capacity (waits for it to be mined; a revert throws its custom error). */
+  async setNodeResources(nodeId: bigint, resources: Resources): Promise<void> {
+    await nodeRegistry.setNodeResources(this.client, {
+      address: this.deployment.contracts.NodeRegistry,
+      args: [nodeId, resources],
+    });
   }
 
   async activateNode(nodeId: bigint): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,5 +42,18 @@ describe("sidecar config", () => {
     expect(() => loadConfig({ config: file }, { MZKU_SIDECAR_PRIVATE_KEY: "0x12" })).toThrow(/32 bytes/);
     expect(() => loadConfig({}, {})).toThrow(/keyFile: the sidecar key is required/);
     expect(() => loadConfig({ config: join(dir, "missing.json") }, {})).toThrow(/cannot read/);
+    const withCapacity = (capacity: unknown) => {
+      const f = join(dir, "capacity.json");
+      writeFileSync(
+        f,
+        JSON.stringify({ ...JSON.parse(readFileSync(file, "utf8")), node: { url: "http://x", capacity } }),
+      );
+      return loadConfig({ config: f }, {});
+    };
+    expect(withCapacity({ cpuCores: 8 }).node.capacity).toEqual({ cpuCores: 8 });
+    expect(withCapacity({}).node.capacity).toEqual({});
+    expect(() => withCapacity({ cpuCores: 0 })).toThrow(/node.capacity.cpuCores: must be an integer/);
+    expect(() => withCapacity({ gpus: 1 })).toThrow(/node.capacity.gpus: unknown key/);
+    expect(() => withCapacity("measured")).toThrow(/node.capacity: must be an object/);
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "@mzku/errors";
 import type { Hex } from "viem";
+import type { CapacityConfig } from "./node/capacity.js";
 
 export type NodeKind = "evm" | "beacon";
 
@@ -23,6 +24,13 @@ export interface NodeConfig {
   /** Restart backoff of a supervised node: first delay, doubling up to the max. */
   readonly restartMinMs: number;
   readonly restartMaxMs: number;
+  /**
+   * Report the node's capacity to the NodeRegistry: absent, the registered resources stand; `{}`, the
+   * host's measured cores, RAM and disk; a component given overrides the measurement.
+   */
+  readonly capacity?: CapacityConfig;
+  /** The directory the node stores its data in (its disk size is the measured storage); default `dataDir`. */
+  readonly dataDir?: string;
 }
 
 export interface SidecarConfig {
@@ -51,6 +59,8 @@ export interface SidecarConfig {
   readonly upThresholdBps: number;
   /** Timeout of one probe (health call or ping). */
   readonly probeTimeoutMs: number;
+  /** Time between capacity measurements (a report is sent only when the measurement differs on-chain). */
+  readonly capacityIntervalMs: number;
 }
 
 /** Flags of `mzku sidecar start` (all optional; they override file and environment). */
@@ -76,6 +86,7 @@ const DEFAULTS = {
   tickMs: 5_000,
   upThresholdBps: 5_000,
   probeTimeoutMs: 3_000,
+  capacityIntervalMs: 600_000,
   maxHeadLagSeconds: 60,
   restartMinMs: 500,
   restartMaxMs: 30_000,
@@ -96,6 +107,7 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
   if (kind !== "evm" && kind !== "beacon") bad("node.kind", `must be "evm" or "beacon", got ${kind}`);
   const command = node.command === undefined ? undefined : strList("node.command", node.command);
   if (command && command.length === 0) bad("node.command", "must name a program");
+  const capacity = node.capacity === undefined ? undefined : capacityConfig(node.capacity);
   const bootstrapEnv = env[`${ENV}BOOTSTRAP`]?.split(",").filter(Boolean);
 
   return {
@@ -111,6 +123,8 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
       maxHeadLagSeconds: int("node.maxHeadLagSeconds", node.maxHeadLagSeconds ?? DEFAULTS.maxHeadLagSeconds, 1),
       restartMinMs: int("node.restartMinMs", node.restartMinMs ?? DEFAULTS.restartMinMs, 1),
       restartMaxMs: int("node.restartMaxMs", node.restartMaxMs ?? DEFAULTS.restartMaxMs, 1),
+      ...(capacity ? { capacity } : {}),
+      ...(node.dataDir === undefined ? {} : { dataDir: resolve(base, str("node.dataDir", node.dataDir)) }),
     },
     listen: strList("listen", raw.listen ?? DEFAULTS.listen),
     bootstrap: strList("bootstrap", flags.bootstrap ?? bootstrapEnv ?? raw.bootstrap ?? DEFAULTS.bootstrap),
@@ -120,7 +134,20 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
     tickMs: int("tickMs", raw.tickMs ?? DEFAULTS.tickMs, 10),
     upThresholdBps: int("upThresholdBps", raw.upThresholdBps ?? DEFAULTS.upThresholdBps, 0, 10_000),
     probeTimeoutMs: int("probeTimeoutMs", raw.probeTimeoutMs ?? DEFAULTS.probeTimeoutMs, 10),
+    capacityIntervalMs: int("capacityIntervalMs", raw.capacityIntervalMs ?? DEFAULTS.capacityIntervalMs, 1_000),
   };
+}
+
+function capacityConfig(value: unknown): CapacityConfig {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    bad("node.capacity", "must be an object of cpuCores, ramGb, storageGb, bandwidthMbps (each optional)");
+  }
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!["cpuCores", "ramGb", "storageGb", "bandwidthMbps"].includes(k)) bad(`node.capacity.${k}`, "unknown key");
+    out[k] = int(`node.capacity.${k}`, v, 1, 2 ** 32 - 1);
+  }
+  return out;
 }
 
 function readKey(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, base: string): Hex {

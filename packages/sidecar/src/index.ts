@@ -10,9 +10,12 @@ export {
   type Announce,
   decodeMessage,
   type Observation,
+  type ParsedMessage,
+  parseMessage,
   sidecarDomain,
   signAnnounce,
   signObservation,
+  verifyMessage,
 } from "./audit/messages.js";
 export { loadConfig, type NodeKind, type SidecarConfig, type SidecarFlags } from "./config.js";
 export { SidecarError, type SidecarErrorCode } from "./errors.js";

@@ -14,6 +14,17 @@ export function createMetrics() {
     nodePeers: new Gauge({ name: `${p}node_peers`, help: "peers of the own node (-1 unknown)", registers }),
     nodeSyncing: new Gauge({ name: `${p}node_syncing`, help: "1 while the own node syncs", registers }),
     nodeRestarts: new Counter({ name: `${p}node_restarts_total`, help: "restarts of the supervised node", registers }),
+    nodeCapacity: new Gauge({
+      name: `${p}node_capacity`,
+      help: "the own node's resources as registered on-chain (cpu_cores, ram_gb, storage_gb, bandwidth_mbps)",
+      labelNames: ["resource"] as const,
+      registers,
+    }),
+    capacityReports: new Counter({
+      name: `${p}capacity_reports_total`,
+      help: "setNodeResources transactions sent (the measured capacity differed on-chain)",
+      registers,
+    }),
     period: new Gauge({ name: `${p}period`, help: "current audit period", registers }),
     audits: new Counter({
       name: `${p}audits_total`,
@@ -42,7 +53,7 @@ export function createMetrics() {
     }),
     failures: new Counter({
       name: `${p}failures_total`,
-      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe)",
+      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity)",
       labelNames: ["reason"] as const,
       registers,
     }),

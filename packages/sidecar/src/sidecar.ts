@@ -5,10 +5,10 @@
  * sends them exactly once. `stop()` ends everything it started (timers, mesh, HTTP, node, database).
  */
 
+import { readFileSync } from "node:fs";
 import { isCodedError } from "@mzku/errors";
 import type { Logger } from "@mzku/log";
-import { type AuditPeriod, auditTargets, encodeVotes } from "@mzku/sdk";
-import { loadDeployment } from "@mzku/sdk/node";
+import { type AuditPeriod, auditTargets, encodeVotes, parseDeployment } from "@mzku/sdk";
 import {
   type Address,
   createNonceManager,
@@ -22,12 +22,20 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { jsonRpc } from "viem/nonce";
 import { Auditor } from "./audit/auditor.js";
-import { type Announce, decodeMessage, type SignedMessage, signAnnounce } from "./audit/messages.js";
+import {
+  type Announce,
+  decodeMessage,
+  parseMessage,
+  type SignedMessage,
+  signAnnounce,
+  verifyMessage,
+} from "./audit/messages.js";
 import { Chain, type Membership, revertName } from "./chain.js";
 import type { SidecarConfig } from "./config.js";
 import { type HttpServer, startHttp } from "./http.js";
 import { Mesh, type Verdict } from "./mesh/mesh.js";
 import { createMetrics, type SidecarMetrics } from "./metrics.js";
+import { measureCapacity, type Resources, sameResources } from "./node/capacity.js";
 import { checkHealth, type NodeHealth } from "./node/health.js";
 import { NodeSupervisor } from "./node/supervisor.js";
 import { Outbox } from "./report/outbox.js";
@@ -54,7 +62,8 @@ export interface SidecarStatus {
   readonly nodePid: number | null;
   readonly nodeRestarts: number;
   readonly targets: readonly Address[];
-  readonly peers: readonly { peer: string; score: number; rejected: number }[];
+  /** Connected peers, and peers that sent rejected messages (also once disconnected). */
+  readonly peers: readonly { peer: string; connected: boolean; score: number; rejected: number }[];
   readonly knownSidecars: number;
   readonly reports: readonly { period: string; status: string; votes: string; txHash: string | null }[];
 }
@@ -82,6 +91,9 @@ export class Sidecar {
   private targets: Address[] = [];
   private rounds = new Map<string, number>();
   private health: NodeHealth | undefined;
+  private capacityAt = 0;
+  /** The last capacity report the registry refused: not sent again until the measurement changes. */
+  private capacityRefused: Resources | undefined;
   private ticking = false;
   private probing = false;
   private stopped = false;
@@ -98,7 +110,9 @@ export class Sidecar {
 
   async start(): Promise<void> {
     const c = this.config;
-    const deployment = loadDeployment(c.deploymentFile);
+    // The file read here rather than through `@mzku/sdk/node`, whose exit and DKG tooling would cost
+    // the daemon about 40 MB of memory it never uses.
+    const deployment = parseDeployment(readFileSync(c.deploymentFile, "utf8"), c.deploymentFile);
     // Nonces are counted locally: a report and a refresh sent in the same step must not share one
     // (on a node that reports the mined count as "pending", the second would replace the first).
     const account = privateKeyToAccount(c.privateKey, { nonceManager: createNonceManager({ source: jsonRpc() }) });
@@ -196,6 +210,7 @@ export class Sidecar {
 
   status(): SidecarStatus {
     const m = this.membership;
+    const connected = new Set(this.mesh.peers());
     return {
       sidecar: this.address,
       peerId: this.mesh.peerId,
@@ -207,8 +222,9 @@ export class Sidecar {
       nodePid: this.supervisor?.pid ?? null,
       nodeRestarts: this.supervisor?.restarts ?? 0,
       targets: this.targets,
-      peers: this.mesh.peers().map((peer) => ({
+      peers: [...new Set([...this.mesh.peers(), ...this.mesh.rejectedPeers()])].map((peer) => ({
         peer,
+        connected: connected.has(peer),
         score: this.mesh.score(peer),
         rejected: this.mesh.rejectedFrom(peer),
       })),
@@ -250,6 +266,9 @@ export class Sidecar {
         if (info) await this.enterPeriod(current, info);
       }
       if (m) await this.outbox.flush(m.slot, current);
+      if (this.config.node.capacity && Date.now() - this.capacityAt >= this.config.capacityIntervalMs) {
+        await this.reportCapacity();
+      }
     } catch (error) {
       this.metrics.failures.inc({ reason: "rpc" });
       this.log.warn("period step failed", { error: isCodedError(error) ? error.shortMessage : String(error) });
@@ -319,6 +338,42 @@ export class Sidecar {
     });
     this.membership = await this.chain.membership();
     if (this.membership) this.log.info("joined the audit roster", { slot: this.membership.slot, nodeId });
+  }
+
+  /**
+   * Measures the node's capacity and reports it to the NodeRegistry when it differs from what is
+   * registered (a change, not a heartbeat: the registry refuses an unchanged report). A refused report
+   * (over the provider's capacity, shrinking under a running project, provider not eligible) is
+   * logged, counted and not retried until the measurement changes.
+   */
+  private async reportCapacity(): Promise<void> {
+    const nodeId = this.membership?.nodeId ?? (await this.chain.nodeIdOfSelf());
+    if (nodeId === 0n) return;
+    this.capacityAt = Date.now();
+    const node = await this.chain.node(nodeId);
+    const onChain = node.resources;
+    if (node.status !== INSTALLING && node.status !== ACTIVE) return;
+    const dir = this.config.node.dataDir ?? this.config.dataDir;
+    const measured = measureCapacity(this.config.node.capacity ?? {}, dir, onChain);
+    let current = onChain;
+    if (!sameResources(measured, onChain) && !(this.capacityRefused && sameResources(measured, this.capacityRefused))) {
+      try {
+        await this.chain.setNodeResources(nodeId, measured);
+        this.metrics.capacityReports.inc();
+        this.log.info("node capacity reported", { nodeId, from: onChain, to: measured });
+        current = measured;
+        this.capacityRefused = undefined;
+      } catch (error) {
+        if (revertName(error) === undefined) throw error; // RPC trouble: the next interval retries
+        this.capacityRefused = measured;
+        this.metrics.failures.inc({ reason: "capacity" });
+        this.log.warn("capacity report refused", { nodeId, measured, error: revertName(error) ?? String(error) });
+      }
+    }
+    this.metrics.nodeCapacity.set({ resource: "cpu_cores" }, current.cpuCores);
+    this.metrics.nodeCapacity.set({ resource: "ram_gb" }, current.ramGb);
+    this.metrics.nodeCapacity.set({ resource: "storage_gb" }, current.storageGb);
+    this.metrics.nodeCapacity.set({ resource: "bandwidth_mbps" }, current.bandwidthMbps);
   }
 
   /** A new period: load this one's targets and the roster; every REFRESH_EVERY periods refresh the own score. */
@@ -410,22 +465,26 @@ export class Sidecar {
   /**
    * Only roster members may speak, and an announcement must come from the announced peer. A signer
    * the NodeRegistry knows but the roster does not yet (it joins this period) is ignored, not
-   * penalized; anyone else is rejected.
+   * penalized; anyone else is rejected. The cheap checks (shape, the named sender in the roster) come
+   * before the signature recovery, so a stranger's flood costs no elliptic-curve work.
    */
   private async validate(data: Uint8Array, _from: string, origin: string | undefined): Promise<Verdict> {
     let verdict: Verdict;
     let kind = "unknown";
     try {
-      const m = await decodeMessage(data, this.domain);
-      kind = m.kind;
-      this.remember(data, m);
-      if (!this.roster.has(m.signer) && Date.now() - this.rosterLoadedAt > 1_000) {
+      const p = parseMessage(data);
+      kind = p.kind;
+      if (!this.roster.has(p.claimed) && Date.now() - this.rosterLoadedAt > 1_000) {
         await this.loadRoster(await this.chain.rosterSize()).catch(() => undefined);
       }
-      if (m.kind === "announce" && m.body.peerId !== origin) verdict = { accept: false, reason: "wrong_peer" };
-      else if (this.roster.has(m.signer)) verdict = { accept: true };
-      else if ((await this.chain.nodeIdOf(m.signer).catch(() => 0n)) !== 0n) verdict = { ignore: true };
-      else verdict = { accept: false, reason: "unknown_sender" };
+      if (p.kind === "announce" && p.body.peerId !== origin) verdict = { accept: false, reason: "wrong_peer" };
+      else if (!this.roster.has(p.claimed)) {
+        const known = (await this.chain.nodeIdOf(p.claimed).catch(() => 0n)) !== 0n;
+        verdict = known ? { ignore: true } : { accept: false, reason: "unknown_sender" };
+      } else {
+        this.remember(data, await verifyMessage(p, this.domain));
+        verdict = { accept: true };
+      }
     } catch (error) {
       const reason = isCodedError(error, "SIDECAR_BAD_MESSAGE")
         ? String((error.details as { reason?: string }).reason)

@@ -214,13 +214,13 @@ export interface Lodestar {
 
 /**
  * `lodestar dev`: minimal preset, 1 s slots, Altair at 0, validators 0..validators-1 signing through
- * `signerUrl`. `genesisValidators` (default `validators`) may put more keys in the genesis state than
+ * `signerUrl` (undefined: with their interop keys inside Lodestar). `genesisValidators` (default `validators`) may put more keys in the genesis state than
  * are run; `params` sets further chain config values (`--params.<NAME> <value>`).
  */
 export async function startLodestar(
   dir: string,
   validators: number,
-  signerUrl: string,
+  signerUrl: string | undefined,
   options: { genesisValidators?: number; params?: Record<string, string> } = {},
 ): Promise<Lodestar> {
   const restPort = await freePort();
@@ -232,9 +232,7 @@ export async function startLodestar(
     String(options.genesisValidators ?? validators),
     "--startValidators",
     `0..${validators - 1}`,
-    "--externalSigner.url",
-    signerUrl,
-    "--externalSigner.fetch",
+    ...(signerUrl === undefined ? [] : ["--externalSigner.url", signerUrl, "--externalSigner.fetch"]),
     "--params.SECONDS_PER_SLOT",
     "1",
     "--params.ALTAIR_FORK_EPOCH",

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { UsageError } from "@mzku/errors";
 import type { Deployment } from "@mzku/sdk";
 import { contractsDir } from "@mzku/sdk/devnet";
-import { loadDeployment } from "@mzku/sdk/node";
+import { loadDeployment } from "@mzku/sdk/node/deployment";
 import {
   type Chain,
   createPublicClient,

@@ -138,7 +138,7 @@ export const nodes = list({
   schema: "Node",
   fields: fields(`node_id:int provider_id:int sidecar:address cpu_cores:int ram_gb:int storage_gb:int bandwidth_mbps:int
     status:string started_at:int? finished_at:int? staked_mzku:amount staked_eth:amount collected_rewards:amount
-    registered_block:int`),
+    registered_block:int resources_block:int?`),
   filters: [
     eq("providerId", "provider_id", "int", "Provider id"),
     eq("status", "status", "string", "installing, active, stopped or failed"),

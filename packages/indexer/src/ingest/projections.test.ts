@@ -74,6 +74,17 @@ beforeAll(async () => {
       revealEndBlock: 30n,
     }),
     event("ProjectMarket", "ValidatorPoolAttached", { projectId: 7n, pool: POOL }),
+    event("NodeRegistry", "NodeRegistered", {
+      nodeId: 3n,
+      providerId: 1n,
+      sidecar: SIDECAR,
+      resources: { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 25 },
+    }),
+    event("NodeRegistry", "NodeResourcesSet", {
+      nodeId: 3n,
+      by: SIDECAR,
+      resources: { cpuCores: 8, ramGb: 31, storageGb: 1800, bandwidthMbps: 25 },
+    }),
     event("ProjectMarket", "ValidatorProjectSettled", {
       projectId: 7n,
       pool: POOL,
@@ -145,6 +156,20 @@ describe("projections of the once-raw events", () => {
       validator_eth_rewards: "13",
       validator_eth_loss: "0",
       validator_penalty: "2",
+    });
+  });
+
+  it("a node's capacity as its sidecar last reported it, and when", async () => {
+    const [n] = await db.query(
+      "SELECT cpu_cores, ram_gb, storage_gb, bandwidth_mbps, registered_block, resources_block FROM nodes WHERE node_id = 3",
+    );
+    expect(n).toEqual({
+      cpu_cores: 8,
+      ram_gb: 31,
+      storage_gb: 1800,
+      bandwidth_mbps: 25,
+      registered_block: 10,
+      resources_block: 10,
     });
   });
 

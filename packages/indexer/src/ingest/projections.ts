@@ -459,6 +459,7 @@ const handlers: Record<string, Handler> = {
       staked_eth: "0",
       collected_rewards: "0",
       registered_block: ctx.block,
+      resources_block: null,
     });
     const sc = await sidecar(ctx, sidecarAddress);
     sc.node_id = nodeId;
@@ -482,6 +483,16 @@ const handlers: Record<string, Handler> = {
       n.status = "failed";
       n.finished_at = int(a, "finishedAt");
     }),
+  "NodeRegistry.NodeResourcesSet": async (ctx, a) => {
+    const resources = struct(a, "resources");
+    await updateNode(ctx, int(a, "nodeId"), (n) => {
+      n.cpu_cores = int(resources, "cpuCores");
+      n.ram_gb = int(resources, "ramGb");
+      n.storage_gb = int(resources, "storageGb");
+      n.bandwidth_mbps = int(resources, "bandwidthMbps");
+      n.resources_block = ctx.block;
+    });
+  },
   "NodeRegistry.NodeStakedMzkuSet": async (ctx, a) =>
     updateNode(ctx, int(a, "nodeId"), (n) => {
       n.staked_mzku = amount(a, "amount");

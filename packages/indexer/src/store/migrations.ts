@@ -403,7 +403,17 @@ const v3: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3];
+/**
+ * A node's capacity reported after registration (NodeRegistry.NodeResourcesSet, by its provider or its
+ * sidecar): the resource columns follow it, `resources_block` says when (null: as registered).
+ */
+const v4: Migration = {
+  version: 4,
+  name: "node capacity reports",
+  statements: [`ALTER TABLE nodes ADD COLUMN resources_block BIGINT`],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4];
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0;
 

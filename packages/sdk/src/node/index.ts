@@ -1,14 +1,10 @@
 /**
- * `@mzku/sdk/node` — the parts of the sdk that need Node (the file system). The root entry stays
- * loadable in a browser bundle.
+ * `@mzku/sdk/node` — the parts of the sdk that need Node and load Lodestar and BLS: a micro-pool
+ * validator's voluntary exit and the validator flow's DKG step. Importing it fixes Lodestar's preset
+ * (mainnet unless LODESTAR_PRESET is set), so a command loads it on use (`await import`), never at
+ * start. Deployment files are read through `@mzku/sdk/node/deployment`. The root entry stays loadable
+ * in a browser bundle.
  */
-import { readFileSync } from "node:fs";
-import { type Deployment, parseDeployment } from "../deployment.js";
-
-/** Reads a deployment file from disk (`contracts/deployments/<name>.json`). */
-export function loadDeployment(path: string): Deployment {
-  return parseDeployment(readFileSync(path, "utf8"), path);
-}
 
 export * from "./exit/beaconApi.js";
 export * from "./exit/exitDomain.js";

@@ -1,6 +1,14 @@
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { decodeMessage, type Observation, sidecarDomain, signAnnounce, signObservation } from "./messages.js";
+import {
+  decodeMessage,
+  type Observation,
+  parseMessage,
+  sidecarDomain,
+  signAnnounce,
+  signObservation,
+  verifyMessage,
+} from "./messages.js";
 
 const domain = sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
 const auditor = privateKeyToAccount(generatePrivateKey());
@@ -48,9 +56,24 @@ describe("gossip messages", () => {
     expect(await reason(text(JSON.stringify({ ...good, body: { ...good.body, up: false } })))).toBe("forged");
     expect(await reason(text(JSON.stringify({ ...good, body: { ...good.body, period: "-1" } })))).toBe("malformed");
     expect(await reason(new Uint8Array(4096))).toBe("too_large");
+    // a signature of the right length that recovers to nobody, or has a bad recovery byte
+    expect(await reason(text(JSON.stringify({ ...good, signature: `0x${"00".repeat(65)}` })))).toBe("forged");
+    expect(await reason(text(JSON.stringify({ ...good, signature: `${good.signature.slice(0, 130)}07` })))).toBe(
+      "forged",
+    );
     // another chain or contract: the same bytes do not verify
     const other = sidecarDomain(1, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
     const m = await signObservation(auditor, domain, obs);
     await expect(decodeMessage(m, other)).rejects.toMatchObject({ details: { reason: "forged" } });
+  });
+
+  it("parses the claimed sender cheaply; only the verification finds a forgery", async () => {
+    const good = JSON.parse(new TextDecoder().decode(await signObservation(auditor, domain, obs)));
+    const stranger = privateKeyToAccount(generatePrivateKey()).address;
+    const forged = text(JSON.stringify({ ...good, body: { ...good.body, auditor: stranger } }));
+    const parsed = parseMessage(forged);
+    expect(parsed.claimed).toBe(stranger);
+    await expect(verifyMessage(parsed, domain)).rejects.toMatchObject({ details: { reason: "forged" } });
+    expect(() => parseMessage(text("[]"))).toThrow(/unsigned/);
   });
 });

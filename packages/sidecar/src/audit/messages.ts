@@ -7,16 +7,20 @@
  * `decodeMessage` accepts only a well-formed, correctly signed message; anything else is a
  * `SidecarError` `SIDECAR_BAD_MESSAGE` whose `details.reason` names what was wrong (the metric label).
  */
+import * as ecc from "tiny-secp256k1";
 import {
   type Address,
+  bytesToHex,
   getAddress,
   type Hex,
+  hashTypedData,
+  hexToBytes,
   isAddress,
   isHex,
   type LocalAccount,
-  recoverTypedDataAddress,
   type TypedDataDomain,
 } from "viem";
+import { publicKeyToAddress } from "viem/accounts";
 import { SidecarError } from "../errors.js";
 
 export const MAX_MESSAGE_BYTES = 2_048;
@@ -84,8 +88,22 @@ export async function signAnnounce(account: LocalAccount, domain: TypedDataDomai
   return encode({ kind: "announce", body: plain(a), signature });
 }
 
+/** A gossiped message read and shape-checked, its signature not yet verified. */
+export type ParsedMessage =
+  | { readonly kind: "observation"; readonly body: Observation; readonly signature: Hex; readonly claimed: Address }
+  | { readonly kind: "announce"; readonly body: Announce; readonly signature: Hex; readonly claimed: Address };
+
 /** Decodes and verifies a gossiped message; the signer must be the message's own auditor/sidecar. */
 export async function decodeMessage(data: Uint8Array, domain: TypedDataDomain): Promise<SignedMessage> {
+  return verifyMessage(parseMessage(data), domain);
+}
+
+/**
+ * The cheap half of `decodeMessage`: size, JSON, shape, a signature present; `claimed` is the sender
+ * the message names (auditor or sidecar). Lets a receiver drop a message from a sender it does not
+ * know before paying for the signature recovery.
+ */
+export function parseMessage(data: Uint8Array): ParsedMessage {
   if (data.length > MAX_MESSAGE_BYTES) reject("too_large");
   let raw: unknown;
   try {
@@ -109,9 +127,7 @@ export async function decodeMessage(data: Uint8Array, domain: TypedDataDomain): 
       latencyMs: Number(uint(b.latencyMs, 32)),
       observedAt: uint(b.observedAt, 64),
     };
-    const signer = await recover(domain, "Observation", o, signature);
-    if (signer !== o.auditor) reject("forged");
-    return { kind, body: o, signature, signer };
+    return { kind, body: o, signature, claimed: o.auditor };
   }
   if (kind === "announce") {
     const a: Announce = {
@@ -122,13 +138,28 @@ export async function decodeMessage(data: Uint8Array, domain: TypedDataDomain): 
       addrs: text(b.addrs, 1024),
       at: uint(b.at, 64),
     };
-    const signer = await recover(domain, "Announce", a, signature);
-    if (signer !== a.sidecar) reject("forged");
-    return { kind, body: a, signature, signer };
+    return { kind, body: a, signature, claimed: a.sidecar };
   }
   return reject("malformed");
 }
 
+/** The costly half: recovers the EIP-712 signer; it must be the sender the message names (`forged`). */
+export async function verifyMessage(m: ParsedMessage, domain: TypedDataDomain): Promise<SignedMessage> {
+  const signer =
+    m.kind === "observation"
+      ? await recover(domain, "Observation", m.body, m.signature)
+      : await recover(domain, "Announce", m.body, m.signature);
+  if (signer !== m.claimed) reject("forged");
+  return m.kind === "observation"
+    ? { kind: m.kind, body: m.body, signature: m.signature, signer }
+    : { kind: m.kind, body: m.body, signature: m.signature, signer };
+}
+
+/**
+ * The EIP-712 signer: viem hashes the typed data, libsecp256k1 (tiny-secp256k1, WebAssembly) recovers
+ * the key — about five times faster than the JavaScript recovery, and every gossiped message pays it
+ * once per receiving sidecar. A signature that does not recover is `forged`.
+ */
 async function recover(
   domain: TypedDataDomain,
   primaryType: "Observation" | "Announce",
@@ -136,16 +167,16 @@ async function recover(
   signature: Hex,
 ): Promise<Address> {
   try {
-    return getAddress(
-      await recoverTypedDataAddress({
-        domain,
-        types: TYPES,
-        primaryType,
-        message: message as never,
-        signature,
-      }),
-    );
-  } catch {
+    const hash = hexToBytes(hashTypedData({ domain, types: TYPES, primaryType, message: message as never }));
+    const sig = hexToBytes(signature);
+    const v = sig[64] ?? -1;
+    const recoveryId = v >= 27 ? v - 27 : v;
+    if (recoveryId !== 0 && recoveryId !== 1) return reject("forged");
+    const key = ecc.recover(hash, sig.subarray(0, 64), recoveryId, false);
+    if (!key) return reject("forged");
+    return publicKeyToAddress(bytesToHex(key));
+  } catch (error) {
+    if (error instanceof SidecarError) throw error;
     return reject("forged");
   }
 }

@@ -128,6 +128,11 @@ export class Mesh {
     return this.node.services.pubsub.getSubscribers(this.options.topic).map((p) => p.toString());
   }
 
+  /** Peers that sent rejected messages (connected or not: gossipsub keeps their score for an hour). */
+  rejectedPeers(): string[] {
+    return [...this.rejects.keys()];
+  }
+
   rejectedFrom(peer: string): number {
     return this.rejects.get(peer) ?? 0;
   }

@@ -100,20 +100,39 @@ type RpcAnswer = { result?: unknown; error?: unknown };
 
 async function rpcBatch(url: string, timeoutMs: number, calls: [string, unknown[]][]): Promise<RpcAnswer[]> {
   const body = calls.map(([method, params], id) => ({ jsonrpc: "2.0", id, method, params }));
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const answers = (await res.json()) as (RpcAnswer & { id: number })[];
+  const answers = (await withTimeout(timeoutMs, async (signal) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal,
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.json();
+  })) as (RpcAnswer & { id: number })[];
   if (!Array.isArray(answers)) throw new Error("not a JSON-RPC batch answer");
   return calls.map((_, id) => answers.find((a) => a.id === id) ?? { error: "missing" });
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
-  return res.json();
+  return withTimeout(timeoutMs, async (signal) => {
+    const res = await fetch(url, { signal });
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}`);
+    return res.json();
+  });
+}
+
+/**
+ * Runs `fn` (request and body) under a timeout whose timer ends with it. `AbortSignal.timeout` would
+ * keep each probe's signal, and the request graph listening to it, alive until the timer fires: an
+ * auditor probing hundreds of targets a second would hold seconds' worth of finished requests.
+ */
+async function withTimeout<T>(timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }

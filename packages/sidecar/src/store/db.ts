@@ -49,6 +49,10 @@ const KEEP_PERIODS = 64n;
 
 export class SidecarStore {
   private readonly db: Database.Database;
+  // The statements of every probe and every gossiped observation, prepared once: a statement
+  // prepared per call holds native memory the JavaScript heap does not see until a GC finalizes it.
+  private readonly insertObservation: Database.Statement;
+  private readonly insertPeerObservation: Database.Statement;
 
   constructor(dataDir: string) {
     try {
@@ -57,6 +61,12 @@ export class SidecarStore {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = FULL");
       this.db.exec(SCHEMA);
+      this.insertObservation = this.db.prepare(
+        "INSERT OR REPLACE INTO observations (period, target, round, up, latency_ms, observed_at) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      this.insertPeerObservation = this.db.prepare(
+        "INSERT OR IGNORE INTO peer_observations (auditor, target, period, round, up, observed_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      );
     } catch (cause) {
       throw new SidecarError("SIDECAR_DB_FAILED", `cannot open the sidecar database in ${dataDir}`, { cause });
     }
@@ -67,19 +77,11 @@ export class SidecarStore {
   }
 
   recordObservation(o: Observation): void {
-    this.db
-      .prepare(
-        "INSERT OR REPLACE INTO observations (period, target, round, up, latency_ms, observed_at) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(o.period, o.target, o.round, o.up ? 1 : 0, o.latencyMs, o.observedAt);
+    this.insertObservation.run(o.period, o.target, o.round, o.up ? 1 : 0, o.latencyMs, o.observedAt);
   }
 
   recordPeerObservation(o: Observation, signature: string): void {
-    this.db
-      .prepare(
-        "INSERT OR IGNORE INTO peer_observations (auditor, target, period, round, up, observed_at, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(o.auditor, o.target, o.period, o.round, o.up ? 1 : 0, o.observedAt, signature);
+    this.insertPeerObservation.run(o.auditor, o.target, o.period, o.round, o.up ? 1 : 0, o.observedAt, signature);
   }
 
   /** Per target: probes taken and probes that found it up, in `period`. */

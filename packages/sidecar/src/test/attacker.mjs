@@ -53,6 +53,12 @@ const message = {
   stranger: () => signObservation(stranger, domain, obs(stranger.address)),
 }[kind];
 if (!message) throw new Error(`unknown kind ${kind}`);
-await mesh.publish(await message());
+// The victim listed as a topic peer does not mean our stream to it is open yet: gossipsub drops a
+// publication to a peer without one (no recipient). Publish until the victim was a recipient, so it
+// gets exactly one bad message.
+while ((await mesh.publish(await message())) === 0) {
+  if (Date.now() > deadline) throw new Error("could not send to the victim");
+  await new Promise((r) => setTimeout(r, 250));
+}
 process.stdout.write(`${JSON.stringify({ peerId: mesh.peerId })}\n`);
 process.once("SIGTERM", () => mesh.stop().then(() => process.exit(0)));

@@ -179,6 +179,8 @@ export class SidecarProcess {
     readonly ports: { http: number; node: number; p2p: number },
     private readonly rpcUrl: string,
     private readonly deploymentFile: string,
+    /** `node.capacity` (absent: the sidecar does not report capacity). */
+    private readonly capacity?: Record<string, number>,
   ) {
     this.configFile = join(dir, `${name}.json`);
     this.logFile = join(dir, `${name}.log`);
@@ -208,6 +210,7 @@ export class SidecarProcess {
           ],
           maxHeadLagSeconds: 5,
           restartMinMs: 2_000,
+          ...(this.capacity ? { capacity: this.capacity } : {}),
         },
         listen: [`/ip4/127.0.0.1/tcp/${this.ports.p2p}`],
         bootstrap,
@@ -216,6 +219,7 @@ export class SidecarProcess {
         announceIntervalMs: 2_000,
         tickMs: 500,
         probeTimeoutMs: 1_000,
+        capacityIntervalMs: 1_000,
       }),
     );
     const out = createWriteStream(this.logFile, { flags: "a" });
@@ -265,7 +269,7 @@ export interface Status {
   nodePid: number | null;
   nodeRestarts: number;
   targets: Address[];
-  peers: { peer: string; score: number; rejected: number }[];
+  peers: { peer: string; connected: boolean; score: number; rejected: number }[];
   knownSidecars: number;
   reports: { period: string; status: string; votes: string; txHash: string | null }[];
 }

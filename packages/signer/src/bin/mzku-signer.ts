@@ -7,24 +7,35 @@
  *   mzku-signer keys tls ...            development CA and certificates for mutual TLS
  *   mzku-signer signer ...              co-signer / combiner / interchange (see `signer --help`)
  *
- * Each subcommand module exports `run(argv): Promise<number>` (the exit code). A failure prints one
- * line `mzku-signer: <CODE>: reason` on stderr and exits 2 for bad input, 1 otherwise.
+ * Each handler (`../cli/index.js`) takes the arguments after its subcommand and resolves to the exit
+ * code. A failure prints one line `mzku-signer: <CODE>: reason` on stderr and exits 2 for bad input, 1
+ * otherwise.
  */
 import { cliFailure, UsageError } from "@mzku/errors";
+import {
+  type Handler,
+  runKeysDefinition,
+  runKeysDepositData,
+  runKeysDkg,
+  runKeysIdentity,
+  runKeysTls,
+  runSignerExportInterchange,
+  runSignerHighWatermark,
+  runSignerImportInterchange,
+  runSignerStart,
+} from "../cli/index.js";
 
-type Handler = (argv: string[]) => Promise<number>;
-
-/** `group subcommand` → lazy loader; add a line per subcommand. */
-const COMMANDS: Record<string, () => Promise<Handler>> = {
-  "keys identity": async () => (await import("../cli/keys.js")).runKeysIdentity,
-  "keys definition": async () => (await import("../cli/keys.js")).runKeysDefinition,
-  "keys dkg": async () => (await import("../cli/keys.js")).runKeysDkg,
-  "keys deposit-data": async () => (await import("../cli/keys.js")).runKeysDepositData,
-  "keys tls": async () => (await import("../cli/tls.js")).runKeysTls,
-  "signer start": async () => (await import("../cli/signer.js")).runSignerStart,
-  "signer import-interchange": async () => (await import("../cli/signer.js")).runSignerImportInterchange,
-  "signer export-interchange": async () => (await import("../cli/signer.js")).runSignerExportInterchange,
-  "signer high-watermark": async () => (await import("../cli/signer.js")).runSignerHighWatermark,
+/** `group subcommand` → handler (each loads its module on call, after `--preset` is read); add a line per subcommand. */
+const COMMANDS: Record<string, Handler> = {
+  "keys identity": runKeysIdentity,
+  "keys definition": runKeysDefinition,
+  "keys dkg": runKeysDkg,
+  "keys deposit-data": runKeysDepositData,
+  "keys tls": runKeysTls,
+  "signer start": runSignerStart,
+  "signer import-interchange": runSignerImportInterchange,
+  "signer export-interchange": runSignerExportInterchange,
+  "signer high-watermark": runSignerHighWatermark,
 };
 
 function usage(): string {
@@ -35,8 +46,8 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const key = `${argv[0] ?? ""} ${argv[1] ?? ""}`;
-  const loader = COMMANDS[key];
-  if (loader === undefined) {
+  const handler = COMMANDS[key];
+  if (handler === undefined) {
     if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
       process.stdout.write(usage());
       return argv.length === 0 ? 2 : 0;
@@ -48,7 +59,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${failure.line}${usage()}`);
     return failure.exitCode;
   }
-  const handler = await loader();
   return handler(argv.slice(2));
 }
 

@@ -6,6 +6,53 @@ export { freePorts } from "../ports.js";
 /** The built `mzku-signer` bin (the same path from `src/testing/` and `dist/testing/`). */
 export const SIGNER_BIN = join(import.meta.dirname, "../../dist/bin/mzku-signer.js");
 
+/** `node --import` it to have the process report its first import of `@lodestar/params` (see the module). */
+export const LODESTAR_PARAMS_PROBE = join(import.meta.dirname, "../../dist/testing/lodestarProbe.js");
+
+/**
+ * `node <argv>` until it prints its `{"event":"listening",…}` line, then `whileListening` (a check
+ * against the server), SIGTERM and its exit awaited; or until it exits first. Resolves with the
+ * listening line (undefined if it exited first), the exit code and stderr.
+ */
+export function runUntilListening(
+  argv: string[],
+  whileListening: (listening: { role: string; url: string }) => Promise<void> = async () => {},
+  timeoutMs = 60_000,
+): Promise<{ listening?: { role: string; url: string }; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let listening: { role: string; url: string } | undefined;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no listening line within ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      const line = stdout.split("\n").find((l) => l.includes('"event":"listening"'));
+      if (line !== undefined && listening === undefined) {
+        const seen = JSON.parse(line) as { role: string; url: string };
+        listening = seen;
+        whileListening(seen).then(
+          () => child.kill("SIGTERM"),
+          (e: unknown) => {
+            child.kill("SIGKILL");
+            reject(e);
+          },
+        );
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ ...(listening === undefined ? {} : { listening }), code, stderr });
+    });
+  });
+}
+
 /**
  * `mzku-signer <args>` in its own process in `cwd`; resolves with its exit code and output. While it
  * runs, the child is in `children` (so the test's teardown can kill whatever is left).

@@ -15,6 +15,7 @@ export * from "./providerRegistry.js";
 export * from "./registerNode.js";
 export * from "./setAuthorizedCaller.js";
 export * from "./setCollectedRewards.js";
+export * from "./setNodeResources.js";
 export * from "./setStakedEth.js";
 export * from "./setStakedMzku.js";
 export * from "./stopNode.js";
