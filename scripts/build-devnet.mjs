@@ -11,7 +11,6 @@
 //   node scripts/build-devnet.mjs --check   after `npm run build`: fail if any package's emit here
 //                                           differs from what tsc wrote (run by `npm test`)
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { check, transpile } from "./transpile.mjs";
@@ -21,16 +20,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEVNET_PACKAGES = ["errors", "log", "signer", "sdk", "sidecar", "indexer", "cli"].map((p) =>
   join(root, "packages", p),
 );
-
-/**
- * forge's own binary from its npm platform package: the `forge` wrapper in node_modules/.bin exits 0
- * whatever forge returns (@foundry-rs/forge 1.7.1), so a failed compile would pass unnoticed.
- */
-function forgeBinary() {
-  const pkg = `@foundry-rs/forge-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
-  const require = createRequire(join(root, "contracts/package.json"));
-  return join(dirname(require.resolve(`${pkg}/package.json`)), "bin", "forge");
-}
 
 function run(command, args, cwd) {
   return new Promise((resolve, reject) => {
@@ -54,7 +43,8 @@ if (process.argv[2] === "--check") {
     process.exit(1);
   }
 } else {
-  const contracts = run(forgeBinary(), ["build", "--skip", "test"], join(root, "contracts"));
+  // contracts/tools/forge: the npm wrapper in node_modules/.bin exits 0 whatever forge returns.
+  const contracts = run(join(root, "contracts/tools/forge"), ["build", "--skip", "test"], join(root, "contracts"));
   contracts.catch(() => {}); // awaited below, after the TypeScript
   try {
     // Synchronous, on this process's core, while forge's compiler runs on the other.

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const contracts = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const modules = resolve(contracts, "..", "node_modules");
-const forge = join(modules, ".bin", "forge");
+const forge = join(contracts, "tools", "forge");
 const extra = process.argv.slice(2);
 const args = [
   "coverage",

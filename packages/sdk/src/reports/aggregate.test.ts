@@ -37,13 +37,20 @@ const vector = JSON.parse(
   decisions: Hex;
   root: Hex;
 };
+/** The vector's i-th entry; the vector is fixed, so a missing entry is a broken fixture. */
+function at<T>(items: readonly T[], i: number): T {
+  const item = items[i];
+  if (item === undefined) throw new RangeError(`uptime-aggregate.json: no entry ${i}`);
+  return item;
+}
 const period = auditPeriod(vector.seed, vector.size, 3);
 const verdicts: SlotVerdict[] = vector.auditor.map((auditor, i) => ({
   auditor,
-  target: vector.target[i],
-  up: vector.up[i],
-  signature: vector.signature[i],
+  target: at(vector.target, i),
+  up: at(vector.up, i),
+  signature: at(vector.signature, i),
 }));
+const first = at(verdicts, 0);
 const domain = { name: "MZKU Sidecar", version: "1", chainId: vector.chainId, verifyingContract: vector.uptimeReports };
 
 describe("aggregated report (UptimeReports)", () => {
@@ -55,17 +62,17 @@ describe("aggregated report (UptimeReports)", () => {
     expect(report.decisionBytes).toBe(vector.decisions);
     expect(report.decisions[3]).toBe(2);
     expect(report.proof(9)).toEqual(vector.proof9);
-    expect(merkleRootOf(report.leaves[9], 9, report.proof(9))).toBe(vector.root);
+    expect(merkleRootOf(at(report.leaves, 9), 9, report.proof(9))).toBe(vector.root);
     // order of arrival does not matter
     expect(buildAggregate(period, [...verdicts].reverse()).root).toBe(vector.root);
   });
 
   it("signs verdicts as the contract hashes them", async () => {
     const message = {
-      auditor: vector.sidecars[vector.auditor[0]],
-      target: vector.sidecars[vector.target[0]],
+      auditor: at(vector.sidecars, first.auditor),
+      target: at(vector.sidecars, first.target),
       period: BigInt(vector.period),
-      up: vector.up[0],
+      up: first.up,
     };
     expect(hashTypedData({ domain, types: VERDICT_TYPES, primaryType: "Verdict", message })).toBe(vector.digest0);
     const signer = await recoverTypedDataAddress({
@@ -73,7 +80,7 @@ describe("aggregated report (UptimeReports)", () => {
       types: VERDICT_TYPES,
       primaryType: "Verdict",
       message,
-      signature: vector.signature[0],
+      signature: first.signature,
     });
     expect(signer).toBe(message.auditor);
   });
@@ -81,16 +88,16 @@ describe("aggregated report (UptimeReports)", () => {
   it("changes the root and the decision when a verdict changes or is left out", () => {
     const flipped = verdicts.map((v, i) => (i === 0 ? { ...v, up: !v.up } : v));
     expect(buildAggregate(period, flipped).root).not.toBe(vector.root);
-    const target = verdicts[0].target;
-    const without = verdicts.filter((v) => v.target !== target || v.auditor === verdicts[0].auditor);
+    const target = first.target;
+    const without = verdicts.filter((v) => v.target !== target || v.auditor === first.auditor);
     const report = buildAggregate(period, without);
     expect(report.decisions[target]).toBe(0);
     const index = report.votes.findIndex((v, i) => Math.floor(i / period.k) === target && v.vote === 0);
-    expect(report.leaves[index]).toBe(verdictLeaf(0, "0x"));
+    expect(at(report.leaves, index)).toBe(verdictLeaf(0, "0x"));
   });
 
   it("refuses a verdict from a slot that is not the target's auditor, or twice", () => {
-    const v = verdicts[0];
+    const v = first;
     const stranger = [...Array(period.size).keys()].find(
       (s) => s !== v.target && !verdicts.some((w) => w.target === v.target && w.auditor === s),
     ) as number;
