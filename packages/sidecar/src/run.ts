@@ -17,7 +17,8 @@ joins the audit roster of the UptimeReports contract, probes its assigned peers 
 signed observations over libp2p and reports its votes on-chain. The sidecar key comes from keyFile in
 the config or MZKU_SIDECAR_PRIVATE_KEY. Metrics and status: http://127.0.0.1:<http-port>/metrics,
 /status. Every setting can also be given as MZKU_SIDECAR_<NAME> (RPC_URL, DEPLOYMENT, DATA_DIR,
-HTTP_PORT, NODE_URL, NODE_KIND, BOOTSTRAP comma-separated, CONFIG). Stops cleanly on SIGTERM/SIGINT.`;
+HTTP_PORT, NODE_URL, NODE_KIND, BOOTSTRAP comma-separated, REPORT_MODE individual|aggregate,
+AGGREGATOR true|false, CONFIG). Stops cleanly on SIGTERM/SIGINT.`;
 
 /** Runs `sidecar start <flags>` until a signal; `argv` starts after `sidecar`. */
 export async function runSidecar(argv: string[], log: Logger): Promise<void> {
