@@ -46,6 +46,7 @@ import {
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type Address, createTestClient, http, keccak256, type TestClient, toHex } from "viem";
 import { foundry } from "viem/chains";
+import { afterAll, beforeAll } from "vitest";
 
 export const E = 10n ** 18n;
 /** The project type the test market prices (flat 100 MZKU a day). */
@@ -328,4 +329,47 @@ export async function runDemo(
     args: [targets, values, calldatas, "Enable execution nodes (type 1) at 80 MZKU a day"],
   });
   return { settled, open, pool, sidecar };
+}
+
+/** What a browser test file runs against (see {@link startStack}). */
+export type Stack<T> = {
+  devnet: Devnet;
+  indexer: Awaited<ReturnType<typeof startIndexer>>;
+  site: Awaited<ReturnType<typeof serveDashboard>>;
+  browser: Browser;
+  /** One page for the file's tests (a test may open more with `browser.newPage`). */
+  page: Page;
+  /** What `setup` returned. */
+  setup: T;
+};
+
+/**
+ * The stack of a browser test file, started before its tests and stopped after them (in reverse
+ * order, whatever part started): a devnet; `setup(devnet)`, what the file needs on chain first; the
+ * indexer and read API, caught up with the chain's head; the dashboard served with a config for both;
+ * Chromium and a page. Call it at the top of the file; the fields are there once its tests run.
+ */
+export function startStack<T = undefined>(setup?: (devnet: Devnet) => Promise<T>): Stack<T> {
+  const stack = {} as Stack<T>;
+  beforeAll(async () => {
+    stack.devnet = await startDevnet();
+    stack.setup = (await setup?.(stack.devnet)) as T;
+    stack.indexer = await startIndexer(stack.devnet);
+    const head = Number(await stack.devnet.wallet(0).getBlockNumber({ cacheTime: 0 }));
+    for (;;) {
+      const health = (await (await fetch(`${stack.indexer.apiUrl}/health`)).json()) as { indexedBlock: number };
+      if (health.indexedBlock >= head) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    stack.site = await serveDashboard(devnetConfig(stack.devnet, stack.indexer.apiUrl));
+    stack.browser = await launchChromium();
+    stack.page = await stack.browser.newPage();
+  });
+  afterAll(async () => {
+    await stack.browser?.close();
+    await stack.site?.stop();
+    await stack.indexer?.stop();
+    await stack.devnet?.stop();
+  });
+  return stack;
 }

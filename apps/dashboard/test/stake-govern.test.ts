@@ -16,71 +16,41 @@ import {
   sidecarStaking,
 } from "@mzku/sdk";
 import { activateWithThresholdKey, advanceTime, devAccount } from "@mzku/sdk/devnet";
-import type { Browser, Page } from "playwright-core";
 import { type Address, formatEther, type Hash } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatAmount } from "../src/units.js";
-import {
-  chooseAccount,
-  confirmed,
-  type Devnet,
-  devnetConfig,
-  E,
-  launchChromium,
-  openMicroPool,
-  serveDashboard,
-  startDevnet,
-  startIndexer,
-  startSidecarNode,
-} from "./harness.js";
+import { chooseAccount, confirmed, E, openMicroPool, startSidecarNode, startStack } from "./harness.js";
 
-let devnet: Devnet;
-let indexer: Awaited<ReturnType<typeof startIndexer>>;
-let site: Awaited<ReturnType<typeof serveDashboard>>;
-let browser: Browser;
-let page: Page;
 let pool: Address;
 let sidecar: Address;
 
-beforeAll(async () => {
-  devnet = await startDevnet();
+const stack = startStack(async (devnet) => {
   pool = await openMicroPool(devnet);
   sidecar = await startSidecarNode(devnet, 15);
-  indexer = await startIndexer(devnet);
-  site = await serveDashboard(devnetConfig(devnet, indexer.apiUrl));
-  browser = await launchChromium();
-  page = await browser.newPage();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.stop();
-  await indexer?.stop();
-  await devnet?.stop();
-});
-
-const address = (i: number) => devnet.wallet(i).account.address;
-const reader = () => devnet.wallet(0);
+const address = (i: number) => stack.devnet.wallet(i).account.address;
+const reader = () => stack.devnet.wallet(0);
 
 describe("invest: micro-pool stake, aETH, transfer", () => {
   it("shows the fee before signing, stakes 4 ETH and holds 4 aETH", async () => {
-    await page.goto(`${site.url}#/invest`);
-    await chooseAccount(page, 5, address(5));
-    const card = page.locator('li[data-pool="1"]');
+    await stack.page.goto(`${stack.site.url}#/invest`);
+    await chooseAccount(stack.page, 5, address(5));
+    const card = stack.page.locator('li[data-pool="1"]');
     await card.getByLabel("ETH to stake in pool #1").fill("4");
     const fp = await microPool.fixedPrice(reader(), { address: pool });
     const fee = (4n * E * fp + 32n * E - 1n) / (32n * E);
     const feeText = await card.getByTestId("fee-1").textContent();
     expect(feeText).toContain(`Fee: ${formatAmount(fee)} MZKU`);
     const mzkuBefore = await mzkuToken.balanceOf(reader(), {
-      address: devnet.deployment.contracts.MzkuToken,
+      address: stack.devnet.deployment.contracts.MzkuToken,
       args: [address(5)],
     });
     await card.getByRole("button", { name: "Stake" }).click();
-    await confirmed(page, /Stake 4 ETH in pool #1/);
+    await confirmed(stack.page, /Stake 4 ETH in pool #1/);
     expect(await microPool.balanceOf(reader(), { address: pool, args: [address(5)] })).toBe(4n * E);
     const mzkuAfter = await mzkuToken.balanceOf(reader(), {
-      address: devnet.deployment.contracts.MzkuToken,
+      address: stack.devnet.deployment.contracts.MzkuToken,
       args: [address(5)],
     });
     expect(mzkuBefore - mzkuAfter).toBe(fee);
@@ -89,17 +59,17 @@ describe("invest: micro-pool stake, aETH, transfer", () => {
   });
 
   it("sends 1 aETH to another account", async () => {
-    const card = page.locator('li[data-pool="1"]');
+    const card = stack.page.locator('li[data-pool="1"]');
     await card.getByLabel("Send aETH of pool #1 to").fill(address(6));
     await card.getByLabel("aETH to send").fill("1");
     await card.getByRole("button", { name: "Send aETH" }).click();
-    await confirmed(page, /Send 1 aETH of pool #1/);
+    await confirmed(stack.page, /Send 1 aETH of pool #1/);
     expect(await microPool.balanceOf(reader(), { address: pool, args: [address(6)] })).toBe(1n * E);
     await expect.poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 }).toContain("You hold 3 aETH");
   });
 
   it("a bad amount is refused in plain words before anything is signed", async () => {
-    const card = page.locator('li[data-pool="1"]');
+    const card = stack.page.locator('li[data-pool="1"]');
     await card.getByLabel("ETH to stake in pool #1").fill("4.5.1");
     await card.getByRole("button", { name: "Stake" }).click();
     expect(await card.getByRole("alert").textContent()).toContain("is not an amount");
@@ -108,49 +78,49 @@ describe("invest: micro-pool stake, aETH, transfer", () => {
 
 describe("invest: withdraw before activation; a provider opens a pool", () => {
   it("withdraws 1 aETH while the pool is open: the fee's share in MZKU comes back", async () => {
-    await chooseAccount(page, 6, address(6));
-    const card = page.locator('li[data-pool="1"]');
-    const c = devnet.deployment.contracts;
+    await chooseAccount(stack.page, 6, address(6));
+    const card = stack.page.locator('li[data-pool="1"]');
+    const c = stack.devnet.deployment.contracts;
     const fp = await microPool.fixedPrice(reader(), { address: pool });
     const before = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(6)] });
     await card.getByLabel("aETH to withdraw from pool #1").fill("1", { timeout: 30_000 });
     await card.getByRole("button", { name: "Withdraw before activation" }).click();
-    await confirmed(page, /Withdraw 1 aETH from pool #1/);
+    await confirmed(stack.page, /Withdraw 1 aETH from pool #1/);
     expect(await microPool.balanceOf(reader(), { address: pool, args: [address(6)] })).toBe(0n);
     const after = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(6)] });
     expect(after - before).toBe((E * fp) / (32n * E));
   });
 
   it("a provider opens a micro-pool with its ETH; the list shows it", async () => {
-    const c = devnet.deployment.contracts;
-    await chooseAccount(page, 10, address(10));
+    const c = stack.devnet.deployment.contracts;
+    await chooseAccount(stack.page, 10, address(10));
     const count = await microPoolFactory.poolCount(reader(), { address: c.MicroPoolFactory });
     // The provider's share k (untrusted providers put in more): the page refuses less, in words.
     const id = await providerRegistry.providerIdOf(reader(), { address: c.ProviderRegistry, args: [address(10)] });
     const k = await providerRegistry.ethShareOf(reader(), { address: c.ProviderRegistry, args: [id] });
-    const panel = page.locator('section[aria-labelledby="open-pool-title"]');
+    const panel = stack.page.locator('section[aria-labelledby="open-pool-title"]');
     if (k > 0n) {
-      await page.getByLabel("Your ETH in the pool").fill(formatEther(k - 1n), { timeout: 30_000 });
-      await page.getByRole("button", { name: "Open the pool" }).click();
+      await stack.page.getByLabel("Your ETH in the pool").fill(formatEther(k - 1n), { timeout: 30_000 });
+      await stack.page.getByRole("button", { name: "Open the pool" }).click();
       expect(await panel.getByRole("alert").textContent()).toContain("at least your share k");
     }
     const value = k > 2n * E ? k : 2n * E;
-    await page.getByLabel("Your ETH in the pool").fill(formatEther(value), { timeout: 30_000 });
-    await page.getByRole("button", { name: "Open the pool" }).click();
+    await stack.page.getByLabel("Your ETH in the pool").fill(formatEther(value), { timeout: 30_000 });
+    await stack.page.getByRole("button", { name: "Open the pool" }).click();
     const failed = panel.getByRole("alert");
     await expect
       .poll(async () => ((await failed.count()) ? await failed.textContent() : ""), { timeout: 5_000 })
       .toBe("");
-    await confirmed(page, new RegExp(`Open a micro-pool with ${formatAmount(value)} ETH, running 365 days`));
+    await confirmed(stack.page, new RegExp(`Open a micro-pool with ${formatAmount(value)} ETH, running 365 days`));
     expect(await microPoolFactory.poolCount(reader(), { address: c.MicroPoolFactory })).toBe(count + 1n);
-    const card = page.locator(`li[data-pool="${count + 1n}"]`);
+    const card = stack.page.locator(`li[data-pool="${count + 1n}"]`);
     await expect.poll(() => card.textContent(), { timeout: 30_000 }).toContain("provider #2");
   });
 });
 
 describe("invest: an active pool's rewards → claim", () => {
   it("the pool fills to 32 ETH and activates; the investor claims its pending ETH in the page", async () => {
-    const c = devnet.deployment.contracts;
+    const c = stack.devnet.deployment.contracts;
     // Setup through the sdk: account 4 stakes the room left, the operator (Provider 1) registers a
     // 2-of-3 DKG key approved by the devnet co-signer (dev account 18) and activates the pool.
     const room =
@@ -158,19 +128,19 @@ describe("invest: an active pool's rewards → claim", () => {
       (await microPool.providerEth(reader(), { address: pool })) -
       (await microPool.totalSupply(reader(), { address: pool }));
     const fp = await microPool.fixedPrice(reader(), { address: pool });
-    await mzkuToken.approve(devnet.wallet(4), { address: c.MzkuToken, args: [pool, fp] });
-    await microPool.stake(devnet.wallet(4), { address: pool, value: room });
-    await activateWithThresholdKey(devnet.wallet(9), devnet.deployment, pool, devAccount(18));
+    await mzkuToken.approve(stack.devnet.wallet(4), { address: c.MzkuToken, args: [pool, fp] });
+    await microPool.stake(stack.devnet.wallet(4), { address: pool, value: room });
+    await activateWithThresholdKey(stack.devnet.wallet(9), stack.devnet.deployment, pool, devAccount(18));
     expect(await reader().getBalance({ address: c.DepositContract })).toBe(32n * E);
     // Rewards as the beacon chain pays them: the pool's balance grows (no code runs); `distribute`
     // releases at most MAX_REWARD_PER_SECOND per second, so the clock moves until all of it may go.
     const reward = (32n * E) / 1000n;
-    await devnet.testClient.setBalance({
+    await stack.devnet.testClient.setBalance({
       address: pool,
       value: (await reader().getBalance({ address: pool })) + reward,
     });
     const rate = await microPool.MAX_REWARD_PER_SECOND(reader(), { address: pool });
-    await advanceTime(devnet.testClient, reader(), reward / rate + 1n);
+    await advanceTime(stack.devnet.testClient, reader(), reward / rate + 1n);
     await microPool.distribute(reader(), { address: pool });
     const pending = await microPool.claimableOf(reader(), { address: pool, args: [address(5)] });
     // Account 5 holds 3 of 32 aETH: 3/32 of the 80% the holders get.
@@ -178,16 +148,16 @@ describe("invest: an active pool's rewards → claim", () => {
 
     // The page lists pools from the read API: open it once the indexer has seen the distribution.
     const indexed = async () => {
-      const res = await fetch(`${indexer.apiUrl}/micro-pools?limit=50`);
+      const res = await fetch(`${stack.indexer.apiUrl}/micro-pools?limit=50`);
       const body = (await res.json()) as { items: { poolId: number; status: string; rewardsDistributed: string }[] };
       const listed = body.items.find((p) => p.poolId === 1);
       return `${listed?.status} ${listed?.rewardsDistributed}`;
     };
     await expect.poll(indexed, { timeout: 30_000 }).toBe(`active ${reward}`);
-    await page.goto(`${site.url}#/`);
-    await page.goto(`${site.url}#/invest`);
-    await chooseAccount(page, 5, address(5));
-    const card = page.locator('li[data-pool="1"]');
+    await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.goto(`${stack.site.url}#/invest`);
+    await chooseAccount(stack.page, 5, address(5));
+    const card = stack.page.locator('li[data-pool="1"]');
     await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("active");
     await expect
       .poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 })
@@ -195,8 +165,8 @@ describe("invest: an active pool's rewards → claim", () => {
     const before = await reader().getBalance({ address: address(5) });
     await card.getByRole("button", { name: "Claim rewards" }).click();
     const what = new RegExp(`Claim ${formatAmount(pending)} ETH of rewards from pool #1`);
-    await confirmed(page, what);
-    const hash = (await page
+    await confirmed(stack.page, what);
+    const hash = (await stack.page
       .locator(".txlog li", { hasText: what })
       .first()
       .locator(".tx-hash")
@@ -214,30 +184,30 @@ describe("invest: an active pool's rewards → claim", () => {
 
 describe("stake MZKU to a sidecar → rewards → claim", () => {
   it("stakes 100 MZKU to the sidecar", async () => {
-    await page.goto(`${site.url}#/govern`);
-    await chooseAccount(page, 13, address(13));
-    const row = page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
+    await stack.page.goto(`${stack.site.url}#/govern`);
+    await chooseAccount(stack.page, 13, address(13));
+    const row = stack.page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
     await row.getByLabel(/MZKU for sidecar/).fill("100");
     await row.getByRole("button", { name: "Stake MZKU" }).click();
-    await confirmed(page, /Stake 100 MZKU to sidecar/);
+    await confirmed(stack.page, /Stake 100 MZKU to sidecar/);
     await expect
       .poll(() => row.getByTestId("my-sidecar").textContent(), { timeout: 30_000 })
       .toContain("Your stake 100 MZKU");
   });
 
   it("earns from a Reward Pool deposit streamed over the next period, and claims it", async () => {
-    const c = devnet.deployment.contracts;
+    const c = stack.devnet.deployment.contracts;
     await mzkuToken.approve(reader(), { address: c.MzkuToken, args: [c.RewardPool, 1_000n * E] });
     await rewardPool.depositMzku(reader(), { address: c.RewardPool, args: [1_000n * E] });
-    await advanceTime(devnet.testClient, reader(), 15n * 86_400n); // the deposit's period ends; the next one streams it
+    await advanceTime(stack.devnet.testClient, reader(), 15n * 86_400n); // the deposit's period ends; the next one streams it
     const [claimable] = await rewardPool.claimable(reader(), {
       address: c.RewardPool,
       args: [StakeObserverStakeClass.Sidecar, address(13), sidecar],
     });
     expect(claimable).toBeGreaterThan(0n);
-    await page.goto(`${site.url}#/`);
-    await page.goto(`${site.url}#/govern`);
-    const row = page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
+    await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.goto(`${stack.site.url}#/govern`);
+    const row = stack.page.locator(`li[data-sidecar="${sidecar.toLowerCase()}"]`);
     await expect
       .poll(() => row.getByTestId("my-sidecar").textContent(), { timeout: 30_000 })
       .not.toContain("claimable now 0 MZKU");
@@ -245,7 +215,7 @@ describe("stake MZKU to a sidecar → rewards → claim", () => {
     expect(await row.getByTestId("expected-rewards").textContent()).toMatch(/^[\d,.]+ MZKU a year/);
     const before = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(13)] });
     await row.getByRole("button", { name: "Claim rewards" }).click();
-    await confirmed(page, /Claim .* MZKU of rewards from sidecar/);
+    await confirmed(stack.page, /Claim .* MZKU of rewards from sidecar/);
     const after = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(13)] });
     expect(after - before).toBeGreaterThanOrEqual(claimable);
   });
@@ -253,9 +223,9 @@ describe("stake MZKU to a sidecar → rewards → claim", () => {
 
 describe("other Reward Pool positions", () => {
   it("a provider claims what its collateral earned from the same deposit", async () => {
-    const c = devnet.deployment.contracts;
-    await chooseAccount(page, 9, address(9));
-    const line = page.getByTestId(`rewards-${StakeObserverStakeClass.Provider}`);
+    const c = stack.devnet.deployment.contracts;
+    await chooseAccount(stack.page, 9, address(9));
+    const line = stack.page.getByTestId(`rewards-${StakeObserverStakeClass.Provider}`);
     await expect.poll(() => line.textContent(), { timeout: 30_000 }).toMatch(/^Provider collateral: [\d,.]+ MZKU/);
     const [claimable] = await rewardPool.claimable(reader(), {
       address: c.RewardPool,
@@ -264,7 +234,7 @@ describe("other Reward Pool positions", () => {
     expect(claimable).toBeGreaterThan(0n);
     const before = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(9)] });
     await line.getByRole("button", { name: "Claim" }).click();
-    await confirmed(page, /Claim .* MZKU of provider collateral rewards/);
+    await confirmed(stack.page, /Claim .* MZKU of provider collateral rewards/);
     const after = await mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(9)] });
     expect(after - before).toBeGreaterThanOrEqual(claimable);
   });
@@ -274,143 +244,147 @@ describe("propose → vote → execute", () => {
   let proposalId = 0;
 
   it("a governor proposes a price for project type 1", async () => {
-    await page.goto(`${site.url}#/govern`);
-    await chooseAccount(page, 1, address(1));
-    await page.getByLabel("Act", { exact: true }).selectOption("price");
-    await page.getByLabel("Project type", { exact: true }).fill("1");
-    await page.getByLabel("Price per day (MZKU)").fill("50");
-    await page.getByRole("button", { name: "Propose" }).click();
-    await confirmed(page, /Propose: Project type 1: 50 MZKU a day/);
-    const row = page.locator("tr", { hasText: "Project type 1: 50 MZKU a day" });
+    await stack.page.goto(`${stack.site.url}#/govern`);
+    await chooseAccount(stack.page, 1, address(1));
+    await stack.page.getByLabel("Act", { exact: true }).selectOption("price");
+    await stack.page.getByLabel("Project type", { exact: true }).fill("1");
+    await stack.page.getByLabel("Price per day (MZKU)").fill("50");
+    await stack.page.getByRole("button", { name: "Propose" }).click();
+    await confirmed(stack.page, /Propose: Project type 1: 50 MZKU a day/);
+    const row = stack.page.locator("tr", { hasText: "Project type 1: 50 MZKU a day" });
     await row.waitFor({ timeout: 30_000 });
     proposalId = Number(await row.getAttribute("data-proposal"));
     expect(proposalId).toBeGreaterThan(0);
   });
 
-  /** Governors 1-3 vote for the proposal in the page; the devnet clock passes the delay; account 7 executes. */
+  /** Governors 1-3 vote for the proposal in the stack.page; the stack.devnet clock passes the delay; account 7 executes. */
   async function voteAndExecute(id: number): Promise<void> {
     for (const g of [1, 2, 3]) {
-      await chooseAccount(page, g, address(g));
-      const row = page.locator(`tr[data-proposal="${id}"]`);
+      await chooseAccount(stack.page, g, address(g));
+      const row = stack.page.locator(`tr[data-proposal="${id}"]`);
       await row.getByRole("button", { name: "For" }).click({ timeout: 30_000 });
-      await confirmed(page, new RegExp(`Vote for on proposal #${id}`));
+      await confirmed(stack.page, new RegExp(`Vote for on proposal #${id}`));
       await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("You voted.");
     }
     await expect
-      .poll(() => page.locator(`tr[data-proposal="${id}"]`).textContent(), { timeout: 30_000 })
+      .poll(() => stack.page.locator(`tr[data-proposal="${id}"]`).textContent(), { timeout: 30_000 })
       .toContain("3 for");
     // Devnet mode: the page moves anvil's clock past the voting period and the execution delay.
-    await page
+    await stack.page
       .locator(`tr[data-proposal="${id}"]`)
       .getByRole("button", { name: "Devnet: move the clock past the vote and the delay" })
       .click();
-    await expect.poll(() => page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 }).toBe("Executable");
-    await chooseAccount(page, 7, address(7));
-    await page.goto(`${site.url}#/`);
-    await page.goto(`${site.url}#/govern`);
-    const row = page.locator(`tr[data-proposal="${id}"]`);
+    await expect
+      .poll(() => stack.page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 })
+      .toBe("Executable");
+    await chooseAccount(stack.page, 7, address(7));
+    await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.goto(`${stack.site.url}#/govern`);
+    const row = stack.page.locator(`tr[data-proposal="${id}"]`);
     await row.getByRole("button", { name: "Execute" }).click({ timeout: 30_000 });
-    await confirmed(page, new RegExp(`Execute proposal #${id}`));
-    await expect.poll(() => page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 }).toBe("Executed");
+    await confirmed(stack.page, new RegExp(`Execute proposal #${id}`));
+    await expect.poll(() => stack.page.getByTestId(`state-${id}`).textContent(), { timeout: 30_000 }).toBe("Executed");
   }
 
   it("three governors vote for it; after the timelock anyone executes it", async () => {
     await voteAndExecute(proposalId);
     const prices = await pricingPolicy.unitPricesOf(reader(), {
-      address: devnet.deployment.contracts.PricingPolicy,
+      address: stack.devnet.deployment.contracts.PricingPolicy,
       args: [1],
     });
     expect(prices.basePerDay).toBe(50n * E);
   });
 
   it("any governance call from the sdk's typed builders: Reputation.setStakeTarget, voted and executed", async () => {
-    await chooseAccount(page, 2, address(2));
-    await page.getByLabel("Act", { exact: true }).selectOption("call");
-    await page.getByLabel("Call", { exact: true }).selectOption("Reputation.setStakeTarget");
-    const field = page.getByLabel("target (uint256)");
+    await chooseAccount(stack.page, 2, address(2));
+    await stack.page.getByLabel("Act", { exact: true }).selectOption("call");
+    await stack.page.getByLabel("Call", { exact: true }).selectOption("Reputation.setStakeTarget");
+    const field = stack.page.getByLabel("target (uint256)");
     await field.fill("12e3");
-    await page.getByRole("button", { name: "Propose" }).click();
-    const panel = page.locator('section[aria-labelledby="propose-title"]');
+    await stack.page.getByRole("button", { name: "Propose" }).click();
+    const panel = stack.page.locator('section[aria-labelledby="propose-title"]');
     expect(await panel.getByRole("alert").textContent()).toContain("target: not a whole number");
     const target = 12_345n * E;
     await field.fill(target.toString());
-    await page.getByRole("button", { name: "Propose" }).click();
-    await confirmed(page, /Propose: Reputation\.setStakeTarget\(12345000000000000000000\)/);
-    const row = page.locator("tr", { hasText: "Reputation.setStakeTarget(12345000000000000000000)" });
+    await stack.page.getByRole("button", { name: "Propose" }).click();
+    await confirmed(stack.page, /Propose: Reputation\.setStakeTarget\(12345000000000000000000\)/);
+    const row = stack.page.locator("tr", { hasText: "Reputation.setStakeTarget(12345000000000000000000)" });
     await row.waitFor({ timeout: 30_000 });
     await voteAndExecute(Number(await row.getAttribute("data-proposal")));
-    expect(await reputation.stakeTarget(reader(), { address: devnet.deployment.contracts.Reputation })).toBe(target);
+    expect(await reputation.stakeTarget(reader(), { address: stack.devnet.deployment.contracts.Reputation })).toBe(
+      target,
+    );
   });
 });
 
 describe("run for governor → delegate sidecar votes → election", () => {
-  const g = () => ({ address: devnet.deployment.contracts.Governance });
-  const status = () => page.getByTestId("election-status");
+  const g = () => ({ address: stack.devnet.deployment.contracts.Governance });
+  const status = () => stack.page.getByTestId("election-status");
 
   it("an account applies as a candidate from the Transition phase", async () => {
-    await page.goto(`${site.url}#/`);
-    await page.goto(`${site.url}#/govern`);
-    await chooseAccount(page, 16, address(16));
+    await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.goto(`${stack.site.url}#/govern`);
+    await chooseAccount(stack.page, 16, address(16));
     await status().waitFor({ timeout: 30_000 });
     if ((await status().textContent())?.includes("Initialization")) {
-      await page.getByRole("button", { name: "Devnet: move the clock to the Transition phase" }).click();
+      await stack.page.getByRole("button", { name: "Devnet: move the clock to the Transition phase" }).click();
     }
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).not.toContain("Initialization");
     const min = await governance.minGovernorStake(reader(), g());
-    await page.getByLabel("Stake to lock (MZKU)").fill("1");
-    await page.getByRole("button", { name: "Run for governor" }).click();
-    const panel = page.locator('section[aria-labelledby="elections-title"]');
+    await stack.page.getByLabel("Stake to lock (MZKU)").fill("1");
+    await stack.page.getByRole("button", { name: "Run for governor" }).click();
+    const panel = stack.page.locator('section[aria-labelledby="elections-title"]');
     expect(await panel.getByRole("alert").textContent()).toContain(
       `a candidate locks at least ${formatAmount(min)} MZKU`,
     );
-    await page.getByLabel("Stake to lock (MZKU)").fill((min / E).toString());
-    await page.getByRole("button", { name: "Run for governor" }).click();
-    await confirmed(page, /Run for governor, locking/);
+    await stack.page.getByLabel("Stake to lock (MZKU)").fill((min / E).toString());
+    await stack.page.getByRole("button", { name: "Run for governor" }).click();
+    await confirmed(stack.page, /Run for governor, locking/);
     expect(await governance.isCandidate(reader(), { ...g(), args: [address(16)] })).toBe(true);
     await expect
-      .poll(() => page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
+      .poll(() => stack.page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
       .toContain("You are a candidate");
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).toContain("1 candidate");
   });
 
   it("a sidecar staker delegates its votes to the candidate", async () => {
-    await chooseAccount(page, 13, address(13));
+    await chooseAccount(stack.page, 13, address(13));
     await expect
-      .poll(() => page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
+      .poll(() => stack.page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
       .toContain("not delegated");
-    await page.getByLabel("Delegate to").selectOption(address(16));
-    await page.getByRole("button", { name: "Delegate votes" }).click();
-    await confirmed(page, /Delegate the election votes of your sidecar stake/);
-    const sc = { address: devnet.deployment.contracts.SidecarStaking };
+    await stack.page.getByLabel("Delegate to").selectOption(address(16));
+    await stack.page.getByRole("button", { name: "Delegate votes" }).click();
+    await confirmed(stack.page, /Delegate the election votes of your sidecar stake/);
+    const sc = { address: stack.devnet.deployment.contracts.SidecarStaking };
     expect(await sidecarStaking.delegateOf(reader(), { ...sc, args: [address(13)] })).toBe(address(16));
     expect(await sidecarStaking.delegatedVotes(reader(), { ...sc, args: [address(16)] })).toBe(100n * E);
     await expect
-      .poll(() => page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
+      .poll(() => stack.page.getByTestId("my-delegation").textContent(), { timeout: 30_000 })
       .toContain(`delegated to ${address(16).slice(0, 6)}`);
   });
 
-  it("anyone runs the due elections from the page; the candidate takes a seat", async () => {
-    const runs = page.locator(".txlog li", { hasText: "Run the due election" });
+  it("anyone runs the due elections from the stack.page; the candidate takes a seat", async () => {
+    const runs = stack.page.locator(".txlog li", { hasText: "Run the due election" });
     // An election due before the candidacy counts the votes of its due time (without it): run it first.
     for (let i = 0; i < 3 && !(await governance.isGovernor(reader(), { ...g(), args: [address(16)] })); i++) {
       if (!(await status().textContent())?.includes("is due")) {
-        await page.getByRole("button", { name: "Devnet: move the clock past the next election" }).click();
+        await stack.page.getByRole("button", { name: "Devnet: move the clock past the next election" }).click();
         await expect.poll(() => status().textContent(), { timeout: 30_000 }).toContain("is due");
       }
       const before = await runs.count();
-      await page.getByRole("button", { name: "Run the election" }).click();
+      await stack.page.getByRole("button", { name: "Run the election" }).click();
       await expect.poll(() => runs.count(), { timeout: 30_000 }).toBe(before + 1);
-      await confirmed(page, /Run the due election/);
+      await confirmed(stack.page, /Run the due election/);
       await expect.poll(() => status().textContent(), { timeout: 30_000 }).not.toContain("is due");
     }
     expect(await governance.isGovernor(reader(), { ...g(), args: [address(16)] })).toBe(true);
-    await chooseAccount(page, 16, address(16));
+    await chooseAccount(stack.page, 16, address(16));
     await expect
-      .poll(() => page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
+      .poll(() => stack.page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
       .toBe("You hold a seat.");
     // The read API's view: the election and the new governor's seat.
-    const seat = page.locator("tr", { hasText: address(16).slice(0, 6) });
+    const seat = stack.page.locator("tr", { hasText: address(16).slice(0, 6) });
     await expect.poll(() => seat.textContent(), { timeout: 30_000 }).toContain("seated");
-    await expect.poll(() => page.textContent("main"), { timeout: 30_000 }).toMatch(/Last election #\d+ elected/);
+    await expect.poll(() => stack.page.textContent("main"), { timeout: 30_000 }).toMatch(/Last election #\d+ elected/);
   });
 });

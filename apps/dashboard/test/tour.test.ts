@@ -4,49 +4,19 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  chooseAccount,
-  type Devnet,
-  devnetConfig,
-  launchChromium,
-  runDemo,
-  serveDashboard,
-  startDevnet,
-  startIndexer,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { chooseAccount, runDemo, startStack } from "./harness.js";
 
 const SHOTS = process.env.MZKU_SCREENSHOTS === "1";
 const SHOT_DIR = resolve(fileURLToPath(new URL("../../../docs/screenshots", import.meta.url)));
 
-let devnet: Devnet;
-let indexer: Awaited<ReturnType<typeof startIndexer>>;
-let site: Awaited<ReturnType<typeof serveDashboard>>;
-let browser: Browser;
 let demo: Awaited<ReturnType<typeof runDemo>>;
 
-beforeAll(async () => {
-  devnet = await startDevnet();
+const stack = startStack(async (devnet) => {
   demo = await runDemo(devnet);
-  indexer = await startIndexer(devnet);
-  const head = Number(await devnet.wallet(0).getBlockNumber({ cacheTime: 0 }));
-  for (;;) {
-    const health = (await (await fetch(`${indexer.apiUrl}/health`)).json()) as { indexedBlock: number };
-    if (health.indexedBlock >= head) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  site = await serveDashboard(devnetConfig(devnet, indexer.apiUrl));
-  browser = await launchChromium();
-  if (SHOTS) mkdirSync(SHOT_DIR, { recursive: true });
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.stop();
-  await indexer?.stop();
-  await devnet?.stop();
-});
+if (SHOTS) mkdirSync(SHOT_DIR, { recursive: true });
 
 type Stop = { name: string; path: () => string; account?: number; ready: (page: Page) => Promise<unknown> };
 
@@ -86,9 +56,10 @@ const STOPS: Stop[] = [
 ];
 
 async function visit(page: Page, stop: Stop): Promise<void> {
-  await page.goto(`${site.url}${stop.path()}`);
+  await page.goto(`${stack.site.url}${stop.path()}`);
   await page.getByRole("heading", { level: 1 }).waitFor();
-  if (stop.account !== undefined) await chooseAccount(page, stop.account, devnet.wallet(stop.account).account.address);
+  if (stop.account !== undefined)
+    await chooseAccount(page, stop.account, stack.devnet.wallet(stop.account).account.address);
   await stop.ready(page);
 }
 
@@ -109,7 +80,7 @@ describe.each([
 ] as const)("tour at %s width", (label, viewport) => {
   for (const stop of STOPS) {
     it(`${stop.name}: renders its data, fits the width, labels every control`, async () => {
-      const page = await browser.newPage({ viewport });
+      const page = await stack.browser.newPage({ viewport });
       try {
         await visit(page, stop).catch(async (e: unknown) => {
           await page.screenshot({ path: `/tmp/tour-fail-${stop.name}-${label}.png`, fullPage: true });
@@ -133,9 +104,9 @@ describe.each([
 
 describe("keyboard", () => {
   it("skips to the content, reaches the navigation and sorts the table without a mouse", async () => {
-    const page = await browser.newPage();
+    const page = await stack.browser.newPage();
     try {
-      await page.goto(site.url);
+      await page.goto(stack.site.url);
       await page.locator("table.providers tbody tr").first().waitFor();
       await page.keyboard.press("Tab");
       expect(await page.evaluate("document.activeElement.textContent")).toBe("Skip to content");

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@mzku/log";
-import { devAccount, devKey, devWallet, stopProcess } from "@mzku/sdk/devnet";
+import { devAccount, devKey, devWallet, freePort, stopProcess } from "@mzku/sdk/devnet";
 import { CliError } from "./cli/errors.js";
 import { E, PROVIDERS } from "./devnetSetup.js";
 
@@ -116,16 +115,4 @@ async function waitForStatus(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new CliError("SIDECAR_FAILED", `${name}'s status endpoint ${url} did not answer within 60 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@mzku/log";
-import { contractsDir, devAccount, freePort, stopProcess } from "@mzku/sdk/devnet";
+import { contractsDir, devAccount, freePort, freePorts, stopProcess } from "@mzku/sdk/devnet";
 import { DEVNET_ACCOUNTS } from "./cli/accounts.js";
 import { CliError } from "./cli/errors.js";
 
@@ -125,7 +125,7 @@ export async function startValidators(opts: {
     log.info("Validator keys: 2-of-3 DKG", { validators: count });
     const { generateIdentity, parseDefinition, DKG_VERSION, toHex } = await import("@mzku/signer");
     const identities = Array.from({ length: COSIGNERS }, () => generateIdentity());
-    const dkgPorts = await Promise.all(identities.map(() => freePort()));
+    const dkgPorts = await freePorts(identities.length); // distinct: held open together
     const definition = parseDefinition({
       version: DKG_VERSION,
       name: "mzku-devnet-validators",

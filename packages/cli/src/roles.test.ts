@@ -1,9 +1,12 @@
 // Every role's job through the built `mzku`, against one devnet `mzku devnet` started for this file.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mzkuToken } from "@mzku/sdk";
+import { microPool, mzkuToken } from "@mzku/sdk";
 import { devWallet } from "@mzku/sdk/devnet";
+import { freePorts, keysDkgArgs, runSignerBin } from "@mzku/signer/testing";
+import { Keystore } from "ox";
 import { createTestClient, http, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
@@ -145,7 +148,7 @@ describe("mzku for every role", () => {
     const apply = await run("gov apply", "10000mzku", "-a", "candidate");
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/^mzku: WRONG_PHASE: candidates apply from the Transition phase, which starts /);
-  }, 120_000);
+  }, 300_000);
 
   it("investors: a pool opened, staked, withdrawn, listed; sidecar stake with delegation; rewards", async () => {
     const pool = await ok("pool open", "-a", "provider2");
@@ -179,16 +182,194 @@ describe("mzku for every role", () => {
 
     // The worked example paid the Reward Pool 40 MZKU; a period later the stakes can claim it.
     await ok("devnet advance", "8d");
-    const before = await ok<{ positions: { class: string; mzku: string }[] }>("rewards status", "-a", "provider1");
-    expect(before.positions.map((p) => p.class)).toContain("Provider");
-    const claimed = await run("rewards", "claim", "-a", "provider1", "--json");
-    if (claimed.code === 0) {
-      expect(BigInt(claimed.json<{ totalMzku: string }>().totalMzku)).toBeGreaterThan(0n);
-    } else {
-      // Nothing streamed yet in this period: the refusal says so.
-      expect(claimed.stderr).toMatch(/^mzku: NOTHING_TO_CLAIM: /);
+    const due = await ok<{ positions: { class: string; mzku: string }[]; periodDue: boolean }>(
+      "rewards status",
+      "-a",
+      "provider1",
+    );
+    expect(due.positions.map((p) => p.class)).toContain("Provider");
+    expect(due.periodDue, "claims never start a period: a sync is due").toBe(true);
+    const synced = await ok<{ started: string }>("rewards sync", "-a", "investor8");
+    expect(Number(synced.started)).toBeGreaterThan(0);
+    expect((await ok<{ periodDue: boolean }>("rewards status", "-a", "provider1")).periodDue).toBe(false);
+    await ok("devnet advance", "1d"); // a day of the period streams
+    const streaming = await ok<{ positions: { class: string; mzku: string }[] }>("rewards status", "-a", "provider1");
+    const provider = BigInt(streaming.positions.find((p) => p.class === "Provider")?.mzku ?? "0");
+    expect(provider, "the worked example's 40 MZKU streams to the providers' collateral").toBeGreaterThan(0n);
+    const mzkuBefore = await mzkuOf("provider1");
+    const claimed = await ok<{ totalMzku: string }>("rewards claim", "-a", "provider1");
+    // Claimed a block after the status was read: at least what it showed, and what the balance got.
+    expect(BigInt(claimed.totalMzku)).toBeGreaterThanOrEqual(provider);
+    expect(await mzkuOf("provider1")).toBe(mzkuBefore + BigInt(claimed.totalMzku));
+    const nothing2 = await run("rewards claim", "-a", "investor8");
+    expect(nothing2.code).toBe(1);
+    expect(nothing2.stderr).toMatch(/^mzku: NOTHING_TO_CLAIM: /);
+  }, 300_000);
+
+  it("a provider activates its full pool with a threshold key: DKG with mzku-signer processes, co-signer, deposit", async () => {
+    const reader = devWallet(d.rpcUrl, 0);
+    const sent = () => reader.getTransactionCount({ address: d.ready.accounts.provider3 ?? "0x" });
+    const opened = await ok("pool open", "-a", "provider3");
+    const id = String(opened.poolId);
+    const pool = opened.pool as `0x${string}`;
+    const before = await sent();
+    const notFull = await run(
+      "pool activate",
+      id,
+      "--deposit-data",
+      "none.json",
+      "--cosigner",
+      "cosigner",
+      "-a",
+      "provider3",
+    );
+    expect(notFull.code).toBe(1);
+    expect(notFull.stderr).toBe(
+      `mzku: POOL_NOT_FULL: pool ${id} holds 16 ETH of 32: investors stake the missing 16 ETH first (mzku pool stake ${id} <eth>)\n`,
+    );
+    await ok("pool stake", id, "10eth", "-a", "investor4");
+    await ok("pool stake", id, "6eth", "-a", "investor5");
+    const neither = await run("pool activate", id, "--cosigner", "cosigner", "-a", "provider3");
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/^mzku: BAD_ARGUMENT: give --definition \(run the DKG\) or --deposit-data/);
+    const stranger = await run("pool activate", id, "--deposit-data", "x", "--cosigner", "cosigner", "-a", "provider4");
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toBe(
+      `mzku: NOT_OPERATOR: pool ${id} is operated by ${d.ready.accounts.provider3}, not ${d.ready.accounts.provider4}\n`,
+    );
+    const wrongCosigner = await run(
+      "pool activate",
+      id,
+      "--deposit-data",
+      "x",
+      "--cosigner",
+      "investor1",
+      "-a",
+      "provider3",
+    );
+    expect(wrongCosigner.code).toBe(2);
+    expect(wrongCosigner.stderr).toMatch(
+      new RegExp(
+        `^mzku: BAD_COSIGNER: ${d.ready.accounts.investor1} is not the pool factory's co-signer \\(${d.ready.accounts.cosigner}\\)`,
+      ),
+    );
+    const noCosigner = await run("pool activate", id, "--deposit-data", "x", "-a", "provider3");
+    expect(noCosigner.code).toBe(2);
+    expect(noCosigner.stderr).toMatch(
+      /^mzku: NO_ACCOUNT: the activation needs the platform co-signer's approval: pass --cosigner/,
+    );
+    expect(await sent(), "nothing sent on bad input").toBe(before);
+
+    // A 2-of-3 ceremony: the provider's party runs inside `mzku pool activate`, two co-signer parties
+    // run `mzku-signer keys dkg` in their own processes with the pool as withdrawal address.
+    const dir = mkdtempSync(join(tmpdir(), "mzku-activate-"));
+    writeFileSync(join(dir, "pw"), "share password\n");
+    const identities: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const made = await mzku(["keys", "identity", "--out", join(dir, `id${i}.json`)]);
+      expect(made.code, made.stderr).toBe(0);
+      identities.push(made.stdout.trim());
     }
-  }, 180_000);
+    const ports = await freePorts(3);
+    const definition = await mzku([
+      "keys",
+      "definition",
+      "--identities",
+      identities.join(","),
+      "--urls",
+      ports.map((p) => `http://127.0.0.1:${p}`).join(","),
+      "--threshold",
+      "2",
+      "--validators",
+      "1",
+      "--out",
+      join(dir, "def.json"),
+    ]);
+    expect(definition.code, definition.stderr).toBe(0);
+    const children = new Set<ChildProcess>();
+    const deposit = { withdrawalAddress: pool, forkVersion: "0x00000000" };
+    const depositBefore = await reader.getBalance({ address: d.ready.contracts.DepositContract ?? "0x" });
+    try {
+      const [activated, party2, party3] = await Promise.all([
+        run(
+          "pool activate",
+          id,
+          "--definition",
+          join(dir, "def.json"),
+          "--identity",
+          join(dir, "id1.json"),
+          "--index",
+          "1",
+          "--out",
+          join(dir, "out1"),
+          "--share-password-file",
+          join(dir, "pw"),
+          "--cosigner",
+          "cosigner",
+          "-a",
+          "provider3",
+          "--json",
+        ),
+        runSignerBin(keysDkgArgs(2, deposit), { cwd: dir, children }),
+        runSignerBin(keysDkgArgs(3, deposit), { cwd: dir, children }),
+      ]);
+      expect(activated.code, activated.stderr).toBe(0);
+      expect([party2.code, party3.code], party2.stderr + party3.stderr).toEqual([0, 0]);
+      const result = activated.json<Record<string, string>>();
+      const [theirs] = JSON.parse(readFileSync(join(dir, "out2", "deposit-data.json"), "utf8")) as {
+        pubkey: string;
+        deposit_data_root: string;
+      }[];
+      expect(result).toMatchObject({
+        pool,
+        poolId: id,
+        state: "Active",
+        pubkey: `0x${theirs?.pubkey}`,
+        depositDataRoot: `0x${theirs?.deposit_data_root}`,
+        coSigner: d.ready.accounts.cosigner,
+        shareDir: join(dir, "out1"),
+      });
+      expect(existsSync(join(dir, "out1", "dkg-output.json")), "the provider's key share is kept").toBe(true);
+      expect(await reader.getBalance({ address: d.ready.contracts.DepositContract ?? "0x" })).toBe(
+        depositBefore + 32n * E,
+      );
+      expect((await ok("pool status", id)).state).toBe("Active");
+      // Rewards arrive (a withdrawal sweep; here set directly), anyone distributes, an investor claims.
+      await ok("devnet advance", "1h");
+      const test = createTestClient({ chain: foundry, mode: "anvil", transport: http(d.rpcUrl) });
+      await test.setBalance({
+        address: pool,
+        value: (await reader.getBalance({ address: pool })) + parseEther("0.01"),
+      });
+      await microPool.distribute(reader, { address: pool });
+      const holder = await ok("pool status", id, "-a", "investor4");
+      expect(BigInt(holder.claimable ?? "0")).toBeGreaterThan(0n);
+      const investorBefore = await reader.getBalance({ address: d.ready.accounts.investor4 ?? "0x" });
+      const claim = await run("pool claim", id, "-a", "investor4", "--json");
+      expect(claim.code, claim.stderr).toBe(0);
+      expect(claim.json()).toMatchObject({ pool, claimed: holder.claimable });
+      const receipt = await reader.getTransactionReceipt({
+        hash: claim.json<{ transactionHash: `0x${string}` }>().transactionHash,
+      });
+      expect(await reader.getBalance({ address: d.ready.accounts.investor4 ?? "0x" })).toBe(
+        investorBefore + BigInt(holder.claimable ?? "0") - receipt.gasUsed * receipt.effectiveGasPrice,
+      );
+    } finally {
+      for (const c of children) c.kill("SIGKILL");
+    }
+    const again = await run(
+      "pool activate",
+      id,
+      "--deposit-data",
+      join(dir, "out2", "deposit-data.json"),
+      "--cosigner",
+      "cosigner",
+      "-a",
+      "provider3",
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`mzku: WRONG_PHASE: pool ${id} is Active, not Open\n`);
+  }, 300_000);
 
   it("providers: apply, collateral, nodes, status, withdrawal", async () => {
     const key = generatePrivateKey();
@@ -237,9 +418,9 @@ describe("mzku for every role", () => {
     const early = await run("provider withdraw", "--complete", "-a", "candidate");
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/^mzku: WRONG_PHASE: the withdrawal of 500 MZKU is ready at /);
-  }, 180_000);
+  }, 300_000);
 
-  it("accounts: an EIP-2335 keystore signs; unknown accounts, bad amounts and no node are one-line errors", async () => {
+  it("accounts: EIP-2335 and v3 keystores sign; unknown accounts, bad amounts and no node are one-line errors", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mzku-keys-"));
     writeFileSync(join(dir, "pw"), "correct horse battery\n");
     const created = await mzku([
@@ -279,6 +460,30 @@ describe("mzku for every role", () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^mzku: BAD_KEYSTORE: .*cannot decrypt/);
 
+    // A Web3 Secret Storage v3 keystore (what geth, cast wallet and wallets export), password from the
+    // environment; a wrong one is one line, exit 2, and nothing is sent.
+    const v3Key = generatePrivateKey();
+    const v3Address = privateKeyToAccount(v3Key).address;
+    const [derived, kdf] = Keystore.scrypt({ password: "v3 password", n: 1024 });
+    writeFileSync(
+      join(dir, "v3.json"),
+      JSON.stringify({ ...Keystore.encrypt(v3Key, derived, kdf), address: v3Address.slice(2).toLowerCase() }),
+    );
+    await test.setBalance({ address: v3Address, value: parseEther("1") });
+    const v3Wrong = await mzku(["stake", "--delegate", "gov3", "--keystore", join(dir, "v3.json"), "--json"], {
+      ...d.env,
+      MZKU_KEYSTORE_PASSWORD: "not it",
+    });
+    expect(v3Wrong.code).toBe(2);
+    expect(v3Wrong.stderr).toBe(`mzku: BAD_KEYSTORE: ${join(dir, "v3.json")}: cannot decrypt (wrong password?)\n`);
+    expect(await devWallet(d.rpcUrl, 0).getTransactionCount({ address: v3Address }), "nothing sent").toBe(0);
+    const v3 = await mzku(["stake", "--delegate", "gov3", "--keystore", join(dir, "v3.json"), "--json"], {
+      ...d.env,
+      MZKU_KEYSTORE_PASSWORD: "v3 password",
+    });
+    expect(v3.code, v3.stderr).toBe(0);
+    expect(v3.json()).toMatchObject({ staker: v3Address, delegate: d.ready.accounts.gov3 });
+
     const unknown = await run("project", "request", "-a", "bob");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^mzku: UNKNOWN_ACCOUNT: unknown account "bob" \(devnet names: /);
@@ -299,7 +504,7 @@ describe("mzku for every role", () => {
     const keysDkg = await mzku(["keys", "dkg", "--bogus"]);
     expect(keysDkg.code).toBe(2);
     expect(keysDkg.stderr).toMatch(/^mzku: USAGE: /);
-  }, 120_000);
+  }, 300_000);
 
   it("an election from the command line: a candidate applies, a staker delegates, the election seats it", async () => {
     // Past transitionStart (30 days after the deployment) and the first election (7 days later): that
@@ -319,5 +524,30 @@ describe("mzku for every role", () => {
     const elected = await ok<{ governors: string[] }>("gov elect", "-a", "investor5");
     expect(elected.governors).toContain(d.ready.accounts.investor6);
     expect(elected.governors).toHaveLength(4);
-  }, 180_000);
+
+    // The elected candidate's stake: more of it, a refused withdrawal while seated, resignation, withdrawal.
+    const stranger = await run("gov add-stake", "1mzku", "-a", "investor7");
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toBe(
+      `mzku: NOT_CANDIDATE: ${d.ready.accounts.investor7} is neither a governor nor a candidate (mzku gov apply first)\n`,
+    );
+    expect((await ok("gov add-stake", "1000mzku", "-a", "investor6")).locked).toBe((11_000n * E).toString());
+    const seated = await run("gov withdraw", "1mzku", "-a", "investor6");
+    expect(seated.code).toBe(1);
+    expect(seated.stderr).toMatch(/^mzku: WRONG_PHASE: 0x[0-9a-fA-F]{40} is seated: resign first/);
+    const resigned = await ok<{ governors: string[] }>("gov resign", "-a", "investor6");
+    expect(resigned.governors).not.toContain(d.ready.accounts.investor6);
+    const again = await run("gov resign", "-a", "investor6");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`mzku: NOT_GOVERNOR: ${d.ready.accounts.investor6} is not a seated governor\n`);
+    const requested = await ok("gov withdraw", "11000mzku", "-a", "investor6");
+    expect(requested.pending).toBe((11_000n * E).toString());
+    const notYet = await run("gov withdraw", "--complete", "-a", "investor6");
+    expect(notYet.code).toBe(1);
+    expect(notYet.stderr).toMatch(/^mzku: WRONG_PHASE: the withdrawal of 11000 MZKU is ready at /);
+    const mzkuBefore = await mzkuOf("investor6");
+    await ok("devnet advance", "60d");
+    expect((await ok("gov withdraw", "--complete", "-a", "investor6")).withdrawn).toBe((11_000n * E).toString());
+    expect(await mzkuOf("investor6")).toBe(mzkuBefore + 11_000n * E);
+  }, 300_000);
 });

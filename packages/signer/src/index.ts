@@ -44,6 +44,12 @@ export {
   NETWORKS,
   parseForkVersion,
 } from "./deposit/deposit.js";
+export {
+  type DepositParams,
+  type DkgCeremonyOptions,
+  type DkgCeremonyResult,
+  runDkgCeremony,
+} from "./dkg/ceremony.js";
 export { DKG_VERSION, type DkgDefinition, parseDefinition, sessionId } from "./dkg/definition.js";
 export { DkgError, type DkgErrorCode } from "./dkg/errors.js";
 export { HttpTransport } from "./dkg/http.js";

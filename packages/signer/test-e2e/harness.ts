@@ -6,13 +6,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { secretKeyToPublicKey } from "../src/bls/bls.js";
 import { scalarToBytes } from "../src/bls/bytes.js";
 import { CURVE_ORDER } from "../src/bls/field.js";
+import { freePort } from "../src/ports.js";
 import { splitSecret } from "../src/testing/index.js";
+
+export { freePort };
 
 export const PKG = resolve(import.meta.dirname, "..");
 export const REPO = resolve(PKG, "..", "..");
@@ -28,18 +30,6 @@ export function interopSecretKey(i: number): Uint8Array {
   let v = 0n;
   for (let k = h.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(h[k] ?? 0);
   return scalarToBytes(v % CURVE_ORDER);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const p = typeof a === "object" && a !== null ? a.port : 0;
-      s.close(() => res(p));
-    });
-  });
 }
 
 export interface Proc {

@@ -9,84 +9,22 @@
 import { cliFailure, errorFields, UsageError } from "@mzku/errors";
 import { createLogger, type LogLevel, resolveLogLevel } from "@mzku/log";
 import { type ChainCommand, chainCommandHelp, runChainCommand } from "../cli/command.js";
-import { demo, demoUsage } from "../commands/demo.js";
-import { devnet, devnetUsage } from "../commands/devnet.js";
-import { govCommands } from "../commands/gov.js";
-import { apiUsage, indexerService, indexerUsage, serveUsage } from "../commands/indexer.js";
-import { keysCommands, type RawCommand } from "../commands/keys.js";
-import { poolCommands } from "../commands/pool.js";
-import { pool as poolExit, poolUsage as poolExitUsage } from "../commands/poolExit.js";
-import { projectCommands } from "../commands/project.js";
-import { providerCommands } from "../commands/provider.js";
-import { rewardsCommands } from "../commands/rewards.js";
-import { sidecar, sidecarUsage } from "../commands/sidecar.js";
-import { stakeCommands } from "../commands/stake.js";
+import type { RawCommand } from "../commands/keys.js";
+import { chainCommands, rawCommands } from "../commandTable.js";
 import { takeLogLevelFlag } from "../logLevelFlag.js";
-
-const raw: RawCommand[] = [
-  {
-    name: "devnet",
-    summary: "a local chain with the whole system (npm start)",
-    usage: devnetUsage,
-    run: (argv, level) => devnet(argv, createLogger({ component: "devnet", level: level as LogLevel })).then(() => 0),
-  },
-  {
-    name: "demo",
-    summary: "the seed's lifecycle on a fresh devnet, reconciled to the wei",
-    usage: demoUsage,
-    run: (argv, level) => demo(argv, level as LogLevel),
-  },
-  ...keysCommands,
-  {
-    name: "pool exit",
-    summary: "exit a micro-pool's validator after its end time (threshold signer, EIP-7002 fallback)",
-    usage: poolExitUsage,
-    run: (argv, level) =>
-      poolExit(["exit", ...argv], createLogger({ component: "pool", level: level as LogLevel })).then(() => 0),
-  },
-  {
-    name: "indexer start",
-    summary: "follow the protocol's events into a database",
-    usage: indexerUsage,
-    run: (argv, level) => indexerService("indexer", ["start", ...argv], level).then(() => 0),
-  },
-  {
-    name: "api start",
-    summary: "serve the read API over an indexer's database",
-    usage: apiUsage,
-    run: (argv, level) => indexerService("api", ["start", ...argv], level).then(() => 0),
-  },
-  {
-    name: "sidecar start",
-    summary: "the daemon beside a node: supervision, peer audits, libp2p mesh, uptime reports",
-    usage: sidecarUsage,
-    run: (argv, level) =>
-      sidecar(["start", ...argv], createLogger({ component: "sidecar", level: level as LogLevel })).then(() => 0),
-  },
-  {
-    name: "serve",
-    summary: "the indexer and the read API in one process",
-    usage: serveUsage,
-    run: (argv, level) => indexerService("serve", argv, level).then(() => 0),
-  },
-];
-
-const chain: ChainCommand[] = [
-  ...providerCommands,
-  ...projectCommands,
-  ...poolCommands,
-  ...stakeCommands,
-  ...rewardsCommands,
-  ...govCommands,
-];
 
 type Entry = { name: string; summary: string } & (
   | { kind: "raw"; command: RawCommand }
   | { kind: "chain"; command: ChainCommand }
 );
 const entries: Entry[] = [
-  ...raw.map((command) => ({ name: command.name, summary: command.summary, kind: "raw" as const, command })),
-  ...chain.map((command) => ({ name: command.name, summary: command.summary, kind: "chain" as const, command })),
+  ...rawCommands.map((command) => ({ name: command.name, summary: command.summary, kind: "raw" as const, command })),
+  ...chainCommands.map((command) => ({
+    name: command.name,
+    summary: command.summary,
+    kind: "chain" as const,
+    command,
+  })),
 ];
 
 function listing(list: readonly Entry[]): string {

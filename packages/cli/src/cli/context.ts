@@ -18,7 +18,15 @@ import {
   type WalletClient,
 } from "viem";
 import { getBytecode, getChainId } from "viem/actions";
-import { DEVNET_CHAIN_ID, devnetAccount, keystoreAccount, privateKeyAccount, resolveAddress } from "./accounts.js";
+import {
+  type AccountFlags,
+  type AccountSource,
+  DEVNET_CHAIN_ID,
+  devnetAccount,
+  keystoreAccount,
+  privateKeyAccount,
+  resolveAddress,
+} from "./accounts.js";
 import { CliError } from "./errors.js";
 import { Output } from "./output.js";
 
@@ -38,7 +46,9 @@ export const GLOBAL_HELP = `Global options:
   --deployment <file>      deployment file (env MZKU_DEPLOYMENT; default: the devnet's for --rpc)
   --account, -a <name>     a devnet account: ${"deployer, gov1-3, provider1-4, requester, investor1-8, candidate, cosigner, treasury"} (env MZKU_ACCOUNT)
   --private-key <hex>      sign with this key (env MZKU_PRIVATE_KEY)
-  --keystore <file>        sign with an EIP-2335 keystore (mzku keys account); --password-file or MZKU_KEYSTORE_PASSWORD
+  --keystore <file>        sign with a JSON keystore: Web3 Secret Storage v3 (geth, cast wallet, wallets) or
+                           EIP-2335 (mzku keys account); password from --password-file, MZKU_KEYSTORE_PASSWORD
+                           or a prompt
   --json                   print one JSON document on stdout (progress goes to stderr)
   --log-level <level>      debug|info|warn|error (env MZKU_LOG_LEVEL)`;
 
@@ -125,23 +135,34 @@ export class Context {
 
   /** The signing account: --private-key, --keystore, --account (devnet), or their environment variables. */
   async account(): Promise<LocalAccount> {
-    const key = this.values["private-key"] ?? process.env.MZKU_PRIVATE_KEY;
-    if (key !== undefined) return privateKeyAccount(key);
-    if (this.values.keystore !== undefined) return keystoreAccount(this.values.keystore, this.values["password-file"]);
-    const name = this.values.account ?? process.env.MZKU_ACCOUNT;
-    if (name === undefined) {
-      throw new UsageError(
-        "NO_ACCOUNT",
-        "this command sends a transaction: pass --account, --private-key or --keystore",
-      );
+    return this.accountFrom(
+      {
+        key: this.values["private-key"] ?? process.env.MZKU_PRIVATE_KEY,
+        keystore: this.values.keystore,
+        passwordFile: this.values["password-file"],
+        name: this.values.account ?? process.env.MZKU_ACCOUNT,
+      },
+      { key: "--private-key", keystore: "--keystore", name: "--account", purpose: "this command sends a transaction" },
+    );
+  }
+
+  /**
+   * An account from a key, a keystore or (on a devnet) a name, whichever `source` has; `flags` names
+   * the options in messages (the transaction account's, or another signer's such as a co-signer).
+   */
+  async accountFrom(source: AccountSource, flags: AccountFlags): Promise<LocalAccount> {
+    if (source.key !== undefined) return privateKeyAccount(source.key, flags.key);
+    if (source.keystore !== undefined) return keystoreAccount(source.keystore, source.passwordFile);
+    if (source.name === undefined) {
+      throw new UsageError("NO_ACCOUNT", `${flags.purpose}: pass ${flags.name}, ${flags.key} or ${flags.keystore}`);
     }
     if (!(await this.isDevnet())) {
       throw new UsageError(
         "UNKNOWN_ACCOUNT",
-        `named accounts exist on a devnet only (chain ${DEVNET_CHAIN_ID}); use --private-key or --keystore`,
+        `named accounts exist on a devnet only (chain ${DEVNET_CHAIN_ID}); use ${flags.key} or ${flags.keystore}`,
       );
     }
-    return devnetAccount(name);
+    return devnetAccount(source.name);
   }
 
   /** The address a read command is about: --account etc. when given, else undefined. */

@@ -70,7 +70,10 @@ each step in plain words with the balances it moved:
      project fails and provider2's reserved collateral is slashed to the requester
   7. a governance election: a candidate backed by delegated sidecar stake wins a free seat
   8. final balances, reconciled to the wei (MZKU supply and every ETH movement incl. gas)
-Exits 1 when a balance does not reconcile.`;
+Exits 1 when a balance does not reconcile.
+
+Example:
+  mzku demo --json > demo.json`;
 
 type Tracked = { name: string; address: Address };
 

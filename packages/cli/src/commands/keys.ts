@@ -58,8 +58,9 @@ const account: RawCommand = {
     if (sub === "show") {
       const file = positionals[0];
       if (!file) throw new UsageError("BAD_ARGUMENT", "mzku keys account show <file>");
-      const keystore = JSON.parse(readFileSync(file, "utf8")) as { pubkey?: string };
-      const address = `0x${keystore.pubkey ?? ""}`;
+      // EIP-2335 account keystores keep the address in `pubkey`; v3 keystores in `address`.
+      const keystore = JSON.parse(readFileSync(file, "utf8")) as { pubkey?: string; address?: string };
+      const address = `0x${(keystore.address ?? keystore.pubkey ?? "").replace(/^0x/, "")}`;
       process.stdout.write(values.json ? `${toJson({ address, file })}\n` : `${address}\n`);
       return 0;
     }
@@ -84,30 +85,35 @@ const account: RawCommand = {
 
 export const keysCommands: RawCommand[] = [
   account,
-  signerHandler("keys identity", "new Ed25519 DKG identity", "runKeysIdentity", "mzku keys identity --out <file>"),
+  signerHandler(
+    "keys identity",
+    "new Ed25519 DKG identity",
+    "runKeysIdentity",
+    "mzku keys identity --out <file>\n\nPrints the identity's public key (for keys definition --identities).\n\nExample:\n  mzku keys identity --out id1.json",
+  ),
   signerHandler(
     "keys definition",
     "a DKG definition (parties, threshold, validators)",
     "runKeysDefinition",
-    "mzku keys definition --identities <pk,pk,..> --threshold t --validators m [--base-port 9100] [--urls u1,u2,..] [--name s] --out <file>",
+    "mzku keys definition --identities <pk,pk,..> --threshold t --validators m [--base-port 9100] [--urls u1,u2,..] [--name s] --out <file>\n\nExample:\n  mzku keys definition --identities $(cat pk1),$(cat pk2),$(cat pk3) --threshold 2 --validators 1 --out def.json",
   ),
   signerHandler(
     "keys dkg",
     "run one party of a DKG (threshold validator keys)",
     "runKeysDkg",
-    "mzku keys dkg --definition <file> --identity <file> --index i --out <dir> --password-file <file>\n  [--withdrawal-address 0x.. | --withdrawal-credentials 0x..] [--fork-version 0x.. | --network name] [--amount-gwei n]",
+    "mzku keys dkg --definition <file> --identity <file> --index i --out <dir> --password-file <file>\n  [--withdrawal-address 0x.. | --withdrawal-credentials 0x..] [--fork-version 0x.. | --network name] [--amount-gwei n]\n\nExample (a co-signer's party of a pool's DKG; the operator runs mzku pool activate):\n  mzku keys dkg --definition def.json --identity id2.json --index 2 --out share2 --password-file pw \\\n    --withdrawal-address <pool> --network mainnet",
   ),
   signerHandler(
     "keys deposit-data",
     "partial deposit signatures, or combine them into deposit_data JSON",
     "runKeysDepositData",
-    "mzku keys deposit-data --dkg-dir <dir> (--withdrawal-address|--withdrawal-credentials) (--fork-version|--network)\n  [--amount-gwei n] --out <file> (--password-file <file> | --partials <f1,f2,..>)",
+    "mzku keys deposit-data --dkg-dir <dir> (--withdrawal-address|--withdrawal-credentials) (--fork-version|--network)\n  [--amount-gwei n] --out <file> (--password-file <file> | --partials <f1,f2,..>)\n\nExample:\n  mzku keys deposit-data --dkg-dir share1 --withdrawal-address <pool> --network mainnet --out p1.json --password-file pw",
   ),
   signerHandler(
     "keys tls",
     "development CA and certificates for mutual TLS",
     "runKeysTls",
-    "mzku keys tls --out <dir> --party NAME[=HOST,HOST…] [--party …] [--days 365]\n\nWrites a development CA and one certificate per party (co-signers, combiner) for mutual TLS.",
+    "mzku keys tls --out <dir> --party NAME[=HOST,HOST…] [--party …] [--days 365]\n\nWrites a development CA and one certificate per party (co-signers, combiner) for mutual TLS.\n\nExample:\n  mzku keys tls --out tls --party cosigner1=127.0.0.1 --party combiner=127.0.0.1",
   ),
   signerHandler(
     "signer start",
@@ -118,24 +124,27 @@ mzku signer start --role combiner --config combiner.json --db sp.sqlite [--timeo
   common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --network mainnet|sepolia|holesky|hoodi|devnet
           --tls-cert F --tls-key F --tls-ca F (mutual TLS)
 
-Prints one JSON line on stdout once listening; logs are JSON lines on stderr. See docs/signer-api.md.`,
+Prints one JSON line on stdout once listening; logs are JSON lines on stderr. See docs/signer-api.md.
+
+Example:
+  mzku signer start --role cosigner --dkg-dir share2 --password-file pw --db sp2.sqlite --port 9002 --token-file token`,
   ),
   signerHandler(
     "signer import-interchange",
     "import EIP-3076 slashing protection",
     "runSignerImportInterchange",
-    "mzku signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]",
+    "mzku signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]\n\nExample:\n  mzku signer import-interchange --db sp2.sqlite --file slashing-protection.json",
   ),
   signerHandler(
     "signer export-interchange",
     "export EIP-3076 slashing protection",
     "runSignerExportInterchange",
-    "mzku signer export-interchange --db sp.sqlite [--out file]",
+    "mzku signer export-interchange --db sp.sqlite [--out file]\n\nExample:\n  mzku signer export-interchange --db sp2.sqlite --out slashing-protection.json",
   ),
   signerHandler(
     "signer high-watermark",
     "the slashing-protection high watermark",
     "runSignerHighWatermark",
-    "mzku signer high-watermark --db sp.sqlite (--epoch E --slot S | --remove)",
+    "mzku signer high-watermark --db sp.sqlite (--epoch E --slot S | --remove)\n\nExample:\n  mzku signer high-watermark --db sp2.sqlite --epoch 300000 --slot 9600000",
   ),
 ];

@@ -9,7 +9,7 @@ import { formatAmount, parseAmount, parseDuration } from "../cli/units.js";
 import { enumName, providerIdOf, requireBalance } from "./common.js";
 
 /** A pool argument: its address, or its id in the factory (1-based, `mzku pool list`). */
-async function poolAddress(ctx: Context, text: string | undefined): Promise<Address> {
+export async function poolAddress(ctx: Context, text: string | undefined): Promise<Address> {
   if (text === undefined) throw new UsageError("BAD_ARGUMENT", "which pool? give its address or id (mzku pool list)");
   const deployment = await ctx.deployment();
   const reader = await ctx.reader();
@@ -29,7 +29,7 @@ async function poolAddress(ctx: Context, text: string | undefined): Promise<Addr
   return address;
 }
 
-async function poolView(ctx: Context, pool: Address, holder: Address | undefined) {
+export async function poolView(ctx: Context, pool: Address, holder: Address | undefined) {
   const reader = await ctx.reader();
   const [poolId, providerId, state, totalSupply, fixedPrice, endTime, operator, providerEth] = await Promise.all([
     microPool.poolId(reader, { address: pool }),

@@ -19,7 +19,11 @@ Options:
   --signer-token-file <f>    bearer token of the combiner
   --request-exit             if the signers cannot sign, make the pool request the exit through
                              EIP-7002 instead (MicroPool.requestExit; needs --private-key-file)
-  --private-key-file <f>     0x-hex key of the account that pays the EIP-7002 fee and gas`;
+  --private-key-file <f>     0x-hex key of the account that pays the EIP-7002 fee and gas
+
+Example:
+  mzku pool exit --pool 0x5FbDB2315678afecb367f032d93F642f64180aa3 --beacon-url http://127.0.0.1:5052 \\
+    --signer-url https://127.0.0.1:9000 --signer-token-file token`;
 
 /** Failures of the signers after which the EIP-7002 request is the way out. */
 const SIGNER_FAILURES = ["SIGNER_UNREACHABLE", "SIGNER_UNKNOWN_KEY", "SIGNER_REFUSED", "EXIT_SIGNATURE_INVALID"];

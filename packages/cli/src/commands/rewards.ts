@@ -1,5 +1,5 @@
-import { rewardPool, StakeObserverStakeClass, sidecarStaking } from "@mzku/sdk";
-import { type Address, zeroAddress } from "viem";
+import { decodeEvents, findEvent, rewardPool, StakeObserverStakeClass, sidecarStaking } from "@mzku/sdk";
+import { type Address, type TransactionReceipt, zeroAddress } from "viem";
 import type { ChainCommand } from "../cli/command.js";
 import type { Context } from "../cli/context.js";
 import { CliError } from "../cli/errors.js";
@@ -12,7 +12,7 @@ type Position = { class: string; classId: number; key: Address; stake: bigint; m
 async function positions(
   ctx: Context,
   account: Address,
-): Promise<{ positions: Position[]; owedMzku: bigint; owedEth: bigint }> {
+): Promise<{ positions: Position[]; owedMzku: bigint; owedEth: bigint; periodDue: boolean }> {
   const deployment = await ctx.deployment();
   const reader = await ctx.reader();
   const address = deployment.contracts.RewardPool;
@@ -34,8 +34,18 @@ async function positions(
       out.push({ class: enumName(StakeObserverStakeClass, classId), classId, key, stake, mzku, eth });
   }
   const [owedMzku, owedEth] = await rewardPool.owedOf(reader, { address, args: [account] });
-  return { positions: out, owedMzku, owedEth };
+  return { positions: out, owedMzku, owedEth, periodDue: await periodDue(ctx) };
 }
+
+/** Whether the Reward Pool's current period is over and the next one not started (claims never start one). */
+async function periodDue(ctx: Context): Promise<boolean> {
+  const reader = await ctx.reader();
+  const [, start, length] = await rewardPool.period(reader, { address: (await ctx.deployment()).contracts.RewardPool });
+  const { timestamp } = await reader.getBlock();
+  return timestamp >= start + length;
+}
+
+const DUE_HINT = "a Reward Pool period is due: 'mzku rewards sync' starts it (claims never do)";
 
 const human = (p: Position) =>
   `  ${p.class}${p.key !== zeroAddress ? ` ${p.key}` : ""}: stake ${formatAmount(p.stake, "MZKU")}, claimable ${formatAmount(p.mzku, "MZKU")} + ${formatAmount(p.eth, "ETH")}`;
@@ -46,11 +56,13 @@ const status: ChainCommand = {
   help: `mzku rewards status
 
 Shows each stake that earns from the Reward Pool (governor, provider collateral, sidecar stakes,
-requester FP) with what it can claim now, and anything owed from earlier claims.
+requester FP) with what it can claim now, and anything owed from earlier claims. Rewards that came in
+during a period stream over the next one, which starts when someone runs 'mzku rewards sync'
+(periodDue says one is due).
 
 Example:
   mzku rewards status -a provider1 --json
-JSON: { account, positions: [{ class, classId, key, stake, mzku, eth }], owedMzku, owedEth }`,
+JSON: { account, positions: [{ class, classId, key, stake, mzku, eth }], owedMzku, owedEth, periodDue }`,
   async run(inv) {
     const { ctx } = inv;
     const account = await ctx.accountAddressIfGiven();
@@ -62,6 +74,7 @@ JSON: { account, positions: [{ class, classId, key, stake, mzku, eth }], owedMzk
       ...(r.owedMzku || r.owedEth
         ? [`  owed: ${formatAmount(r.owedMzku, "MZKU")} + ${formatAmount(r.owedEth, "ETH")}`]
         : []),
+      ...(r.periodDue ? [`  ${DUE_HINT}`] : []),
     ]);
   },
 };
@@ -86,25 +99,27 @@ JSON: { account, claimed: [{ class, key, mzku, eth, transactionHash }], totalMzk
     const r = await positions(ctx, account);
     const claimable = r.positions.filter((p) => p.mzku > 0n || p.eth > 0n);
     if (claimable.length === 0 && r.owedMzku === 0n && r.owedEth === 0n) {
-      throw new CliError("NOTHING_TO_CLAIM", `${account} has no rewards to claim yet (mzku rewards status)`);
+      throw new CliError(
+        "NOTHING_TO_CLAIM",
+        `${account} has no rewards to claim yet${r.periodDue ? ` (${DUE_HINT})` : " (mzku rewards status)"}`,
+      );
     }
     const claimed = [];
+    // What a claim pays streams on until its block: the amounts come from its RewardPoolClaimed event.
+    const paid = (receipt: TransactionReceipt) => {
+      const event = findEvent(decodeEvents(receipt.logs, { RewardPool: address }), "RewardPool", "RewardPoolClaimed");
+      return { mzku: event?.args.mzku ?? 0n, eth: event?.args.eth ?? 0n, transactionHash: receipt.transactionHash };
+    };
     for (const p of claimable) {
       ctx.out.say(`Claiming ${formatAmount(p.mzku, "MZKU")} + ${formatAmount(p.eth, "ETH")} (${p.class})`);
       const receipt = await rewardPool.claim(wallet, { address, args: [p.classId, p.key] });
-      claimed.push({ class: p.class, key: p.key, mzku: p.mzku, eth: p.eth, transactionHash: receipt.transactionHash });
+      claimed.push({ class: p.class, key: p.key, ...paid(receipt) });
     }
     const [owedMzku, owedEth] = await rewardPool.owedOf(wallet, { address, args: [account] });
     if (owedMzku > 0n || owedEth > 0n) {
       ctx.out.say(`Claiming what the pool owes: ${formatAmount(owedMzku, "MZKU")} + ${formatAmount(owedEth, "ETH")}`);
       const receipt = await rewardPool.claimOwed(wallet, { address });
-      claimed.push({
-        class: "Owed",
-        key: zeroAddress,
-        mzku: owedMzku,
-        eth: owedEth,
-        transactionHash: receipt.transactionHash,
-      });
+      claimed.push({ class: "Owed", key: zeroAddress, ...paid(receipt) });
     }
     const totalMzku = claimed.reduce((a, c) => a + c.mzku, 0n);
     const totalEth = claimed.reduce((a, c) => a + c.eth, 0n);
@@ -114,4 +129,41 @@ JSON: { account, claimed: [{ class, key, mzku, eth, transactionHash }], totalMzk
   },
 };
 
-export const rewardsCommands: ChainCommand[] = [status, claim];
+const sync: ChainCommand = {
+  name: "rewards sync",
+  summary: "start the Reward Pool's due period (anyone; the treasury is expected to, once a period)",
+  help: `mzku rewards sync
+
+Starts the Reward Pool's due periods and brings its accounting up to now. What came in during a
+period streams over the next one; stake changes and claims never start a period, so someone (the
+development treasury, once a period, or anyone) runs this.
+
+Example:
+  mzku rewards sync -a treasury
+JSON: { periodIndex, periodStart, periodLength, started, transactionHash }`,
+  async run(inv) {
+    const { ctx } = inv;
+    const wallet = await ctx.wallet();
+    const address = (await ctx.deployment()).contracts.RewardPool;
+    const [before] = await rewardPool.period(wallet, { address });
+    ctx.out.say(`Syncing the Reward Pool (period ${before})`);
+    const receipt = await rewardPool.sync(wallet, { address });
+    const [index, start, length] = await rewardPool.period(wallet, { address });
+    ctx.out.result(
+      {
+        periodIndex: index,
+        periodStart: start,
+        periodLength: length,
+        started: index - before,
+        transactionHash: receipt.transactionHash,
+      },
+      [
+        index > before
+          ? `Period ${index} started (${index - before} started by this sync); it streams what came in before.`
+          : `Period ${index} is still running; accounting brought up to now.`,
+      ],
+    );
+  },
+};
+
+export const rewardsCommands: ChainCommand[] = [status, claim, sync];

@@ -2,7 +2,12 @@ import type { Logger } from "@mzku/log";
 
 /** `mzku sidecar start --help`: the sidecar's own usage, loaded on use like the command. */
 export async function sidecarUsage(): Promise<string> {
-  return (await import("@mzku/sidecar")).sidecarUsage;
+  const { sidecarUsage } = await import("@mzku/sidecar");
+  return `${sidecarUsage}
+
+Example:
+  MZKU_SIDECAR_PRIVATE_KEY=0x… mzku sidecar start --rpc-url http://127.0.0.1:8545 \\
+    --node-url http://127.0.0.1:8545 --node-kind evm --data-dir sidecar1 --http-port 9700`;
 }
 
 /**

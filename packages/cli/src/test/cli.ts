@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@mzku/sdk/devnet";
+import { freePorts } from "@mzku/sdk/devnet";
 
 export const bin = join(import.meta.dirname, "..", "..", "dist", "bin", "mzku.js");
 
@@ -52,11 +52,22 @@ export type TestDevnet = {
 
 /** Starts `mzku devnet --json` on free ports and waits for its ready document. */
 export async function startDevnet(extra: string[] = [], timeoutMs = 240_000): Promise<TestDevnet> {
-  const port = await freePort();
-  const apiPort = await freePort();
+  // Every port the devnet binds, free and distinct (the dashboard's default, RPC port + 15, may be taken).
+  const [port, apiPort, dashboardPort] = (await freePorts(3)).map(String);
   const child = spawn(
     process.execPath,
-    [bin, "devnet", "--port", String(port), "--api-port", String(apiPort), "--json", ...extra],
+    [
+      bin,
+      "devnet",
+      "--port",
+      port ?? "",
+      "--api-port",
+      apiPort ?? "",
+      "--dashboard-port",
+      dashboardPort ?? "",
+      "--json",
+      ...extra,
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

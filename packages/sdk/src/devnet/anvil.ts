@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "@mzku/signer/ports";
 import { MzkuError } from "../errors.js";
 import { foundryBinary } from "./foundry.js";
 import { installEip7002 } from "./systemContracts.js";
@@ -94,16 +94,5 @@ export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise
   clearTimeout(timer);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+/** Free TCP ports on 127.0.0.1: the one helper of every package (`@mzku/signer/ports`). */
+export { freePort, freePorts } from "@mzku/signer/ports";

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { type Address, type Client, type Hex, keccak256, type TransactionReceipt } from "viem";
-import { depositContract, microPool, microPoolFactory } from "../actions/index.js";
+import type { Address, Hex, TransactionReceipt } from "viem";
+import { microPool } from "../actions/index.js";
 import type { Deployment } from "../deployment.js";
 import type { SigningClient } from "../roles/allowance.js";
+import { depositValidator } from "../validator/flow.js";
 
 /** A validator key from a DKG: the group public key and the deposit data signed by a threshold of shares. */
 export type ThresholdDeposit = {
@@ -103,27 +104,13 @@ export async function activateMicroPool(
   deposit: Pick<ThresholdDeposit, "pubkey" | "signature" | "depositDataRoot">,
   coSigner: DigestSigner,
 ): Promise<TransactionReceipt> {
-  const factory = deployment.contracts.MicroPoolFactory;
-  const pubkeyHash = keccak256(deposit.pubkey);
-  const keyDigest = await microPoolFactory.depositKeyDigest(operator as Client, {
-    address: factory,
-    args: [pool, pubkeyHash, deposit.depositDataRoot],
+  const { receipt } = await depositValidator(operator, {
+    deployment,
+    pool,
+    deposit,
+    coSign: (hash) => coSigner.sign({ hash }),
   });
-  await microPool.setDepositData(operator, {
-    address: pool,
-    args: [deposit.pubkey, deposit.signature, deposit.depositDataRoot, await coSigner.sign({ hash: keyDigest })],
-  });
-  const depositRoot = await depositContract.get_deposit_root(operator, {
-    address: deployment.contracts.DepositContract,
-  });
-  const activationDigest = await microPoolFactory.activationDigest(operator, {
-    address: factory,
-    args: [pool, pubkeyHash, depositRoot],
-  });
-  return microPool.activate(operator, {
-    address: pool,
-    args: [deposit.pubkey, deposit.signature, depositRoot, await coSigner.sign({ hash: activationDigest })],
-  });
+  return receipt;
 }
 
 /** {@link thresholdDeposit} for `pool`'s withdrawal credentials, then {@link activateMicroPool}. */

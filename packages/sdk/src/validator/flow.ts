@@ -96,7 +96,7 @@ export async function fillValidatorPool(
 
 /**
  * The deposit: the operator registers the threshold key's deposit data with the co-signer's `DepositKey`
- * approval, then the pool deposits 32 ETH with the co-signer's `Activation` approval at the deposit
+ * approval (unless the pool holds it already), then the pool deposits 32 ETH with the co-signer's `Activation` approval at the deposit
  * contract's current root (any earlier deposit for the key changes the root and the activation fails).
  */
 export async function depositValidator(
@@ -110,14 +110,17 @@ export async function depositValidator(
 ): Promise<{ depositRoot: Hex; receipt: TransactionReceipt }> {
   const c = deployment.contracts;
   const pubkeyHash = keccak256(deposit.pubkey);
-  const keyDigest = await microPoolFactory.depositKeyDigest(operator, {
-    address: c.MicroPoolFactory,
-    args: [pool, pubkeyHash, deposit.depositDataRoot],
-  });
-  await microPool.setDepositData(operator, {
-    address: pool,
-    args: [deposit.pubkey, deposit.signature, deposit.depositDataRoot, await coSign(keyDigest)],
-  });
+  // A second run after a failed activation finds the key registered already and only activates.
+  if ((await microPool.depositDataRoot(operator, { address: pool })) !== deposit.depositDataRoot) {
+    const keyDigest = await microPoolFactory.depositKeyDigest(operator, {
+      address: c.MicroPoolFactory,
+      args: [pool, pubkeyHash, deposit.depositDataRoot],
+    });
+    await microPool.setDepositData(operator, {
+      address: pool,
+      args: [deposit.pubkey, deposit.signature, deposit.depositDataRoot, await coSign(keyDigest)],
+    });
+  }
   const depositRoot = await depositContract.get_deposit_root(operator, { address: c.DepositContract });
   const activationDigest = await microPoolFactory.activationDigest(operator, {
     address: c.MicroPoolFactory,

@@ -16,7 +16,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliFailure, EXIT_USAGE, errorCode, UsageError } from "@mzku/errors";
 import { createLogger, type Logger, resolveLogLevel } from "@mzku/log";
@@ -31,13 +30,12 @@ import {
   NETWORKS,
   parseForkVersion,
 } from "../deposit/deposit.js";
+import { type DepositParams, runDkgCeremony } from "../dkg/ceremony.js";
 import { DKG_VERSION, parseDefinition } from "../dkg/definition.js";
-import { HttpTransport } from "../dkg/http.js";
-import { generateIdentity, type IdentityFile, loadIdentity } from "../dkg/identity.js";
-import { readDkgOutput, readShares, writeDkgOutput } from "../dkg/output.js";
-import { runDkg } from "../dkg/runner.js";
+import { generateIdentity, type IdentityFile } from "../dkg/identity.js";
+import { readDkgOutput, readShares } from "../dkg/output.js";
 import { stopKdfWorker } from "../keystore/kdf.js";
-import { type KdfChoice, PBKDF2_DEFAULT, prepareKeystoreKey, SCRYPT_DEFAULT } from "../keystore/keystore.js";
+import { PBKDF2_DEFAULT, SCRYPT_DEFAULT } from "../keystore/keystore.js";
 import { cliProgram } from "./program.js";
 
 export { UsageError };
@@ -105,12 +103,6 @@ async function guarded(body: () => Promise<number>): Promise<number> {
   }
 }
 
-interface DepositParams {
-  readonly withdrawalCredentials: Uint8Array;
-  readonly forkVersion: Uint8Array;
-  readonly amountGwei: bigint;
-  readonly networkName?: string;
-}
 function depositParams(o: Opts, required: boolean): DepositParams | null {
   const addr = o["withdrawal-address"];
   const creds = o["withdrawal-credentials"];
@@ -201,82 +193,21 @@ export function runKeysDkg(argv: string[]): Promise<number> {
       "round-timeout-ms",
       "listen-host",
     ]);
-    const log = dkgLogger();
-    const definition = parseDefinition(readJson(need(o, "definition"), "definition"));
-    const identity = loadIdentity(readJson(need(o, "identity"), "identity") as IdentityFile);
-    const index = intOpt(o, "index");
-    const me = definition.parties.find((p) => p.index === index);
-    if (me === undefined) throw new UsageError("USAGE", `--index ${index} is not a party of the definition`);
-    if (toHex(identity.publicKey) !== me.identity)
-      throw new UsageError("DKG_INVALID_IDENTITY", `identity does not match party ${index} of the definition`);
-    const outDir = need(o, "out");
-    if (existsSync(join(outDir, "dkg-output.json")))
-      throw new UsageError("USAGE", `${outDir} already holds a DKG output`);
-    const password = readPassword(need(o, "password-file"));
-    if (password.length < 8) throw new UsageError("USAGE", "keystore password must have at least 8 characters");
     const kdfName = o.kdf ?? "scrypt";
     if (kdfName !== "scrypt" && kdfName !== "pbkdf2") throw new UsageError("USAGE", "--kdf must be scrypt or pbkdf2");
-    const kdf: KdfChoice = kdfName === "scrypt" ? SCRYPT_DEFAULT : PBKDF2_DEFAULT;
     const deposit = depositParams(o, false);
-
-    // Start the keystore KDF now (worker thread) so it overlaps the network rounds.
-    const preparedKey = prepareKeystoreKey(password, kdf);
-    preparedKey.catch(() => {});
-    const transport = await HttpTransport.start({
-      definition,
-      index,
-      ...(typeof o["listen-host"] === "string" ? { host: o["listen-host"] } : {}),
-    });
-    let result: Awaited<ReturnType<typeof runDkg>>;
-    try {
-      result = await runDkg({
-        definition,
-        index,
-        identity,
-        transport,
-        log,
-        startTimeoutMs: intOpt(o, "start-timeout-ms", 60_000),
-        roundTimeoutMs: intOpt(o, "round-timeout-ms", 20_000),
-        ...(deposit
-          ? {
-              sign: (groupKeys: readonly Uint8Array[]) =>
-                groupKeys.map((pubkey) =>
-                  depositSigningRoot(
-                    { pubkey, withdrawalCredentials: deposit.withdrawalCredentials, amountGwei: deposit.amountGwei },
-                    deposit.forkVersion,
-                  ),
-                ),
-            }
-          : {}),
-      });
-    } finally {
-      await transport.close();
-    }
-    const t0 = performance.now();
-    const prepared = await preparedKey;
-    try {
-      await writeDkgOutput(outDir, definition, result, prepared);
-    } finally {
-      prepared.key.fill(0);
-    }
-    if (deposit && result.signatures) {
-      const data = result.validators.map((v, k) =>
-        buildDepositData({
-          pubkey: v.groupPublicKey,
-          withdrawalCredentials: deposit.withdrawalCredentials,
-          amountGwei: deposit.amountGwei,
-          signature: result.signatures?.[k] as Uint8Array,
-          forkVersion: deposit.forkVersion,
-          ...(deposit.networkName ? { networkName: deposit.networkName } : {}),
-        }),
-      );
-      writeFileSync(join(outDir, "deposit-data.json"), JSON.stringify(data, null, 2));
-    }
-    log.info("DKG output written", {
-      dir: outDir,
-      validators: result.validators.length,
-      qualified: result.qualified,
-      timings: { ...result.timings, writeMs: Math.round(performance.now() - t0) },
+    await runDkgCeremony({
+      definition: parseDefinition(readJson(need(o, "definition"), "definition")),
+      identity: readJson(need(o, "identity"), "identity") as IdentityFile,
+      index: intOpt(o, "index"),
+      outDir: need(o, "out"),
+      password: readPassword(need(o, "password-file")),
+      kdf: kdfName === "scrypt" ? SCRYPT_DEFAULT : PBKDF2_DEFAULT,
+      ...(deposit ? { deposit } : {}),
+      log: dkgLogger(),
+      startTimeoutMs: intOpt(o, "start-timeout-ms", 60_000),
+      roundTimeoutMs: intOpt(o, "round-timeout-ms", 20_000),
+      ...(typeof o["listen-host"] === "string" ? { listenHost: o["listen-host"] } : {}),
     });
     return 0;
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer, type Server } from "node:net";
 import { join } from "node:path";
+
+export { freePorts } from "../ports.js";
 
 /** The built `mzku-signer` bin (the same path from `src/testing/` and `dist/testing/`). */
 export const SIGNER_BIN = join(import.meta.dirname, "../../dist/bin/mzku-signer.js");
@@ -50,23 +51,6 @@ export function runUntilListening(
       resolve({ ...(listening === undefined ? {} : { listening }), code, stderr });
     });
   });
-}
-
-/** `k` distinct free TCP ports on 127.0.0.1 (all held open together, then released). */
-export async function freePorts(k: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: k },
-      () =>
-        new Promise<Server>((resolve) => {
-          const s = createServer();
-          s.listen(0, "127.0.0.1", () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 /**
