@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 // One sidecar's auditor (packages/sidecar Auditor, its SQLite store and metrics) probing TARGETS
-// simulated nodes for ROUNDS rounds (one period), every observation signed (EIP-712) and handed to
-// the publisher. Its own process, so its peak RSS is the auditor's alone. It loads the whole
+// simulated nodes for ROUNDS rounds (one period), every observation signed (EIP-712, libsecp256k1 as
+// in the daemon) and handed to the publisher. Its own process, so its peak RSS is the auditor's alone. It loads the whole
 // `@mzku/sidecar` (libp2p, sdk) as the daemon does. Prints one JSON line.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "@mzku/log";
-import { Auditor, createMetrics, SidecarStore, sidecarDomain } from "@mzku/sidecar";
+import { Auditor, createMetrics, ObservationSigner, SidecarStore, sidecarDomain, tuneDaemonHeap } from "@mzku/sidecar";
 import { privateKeyToAccount } from "viem/accounts";
 
-const [port, targetsArg, roundsArg] = process.argv.slice(2);
+const [port, targetsArg, roundsArg, heap] = process.argv.slice(2);
+// "daemon": the V8 heap policy `mzku sidecar start` sets (packages/sidecar/src/heap.ts), applied as
+// the daemon applies it, after its code is loaded; "default": V8's defaults (the baseline).
+if (heap === "daemon") tuneDaemonHeap();
 const TARGETS = Number(targetsArg);
 const ROUNDS = Number(roundsArg);
 const dir = mkdtempSync(join(tmpdir(), "mzku-bench-audit-"));
 const store = new SidecarStore(dir);
-const account = privateKeyToAccount(`0x${"42".repeat(32)}`);
 const targets = Array.from(
   { length: TARGETS },
   (_, i) => privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, "0")}`).address,
@@ -28,8 +30,10 @@ const endpoints = new Map(
 );
 let signed = 0;
 const auditor = new Auditor({
-  account,
-  domain: sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+  signer: new ObservationSigner(
+    `0x${"42".repeat(32)}`,
+    sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+  ),
   store,
   metrics: createMetrics(),
   log: silentLogger,

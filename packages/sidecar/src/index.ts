@@ -10,6 +10,7 @@ export {
   type Announce,
   decodeMessage,
   type Observation,
+  ObservationSigner,
   type ParsedMessage,
   parseMessage,
   sidecarDomain,
@@ -19,6 +20,7 @@ export {
 } from "./audit/messages.js";
 export { loadConfig, type NodeKind, type SidecarConfig, type SidecarFlags } from "./config.js";
 export { SidecarError, type SidecarErrorCode } from "./errors.js";
+export { DAEMON_V8_FLAGS, tuneDaemonHeap } from "./heap.js";
 export { Mesh, type MeshOptions, type Verdict } from "./mesh/mesh.js";
 export { createMetrics, type SidecarMetrics } from "./metrics.js";
 export { checkHealth, type NodeHealth } from "./node/health.js";

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "@mzku/errors";
 import type { Logger } from "@mzku/log";
 import { loadConfig } from "./config.js";
+import { DAEMON_V8_FLAGS, tuneDaemonHeap } from "./heap.js";
 import { Sidecar } from "./sidecar.js";
 
 export const sidecarUsage = `mzku sidecar start [--config sidecar.json] [--rpc-url URL] [--deployment FILE]
@@ -48,6 +49,8 @@ export async function runSidecar(argv: string[], log: Logger): Promise<void> {
     ...(values["node-kind"] ? { nodeKind: values["node-kind"] } : {}),
     ...(values.bootstrap ? { bootstrap: values.bootstrap } : {}),
   });
+  tuneDaemonHeap();
+  log.debug("V8 heap policy set", { flags: DAEMON_V8_FLAGS });
   const sidecar = new Sidecar(config, log.child({ component: "sidecar" }));
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -28,6 +28,7 @@ import { Auditor } from "./audit/auditor.js";
 import {
   type Announce,
   decodeMessage,
+  ObservationSigner,
   parseMessage,
   type SignedMessage,
   signAnnounce,
@@ -187,8 +188,7 @@ export class Sidecar {
       log: this.log.child({ component: "sidecar.mesh" }),
     });
     this.auditor = new Auditor({
-      account,
-      domain: this.domain,
+      signer: new ObservationSigner(c.privateKey, this.domain),
       store: this.store,
       metrics: this.metrics,
       log: this.log.child({ component: "sidecar.auditor" }),

@@ -11,7 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJson, type Lodestar, startLodestar, stop, waitFor } from "../../signer/test-e2e/harness.js";
 import { Auditor } from "../src/audit/auditor.js";
-import { sidecarDomain } from "../src/audit/messages.js";
+import { ObservationSigner, sidecarDomain } from "../src/audit/messages.js";
 import { createMetrics } from "../src/metrics.js";
 import { checkHealth } from "../src/node/health.js";
 import { SidecarStore } from "../src/store/db.js";
@@ -52,12 +52,13 @@ describe("the beacon adapter against Lodestar", () => {
   });
 
   it("an auditor probing a beacon target records it up, then down once it is stopped", async () => {
-    const auditor = privateKeyToAccount(`0x${"42".repeat(32)}`);
     const target = privateKeyToAccount(`0x${"43".repeat(32)}`).address;
     const published: Uint8Array[] = [];
     const a = new Auditor({
-      account: auditor,
-      domain: sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+      signer: new ObservationSigner(
+        `0x${"42".repeat(32)}`,
+        sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+      ),
       store,
       metrics: createMetrics(),
       log: silentLogger,

@@ -6,16 +6,16 @@
  * latency is recorded beside it. A target that never announced an endpoint cannot be probed: down.
  */
 import type { Logger } from "@mzku/log";
-import type { Address, LocalAccount, TypedDataDomain } from "viem";
+import type { Address } from "viem";
 import type { NodeKind } from "../config.js";
 import type { SidecarMetrics } from "../metrics.js";
 import { checkHealth } from "../node/health.js";
 import type { SidecarStore } from "../store/db.js";
-import { type Announce, type Observation, signObservation } from "./messages.js";
+import type { Announce, Observation, ObservationSigner } from "./messages.js";
 
 export interface AuditorDeps {
-  readonly account: LocalAccount;
-  readonly domain: TypedDataDomain;
+  /** The sidecar key and signing domain (libsecp256k1). */
+  readonly signer: ObservationSigner;
   readonly store: SidecarStore;
   readonly metrics: SidecarMetrics;
   readonly log: Logger;
@@ -63,7 +63,7 @@ export class Auditor {
       latencyMs = rtt >= 0 ? Math.round(rtt) : Date.now() - started;
     }
     const o: Observation = {
-      auditor: this.d.account.address,
+      auditor: this.d.signer.address,
       target,
       period,
       round,
@@ -74,7 +74,7 @@ export class Auditor {
     this.d.store.recordObservation(o);
     this.d.metrics.audits.inc({ result: up ? "up" : "down" });
     if (this.d.publish) {
-      const data = await signObservation(this.d.account, this.d.domain, o);
+      const data = this.d.signer.sign(o);
       await this.d
         .publish(data)
         .catch((error) => this.d.log.debug("observation not gossiped", { error: String(error) }));

@@ -5,6 +5,7 @@ import {
   decodeMessage,
   encodeSigned,
   type Observation,
+  ObservationSigner,
   parseMessage,
   sidecarDomain,
   signAggregateMessage,
@@ -15,7 +16,8 @@ import {
 } from "./messages.js";
 
 const domain = sidecarDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
-const auditor = privateKeyToAccount(generatePrivateKey());
+const auditorKey = generatePrivateKey();
+const auditor = privateKeyToAccount(auditorKey);
 const obs: Observation = {
   auditor: auditor.address,
   target: privateKeyToAccount(generatePrivateKey()).address,
@@ -33,6 +35,24 @@ const reason = async (data: Uint8Array) =>
   );
 
 describe("gossip messages", () => {
+  it("signs observations in libsecp256k1 exactly as viem's signTypedData does (same bytes on the wire)", async () => {
+    const signer = new ObservationSigner(auditorKey, domain);
+    expect(signer.address).toBe(auditor.address);
+    for (const o of [obs, { ...obs, up: false, round: 0, latencyMs: 2 ** 32 - 1, period: 2n ** 64n - 1n }]) {
+      const wasm = signer.sign(o);
+      expect(new TextDecoder().decode(wasm)).toBe(new TextDecoder().decode(await signObservation(auditor, domain, o)));
+      const m = await decodeMessage(wasm, domain);
+      expect(m.signer).toBe(auditor.address);
+      expect(m.body).toEqual(o);
+    }
+    // another domain (chain or contract) gives another signature: the cached separator is the domain's
+    const other = new ObservationSigner(auditorKey, sidecarDomain(1, "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+    expect(JSON.parse(new TextDecoder().decode(other.sign(obs))).signature).not.toBe(
+      JSON.parse(new TextDecoder().decode(signer.sign(obs))).signature,
+    );
+    await expect(decodeMessage(other.sign(obs), domain)).rejects.toMatchObject({ details: { reason: "forged" } });
+  });
+
   it("round-trips a signed observation and announcement", async () => {
     const m = await decodeMessage(await signObservation(auditor, domain, obs), domain);
     expect(m.kind).toBe("observation");

@@ -15,16 +15,20 @@ import * as ecc from "tiny-secp256k1";
 import {
   type Address,
   bytesToHex,
+  concat,
+  domainSeparator,
   getAddress,
   type Hex,
+  hashStruct,
   hashTypedData,
   hexToBytes,
   isAddress,
   isHex,
+  keccak256,
   type LocalAccount,
   type TypedDataDomain,
 } from "viem";
-import { publicKeyToAddress } from "viem/accounts";
+import { privateKeyToAddress, publicKeyToAddress } from "viem/accounts";
 import { SidecarError } from "../errors.js";
 
 export const MAX_MESSAGE_BYTES = 2_048;
@@ -143,6 +147,37 @@ export async function signObservation(
 ): Promise<Uint8Array> {
   const signature = await account.signTypedData({ domain, types: TYPES, primaryType: "Observation", message: o });
   return encode({ kind: "observation", body: plain(o), signature });
+}
+
+/**
+ * The auditor's hot path: signs observations with the sidecar key in libsecp256k1 (tiny-secp256k1,
+ * WebAssembly) over the EIP-712 digest, the domain separator hashed once. The signature is the one
+ * viem's `signTypedData` gives (RFC 6979 nonce, low s, v = 27 + recovery id), so the wire format and
+ * what the UptimeReports contract and other sidecars verify do not change — what changes is the cost:
+ * viem's JavaScript signer leaves ~100 kB of BigInt garbage per signature, which at thousands of
+ * probes a period was most of the auditor's peak memory (docs/sidecar.md, Audit memory).
+ */
+export class ObservationSigner {
+  readonly address: Address;
+  private readonly key: Uint8Array;
+  private readonly separator: Hex;
+
+  constructor(privateKey: Hex, domain: TypedDataDomain) {
+    this.key = hexToBytes(privateKey);
+    this.address = privateKeyToAddress(privateKey);
+    this.separator = domainSeparator({ domain });
+  }
+
+  /** The observation signed and encoded for gossip; its `auditor` must be this signer's address. */
+  sign(o: Observation): Uint8Array {
+    const structHash = hashStruct({ data: o, primaryType: "Observation", types: TYPES });
+    const digest = keccak256(concat(["0x1901", this.separator, structHash]), "bytes");
+    const { signature, recoveryId } = ecc.signRecoverable(digest, this.key);
+    const sig = new Uint8Array(65);
+    sig.set(signature);
+    sig[64] = 27 + recoveryId;
+    return encode({ kind: "observation", body: plain(o), signature: bytesToHex(sig) });
+  }
 }
 
 export async function signAnnounce(account: LocalAccount, domain: TypedDataDomain, a: Announce): Promise<Uint8Array> {
