@@ -3,7 +3,8 @@
 // deploy script (20-block periods, a block a second); a fourth roster member joins but runs nothing, so
 // its auditors see it down. What a user would check on-chain: the sidecars registered BLS keys, an
 // aggregate was posted for a period (not individual reports), finalized into `uptimeOf`, and the silent
-// node was decided down while the running ones were decided up.
+// node was decided down while the running ones were decided up. Then the aggregator stops: the next
+// periods are reported individually (the fallback), so no period is lost.
 
 import { uptimeReports } from "@mzku/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,4 +118,26 @@ describe("aggregated report by sidecar processes", () => {
     const own = status.reports.find((r) => r.period === period.toString());
     expect(own?.txHash ?? null).toBeNull();
   }, 200_000);
+
+  it("falls back to individual reports when the aggregator is gone", async () => {
+    const c = net.deployment.contracts.UptimeReports;
+    const [a, b] = sidecars as [SidecarProcess, SidecarProcess];
+    expect(await a.stop()).toBe(0);
+    const stoppedIn = await uptimeReports.currentPeriod(net.reader, { address: c });
+    const slot = BigInt((await b.status()).membership?.slot ?? -1);
+    // B's last recorded individual report is of a period A could not aggregate
+    const period = await waitFor(
+      "an individual report of B after the aggregator stopped",
+      async () => {
+        const m = await uptimeReports.memberAt(net.reader, { address: c, args: [slot] });
+        const p = BigInt(m.reportedPeriod) - 1n;
+        return p >= stoppedIn ? p : undefined;
+      },
+      120_000,
+    );
+    const agg = await uptimeReports.aggregateOf(net.reader, { address: c, args: [period] });
+    expect(agg.postedBlock).toBe(0n);
+    expect(await b.metric("mzku_sidecar_aggregate_fallbacks_total")).toBeGreaterThanOrEqual(1);
+    expect(await b.metric("mzku_sidecar_reports_confirmed_total")).toBeGreaterThanOrEqual(1);
+  }, 150_000);
 });
