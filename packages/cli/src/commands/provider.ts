@@ -1,5 +1,4 @@
 import { UsageError } from "@mzku/errors";
-import { zeroAddress } from "viem";
 import {
   applyAsProvider,
   commitBid,
@@ -16,6 +15,7 @@ import {
   revealBid,
   TrustTier,
 } from "@mzku/sdk";
+import { zeroAddress } from "viem";
 import type { ChainCommand } from "../cli/command.js";
 import { flag, opt } from "../cli/command.js";
 import { findBid, saveBid } from "../cli/dataDir.js";
