@@ -102,16 +102,14 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
   const signerPort = portOption("--signer-port", values["signer-port"] ?? String(port + 25));
   if (validators === undefined && (values["beacon-port"] || values["signer-port"]))
     throw new UsageError("BAD_ARGUMENT", "--beacon-port and --signer-port need --validators");
-  if (validators !== undefined) {
-    const { requireLodestar } = await import("../devnetValidators.js");
-    requireLodestar();
-  }
   await requireFree(port, "--port");
   if (indexer) await requireFree(apiPort, "--api-port");
   if (serveDashboard) await requireFree(dashboardPort, "--dashboard-port");
   if (validators !== undefined) {
     await requireFree(beaconPort, "--beacon-port");
     await requireFree(signerPort, "--signer-port");
+    const { requireLodestar } = await import("../devnetValidators.js");
+    requireLodestar();
   }
 
   const stops: (() => Promise<void>)[] = [];
