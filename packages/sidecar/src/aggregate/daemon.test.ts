@@ -138,6 +138,11 @@ describe("aggregated report by sidecar processes", () => {
     const agg = await uptimeReports.aggregateOf(net.reader, { address: c, args: [period] });
     expect(agg.postedBlock).toBe(0n);
     expect(await b.metric("mzku_sidecar_aggregate_fallbacks_total")).toBeGreaterThanOrEqual(1);
-    expect(await b.metric("mzku_sidecar_reports_confirmed_total")).toBeGreaterThanOrEqual(1);
-  }, 150_000);
+    // the report is mined; B counts it confirmed once it has read the receipt (its own next poll)
+    await waitFor(
+      "B counting its fallback report confirmed",
+      async () => (await b.metric("mzku_sidecar_reports_confirmed_total")) >= 1,
+      60_000,
+    );
+  }, 210_000);
 });
