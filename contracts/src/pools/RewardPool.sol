@@ -198,6 +198,16 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         uint40 carry;
     }
 
+    /// @notice A sidecar's accumulators at its last vesting boundary. `set` keeps the slot non-zero from
+    ///         the sidecar's first stake on, so a boundary (a project start) updates a slot instead of
+    ///         creating one; a boundary while the sidecar holds no stake writes nothing (no position
+    ///         with stake can read it: every later reader checkpoints after a later boundary).
+    struct SidecarVest {
+        uint96 mzku;
+        uint96 eth;
+        bool set;
+    }
+
     /// @notice Unvested rewards of a sidecar staker in the epoch of its position (`Position.epoch`). Zero
     ///         whenever the position's stake is zero (leaving during a project forfeits all of it).
     struct Vesting {
@@ -220,7 +230,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     mapping(address account => Owed) internal _owed;
     mapping(address sidecar => SidecarInfo) internal _sidecar;
     mapping(address sidecar => SidecarAsset[2]) internal _sidecarAsset;
-    mapping(address sidecar => uint96[2]) internal _sidecarVest; // sidecar acc at its last boundary
+    mapping(address sidecar => SidecarVest) internal _sidecarVest;
     mapping(StakeClass class => address source) internal _stakeSource;
 
     // ------------------------------------------------------------------------------------------------
@@ -842,9 +852,11 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     }
 
     /// @dev A vesting boundary: everything accrued at the sidecar so far vests for those staked now.
+    ///      Without stake there is no one to vest for: only the epoch moves (see `SidecarVest`).
     function _vestBoundary(address sidecar, SidecarInfo memory info) internal {
-        _sidecarVest[sidecar][MZKU] = _sidecarAsset[sidecar][MZKU].acc;
-        _sidecarVest[sidecar][ETH] = _sidecarAsset[sidecar][ETH].acc;
+        if (info.total != 0) {
+            _sidecarVest[sidecar] = SidecarVest(_sidecarAsset[sidecar][MZKU].acc, _sidecarAsset[sidecar][ETH].acc, true);
+        }
         ++info.epoch;
     }
 
@@ -880,8 +892,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     ) internal view returns (uint256 m, uint256 e, uint96 newSnapE) {
         if (pos.epoch != info.epoch) {
             // A boundary passed since the last checkpoint: what accrued up to it vested.
-            uint96 vestM = _sidecarVest[sidecar][MZKU];
-            uint96 vestE = _sidecarVest[sidecar][ETH];
+            SidecarVest memory vest = _sidecarVest[sidecar];
+            (uint96 vestM, uint96 vestE) = (vest.mzku, vest.eth);
             m = v.unvestedMzku + _earned(pos.stake, vestM, pos.snapMzku);
             e = v.unvestedEth + _earned(pos.stake, vestE, snapE);
             (pos.snapMzku, snapE) = (vestM, vestE);
@@ -925,6 +937,9 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         // casting is safe: the sidecar class's total is the sum of the sidecars' totals, so newTotal <= the
         // class's new total <= MAX_STAKE (checked by `_touchClass` in `_syncSidecar`)
         // forge-lint: disable-next-line(unsafe-typecast)
+        // The sidecar's first stake (or a first one after it emptied) makes its boundary slot non-zero,
+        // so that its projects' starts update the slot rather than create it (`SidecarVest`).
+        if (info.total == 0 && newTotal != 0) _sidecarVest[sidecar].set = true;
         info.total = uint96(newTotal);
         _sidecar[sidecar] = info;
         if (newAmount < old && (v.unvestedMzku != 0 || v.unvestedEth != 0)) {

@@ -374,6 +374,60 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(active, 0);
     }
 
+    /// @dev A project that starts while the sidecar has no stake records no vesting boundary values (no
+    ///      position could need them): a staker who joins during the project still vests exactly what it
+    ///      accrued, at the project's end.
+    function test_sidecar_projectOnAnUnstakedSidecarVestsLaterStakersExactly() public {
+        _depositM(1000 ether);
+        _toNextPeriod(0); // 200 MZKU stream to the sidecar class over this period
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 4);
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        vm.warp(block.timestamp + PERIOD / 4);
+        (uint256 um,) = pool.unvested(alice, sidecarX);
+        assertEq(um, 50 ether, "a quarter of 200, unvested");
+        (uint256 cm,) = pool.claimable(SIDE, alice, sidecarX);
+        assertEq(cm, 0);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (uint256 m,) = _claim(alice, SIDE, sidecarX);
+        assertEq(m, 50 ether, "vested at the end, to the wei");
+    }
+
+    /// @dev A sidecar emptied after a project keeps that project's boundary values; a later project on
+    ///      the empty sidecar does not overwrite them. A staker who joins during it must vest against
+    ///      its own project's end, never against the stale values.
+    function test_sidecar_staleBoundaryOfAnEmptiedSidecarIsNeverUsed() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        vm.startPrank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 8);
+        pool.onProjectEnded(sidecarX);
+        vm.stopPrank();
+        _stake(SIDE, alice, sidecarX, 0); // everything vested: credited to alice
+        (uint256 owedM, uint256 owedE) = pool.owedOf(alice);
+        assertEq(owedM, 25 ether);
+        assertEq(owedE, 0.25 ether);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX); // no stake: no boundary values written
+        vm.warp(block.timestamp + PERIOD / 8);
+        _stake(SIDE, bob, sidecarX, 100 ether);
+        vm.warp(block.timestamp + PERIOD / 4);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 4);
+        (uint256 m, uint256 e) = _claim(bob, SIDE, sidecarX);
+        assertEq(m, 100 ether, "half of 200: a quarter in the project, a quarter after");
+        assertEq(e, 1 ether);
+        (m, e) = _claim(alice, SIDE, sidecarX);
+        assertEq(m, 25 ether, "alice: only what she had when she left");
+        assertEq(e, 0.25 ether);
+    }
+
     // ---------------------------------------------------------------- reverts (one per custom error)
 
     function test_RevertWhen_onStakeChangedFromWrongSource() public {
