@@ -72,7 +72,13 @@ export function createMetrics() {
     aggregatesPosted: new Counter({ name: `${p}aggregates_posted_total`, help: "aggregates posted", registers }),
     aggregatesChallenged: new Counter({
       name: `${p}aggregates_challenged_total`,
-      help: "wrong aggregate decisions this sidecar challenged",
+      help: "wrong aggregate decisions this sidecar challenged, by result (won: overturned with its bond; lost: another watcher overturned it first)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    aggregateWithdrawals: new Counter({
+      name: `${p}aggregate_withdrawals_total`,
+      help: "withdrawals of what the reports contract owed this sidecar (a won bond, its own bond back)",
       registers,
     }),
     aggregatesFinalized: new Counter({

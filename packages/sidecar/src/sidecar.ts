@@ -206,6 +206,7 @@ export class Sidecar {
     this.http = await startHttp(c.httpPort, this.metrics, {
       status: () => this.status(),
       observations: (period, target) => this.store.observationsOf(period, target),
+      ...(this.round ? { verdicts: (period: bigint) => this.round?.heldVerdicts(period) } : {}),
     });
     this.log.info("sidecar started", {
       sidecar: account.address,
