@@ -10,11 +10,15 @@
 // `tsc` of the seven packages one after another (`npm run build -w …`), then `mzku devnet`.
 // FIRST_RUNS (default 2) rounds alternate the two, so both see the same load; the noise is the spread.
 // devnet.ready_seconds — `mzku devnet` with everything built (the clone, after the baseline's tsc):
-// from its spawn until ready, median of RUNS (default 3).
+// from its spawn until ready, median of RUNS (default 3). Baseline in the same run, alternating:
+// `mzku devnet --no-sidecars` (the chain, the deploy, the set-up, the indexer; no sidecar daemons),
+// devnet.ready_no_sidecars_seconds and the ratio devnet.ready_vs_no_sidecars.
+// BENCH_DEVNET=ready measures only these, in this working tree as built (npm run build), and keeps
+// the other keys of the last results.
 // Load: the 1-minute load average sampled every second during each measurement (mean and max).
 // Measures the committed HEAD. Writes bench/results/devnet.json and devnet.raw.json.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -118,64 +122,92 @@ const raw = {
   },
 };
 
-// A fresh clone of HEAD and npm ci, as a user gets it.
-const dir = mkdtempSync(join(tmpdir(), "mzku-bench-devnet-"));
-const clone = join(dir, "mzku");
+const readyOnly = process.env.BENCH_DEVNET === "ready";
+const resultsFile = join(root, "bench/results/devnet.json");
+const rawFile = join(root, "bench/results/devnet.raw.json");
+const results = readyOnly && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+if (readyOnly && existsSync(rawFile))
+  Object.assign(raw, JSON.parse(readFileSync(rawFile, "utf8")), { machine: raw.machine });
 raw.commit = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim();
-await timed("git", ["clone", "--quiet", "--no-hardlinks", root, clone], {});
-raw.npmCi = await underLoad(async () => ({
-  seconds: await timed("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: clone }),
-}));
 
-/** Back to what npm ci leaves: no contracts build, no dist/. */
-const unbuild = () => {
-  for (const p of ["contracts/out", "contracts/cache", ...PACKAGES.map((p) => `packages/${p}/dist`)])
-    rmSync(join(clone, p), { recursive: true, force: true });
-};
-const mzku = join(clone, "packages/cli/dist/bin/mzku.js");
-
-raw.firstStart = [];
-raw.baseline = [];
-for (let i = 0; i < FIRST_RUNS; i++) {
-  unbuild();
-  const { port, args } = await devnetArgs();
-  raw.firstStart.push(await underLoad(() => untilReady("npm", ["--silent", "start", "--", ...args], clone, port)));
-  unbuild();
-  raw.baseline.push(
-    await underLoad(async () => {
-      const forgeSeconds = await timed(join(clone, FORGE), ["build", "--skip", "test"], {
-        cwd: join(clone, "contracts"),
-      });
-      const tscSeconds = await timed("npm", ["run", "build", ...PACKAGES.flatMap((p) => ["-w", `@mzku/${p}`])], {
-        cwd: clone,
-      });
-      const b = await devnetArgs();
-      const devnet = await untilReady(process.execPath, [mzku, "devnet", ...b.args], clone, b.port);
-      return { seconds: forgeSeconds + tscSeconds + devnet.seconds, forgeSeconds, tscSeconds, devnet };
-    }),
-  );
+/** The built start, RUNS rounds alternating with the baseline without sidecars (same load). */
+async function readyRuns(cwd, mzku) {
+  raw.ready = [];
+  raw.readyNoSidecars = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [runs, extra] of [
+      [raw.ready, []],
+      [raw.readyNoSidecars, ["--no-sidecars"]],
+    ]) {
+      const { port, args } = await devnetArgs();
+      runs.push(await underLoad(() => untilReady(process.execPath, [mzku, "devnet", ...args, ...extra], cwd, port)));
+    }
+  }
+  const ready = median(raw.ready.map((r) => r.seconds));
+  const baseline = median(raw.readyNoSidecars.map((r) => r.seconds));
+  Object.assign(results, {
+    "devnet.ready_seconds": round(ready),
+    "devnet.ready_no_sidecars_seconds": round(baseline),
+    "devnet.ready_vs_no_sidecars": Math.round((ready / baseline) * 100) / 100,
+  });
 }
 
-// Built: the start itself.
-raw.ready = [];
-for (let i = 0; i < RUNS; i++) {
-  const { port, args } = await devnetArgs();
-  raw.ready.push(await underLoad(() => untilReady(process.execPath, [mzku, "devnet", ...args], clone, port)));
-}
-rmSync(dir, { recursive: true, force: true });
+if (readyOnly) {
+  await readyRuns(root, join(root, "packages/cli/dist/bin/mzku.js"));
+} else {
+  // A fresh clone of HEAD and npm ci, as a user gets it.
+  const dir = mkdtempSync(join(tmpdir(), "mzku-bench-devnet-"));
+  const clone = join(dir, "mzku");
+  await timed("git", ["clone", "--quiet", "--no-hardlinks", root, clone], {});
+  raw.npmCi = await underLoad(async () => ({
+    seconds: await timed("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: clone }),
+  }));
 
-const first = median(raw.firstStart.map((r) => r.seconds));
-const firstRun = raw.firstStart.find((r) => r.seconds === first);
-const baseline = median(raw.baseline.map((r) => r.seconds));
-const results = {
-  "devnet.first_start_seconds": round(first),
-  "devnet.first_start_build_seconds": round(firstRun.seconds - firstRun.devnetSeconds),
-  "devnet.first_start_baseline_seconds": round(baseline),
-  "devnet.first_start_vs_baseline": Math.round((first / baseline) * 100) / 100,
-  "devnet.ready_seconds": round(median(raw.ready.map((r) => r.seconds))),
-  "devnet.npm_ci_seconds": round(raw.npmCi.seconds),
-};
+  /** Back to what npm ci leaves: no contracts build, no dist/. */
+  const unbuild = () => {
+    for (const p of ["contracts/out", "contracts/cache", ...PACKAGES.map((p) => `packages/${p}/dist`)])
+      rmSync(join(clone, p), { recursive: true, force: true });
+  };
+  const mzku = join(clone, "packages/cli/dist/bin/mzku.js");
+
+  raw.firstStart = [];
+  raw.baseline = [];
+  for (let i = 0; i < FIRST_RUNS; i++) {
+    unbuild();
+    const { port, args } = await devnetArgs();
+    raw.firstStart.push(await underLoad(() => untilReady("npm", ["--silent", "start", "--", ...args], clone, port)));
+    unbuild();
+    raw.baseline.push(
+      await underLoad(async () => {
+        const forgeSeconds = await timed(join(clone, FORGE), ["build", "--skip", "test"], {
+          cwd: join(clone, "contracts"),
+        });
+        const tscSeconds = await timed("npm", ["run", "build", ...PACKAGES.flatMap((p) => ["-w", `@mzku/${p}`])], {
+          cwd: clone,
+        });
+        const b = await devnetArgs();
+        const devnet = await untilReady(process.execPath, [mzku, "devnet", ...b.args], clone, b.port);
+        return { seconds: forgeSeconds + tscSeconds + devnet.seconds, forgeSeconds, tscSeconds, devnet };
+      }),
+    );
+  }
+
+  // Built: the start itself.
+  await readyRuns(clone, mzku);
+  rmSync(dir, { recursive: true, force: true });
+
+  const first = median(raw.firstStart.map((r) => r.seconds));
+  const firstRun = raw.firstStart.find((r) => r.seconds === first);
+  const baseline = median(raw.baseline.map((r) => r.seconds));
+  Object.assign(results, {
+    "devnet.first_start_seconds": round(first),
+    "devnet.first_start_build_seconds": round(firstRun.seconds - firstRun.devnetSeconds),
+    "devnet.first_start_baseline_seconds": round(baseline),
+    "devnet.first_start_vs_baseline": Math.round((first / baseline) * 100) / 100,
+    "devnet.npm_ci_seconds": round(raw.npmCi.seconds),
+  });
+}
 Object.assign(raw, { results, at: new Date().toISOString() });
-writeFileSync(join(root, "bench/results/devnet.json"), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(root, "bench/results/devnet.raw.json"), `${JSON.stringify(raw, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(rawFile, `${JSON.stringify(raw, null, 2)}\n`);
 console.error(JSON.stringify(results));

@@ -23,7 +23,7 @@ const E = 10n ** 18n;
 export const PROJECT_TYPE = 2;
 export const PROJECT_DAYS = 30;
 export const projectResources = { cpuCores: 4, ramGb: 16, storageGb: 100, bandwidthMbps: 100 };
-const nodeResources = { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 100 };
+export const nodeResources = { cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 100 };
 
 /** Who is who in the steady state (dev account indexes; anvil runs with 60 accounts). */
 export const roles = {

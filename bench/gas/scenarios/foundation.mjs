@@ -3,12 +3,13 @@ import {
   GovernanceSupport,
   governance,
   mzkuToken,
+  nodeRegistry,
   proposals,
   providerRegistry,
   sidecarStaking,
 } from "@mzku/sdk";
 import { advanceTime, timelockSeconds } from "@mzku/sdk/devnet";
-import { at, roles } from "./deployed.mjs";
+import { at, nodeResources, roles } from "./deployed.mjs";
 
 const E = 10n ** 18n;
 const capacity = { cpuCores: 16, ramGb: 64, storageGb: 8000, bandwidthMbps: 1000 };
@@ -54,6 +55,30 @@ export const sidecarStake = {
     await at(ctx, state.period1.start + state.period1.length / 2n);
     const receipt = await stakeApproved(ctx, state.nodes.S1.sidecar);
     return { "gas.sidecar.stake": receipt.gasUsed };
+  },
+};
+
+const freshSidecar = 56; // a dev account with no role in the steady state: only its address is used
+
+/** The first staker of a sidecar: provider A registers and activates a node on a fresh sidecar, then a
+ *  new staker stakes to it mid-period. It opens the sidecar's Reward Pool slots, among them the
+ *  vesting-boundary slot that the sidecar's project starts then update instead of create. */
+export const sidecarStakeFirst = {
+  name: "sidecar.stake_first",
+  description: "new staker, first staker of a sidecar (node just registered by provider A), mid-period, streaming",
+  async run(ctx) {
+    const { contracts: c, wallet, state } = ctx;
+    const provider = wallet(roles.providerA);
+    const sidecar = wallet(freshSidecar).account.address;
+    const { nodeId } = await nodeRegistry.registerNode(provider, {
+      address: c.NodeRegistry,
+      args: [sidecar, nodeResources],
+    });
+    await nodeRegistry.activateNode(provider, { address: c.NodeRegistry, args: [nodeId] });
+    await mzkuToken.approve(wallet(roles.newStaker), { address: c.MzkuToken, args: [c.SidecarStaking, 100n * E] });
+    await at(ctx, state.period1.start + state.period1.length / 2n);
+    const receipt = await stakeApproved(ctx, sidecar);
+    return { "gas.sidecar.stake_first": receipt.gasUsed };
   },
 };
 

@@ -1,6 +1,12 @@
 // Every gas scenario, in the order they run. Each: { name, description, run(ctx) → { metric: gasUsed } },
 // run from a snapshot of the steady state built by deployed.mjs (ctx.state holds its facts).
-import { governanceProposal, providerApply, sidecarStake, sidecarStakeWorst } from "./foundation.mjs";
+import {
+  governanceProposal,
+  providerApply,
+  sidecarStake,
+  sidecarStakeFirst,
+  sidecarStakeWorst,
+} from "./foundation.mjs";
 import { auction, projectStart } from "./market.mjs";
 import { pool } from "./micropool.mjs";
 import { rewardsClaim } from "./pools.mjs";
@@ -10,6 +16,7 @@ export const scenarios = [
   tokenTransfer,
   providerApply,
   sidecarStake,
+  sidecarStakeFirst,
   sidecarStakeWorst,
   rewardsClaim,
   projectStart,

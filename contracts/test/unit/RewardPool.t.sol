@@ -374,6 +374,60 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(active, 0);
     }
 
+    /// @dev A project that starts while the sidecar has no stake records no vesting boundary values (no
+    ///      position could need them): a staker who joins during the project still vests exactly what it
+    ///      accrued, at the project's end.
+    function test_sidecar_projectOnAnUnstakedSidecarVestsLaterStakersExactly() public {
+        _depositM(1000 ether);
+        _toNextPeriod(0); // 200 MZKU stream to the sidecar class over this period
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 4);
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        vm.warp(block.timestamp + PERIOD / 4);
+        (uint256 um,) = pool.unvested(alice, sidecarX);
+        assertEq(um, 50 ether, "a quarter of 200, unvested");
+        (uint256 cm,) = pool.claimable(SIDE, alice, sidecarX);
+        assertEq(cm, 0);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (uint256 m,) = _claim(alice, SIDE, sidecarX);
+        assertEq(m, 50 ether, "vested at the end, to the wei");
+    }
+
+    /// @dev A sidecar emptied after a project keeps that project's boundary values; a later project on
+    ///      the empty sidecar does not overwrite them. A staker who joins during it must vest against
+    ///      its own project's end, never against the stale values.
+    function test_sidecar_staleBoundaryOfAnEmptiedSidecarIsNeverUsed() public {
+        _stake(SIDE, alice, sidecarX, 100 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(0);
+        vm.startPrank(market);
+        pool.onProjectStarted(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 8);
+        pool.onProjectEnded(sidecarX);
+        vm.stopPrank();
+        _stake(SIDE, alice, sidecarX, 0); // everything vested: credited to alice
+        (uint256 owedM, uint256 owedE) = pool.owedOf(alice);
+        assertEq(owedM, 25 ether);
+        assertEq(owedE, 0.25 ether);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX); // no stake: no boundary values written
+        vm.warp(block.timestamp + PERIOD / 8);
+        _stake(SIDE, bob, sidecarX, 100 ether);
+        vm.warp(block.timestamp + PERIOD / 4);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        vm.warp(block.timestamp + PERIOD / 4);
+        (uint256 m, uint256 e) = _claim(bob, SIDE, sidecarX);
+        assertEq(m, 100 ether, "half of 200: a quarter in the project, a quarter after");
+        assertEq(e, 1 ether);
+        (m, e) = _claim(alice, SIDE, sidecarX);
+        assertEq(m, 25 ether, "alice: only what she had when she left");
+        assertEq(e, 0.25 ether);
+    }
+
     // ---------------------------------------------------------------- reverts (one per custom error)
 
     function test_RevertWhen_onStakeChangedFromWrongSource() public {
@@ -521,6 +575,56 @@ contract RewardPoolTest is RewardPoolBase {
         pool.onProjectStarted(sidecarX);
         (,, uint16 active) = pool.sidecarInfo(sidecarX);
         assertEq(active, 1);
+    }
+
+    /// @dev Only the Requester stake source may report a requester's stake with a project start: an
+    ///      authorized caller that is not the source (here the market double's address) may not.
+    function test_RevertWhen_onProjectStartedWithStakeNotRequesterSource() public {
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolUnauthorizedSource.selector, REQ, market));
+        vm.prank(market);
+        pool.onProjectStartedWithStake(sidecarX, alice, 0, 100 ether);
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolUnauthorizedSource.selector, REQ, gov));
+        vm.prank(gov);
+        pool.onProjectStartedWithStake(sidecarX, alice, 0, 100 ether);
+    }
+
+    /// @dev The combined call leaves exactly the state of `onStakeChanged` + `onProjectStarted`: same
+    ///      stakes, same vesting boundary, and later the same amounts to the wei for everyone.
+    function test_onProjectStartedWithStake_equalsTheTwoCalls() public {
+        _stake(SIDE, bob, sidecarX, 100 ether);
+        _stake(REQ, alice, address(0), 50 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(PERIOD / 3);
+        uint256 before = vm.snapshotState();
+        vm.prank(requesterSource);
+        pool.onStakeChanged(REQ, alice, address(0), 50 ether, 80 ether);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        uint256[8] memory two = _afterStart();
+        vm.revertToState(before);
+        vm.prank(requesterSource);
+        pool.onProjectStartedWithStake(sidecarX, alice, 50 ether, 80 ether);
+        uint256[8] memory one = _afterStart();
+        for (uint256 i = 0; i < 8; ++i) {
+            assertEq(one[i], two[i], vm.toString(i));
+        }
+        assertEq(two[0], 80 ether);
+        assertGt(two[3], 0, "alice earned in between");
+    }
+
+    /// @dev What a project start decides, measured half a period later and after the project's end.
+    function _afterStart() internal returns (uint256[8] memory r) {
+        r[0] = pool.stakeOf(REQ, alice, address(0));
+        (, uint32 epoch, uint16 active) = pool.sidecarInfo(sidecarX);
+        (r[1], r[2]) = (epoch, active);
+        (r[3],) = pool.owedOf(alice); // her rewards up to the start, credited by the stake change
+        vm.warp(block.timestamp + PERIOD / 2);
+        (r[4],) = pool.unvested(bob, sidecarX);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (r[5], r[6]) = _claim(bob, SIDE, sidecarX);
+        (r[7],) = _claim(alice, REQ, address(0));
     }
 
     // ---------------------------------------------------------------- reentrancy

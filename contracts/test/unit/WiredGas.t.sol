@@ -157,6 +157,18 @@ contract WiredGasTest is Test {
         vm.snapshotGasLastCall("wired", "sidecar_stake");
     }
 
+    /// @dev The first staker of a sidecar (a node registered just before), mid-period: it opens the
+    ///      sidecar's Reward Pool slots, including the vesting-boundary slot its projects' starts update.
+    function test_gas_sidecarStakeFirst() public {
+        address s4 = makeAddr("sidecar4");
+        _node(providerA, s4);
+        _approveStake();
+        vm.warp(periodStart + periodLength / 2);
+        vm.prank(newStaker);
+        staking.stake(s4, 100 * E);
+        vm.snapshotGasLastCall("wired", "sidecar_stake_first");
+    }
+
     /// @dev A new staker to the sidecar of a node running a project, as the first call of a period.
     function test_gas_sidecarStakeWorst() public {
         _approveStake();

@@ -95,6 +95,25 @@ describe("mzku devnet", () => {
   });
 });
 
+describe("mzku devnet --no-sidecars", () => {
+  it("sets up the same chain without sidecar daemons, and says so", async () => {
+    const d = await startDevnet(["--no-sidecars", "--no-indexer"]);
+    try {
+      const reader = devWallet(d.rpcUrl, 0);
+      const c = d.ready.contracts;
+      expect(await providerRegistry.qualifiedCount(reader, { address: c.ProviderRegistry as `0x${string}` })).toBe(4n);
+      for (const p of d.ready.providers) {
+        expect(p.sidecarStatusUrl, p.name).toBeUndefined();
+        // no sidecar runs, so none is funded for gas
+        expect(await reader.getBalance({ address: p.sidecar as `0x${string}` }), p.name).toBe(0n);
+      }
+      expect(d.ready.apiUrl).toBeNull();
+    } finally {
+      expect(await d.stop()).toBe(0);
+    }
+  }, 300_000);
+});
+
 describe("mzku devnet --validators refuses before starting anything", () => {
   const ports = async () => ["--port", String(await freePort()), "--api-port", String(await freePort())];
 

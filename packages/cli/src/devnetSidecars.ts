@@ -1,16 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@mzku/log";
-import { devAccount, devKey, devWallet, freePort, stopProcess } from "@mzku/sdk/devnet";
+import { devAccount, devKey, devWallet, freePorts, stopProcess } from "@mzku/sdk/devnet";
+import { sidecarPeerId } from "@mzku/sidecar/identity";
 import { CliError } from "./cli/errors.js";
 import { E, PROVIDERS } from "./devnetSetup.js";
 
-// `mzku devnet`'s sidecars: one `mzku sidecar start` process per provider node, attached to the
-// devnet's anvil (the node it supervises is the devnet chain itself), each with its status and metrics
-// endpoint on a free 127.0.0.1 port. The first is the others' bootstrap peer.
+// `mzku devnet`'s sidecars: one sidecar daemon per provider node (`mzku-sidecar start`, the daemon
+// `mzku sidecar start` runs, without the CLI's command table to load), attached to the devnet's anvil
+// (the node it supervises is the devnet chain itself), each with its status and metrics endpoint on a
+// free 127.0.0.1 port. All four start at once: each listens for libp2p on a port chosen here and has
+// the other three as bootstrap peers (a peer id follows from the sidecar key), so whichever comes up
+// last dials the others and the four are connected without one waiting for another.
 
 export interface DevnetSidecar {
   name: string;
@@ -26,7 +30,7 @@ export interface SidecarNode {
   kind: "evm" | "beacon";
 }
 
-const MZKU_BIN = fileURLToPath(new URL("./bin/mzku.js", import.meta.url));
+const SIDECAR_BIN = fileURLToPath(import.meta.resolve("@mzku/sidecar/bin"));
 /** What each provider sends its sidecar for the gas of joining, opening periods and reporting. */
 const GAS_FUNDS = E;
 
@@ -39,80 +43,103 @@ export async function startSidecars(
   const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
   const children: ChildProcess[] = [];
   const stop = async () => {
-    for (const child of children) await stopProcess(child).catch(() => undefined);
+    await Promise.all(children.map((child) => stopProcess(child).catch(() => undefined)));
     rmSync(dir, { recursive: true, force: true });
   };
-  const startOne = async (p: (typeof PROVIDERS)[number], node: SidecarNode, bootstrap?: string) => {
-    const provider = devWallet(rpcUrl, p.index);
-    const address = devAccount(p.sidecar).address;
-    await provider.waitForTransactionReceipt({
-      hash: await provider.sendTransaction({ to: address, value: GAS_FUNDS }),
-    });
-    const port = await freePort();
-    const name = `sidecar${p.name.slice(-1)}`;
-    const child = spawn(process.execPath, [MZKU_BIN, "sidecar", "start"], {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: {
-        ...process.env,
-        MZKU_SIDECAR_PRIVATE_KEY: devKey(p.sidecar),
-        MZKU_SIDECAR_RPC_URL: rpcUrl,
-        MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
-        MZKU_SIDECAR_DATA_DIR: join(dir, name),
-        MZKU_SIDECAR_NODE_URL: node.url,
-        MZKU_SIDECAR_NODE_KIND: node.kind,
-        MZKU_SIDECAR_HTTP_PORT: String(port),
-        ...(bootstrap ? { MZKU_SIDECAR_BOOTSTRAP: bootstrap } : {}),
-      },
-    });
-    child.stderr?.on("data", (b: Buffer) => {
-      for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name, line });
-    });
-    children.push(child);
-    const statusUrl = `http://127.0.0.1:${port}/status`;
-    const status = await waitForStatus(statusUrl, child, name);
-    log.info("Sidecar up", { name, statusUrl, node: node.url, kind: node.kind });
-    const sidecar: DevnetSidecar = { name, address, statusUrl, metricsUrl: `http://127.0.0.1:${port}/metrics`, node };
-    return {
-      sidecar,
-      multiaddr: `${status.multiaddrs[0]}/p2p/${status.peerId}`.replace(/\/p2p\/[^/]+\/p2p\//, "/p2p/"),
-    };
-  };
   try {
-    // The first is the others' bootstrap peer; the others start together once it is up (most of a
-    // sidecar's start is its own process's work, which overlaps on the cores).
-    const [first, ...others] = PROVIDERS;
-    if (!first) return { sidecars: [], stop };
     const devnetNode: SidecarNode = { url: rpcUrl, kind: "evm" };
-    const bootstrap = await startOne(first, firstNode ?? devnetNode);
-    const rest = await Promise.allSettled(others.map((p) => startOne(p, devnetNode, bootstrap.multiaddr)));
-    const failed = rest.find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
-    const sidecars = [bootstrap, ...rest.map((r) => (r as PromiseFulfilledResult<typeof bootstrap>).value)].map(
-      (r) => r.sidecar,
+    const ports = await freePorts(2 * PROVIDERS.length);
+    const plan = await Promise.all(
+      PROVIDERS.map(async (p, i) => {
+        const key = devKey(p.sidecar);
+        const p2pPort = ports[2 * i] as number;
+        return {
+          p,
+          key,
+          name: `sidecar${p.name.slice(-1)}`,
+          httpPort: ports[2 * i + 1] as number,
+          listen: `/ip4/127.0.0.1/tcp/${p2pPort}`,
+          multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${await sidecarPeerId(key)}`,
+          node: i === 0 && firstNode ? firstNode : devnetNode,
+        };
+      }),
     );
-    return { sidecars, stop };
+    const up = plan.map(async (s) => {
+      // the daemon's config file: the listen address and the bootstrap peers have no environment variable
+      const configFile = join(dir, `${s.name}.json`);
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          listen: [s.listen],
+          bootstrap: plan.filter((o) => o !== s).map((o) => o.multiaddr),
+        }),
+      );
+      const child = spawn(process.execPath, [SIDECAR_BIN, "start"], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: {
+          ...process.env,
+          MZKU_SIDECAR_CONFIG: configFile,
+          MZKU_SIDECAR_PRIVATE_KEY: s.key,
+          MZKU_SIDECAR_RPC_URL: rpcUrl,
+          MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
+          MZKU_SIDECAR_DATA_DIR: join(dir, s.name),
+          MZKU_SIDECAR_NODE_URL: s.node.url,
+          MZKU_SIDECAR_NODE_KIND: s.node.kind,
+          MZKU_SIDECAR_HTTP_PORT: String(s.httpPort),
+        },
+      });
+      child.stderr?.on("data", (b: Buffer) => {
+        for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name: s.name, line });
+      });
+      children.push(child);
+      const statusUrl = `http://127.0.0.1:${s.httpPort}/status`;
+      await waitForStatus(statusUrl, child, s.name);
+      log.info("Sidecar up", { name: s.name, statusUrl, node: s.node.url, kind: s.node.kind });
+      return {
+        name: s.name,
+        address: devAccount(s.p.sidecar).address,
+        statusUrl,
+        metricsUrl: `http://127.0.0.1:${s.httpPort}/metrics`,
+        node: s.node,
+      } satisfies DevnetSidecar;
+    });
+    const settled = await Promise.allSettled(up);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return { sidecars: settled.map((r) => (r as PromiseFulfilledResult<DevnetSidecar>).value), stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function waitForStatus(
-  url: string,
-  child: ChildProcess,
-  name: string,
-): Promise<{ peerId: string; multiaddrs: string[] }> {
+/**
+ * Each provider sends its sidecar ETH for the gas of joining, opening periods and reporting (distinct
+ * accounts: the four transfers go out together). Before the nodes are registered, so that a sidecar
+ * finding its node active can pay for joining at once.
+ */
+export async function fundSidecars(rpcUrl: string): Promise<void> {
+  await Promise.all(
+    PROVIDERS.map(async (p) => {
+      const provider = devWallet(rpcUrl, p.index);
+      const hash = await provider.sendTransaction({ to: devAccount(p.sidecar).address, value: GAS_FUNDS });
+      await provider.waitForTransactionReceipt({ hash });
+    }),
+  );
+}
+
+async function waitForStatus(url: string, child: ChildProcess, name: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
       throw new CliError("SIDECAR_FAILED", `${name} exited with ${child.exitCode} (run with -v to see its log)`);
     try {
       const res = await fetch(url);
-      if (res.ok) return (await res.json()) as { peerId: string; multiaddrs: string[] };
+      if (res.ok) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new CliError("SIDECAR_FAILED", `${name}'s status endpoint ${url} did not answer within 60 s`);
 }

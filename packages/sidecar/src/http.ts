@@ -1,7 +1,9 @@
 /**
  * The sidecar's local endpoint, bound to 127.0.0.1 only: `GET /metrics` (Prometheus text),
  * `GET /status` (JSON: period, membership, node health, targets, peers and their scores, recent
- * reports), `GET /observations?period=N&target=0x..` (this sidecar's probes of a target, by round). Anything else is a 404 with a JSON body.
+ * reports), `GET /observations?period=N&target=0x..` (this sidecar's probes of a target, by round),
+ * in aggregate mode `GET /verdicts?period=N` (the signed verdicts of the period it holds: the leaves
+ * anyone needs to check or challenge an aggregate). Anything else is a 404 with a JSON body.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +19,8 @@ export interface HttpRoutes {
   readonly status: () => unknown;
   /** Own observations of a target in a period (`/observations?period=N&target=0x...`). */
   readonly observations: (period: bigint, target: Address) => unknown;
+  /** Aggregate mode: the signed verdicts held for a period (`/verdicts?period=N`). */
+  readonly verdicts?: (period: bigint) => unknown;
 }
 
 export async function startHttp(port: number, metrics: SidecarMetrics, routes: HttpRoutes): Promise<HttpServer> {
@@ -47,6 +51,13 @@ export async function startHttp(port: number, metrics: SidecarMetrics, routes: H
         return json(400, { error: "BAD_REQUEST", message: "period (a number) and target (an address) are required" });
       }
       return json(200, routes.observations(BigInt(period), getAddress(target)));
+    }
+    if (path === "/verdicts" && routes.verdicts) {
+      const period = url.searchParams.get("period") ?? "";
+      if (!/^[0-9]{1,18}$/.test(period)) {
+        return json(400, { error: "BAD_REQUEST", message: "period (a number) is required" });
+      }
+      return json(200, routes.verdicts(BigInt(period)));
     }
     json(404, { error: "NOT_FOUND", message: `no route ${path}; try /status or /metrics` });
   });

@@ -53,7 +53,7 @@ export function createMetrics() {
     }),
     failures: new Counter({
       name: `${p}failures_total`,
-      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity, aggregate)",
+      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity, aggregate, gossip)",
       labelNames: ["reason"] as const,
       registers,
     }),
@@ -72,7 +72,13 @@ export function createMetrics() {
     aggregatesPosted: new Counter({ name: `${p}aggregates_posted_total`, help: "aggregates posted", registers }),
     aggregatesChallenged: new Counter({
       name: `${p}aggregates_challenged_total`,
-      help: "wrong aggregate decisions this sidecar challenged",
+      help: "wrong aggregate decisions this sidecar challenged, by result (won: overturned with its bond; lost: another watcher overturned it first)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    aggregateWithdrawals: new Counter({
+      name: `${p}aggregate_withdrawals_total`,
+      help: "withdrawals of what the reports contract owed this sidecar (a won bond, its own bond back)",
       registers,
     }),
     aggregatesFinalized: new Counter({

@@ -40,7 +40,7 @@ import {
 import type { ChainProgress, DevnetValidators } from "../devnetValidators.js";
 
 export const devnetUsage = `mzku devnet [--port 8545] [--api-port 8550] [--dashboard-port 8560] [--block-time 1]
-            [--no-indexer] [--config contracts/config/devnet.json] [--json]
+            [--no-indexer] [--no-sidecars] [--config contracts/config/devnet.json] [--json]
             [--validators [N] [--beacon-port 8565] [--signer-port 8570]]
 mzku devnet advance <duration> [--rpc <url>]     move the devnet's clock (e.g. 3d, 12h)
 mzku devnet mine <blocks> | --to <block> [--rpc]  mine blocks
@@ -49,9 +49,10 @@ Starts a local chain (anvil, a block every --block-time seconds and every transa
 on 127.0.0.1, deploys the protocol with the production deploy script, seats the invited governors,
 and has governance (one proposal) point the stake observers at the Reward Pool, qualify the four
 providers (provider1-4, each with a node run by sidecar1-4), price project type 2 at 100 MZKU a day
-and shorten the auction windows to 60 blocks. It starts one \`mzku sidecar start\` per node (attached to
-this chain; status and metrics on free ports, printed), which joins the audit roster. Then it starts
-the indexer and the read API, serves the dashboard's static build (apps/dashboard/dist) when it has
+and shorten the auction windows to 60 blocks. It starts one sidecar daemon per node (\`mzku sidecar start\`,
+attached to this chain; status and metrics on free ports, printed; --no-sidecars: none), which joins
+the audit roster, and the indexer and the read API, all as soon as the protocol is deployed (beside
+the set-up transactions). It serves the dashboard's static build (apps/dashboard/dist) when it has
 been built, prints the URLs and the named accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
 A port already taken is refused before anything starts.
 
@@ -81,6 +82,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
       "dashboard-port": { type: "string" },
       "block-time": { type: "string", default: "1" },
       "no-indexer": { type: "boolean" },
+      "no-sidecars": { type: "boolean" },
       config: { type: "string" },
       json: { type: "boolean" },
       validators: { type: "string" },
@@ -97,6 +99,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
   const dashboardDir = resolve(contractsDir(), "..", "apps", "dashboard", "dist");
   const serveDashboard = existsSync(join(dashboardDir, "index.html"));
   const indexer = values["no-indexer"] !== true;
+  const withSidecars = values["no-sidecars"] !== true;
   const validators = values.validators === undefined ? undefined : validatorCount(values.validators);
   const beaconPort = portOption("--beacon-port", values["beacon-port"] ?? String(port + 20));
   const signerPort = portOption("--signer-port", values["signer-port"] ?? String(port + 25));
@@ -167,6 +170,74 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         if (/^\s*(Compiling|Compiler run|##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
       },
     });
+    // From here three things run side by side, each needing only the deployment: the sidecars'
+    // processes start (most of their start is loading their own code), the indexer and the API start,
+    // and the chain set-up below runs its transactions. The set-up registers the nodes the sidecars
+    // join with; a sidecar that looks before its node is active looks again at its next step.
+    const sidecarsStarting = withSidecars ? startDevnetSidecars() : undefined;
+    sidecarsStarting?.catch(() => {}); // awaited below; a failure stops its own processes
+    stops.push(async () => {
+      const up = await sidecarsStarting?.catch(() => undefined);
+      if (up === undefined) return;
+      log.info("Stopping the sidecars");
+      await up.stop();
+    });
+    async function startDevnetSidecars() {
+      log.info("Starting a sidecar per provider node (attached to this chain)");
+      const { startSidecars } = await import("../devnetSidecars.js");
+      const firstNode =
+        validators === undefined ? undefined : { url: `http://127.0.0.1:${beaconPort}`, kind: "beacon" as const };
+      return startSidecars(anvil.rpcUrl, deploymentFile, log, firstNode);
+    }
+    const services = startServices();
+    services.catch(() => {}); // awaited below
+    stops.push(async () => {
+      const up = await services.catch(() => undefined);
+      for (const stop of [...(up?.stops ?? [])].reverse()) await stop();
+    });
+    async function startServices() {
+      const stops: (() => Promise<void>)[] = [];
+      let apiUrl: string | undefined;
+      try {
+        if (indexer) {
+          const { startService } = await import("@mzku/indexer");
+          const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-"));
+          const service = await startService({
+            mode: "serve",
+            databaseUrl: join(dir, "indexer.sqlite"),
+            rpcUrl: anvil.rpcUrl,
+            deployment,
+            confirmations: 1,
+            port: apiPort,
+            log: log.child({ component: "indexer" }),
+          });
+          stops.push(async () => {
+            log.info("Stopping the indexer and the API");
+            await service.stop();
+            rmSync(dir, { recursive: true, force: true });
+          });
+          apiUrl = `http://127.0.0.1:${apiPort}`;
+        }
+        let dashboardUrl: string | undefined;
+        if (serveDashboard) {
+          // The dashboard's runtime config (docs/dashboard.md); `devnet` offers anvil's dev accounts in the page.
+          const config = {
+            apiUrl,
+            rpcUrl: anvil.rpcUrl,
+            devnet: true,
+            deployment: JSON.parse(readFileSync(deploymentFile, "utf8")) as unknown,
+          };
+          const server = await serveStatic(dashboardDir, dashboardPort, { "/config.json": toJson(config) });
+          stops.push(() => new Promise<void>((r) => server.close(() => r())));
+          dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+        }
+        return { apiUrl, dashboardUrl, stops };
+      } catch (error) {
+        for (const stop of stops.reverse()) await stop().catch(() => {});
+        throw error;
+      }
+    }
+
     const configPath = values.config ?? join(contractsDir(), "config", "devnet.json");
     const governors = devGovernors(configPath, anvil.rpcUrl);
     log.info("Seating the invited governors", { count: governors.length });
@@ -190,57 +261,12 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     );
     log.info("Setup proposal executed", { proposalId });
     await lockCollateral(deployment, anvil.rpcUrl);
+    if (withSidecars) await (await import("../devnetSidecars.js")).fundSidecars(anvil.rpcUrl);
     await startNodes(deployment, anvil.rpcUrl, log);
-    const validatorChain = await chain;
-    log.info("Starting a sidecar per provider node (attached to this chain)");
-    const { startSidecars } = await import("../devnetSidecars.js");
-    // The sidecars start while the indexer does; awaited before ready.
-    const sidecarsStarting = startSidecars(
-      anvil.rpcUrl,
-      deploymentFile,
-      log,
-      validatorChain ? { url: validatorChain.info.beaconUrl, kind: "beacon" } : undefined,
-    );
-    sidecarsStarting.catch(() => {}); // awaited below; a failure stops its own processes
-    stops.push(async () => {
-      log.info("Stopping the sidecars");
-      await (await sidecarsStarting).stop();
-    });
-
-    let apiUrl: string | undefined;
-    if (indexer) {
-      const { startService } = await import("@mzku/indexer");
-      const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-"));
-      const service = await startService({
-        mode: "serve",
-        databaseUrl: join(dir, "indexer.sqlite"),
-        rpcUrl: anvil.rpcUrl,
-        deployment,
-        confirmations: 1,
-        port: apiPort,
-        log: log.child({ component: "indexer" }),
-      });
-      stops.push(async () => {
-        log.info("Stopping the indexer and the API");
-        await service.stop();
-        rmSync(dir, { recursive: true, force: true });
-      });
-      apiUrl = `http://127.0.0.1:${apiPort}`;
-    }
-    let dashboardUrl: string | undefined;
-    if (serveDashboard) {
-      // The dashboard's runtime config (docs/dashboard.md); `devnet` offers anvil's dev accounts in the page.
-      const config = {
-        apiUrl,
-        rpcUrl: anvil.rpcUrl,
-        devnet: true,
-        deployment: JSON.parse(readFileSync(deploymentFile, "utf8")) as unknown,
-      };
-      const server = await serveStatic(dashboardDir, dashboardPort, { "/config.json": toJson(config) });
-      stops.push(() => new Promise<void>((r) => server.close(() => r())));
-      dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
-    }
+    log.info("Chain set-up done");
+    const { apiUrl, dashboardUrl } = await services;
     const sidecarsUp = await sidecarsStarting;
+    const validatorChain = await chain;
     let progress: import("../devnetValidators.js").ChainProgress | undefined;
     if (validatorChain) {
       log.info("Waiting for blocks proposed and attested through the threshold signer", {
@@ -261,9 +287,9 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         providerId: providerIds[i],
         address: devAccount(p.index).address,
         sidecar: devAccount(p.sidecar).address,
-        sidecarStatusUrl: sidecarsUp.sidecars[i]?.statusUrl,
-        sidecarMetricsUrl: sidecarsUp.sidecars[i]?.metricsUrl,
-        sidecarNode: sidecarsUp.sidecars[i]?.node,
+        sidecarStatusUrl: sidecarsUp?.sidecars[i]?.statusUrl,
+        sidecarMetricsUrl: sidecarsUp?.sidecars[i]?.metricsUrl,
+        sidecarNode: sidecarsUp?.sidecars[i]?.node,
       })),
       validators: validatorChain && progress ? { ...validatorChain.info, ...progress } : null,
       accounts: Object.fromEntries(Object.entries(DEVNET_ACCOUNTS).map(([n, i]) => [n, devAccount(i).address])),
@@ -326,7 +352,7 @@ function summary(
   API         ${r.apiUrl ? `${r.apiUrl} (OpenAPI at /openapi.json)` : indexer ? "" : "off (--no-indexer)"}
   Dashboard   ${r.dashboardUrl ?? (dashboard ? "" : "not built (npm run build -w @mzku/dashboard, then restart)")}
   Deployment  ${r.deploymentFile}
-  Sidecars    ${r.providers.map((p) => `${p.name.replace("provider", "sidecar")} ${p.sidecarStatusUrl} (/metrics)${p.sidecarNode?.kind === "beacon" ? " watching the beacon node" : ""}`).join("\n              ")}
+  Sidecars    ${r.providers[0]?.sidecarStatusUrl === undefined ? "off (--no-sidecars)" : r.providers.map((p) => `${p.name.replace("provider", "sidecar")} ${p.sidecarStatusUrl} (/metrics)${p.sidecarNode?.kind === "beacon" ? " watching the beacon node" : ""}`).join("\n              ")}
   Accounts    gov1-3 governors; provider1-4 qualified, one node each (sidecar1-4); requester;
               investor1-8; candidate; cosigner (the pool co-signer); treasury
   Try         mzku project request -a requester

@@ -119,7 +119,11 @@ describe("aggregated report on anvil", () => {
     const posted = await uptimeReports.aggregateOf(net.reader, { address: reports, args: [period] });
     expect(posted.root).toBe(report.root);
     const watcher = devWallet(net.anvil.rpcUrl, 9) as unknown as SidecarClient;
-    expect(await challengeWrong(watcher, reports, sidecarDomain(CHAIN_ID, reports), period, a, all)).toEqual([]);
+    expect(await challengeWrong(watcher, reports, sidecarDomain(CHAIN_ID, reports), period, a, all)).toEqual({
+      won: [],
+      lost: [],
+      contested: [],
+    });
     const [before] = await uptimeReports.uptimeOf(net.reader, {
       address: reports,
       args: [(members[2] as Member).providerId],
@@ -159,7 +163,7 @@ describe("aggregated report on anvil", () => {
     expect(await uptimeReports.decisionOf(net.reader, { address: reports, args: [period, 3n] })).toBe(1n);
     const watcher = devWallet(net.anvil.rpcUrl, 9) as unknown as SidecarClient;
     const challenged = await challengeWrong(watcher, reports, sidecarDomain(CHAIN_ID, reports), period, a, all);
-    expect(challenged).toEqual([3]);
+    expect(challenged).toEqual({ won: [3], lost: [], contested: [] });
     expect(await uptimeReports.decisionOf(net.reader, { address: reports, args: [period, 3n] })).toBe(2n);
     expect(await uptimeReports.credits(net.reader, { address: reports, args: [watcher.account.address] })).toBe(
       await uptimeReports.aggregatorBond(net.reader, { address: reports }),
@@ -171,5 +175,87 @@ describe("aggregated report on anvil", () => {
         args: [(wallets[1] as SidecarClient).account.address],
       }),
     ).toBe(0n);
+  });
+
+  it("two watchers racing on the same decision: one wins the bond, the other counts it lost", async () => {
+    const period = await nextPeriod();
+    const a = await assignment(period);
+    await nextPeriod();
+    const all = await verdicts(period, a, [1]);
+    const honest = buildAggregate(a, all);
+    const decisions = [...honest.decisions];
+    decisions[1] = 1;
+    const lie = { ...honest, decisions, decisionBytes: packDecisions(decisions) };
+    const shares = new Map();
+    for (const [slot, w] of wallets.entries()) {
+      shares.set(slot, await coSign(w, reports, keys[slot] as BlsKey, period, lie, lie));
+    }
+    await postAggregate(wallets[2] as SidecarClient, reports, period, lie, shares);
+    const domain = sidecarDomain(CHAIN_ID, reports);
+    const watchers = [10, 11].map((i) => devWallet(net.anvil.rpcUrl, i) as unknown as SidecarClient);
+    // both read the wrong decision and send before either is mined: the second is mined reverted
+    await net.testClient.setAutomine(false);
+    try {
+      const races = watchers.map((w) => challengeWrong(w, reports, domain, period, a, all));
+      const sent = async () => (await net.testClient.getTxpoolStatus()).pending === 2;
+      for (let i = 0; i < 400 && !(await sent()); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await sent()).toBe(true);
+      await net.testClient.mine({ blocks: 1 });
+      const outcomes = await Promise.all(races);
+      expect(outcomes.map((o) => o.won.length + o.lost.length)).toEqual([1, 1]);
+      expect(outcomes.flatMap((o) => o.won)).toEqual([1]);
+      expect(outcomes.flatMap((o) => o.lost)).toEqual([1]);
+    } finally {
+      await net.testClient.setAutomine(true);
+    }
+    expect(await uptimeReports.decisionOf(net.reader, { address: reports, args: [period, 1n] })).toBe(2n);
+    const bond = await uptimeReports.aggregatorBond(net.reader, { address: reports });
+    const credits = await Promise.all(
+      watchers.map((w) => uptimeReports.credits(net.reader, { address: reports, args: [w.account.address] })),
+    );
+    expect(credits.sort()).toEqual([0n, bond]);
+    // a later pass of the loser finds nothing left to challenge
+    const loser = watchers[credits.indexOf(0n)] as SidecarClient;
+    expect(await challengeWrong(loser, reports, domain, period, a, all)).toEqual({
+      won: [],
+      lost: [],
+      contested: [],
+    });
+    await finalize(period);
+  });
+
+  it("a watcher whose challenge another pending one pre-empts looks again and counts it lost", async () => {
+    const period = await nextPeriod();
+    const a = await assignment(period);
+    await nextPeriod();
+    const all = await verdicts(period, a, [4]);
+    const honest = buildAggregate(a, all);
+    const decisions = [...honest.decisions];
+    decisions[4] = 1;
+    const lie = { ...honest, decisions, decisionBytes: packDecisions(decisions) };
+    const shares = new Map();
+    for (const [slot, w] of wallets.entries()) {
+      shares.set(slot, await coSign(w, reports, keys[slot] as BlsKey, period, lie, lie));
+    }
+    await postAggregate(wallets[3] as SidecarClient, reports, period, lie, shares);
+    const domain = sidecarDomain(CHAIN_ID, reports);
+    const [first, second] = [13, 14].map((i) => devWallet(net.anvil.rpcUrl, i) as unknown as SidecarClient);
+    await net.testClient.setAutomine(false);
+    try {
+      const winning = challengeWrong(first as SidecarClient, reports, domain, period, a, all);
+      for (let i = 0; i < 400 && (await net.testClient.getTxpoolStatus()).pending === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // the mined state still says up, but the node estimates against the pending challenge
+      const pass = await challengeWrong(second as SidecarClient, reports, domain, period, a, all);
+      expect(pass).toEqual({ won: [], lost: [], contested: [4] });
+      await net.testClient.mine({ blocks: 1 });
+      expect(await winning).toEqual({ won: [4], lost: [], contested: [] });
+      const again = await challengeWrong(second as SidecarClient, reports, domain, period, a, all, new Set([4]));
+      expect(again).toEqual({ won: [], lost: [4], contested: [] });
+    } finally {
+      await net.testClient.setAutomine(true);
+    }
+    await finalize(period);
   });
 });

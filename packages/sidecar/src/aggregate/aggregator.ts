@@ -7,7 +7,8 @@
  *     verdicts it holds (`coSign`);
  *   - the aggregator checks every share, adds them up and posts with its bond (`postAggregate`);
  *   - a watcher recomputes a posted aggregate from its verdicts and challenges every wrong decision
- *     (`challengeWrong`).
+ *     (`challengeWrong`); what the contract owes it (a won bond, an aggregator's bond back) it takes
+ *     with `withdrawCredits`.
  * The daemon runs them in aggregate mode through `round.ts`.
  */
 import {
@@ -19,7 +20,7 @@ import {
   VERDICT_TYPES,
 } from "@mzku/sdk";
 import { type Address, type Hex, recoverTypedDataAddress, type TypedDataDomain } from "viem";
-import type { SidecarClient } from "../chain.js";
+import { revertName, type SidecarClient } from "../chain.js";
 import { SidecarError } from "../errors.js";
 import { aggregateSignatures, type BlsKey, type G1Words, type G2Words, verifyShare } from "./bls.js";
 
@@ -150,9 +151,27 @@ export async function postAggregate(
 }
 
 /**
+ * What a watcher's pass over a posted aggregate did: the slots it overturned (`won`), the ones another
+ * watcher overturned first (`lost`: its own challenge reverted), and the ones still `contested`: its
+ * challenge was refused as `UptimeReportsDecisionCorrect` while the mined state still holds the wrong
+ * decision — another watcher's challenge is pending (nodes estimate gas against the pending block).
+ * A contested slot is re-checked at the next pass, not given up: a pending transaction may never be
+ * mined.
+ */
+export interface ChallengeOutcome {
+  readonly won: number[];
+  readonly lost: number[];
+  readonly contested: number[];
+}
+
+/**
  * Recomputes the aggregate posted for `period` from `verdicts` (the ones the aggregator published)
- * and challenges every decision that differs from what the correctly signed verdicts say. Returns the
- * challenged slots; nothing when the posted root is not the root of these verdicts (no proof possible).
+ * and challenges every decision that differs from what the correctly signed verdicts say. Nothing
+ * when the posted root is not the root of these verdicts (no proof possible). A challenge that
+ * reverts while the decision is now the right one lost a race to another watcher (refused at
+ * simulation, or mined after the winner's): `lost`, not an error; so is a slot of `contested` (from the
+ * previous pass) that is now right. A closed window or a finalized aggregate ends the pass; anything
+ * else is thrown.
  */
 export async function challengeWrong(
   client: SidecarClient,
@@ -161,20 +180,48 @@ export async function challengeWrong(
   period: bigint,
   assignment: AuditPeriod,
   verdicts: readonly SignedVerdict[],
-): Promise<number[]> {
+  contested: ReadonlySet<number> = new Set(),
+): Promise<ChallengeOutcome> {
+  const outcome: ChallengeOutcome = { won: [], lost: [], contested: [] };
   const posted = await uptimeReports.aggregateOf(client, { address: reports, args: [period] });
   const tree = buildAggregate(assignment, verdicts);
-  if (posted.postedBlock === 0n || posted.root !== tree.root) return [];
+  if (posted.postedBlock === 0n || posted.root !== tree.root) return outcome;
   const truth = buildAggregate(assignment, await validVerdicts(domain, period, verdicts)).decisions;
-  const challenged: number[] = [];
+  const decided = async (slot: number) =>
+    Number(await uptimeReports.decisionOf(client, { address: reports, args: [period, BigInt(slot)] }));
   for (let slot = 0; slot < assignment.size; slot++) {
-    const decision = await uptimeReports.decisionOf(client, { address: reports, args: [period, BigInt(slot)] });
-    if (Number(decision) === truth[slot]) continue;
-    await uptimeReports.challenge(client, {
-      address: reports,
-      args: [period, BigInt(slot), tree.challengeLeaves(slot)],
-    });
-    challenged.push(slot);
+    if ((await decided(slot)) === truth[slot]) {
+      if (contested.has(slot)) outcome.lost.push(slot);
+      continue;
+    }
+    try {
+      await uptimeReports.challenge(client, {
+        address: reports,
+        args: [period, BigInt(slot), tree.challengeLeaves(slot)],
+      });
+      outcome.won.push(slot);
+    } catch (error) {
+      if ((await decided(slot)) === truth[slot]) {
+        outcome.lost.push(slot);
+        continue;
+      }
+      const name = revertName(error);
+      if (name === "UptimeReportsDecisionCorrect") {
+        outcome.contested.push(slot);
+        continue;
+      }
+      if (name === "UptimeReportsChallengeWindow" || name === "UptimeReportsNoAggregate") return outcome;
+      throw error;
+    }
   }
-  return challenged;
+  return outcome;
+}
+
+/** Withdraws what the contract owes the caller (`credits`: a challenge's bond, an aggregate's bond
+ *  back); returns the amount, 0 when nothing is owed (nothing sent). */
+export async function withdrawCredits(client: SidecarClient, reports: Address): Promise<bigint> {
+  const owed = await uptimeReports.credits(client, { address: reports, args: [client.account.address] });
+  if (owed === 0n) return 0n;
+  await uptimeReports.withdraw(client, { address: reports });
+  return owed;
 }

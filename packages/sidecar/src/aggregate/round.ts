@@ -3,7 +3,8 @@
  * in the daemon"). Every sidecar: registers its BLS key once it is in the roster; when a period ends
  * signs its verdicts and gossips them; co-signs an aggregate it is asked to sign only when it recomputes
  * the same root and decisions from the verdicts it holds; watches every posted aggregate and challenges
- * wrong decisions; finalizes an aggregate nobody finalized. The aggregator (`report.aggregator`)
+ * wrong decisions (a challenge another watcher won first is counted `lost`, not an error); finalizes an
+ * aggregate nobody finalized; withdraws what the contract owes it (a won bond, its own bond back). The aggregator (`report.aggregator`)
  * additionally builds the aggregate of the period that ended, gossips signature requests (and the
  * verdicts it holds, so the co-signers converge on the same tree), and posts once a quorum of valid
  * shares is in. Until the fallback block of a period (half of the next period) the outbox holds the
@@ -20,7 +21,15 @@ import { encodeSigned, signAggregateMessage } from "../audit/messages.js";
 import { type Chain, revertName } from "../chain.js";
 import type { SidecarMetrics } from "../metrics.js";
 import type { ReportRow } from "../store/db.js";
-import { challengeWrong, coSign, postAggregate, registerBls, signVerdict } from "./aggregator.js";
+import {
+  challengeWrong,
+  coSign,
+  postAggregate,
+  registerBls,
+  type SignedVerdict,
+  signVerdict,
+  withdrawCredits,
+} from "./aggregator.js";
 import { type BlsKey, g2FromHex, g2ToHex } from "./bls.js";
 import type { AggregateStore } from "./store.js";
 
@@ -52,6 +61,11 @@ export class AggregateRound {
   /** Requests co-signed (id → period), kept for the last few periods. */
   private readonly signed = new Map<string, bigint>();
   private readonly resent = new Map<bigint, number>();
+  /** Per period, the slots whose challenge another watcher's pending one pre-empted (`ChallengeOutcome`). */
+  private readonly contested = new Map<bigint, Set<number>>();
+  /** The contract owes this sidecar something (a won bond, its bond back): withdraw at this step. */
+  private owed = false;
+  private creditsCheckedFor: bigint | undefined;
 
   constructor(private readonly o: AggregateRoundOptions) {}
 
@@ -91,6 +105,11 @@ export class AggregateRound {
     this.o.store.mark(period, "verdicts");
     await this.publishVerdicts(period, slot);
     this.o.log.info("verdicts signed", { period, targets: row.targets, votes: row.votes.toString(2) });
+  }
+
+  /** The signed verdicts held for `period` (own and gossiped), for `GET /verdicts`. */
+  heldVerdicts(period: bigint): SignedVerdict[] {
+    return this.o.store.verdicts(period);
   }
 
   /** A verdict from gossip (its signature already checked against its auditor): kept if assigned. */
@@ -172,8 +191,10 @@ export class AggregateRound {
     const block = await this.client.getBlockNumber({ cacheTime: 0 });
     if (this.o.aggregator && current >= 1n) await this.aggregate(current - 1n, slot, block);
     for (let back = 1n; back <= 3n && current >= back; back++) await this.watch(current - back, block);
+    await this.withdraw(current);
     for (const [id, p] of this.signed) if (p + 3n < current) this.signed.delete(id);
     for (const p of this.resent.keys()) if (p + 3n < current) this.resent.delete(p);
+    for (const p of this.contested.keys()) if (p + 3n < current) this.contested.delete(p);
     if (current > KEEP_PERIODS) this.o.store.prune(current - KEEP_PERIODS);
   }
 
@@ -260,6 +281,7 @@ export class AggregateRound {
     if (posted.postedBlock === 0n) return;
     if (posted.done) {
       this.o.store.mark(period, "finalized", "by another");
+      if (posted.aggregator === this.o.account.address) this.owed = true; // its bond back, unless challenged
       return;
     }
     const window = BigInt(await uptimeReports.challengeBlocks(this.client, { address: this.reports }));
@@ -268,11 +290,31 @@ export class AggregateRound {
       const info = await this.o.chain.period(period);
       const verdicts = this.o.store.verdicts(period);
       if (!info || buildAggregate(info, verdicts).root !== posted.root) return; // not (yet) the same tree
-      const challenged = await challengeWrong(this.client, this.reports, this.o.domain, period, info, verdicts);
-      this.o.store.mark(period, "watched", JSON.stringify(challenged));
-      if (challenged.length > 0) {
-        this.o.metrics.aggregatesChallenged.inc(challenged.length);
-        this.o.log.warn("aggregate challenged", { period, slots: challenged, aggregator: posted.aggregator });
+      const { won, lost, contested } = await challengeWrong(
+        this.client,
+        this.reports,
+        this.o.domain,
+        period,
+        info,
+        verdicts,
+        this.contested.get(period),
+      );
+      if (contested.length > 0) {
+        // another watcher's challenge is pending: look again at the next step
+        this.contested.set(period, new Set(contested));
+        this.o.log.info("aggregate decisions being challenged by another watcher", { period, slots: contested });
+      } else {
+        this.contested.delete(period);
+        this.o.store.mark(period, "watched", JSON.stringify({ won, lost }));
+      }
+      if (won.length > 0) {
+        this.o.metrics.aggregatesChallenged.inc({ result: "won" }, won.length);
+        this.o.log.warn("aggregate challenged", { period, slots: won, aggregator: posted.aggregator });
+        this.owed = true;
+      }
+      if (lost.length > 0) {
+        this.o.metrics.aggregatesChallenged.inc({ result: "lost" }, lost.length);
+        this.o.log.info("aggregate decisions overturned by another watcher first", { period, slots: lost });
       }
       return;
     }
@@ -290,6 +332,20 @@ export class AggregateRound {
     if (after.done && this.o.store.mark(period, "finalized")) {
       this.o.metrics.aggregatesFinalized.inc();
       this.o.log.info("aggregate finalized", { period, root: posted.root });
+      if (posted.aggregator === this.o.account.address) this.owed = true;
+    }
+  }
+
+  /** Takes what the contract owes this sidecar: after a won challenge or its own aggregate's
+   *  finalization, and once a period (what a restart left owed). */
+  private async withdraw(current: bigint): Promise<void> {
+    if (!this.owed && this.creditsCheckedFor === current) return;
+    const amount = await withdrawCredits(this.client, this.reports);
+    this.owed = false;
+    this.creditsCheckedFor = current;
+    if (amount > 0n) {
+      this.o.metrics.aggregateWithdrawals.inc();
+      this.o.log.info("credits withdrawn", { wei: amount });
     }
   }
 

@@ -9,7 +9,6 @@
 import "../polyfill.js";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import { generateKeyPairFromSeed } from "@libp2p/crypto/keys";
 import { type GossipSub, gossipsub, TopicValidatorResult } from "@libp2p/gossipsub";
 import { createPeerScoreParams, createTopicScoreParams } from "@libp2p/gossipsub/score";
 import { identify } from "@libp2p/identify";
@@ -19,7 +18,7 @@ import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
 import type { Logger } from "@mzku/log";
 import { createLibp2p, type Libp2p } from "libp2p";
-import { hexToBytes, keccak256, toBytes } from "viem";
+import { meshKey } from "./identity.js";
 
 /**
  * What `validate` answers: deliver; drop without blame (`ignore`: e.g. a sender not yet known); or
@@ -57,8 +56,7 @@ export class Mesh {
   ) {}
 
   static async start(options: MeshOptions): Promise<Mesh> {
-    const seed = hexToBytes(keccak256(toBytes(`mzku-sidecar-libp2p:${options.sidecarKey}`)));
-    const privateKey = await generateKeyPairFromSeed("Ed25519", seed);
+    const privateKey = await meshKey(options.sidecarKey);
     const holder: { mesh?: Mesh } = {};
     const node = await createLibp2p({
       privateKey,
