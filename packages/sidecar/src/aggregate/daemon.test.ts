@@ -396,7 +396,9 @@ describe("aggregated report by sidecar processes", () => {
         sent.push((await net.reader.getTransactionReceipt({ hash: tx.hash })).status === "success");
       }
     }
-    expect(sent).toEqual(mode === 2 ? [true] : []);
+    // (a post racing the fallback's first report into the same block would be mined reverted: not a post)
+    expect(sent.length).toBeLessThanOrEqual(1);
+    expect(sent.filter((ok) => ok)).toEqual(mode === 2 ? [true] : []);
     if (mode === 1) {
       // the fallback: individual reports, each auditor's once
       const reported = await net.reader.getContractEvents({
