@@ -333,6 +333,28 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         nonReentrant
     {
         if (msg.sender != _stakeSource[class]) revert RewardPoolUnauthorizedSource(class, msg.sender);
+        _stakeChanged(class, account, key, oldAmount, newAmount);
+    }
+
+    /// @inheritdoc IRewardPool
+    /// @dev Only the Requester stake source (the ProjectMarket, also the authorized caller that marks
+    ///      projects): one call instead of `onStakeChanged` + `onProjectStarted`, so a project start pays
+    ///      one call, one authorization read and one reentrancy guard.
+    function onProjectStartedWithStake(address sidecar, address requester, uint256 oldStake, uint256 newStake)
+        external
+        nonReentrant
+    {
+        if (msg.sender != _stakeSource[StakeClass.Requester]) {
+            revert RewardPoolUnauthorizedSource(StakeClass.Requester, msg.sender);
+        }
+        _stakeChanged(StakeClass.Requester, requester, address(0), oldStake, newStake);
+        _projectStarted(sidecar);
+    }
+
+    /// @dev `onStakeChanged` after its authorization.
+    function _stakeChanged(StakeClass class, address account, address key, uint256 oldAmount, uint256 newAmount)
+        internal
+    {
         if (newAmount > MAX_STAKE) revert RewardPoolStakeTooLarge(newAmount, MAX_STAKE);
         bytes32 id = _positionId(class, account, key);
         Position memory pos = _positions[id];
@@ -359,7 +381,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         pos.stake = uint96(newAmount);
         if (m != 0) pos.owedMzku = true;
         if (e != 0) pos.owedEth = true;
-        _positions[id] = pos;
+        _storePosition(_positions[id], pos);
         emit RewardPoolStakeChanged(class, account, key, old, newAmount, oldAmount);
         if (m != 0 || e != 0) _credit(account, m, e);
     }
@@ -367,10 +389,14 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @inheritdoc IRewardPool
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
+        _projectStarted(sidecar);
+    }
+
+    function _projectStarted(address sidecar) internal {
         SidecarInfo memory info = _syncSidecar(sidecar, 0);
         if (info.activeProjects == 0) _vestBoundary(sidecar, info);
         ++info.activeProjects;
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         emit RewardPoolProjectMarked(sidecar, true, info.epoch, info.activeProjects);
     }
 
@@ -381,7 +407,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         SidecarInfo memory info = _syncSidecar(sidecar, 0);
         _vestBoundary(sidecar, info);
         --info.activeProjects;
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         emit RewardPoolProjectMarked(sidecar, false, info.epoch, info.activeProjects);
     }
 
@@ -655,11 +681,47 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             // forge-lint: disable-next-line(unsafe-typecast)
             ca.total = uint96(total);
         }
-        slot.acc = ca.acc;
-        slot.carry = ca.carry;
-        slot.lastUpdate = ca.lastUpdate;
-        slot.total = ca.total;
+        _storeClass(slot, ca);
         return ca.acc;
+    }
+
+    /// @dev Writes `ca` to `slot` in one SSTORE (the compiler writes a memory struct member by member:
+    ///      a warm read and write per member). Layout as Solidity packs `ClassAsset`, low bits first.
+    function _storeClass(ClassAsset storage slot, ClassAsset memory ca) internal {
+        uint256 word =
+            uint256(ca.acc) | uint256(ca.carry) << 96 | uint256(ca.lastUpdate) << 128 | uint256(ca.total) << 160;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for a position (`Position`'s packing, low bits first).
+    function _storePosition(Position storage slot, Position memory pos) internal {
+        uint256 word = uint256(pos.stake) | uint256(pos.snapMzku) << 96 | _bit(pos.owedMzku) << 192 | _bit(pos.owedEth)
+            << 200 | uint256(pos.epoch) << 208;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for a sidecar's info (`SidecarInfo`'s packing, low bits first).
+    function _storeSidecar(SidecarInfo storage slot, SidecarInfo memory info) internal {
+        uint256 word = uint256(info.total) | uint256(info.epoch) << 96 | uint256(info.activeProjects) << 128;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for one asset of a sidecar (`SidecarAsset`'s packing, low bits first).
+    function _storeSidecarAsset(SidecarAsset storage slot, SidecarAsset memory sa) internal {
+        uint256 word = uint256(sa.classSnap) | uint256(sa.acc) << 96 | uint256(sa.carry) << 192;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    function _bit(bool b) internal pure returns (uint256) {
+        return b ? 1 : 0;
     }
 
     /// @dev Brings (class `c`, `asset`) (in memory) up to time `t`, simulating the period starts due
@@ -772,7 +834,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             }
         }
         if ((wantM && pos.owedMzku) || (wantE && pos.owedEth)) (m, e) = _takeOwed(pos, m, e, wantM, wantE);
-        _positions[id] = pos;
+        _storePosition(_positions[id], pos);
         _pay(class, key, m, e);
     }
 
@@ -835,7 +897,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             uint96 classAcc = _touchClass(c, a, classDelta);
             SidecarAsset memory sa = _sidecarAsset[sidecar][a];
             _accrueSidecar(sa, info.total, classAcc);
-            _sidecarAsset[sidecar][a] = sa;
+            _storeSidecarAsset(_sidecarAsset[sidecar][a], sa);
         }
     }
 
@@ -941,7 +1003,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         // so that its projects' starts update the slot rather than create it (`SidecarVest`).
         if (info.total == 0 && newTotal != 0) _sidecarVest[sidecar].set = true;
         info.total = uint96(newTotal);
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         if (newAmount < old && (v.unvestedMzku != 0 || v.unvestedEth != 0)) {
             _forfeit(account, sidecar, v, old, newAmount, newTotal);
         }

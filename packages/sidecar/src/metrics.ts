@@ -53,7 +53,7 @@ export function createMetrics() {
     }),
     failures: new Counter({
       name: `${p}failures_total`,
-      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity, aggregate)",
+      help: "failures by reason (rpc, report_reverted, report_expired, open_period, join, refresh, probe, capacity, aggregate, gossip)",
       labelNames: ["reason"] as const,
       registers,
     }),

@@ -184,7 +184,12 @@ export class Sidecar {
       sidecarKey: c.privateKey,
       topic: `/mzku/${deployment.chainId}/${deployment.contracts.UptimeReports.toLowerCase()}/audit/1`,
       validate: (data, from, origin) => this.validate(data, from, origin),
-      onMessage: (data) => void this.onMessage(data),
+      // a handler's failure is logged and counted: the daemon carries on
+      onMessage: (data) =>
+        void this.onMessage(data).catch((error) => {
+          this.metrics.failures.inc({ reason: "gossip" });
+          this.log.warn("gossip message not handled", { error: String(error) });
+        }),
       log: this.log.child({ component: "sidecar.mesh" }),
     });
     this.auditor = new Auditor({
@@ -554,7 +559,9 @@ export class Sidecar {
       if (known && known.at > m.body.at) return;
       this.directory.set(getAddress(m.body.sidecar), m.body);
       const addrs = m.body.addrs.split(",").filter(Boolean);
-      await this.mesh.learn(m.body.peerId, addrs).catch(() => undefined);
+      // a peer's announcement can arrive while this sidecar's own bootstrap dials are in flight
+      // (`Mesh.start` has not returned): then only the directory learns it; the next announcement dials
+      await this.mesh?.learn(m.body.peerId, addrs).catch(() => undefined);
     } else if (m.kind === "observation") {
       this.store.recordPeerObservation(m.body, m.signature);
     } else if (this.round) {
