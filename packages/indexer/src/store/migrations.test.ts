@@ -96,7 +96,7 @@ describe.each(engines)("migrations on %s", (engine) => {
         Object.values(row),
       );
     }
-    expect(await migrate(db)).toEqual([5]);
+    expect(await migrate(db, migrations.slice(0, 5))).toEqual([5]);
     for (const [table, row] of rows) expect(await db.query(`SELECT * FROM ${table}`), table).toEqual([row]);
     const indexes = (
       db.dialect === "sqlite"
@@ -128,6 +128,47 @@ describe.each(engines)("migrations on %s", (engine) => {
       ]),
     ).toEqual([{ staker: "0xa" }]);
     expect(await db.query("SELECT log_index FROM events WHERE address = ?", ["0xpool"])).toEqual([{ log_index: 2 }]);
+  });
+
+  it("brings a version-5 database's micro-pools to version 6: a stage from the status, no deposit yet", async () => {
+    const db = await fresh();
+    expect(await migrate(db, migrations.slice(0, 5))).toEqual([1, 2, 3, 4, 5]);
+    const pool = (address: string, status: string) => [
+      address,
+      1,
+      1,
+      "0xop",
+      100,
+      "5",
+      "1",
+      "31",
+      "31",
+      1,
+      status,
+      "0",
+      "0",
+      "0",
+      1,
+      1,
+    ];
+    for (const [address, status] of [
+      ["0xa", "open"],
+      ["0xb", "active"],
+      ["0xc", "cancelled"],
+    ] as const) {
+      await db.run(
+        "INSERT INTO micro_pools (pool, pool_id, provider_id, operator, end_time, fixed_price, provider_eth, staked, aeth_supply, holders, status, rewards_distributed, rewards_to_holders, claimed, opened_block, updated_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        pool(address, status),
+      );
+    }
+    expect(await migrate(db)).toEqual(migrations.slice(5).map((m) => m.version));
+    expect(
+      await db.query("SELECT pool, status, stage, activated_block, activation_tx FROM micro_pools ORDER BY pool"),
+    ).toEqual([
+      { pool: "0xa", status: "open", stage: "filling", activated_block: null, activation_tx: null },
+      { pool: "0xb", status: "active", stage: "active", activated_block: null, activation_tx: null },
+      { pool: "0xc", status: "cancelled", stage: "cancelled", activated_block: null, activation_tx: null },
+    ]);
   });
 
   it("rolls a failing migration back whole", async () => {

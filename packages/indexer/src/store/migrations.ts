@@ -440,7 +440,30 @@ const v5: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
+/**
+ * A micro-pool's activation: its stage (an open pool that holds 32 ETH is `awaiting_activation`: its
+ * operator's DKG key and deposit are due) and the deposit itself (block, time, transaction, the MZKU fees
+ * forwarded). Pools that left `open` take their stage from their status; an open pool indexed before this
+ * version reads `filling` until its next event (re-index from the start block for the exact stage).
+ */
+const v6: Migration = {
+  version: 6,
+  name: "micro-pool activation",
+  statements: [
+    `ALTER TABLE micro_pools ADD COLUMN stage TEXT NOT NULL DEFAULT 'filling'`,
+    `UPDATE micro_pools SET stage = status WHERE status <> 'open'`,
+    `ALTER TABLE micro_pools ADD COLUMN deposit_data_block BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activated_block BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activated_at BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activation_tx TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN fee_to_reward_pool TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN fee_to_provider TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN exit_requested_at BIGINT`,
+    `CREATE INDEX micro_pools_by_stage ON micro_pools (stage, pool_id)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0;
 
