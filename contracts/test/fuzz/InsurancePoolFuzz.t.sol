@@ -1,31 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Test} from "forge-std/Test.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {MzkuToken} from "../../src/token/MzkuToken.sol";
-import {InsurancePool} from "../../src/pools/InsurancePool.sol";
-import {RewardPool} from "../../src/pools/RewardPool.sol";
-import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
+import {InsurancePoolFixture} from "../utils/InsurancePoolFixture.sol";
 
-contract InsurancePoolFuzzTest is Test {
-    address internal gov = makeAddr("governance");
-    address internal market = makeAddr("market");
-    MzkuToken internal token;
-    InsurancePool internal pool;
-
+contract InsurancePoolFuzzTest is InsurancePoolFixture {
     function setUp() public {
-        address[] memory holders = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        holders[0] = address(this);
-        amounts[0] = 1e30;
-        token = new MzkuToken(holders, amounts);
-        address[4] memory sources;
-        RewardPool rp =
-            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
-        address[] memory callers = new address[](1);
-        callers[0] = market;
-        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rp)), 1, 1);
+        _deployInsurancePool(address(this), 1e30, 1, 1);
         token.approve(address(pool), type(uint256).max);
     }
 

@@ -2,11 +2,9 @@
 pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {MzkuToken} from "../../src/token/MzkuToken.sol";
 import {InsurancePool} from "../../src/pools/InsurancePool.sol";
-import {RewardPool} from "../../src/pools/RewardPool.sol";
-import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
+import {InsurancePoolFixture} from "../utils/InsurancePoolFixture.sol";
 
 /// @notice Drives the Insurance Pool with random inflows, compensations, withdrawals, moves and burns.
 contract InsurancePoolHandler is Test {
@@ -131,25 +129,11 @@ contract Refuser {
     }
 }
 
-contract InsurancePoolInvariantTest is Test {
-    InsurancePool internal pool;
-    MzkuToken internal token;
+contract InsurancePoolInvariantTest is InsurancePoolFixture {
     InsurancePoolHandler internal handler;
 
     function setUp() public {
-        address gov = makeAddr("governance");
-        address market = makeAddr("market");
-        address[] memory holders = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        holders[0] = address(this);
-        amounts[0] = 1e30;
-        token = new MzkuToken(holders, amounts);
-        address[4] memory sources;
-        RewardPool rp =
-            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
-        address[] memory callers = new address[](1);
-        callers[0] = market;
-        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rp)), 1e21, 1e18);
+        _deployInsurancePool(address(this), 1e30, 1e21, 1e18);
         handler = new InsurancePoolHandler(pool, token, gov, market);
         token.transfer(address(handler), 1e30);
         targetContract(address(handler));

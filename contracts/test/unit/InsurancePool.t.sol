@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {MzkuToken} from "../../src/token/MzkuToken.sol";
 import {InsurancePool} from "../../src/pools/InsurancePool.sol";
-import {RewardPool} from "../../src/pools/RewardPool.sol";
 import {Governed} from "../../src/governance/Governed.sol";
+import {InsurancePoolFixture} from "../utils/InsurancePoolFixture.sol";
 import {IRewardPool} from "../../src/interfaces/IRewardPool.sol";
 
 /// @notice A receiver that re-enters the Insurance Pool when paid ETH, or refuses it.
@@ -45,31 +43,13 @@ contract HostileInsuranceReceiver {
     }
 }
 
-contract InsurancePoolTest is Test {
-    address internal gov = makeAddr("governance");
-    address internal market = makeAddr("market");
+contract InsurancePoolTest is InsurancePoolFixture {
     address internal funder = makeAddr("funder");
     address internal victim = makeAddr("victim");
     address internal stranger = makeAddr("stranger");
 
-    MzkuToken internal token;
-    RewardPool internal rewardPool;
-    InsurancePool internal pool;
-
     function setUp() public {
-        address[] memory holders = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        holders[0] = funder;
-        amounts[0] = 1e9 ether;
-        token = new MzkuToken(holders, amounts);
-        address[4] memory sources;
-        rewardPool =
-            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
-        address[] memory callers = new address[](1);
-        callers[0] = market;
-        pool = new InsurancePool(
-            gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 100 ether, 1 ether
-        );
+        _deployInsurancePool(funder, 1e9 ether, 100 ether, 1 ether);
         vm.deal(funder, 1000 ether);
         vm.startPrank(funder);
         token.approve(address(pool), type(uint256).max);
@@ -357,27 +337,12 @@ contract InsurancePoolTest is Test {
 
 /// @notice Named gas snapshots (group "insurance"), each call its own transaction.
 /// forge-config: default.isolate = true
-contract InsurancePoolGasTest is Test {
-    address internal gov = makeAddr("governance");
-    address internal market = makeAddr("market");
+contract InsurancePoolGasTest is InsurancePoolFixture {
     address internal funder = makeAddr("funder");
     address internal victim = makeAddr("victim");
-    MzkuToken internal token;
-    InsurancePool internal pool;
-    RewardPool internal rewardPool;
 
     function setUp() public {
-        address[] memory holders = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        holders[0] = funder;
-        amounts[0] = 1e9 ether;
-        token = new MzkuToken(holders, amounts);
-        address[4] memory sources;
-        rewardPool =
-            new RewardPool(gov, new address[](0), IERC20(address(token)), makeAddr("treasury"), sources, 7 days);
-        address[] memory callers = new address[](1);
-        callers[0] = market;
-        pool = new InsurancePool(gov, callers, IERC20(address(token)), IRewardPool(address(rewardPool)), 1, 1);
+        _deployInsurancePool(funder, 1e9 ether, 1, 1);
         vm.deal(funder, 1000 ether);
         vm.deal(victim, 1 ether);
         vm.startPrank(funder);
