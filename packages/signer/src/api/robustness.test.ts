@@ -1,16 +1,11 @@
-/**
- * Hostile and malformed requests against the real HTTP server (a co-signer with a key share): every
- * one gets a 4xx with a JSON body, nothing is signed or recorded, and the server keeps answering.
- */
-import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { createLogger, type Logger, silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { eip3076Case, eip3076Cases } from "../testing/eip3076.js";
 import { splitSecret } from "../testing/index.js";
 import { type RunningSignerServer, startSignerServer } from "./server.js";
 
@@ -247,9 +242,7 @@ describe("slashing-protection import over HTTP", () => {
   });
 
   it("a fresh signer refuses an interchange for another chain (EIP-3076 wrong_genesis_validators_root)", async () => {
-    const vector = JSON.parse(
-      readFileSync(join(import.meta.dirname, "../../../../vectors/eip3076/wrong_genesis_validators_root.json"), "utf8"),
-    ) as { genesis_validators_root: string; steps: Array<{ should_succeed: boolean; interchange: unknown }> };
+    const vector = eip3076Case("wrong_genesis_validators_root.json");
     const { server, db } = await start({ gvr: vector.genesis_validators_root });
     const r = await post(`${server.url}/api/v1/eth2/slashing-protection`, vector.steps[0]?.interchange);
     expect(vector.steps[0]?.should_succeed).toBe(false);
@@ -269,31 +262,9 @@ describe("slashing-protection import over HTTP", () => {
 });
 
 describe("EIP-3076 interchange vectors through the HTTP import", () => {
-  const DIR = join(import.meta.dirname, "../../../../vectors/eip3076");
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "schema.json");
-  interface Check {
-    pubkey: string;
-    slot?: string;
-    source_epoch?: string;
-    target_epoch?: string;
-    signing_root?: string;
-    should_succeed: boolean;
-    should_succeed_complete?: boolean;
-  }
-  interface Case {
-    name: string;
-    genesis_validators_root: string;
-    steps: Array<{
-      should_succeed: boolean;
-      contains_slashable_data: boolean;
-      interchange: unknown;
-      blocks: Check[];
-      attestations: Check[];
-    }>;
-  }
-  it("has all 38 vectors", () => expect(files).toHaveLength(38));
-  for (const file of files) {
-    const tc = JSON.parse(readFileSync(join(DIR, file), "utf8")) as Case;
+  const cases = eip3076Cases();
+  it("has all 38 vectors", () => expect(cases).toHaveLength(38));
+  for (const tc of cases) {
     it(tc.name, async () => {
       // the server is started for the vector's chain, as `signer start --genesis-validators-root` does;
       // imports go through POST /api/v1/eth2/slashing-protection, checks through the database it serves
