@@ -19,10 +19,10 @@
 // Measures the committed HEAD. Writes bench/results/devnet.json and devnet.raw.json.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
+import { loadavg, platform, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { devnetArgs, machine, median, round, untilReady } from "../lib/devnet.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -31,15 +31,6 @@ const FIRST_RUNS = Number(process.env.FIRST_RUNS ?? 2);
 // forge's platform binary: the npm wrapper in node_modules/.bin exits 0 whatever forge returns.
 const FORGE = `node_modules/@foundry-rs/forge-${platform()}-${process.arch === "x64" ? "amd64" : process.arch}/bin/forge`;
 const PACKAGES = ["errors", "log", "signer", "sdk", "sidecar", "indexer", "cli"];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 /** Runs `fn` while sampling the load average each second; returns its result with `load: {mean, max}`. */
 async function underLoad(fn) {
@@ -56,43 +47,10 @@ async function underLoad(fn) {
   }
 }
 
-/**
- * Spawns `command args` in its own process group, returns the seconds until it printed the devnet's
- * ready document (the JSON object that ends its stdout), then stops the group with SIGINT (Ctrl-C).
- */
-async function untilReady(command, args, cwd, port) {
-  const started = performance.now();
-  const child = spawn(command, args, {
-    cwd,
-    detached: true,
-    env: { ...process.env, MZKU_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (c) => (out += c));
-  child.stderr.on("data", (c) => (err += c));
-  const seconds = await new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (/\n?\{[\s\S]*"readySeconds"[\s\S]*\}\s*$/.test(out)) {
-        clearInterval(timer);
-        resolve((performance.now() - started) / 1000);
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`${command} ${args.join(" ")} exited ${child.exitCode}: ${(out + err).slice(-3000)}`));
-      }
-    }, 50);
-  });
-  const ready = JSON.parse(out.slice(out.search(/^\{/m)));
-  process.kill(-child.pid, "SIGINT");
-  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-  rmSync(join(cwd, "contracts/deployments", `devnet-${port}.json`), { force: true });
+/** `untilReady` of an `npm start` or `mzku devnet`: stopped with SIGINT (Ctrl-C) to its process group. */
+async function devnetReady(command, args, cwd, port) {
+  const { seconds, ready } = await untilReady(command, args, { cwd, port, signal: "SIGINT", group: true });
   return { seconds, devnetSeconds: ready.readySeconds };
-}
-
-async function devnetArgs() {
-  const port = await freePort();
-  return { port, args: ["--port", String(port), "--api-port", String(await freePort()), "--json"] };
 }
 
 /** Runs `command` to completion (asynchronously, so the load keeps being sampled); returns its seconds. */
@@ -109,18 +67,7 @@ function timed(command, args, options) {
   });
 }
 
-const round = (x) => Math.round(x * 10) / 10;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const raw = {
-  machine: {
-    cpus: cpus().length,
-    model: cpus()[0]?.model,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    platform: platform(),
-    release: release(),
-  },
-};
+const raw = { machine: machine() };
 
 const readyOnly = process.env.BENCH_DEVNET === "ready";
 const resultsFile = join(root, "bench/results/devnet.json");
@@ -140,7 +87,7 @@ async function readyRuns(cwd, mzku) {
       [raw.readyNoSidecars, ["--no-sidecars"]],
     ]) {
       const { port, args } = await devnetArgs();
-      runs.push(await underLoad(() => untilReady(process.execPath, [mzku, "devnet", ...args, ...extra], cwd, port)));
+      runs.push(await underLoad(() => devnetReady(process.execPath, [mzku, "devnet", ...args, ...extra], cwd, port)));
     }
   }
   const ready = median(raw.ready.map((r) => r.seconds));
@@ -175,7 +122,7 @@ if (readyOnly) {
   for (let i = 0; i < FIRST_RUNS; i++) {
     unbuild();
     const { port, args } = await devnetArgs();
-    raw.firstStart.push(await underLoad(() => untilReady("npm", ["--silent", "start", "--", ...args], clone, port)));
+    raw.firstStart.push(await underLoad(() => devnetReady("npm", ["--silent", "start", "--", ...args], clone, port)));
     unbuild();
     raw.baseline.push(
       await underLoad(async () => {
@@ -186,7 +133,7 @@ if (readyOnly) {
           cwd: clone,
         });
         const b = await devnetArgs();
-        const devnet = await untilReady(process.execPath, [mzku, "devnet", ...b.args], clone, b.port);
+        const devnet = await devnetReady(process.execPath, [mzku, "devnet", ...b.args], clone, b.port);
         return { seconds: forgeSeconds + tscSeconds + devnet.seconds, forgeSeconds, tscSeconds, devnet };
       }),
     );

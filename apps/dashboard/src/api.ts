@@ -101,6 +101,16 @@ export type MicroPool = {
   aethSupply: string;
   holders: number;
   status: string;
+  /** `status` with `open` split by fill: filling, awaiting_activation (holds 32 ETH), active, exit_requested, … */
+  stage: string;
+  validatorPubkey: string | null;
+  depositDataBlock: number | null;
+  activatedBlock: number | null;
+  activatedAt: number | null;
+  activationTx: string | null;
+  feeToRewardPool: string | null;
+  feeToProvider: string | null;
+  exitRequestedAt: number | null;
   rewardsDistributed: string;
   claimed: string;
 };
@@ -136,6 +146,7 @@ export type SidecarRewards = {
 export type Governor = {
   account: string;
   locked: string;
+  pendingWithdrawal: string;
   candidate: boolean;
   seated: boolean;
   delegatedVotes: string;

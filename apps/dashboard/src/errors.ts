@@ -35,6 +35,13 @@ const PLAIN: Record<string, string> = {
   GovernanceNotGovernor: "Only a seated governor may do this.",
   GovernanceAlreadyVoted: "This governor already voted on this proposal.",
   GovernanceVotingClosed: "Voting on this proposal has closed.",
+  GovernanceInsufficientStake: "You asked for more MZKU than your governor stake locks.",
+  GovernanceWithdrawalLocked:
+    "The withdrawal is not ready yet: the withdrawal delay after your request has not passed.",
+  GovernanceNothingToWithdraw: "There is no requested withdrawal to take.",
+  GovernanceNotMember: "Only a seated governor or a candidate may add stake.",
+  GovernanceAlreadyGovernor: "A seated governor cannot do this (resign first).",
+  GovernanceZeroAmount: "The amount must be more than zero.",
   GovernanceNotExecutable: "This proposal cannot be executed now (vote not passed, or its delay not over).",
   MicroPoolStakeTooLow: "The stake is below the pool's minimum.",
   MicroPoolStakeTooHigh: "The pool does not need that much ETH any more.",

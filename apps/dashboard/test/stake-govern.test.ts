@@ -6,6 +6,7 @@
 import {
   governance,
   microPool,
+  microPoolAbi,
   microPoolFactory,
   mzkuToken,
   pricingPolicy,
@@ -16,6 +17,7 @@ import {
   sidecarStaking,
 } from "@mzku/sdk";
 import { activateWithThresholdKey, advanceTime, devAccount } from "@mzku/sdk/devnet";
+import type { Locator } from "playwright-core";
 import { type Address, formatEther, type Hash } from "viem";
 import { describe, expect, it } from "vitest";
 import { formatAmount } from "../src/units.js";
@@ -118,11 +120,21 @@ describe("invest: withdraw before activation; a provider opens a pool", () => {
   });
 });
 
-describe("invest: an active pool's rewards → claim", () => {
-  it("the pool fills to 32 ETH and activates; the investor claims its pending ETH in the page", async () => {
+describe("invest: a full pool awaits activation; an active pool's rewards → claim", () => {
+  /** The pool's stage as the read API has it, once it has indexed the chain's head. */
+  const stageOf = async (poolId: number) => {
+    const res = await fetch(`${stack.indexer.apiUrl}/micro-pools?limit=50`);
+    const body = (await res.json()) as { items: { poolId: number; stage: string }[] };
+    return body.items.find((p) => p.poolId === poolId)?.stage;
+  };
+  const reopen = async () => {
+    await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.goto(`${stack.site.url}#/invest`);
+  };
+
+  it("a pool filled to 32 ETH shows awaiting activation; after the operator's DKG and deposit, activated with its key", async () => {
     const c = stack.devnet.deployment.contracts;
-    // Setup through the sdk: account 4 stakes the room left, the operator (Provider 1) registers a
-    // 2-of-3 DKG key approved by the devnet co-signer (dev account 18) and activates the pool.
+    // Account 4 stakes the room left: the pool holds 32 ETH and waits for its operator.
     const room =
       32n * E -
       (await microPool.providerEth(reader(), { address: pool })) -
@@ -130,8 +142,49 @@ describe("invest: an active pool's rewards → claim", () => {
     const fp = await microPool.fixedPrice(reader(), { address: pool });
     await mzkuToken.approve(stack.devnet.wallet(4), { address: c.MzkuToken, args: [pool, fp] });
     await microPool.stake(stack.devnet.wallet(4), { address: pool, value: room });
-    await activateWithThresholdKey(stack.devnet.wallet(9), stack.devnet.deployment, pool, devAccount(18));
+    await expect.poll(() => stageOf(1), { timeout: 30_000 }).toBe("awaiting_activation");
+    await reopen();
+    const card = stack.page.locator('li[data-pool="1"]');
+    const activation = card.getByTestId("activation-1");
+    await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("awaiting activation");
+    expect(await activation.textContent()).toContain(
+      "Awaiting activation: the pool holds 32 ETH; its operator (provider #1) runs the threshold-key DKG and makes the deposit. No validator key registered yet.",
+    );
+    expect(await card.locator(".fill-text").textContent()).toContain("32 of 32 ETH");
+
+    // The operator (Provider 1) does what `mzku pool activate` does: a 2-of-3 DKG key, approved by
+    // the devnet co-signer (dev account 18), registered as deposit data, then the 32 ETH deposit.
+    const { deposit, receipt } = await activateWithThresholdKey(
+      stack.devnet.wallet(9),
+      stack.devnet.deployment,
+      pool,
+      devAccount(18),
+    );
     expect(await reader().getBalance({ address: c.DepositContract })).toBe(32n * E);
+    await expect.poll(() => stageOf(1), { timeout: 30_000 }).toBe("active");
+    await reopen();
+    await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("activated");
+    expect(await card.getByTestId("pubkey-1").textContent()).toBe(deposit.pubkey.toLowerCase());
+    const text = await activation.textContent();
+    expect(text).toContain(`Activated: validator key ${deposit.pubkey.toLowerCase()}`);
+    expect(text).toContain(`32 ETH deposited to the deposit contract in block ${receipt.blockNumber}`);
+    expect(text).toContain(`transaction ${receipt.transactionHash.slice(0, 10)}`);
+    // The stakers' MZKU fees left the pool at activation: the page says where, to the wei.
+    const [activated] = await reader().getContractEvents({
+      address: pool,
+      abi: microPoolAbi,
+      eventName: "Activated",
+      fromBlock: receipt.blockNumber,
+      toBlock: receipt.blockNumber,
+    });
+    expect(text).toContain(
+      `MZKU fees forwarded: ${formatAmount(activated?.args.mzkuToRewardPool ?? -1n)} to the Reward Pool, ${formatAmount(activated?.args.mzkuToProvider ?? -1n)} to the operator`,
+    );
+    // Stakers cannot withdraw from an active pool: the page no longer offers it.
+    expect(await card.getByRole("button", { name: "Withdraw before activation" }).count()).toBe(0);
+  });
+
+  it("the active pool earns rewards; the investor claims its pending ETH in the page", async () => {
     // Rewards as the beacon chain pays them: the pool's balance grows (no code runs); `distribute`
     // releases at most MAX_REWARD_PER_SECOND per second, so the clock moves until all of it may go.
     const reward = (32n * E) / 1000n;
@@ -158,7 +211,7 @@ describe("invest: an active pool's rewards → claim", () => {
     await stack.page.goto(`${stack.site.url}#/invest`);
     await chooseAccount(stack.page, 5, address(5));
     const card = stack.page.locator('li[data-pool="1"]');
-    await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("active");
+    await expect.poll(() => card.locator("h3").textContent(), { timeout: 30_000 }).toContain("activated");
     await expect
       .poll(() => card.getByTestId("mine-1").textContent(), { timeout: 30_000 })
       .toContain(`claimable rewards ${formatAmount(pending)} ETH`);
@@ -345,6 +398,23 @@ describe("run for governor → delegate sidecar votes → election", () => {
       .poll(() => stack.page.getByTestId("my-candidacy").textContent(), { timeout: 30_000 })
       .toContain("You are a candidate");
     await expect.poll(() => status().textContent(), { timeout: 30_000 }).toContain("1 candidate");
+    // A candidate adds to its stake: its own votes in the election grow.
+    const stake = stack.page.getByTestId("my-gov-stake");
+    await expect
+      .poll(() => stake.textContent(), { timeout: 30_000 })
+      .toContain(`Locked: ${formatAmount(min)} MZKU (candidate)`);
+    await stack.page.getByLabel("MZKU to add").fill("500");
+    await stack.page.getByRole("button", { name: "Add stake" }).click();
+    await confirmed(stack.page, /Add 500 MZKU to your governor stake/);
+    expect(await governance.lockedStake(reader(), { ...g(), args: [address(16)] })).toBe(min + 500n * E);
+    await expect
+      .poll(() => stake.textContent(), { timeout: 30_000 })
+      .toContain(`Locked: ${formatAmount(min + 500n * E)} MZKU (candidate)`);
+    // The read API's governors table follows once it has indexed the block.
+    const row = stack.page.locator(`tr[data-governor="${address(16).toLowerCase()}"]`);
+    await expect
+      .poll(() => row.textContent(), { timeout: 30_000 })
+      .toContain(`candidate${formatAmount(min + 500n * E)} MZKU`);
   });
 
   it("a sidecar staker delegates its votes to the candidate", async () => {
@@ -386,5 +456,100 @@ describe("run for governor → delegate sidecar votes → election", () => {
     const seat = stack.page.locator("tr", { hasText: address(16).slice(0, 6) });
     await expect.poll(() => seat.textContent(), { timeout: 30_000 }).toContain("seated");
     await expect.poll(() => stack.page.textContent("main"), { timeout: 30_000 }).toMatch(/Last election #\d+ elected/);
+  });
+});
+
+describe("a governor's own stake: resign, request it back, withdraw after the delay", () => {
+  const g = () => ({ address: stack.devnet.deployment.contracts.Governance });
+  const panel = () => stack.page.locator('section[aria-labelledby="elections-title"]');
+  const stake = () => stack.page.getByTestId("my-gov-stake");
+  const row = () => stack.page.locator(`tr[data-governor="${address(16).toLowerCase()}"]`);
+  /** Clicks `button`, waits for the new transaction matching `what` to end; its state and error text. */
+  const outcome = async (button: Locator, what: RegExp) => {
+    const entries = stack.page.locator(".txlog li", { hasText: what });
+    const before = await entries.count();
+    await button.click();
+    await expect.poll(() => entries.count(), { timeout: 30_000 }).toBe(before + 1);
+    const entry = entries.first();
+    await expect.poll(() => entry.getAttribute("data-state"), { timeout: 60_000 }).toMatch(/^(confirmed|failed)$/);
+    const error = entry.locator(".tx-error");
+    return {
+      state: await entry.getAttribute("data-state"),
+      error: (await error.count()) ? ((await error.textContent()) ?? "") : "",
+    };
+  };
+
+  it("the seated governor resigns: its seat is gone on chain and in the page, its stake stays locked", async () => {
+    const locked = await governance.lockedStake(reader(), { ...g(), args: [address(16)] });
+    expect(await stake().textContent()).toContain(`Locked: ${formatAmount(locked)} MZKU (seated)`);
+    // Seated: no withdrawal is offered before resigning.
+    expect(await panel().getByRole("button", { name: "Request withdrawal" }).count()).toBe(0);
+    await stack.page.getByRole("button", { name: "Resign" }).click();
+    await confirmed(stack.page, /Resign your seat/);
+    expect(await governance.isGovernor(reader(), { ...g(), args: [address(16)] })).toBe(false);
+    await expect
+      .poll(() => stake().textContent(), { timeout: 30_000 })
+      .toContain(`Locked: ${formatAmount(locked)} MZKU (no seat, not a candidate)`);
+    await expect.poll(() => row().textContent(), { timeout: 30_000 }).not.toContain("seated");
+  });
+
+  it("asking back more than it locks shows the contract's error and changes nothing", async () => {
+    const locked = await governance.lockedStake(reader(), { ...g(), args: [address(16)] });
+    await stack.page.getByLabel("MZKU to withdraw").fill(formatEther(locked + 1n));
+    const { state, error } = await outcome(
+      stack.page.getByRole("button", { name: "Request withdrawal" }),
+      /Request .* MZKU of your governor stake back/,
+    );
+    expect(state).toBe("failed");
+    expect(error).toContain("You asked for more MZKU than your governor stake locks.");
+    expect(error).toContain(`GovernanceInsufficientStake: ${address(16)}, ${locked}, ${locked + 1n}`);
+    expect(await governance.lockedStake(reader(), { ...g(), args: [address(16)] })).toBe(locked);
+    expect((await governance.exitOf(reader(), { ...g(), args: [address(16)] })).pending).toBe(0n);
+  });
+
+  it("requests all of it back; withdrawing before the delay is refused by the contract; after it, the MZKU comes home", async () => {
+    const c = stack.devnet.deployment.contracts;
+    const locked = await governance.lockedStake(reader(), { ...g(), args: [address(16)] });
+    await stack.page.getByLabel("MZKU to withdraw").fill(formatEther(locked));
+    const requested = await outcome(
+      stack.page.getByRole("button", { name: "Request withdrawal" }),
+      new RegExp(`Request ${formatAmount(locked)} MZKU of your governor stake back`),
+    );
+    expect(requested).toEqual({ state: "confirmed", error: "" });
+    const exit = await governance.exitOf(reader(), { ...g(), args: [address(16)] });
+    expect(exit.pending).toBe(locked);
+    expect(await governance.lockedStake(reader(), { ...g(), args: [address(16)] })).toBe(0n);
+    await expect
+      .poll(() => stake().textContent(), { timeout: 30_000 })
+      .toContain(`Pending withdrawal: ${formatAmount(locked)} MZKU, ready at`);
+    await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain(`0 MZKU${formatAmount(locked)} MZKU`);
+
+    // Too early: the contract refuses, the page says so with the time it opens; nothing moves.
+    const balance = () => mzkuToken.balanceOf(reader(), { address: c.MzkuToken, args: [address(16)] });
+    const before = await balance();
+    const early = await outcome(
+      panel().getByRole("button", { name: "Withdraw", exact: true }),
+      /Withdraw .* MZKU of governor stake/,
+    );
+    expect(early.state).toBe("failed");
+    const error = early.error;
+    expect(error).toContain("The withdrawal is not ready yet");
+    expect(error).toContain(`GovernanceWithdrawalLocked: ${address(16)}, ${exit.withdrawableAt}`);
+    expect(await balance()).toBe(before);
+    expect((await governance.exitOf(reader(), { ...g(), args: [address(16)] })).pending).toBe(locked);
+
+    // The devnet clock moves to the ready time from the page; the withdrawal goes through.
+    await stack.page.getByRole("button", { name: "Devnet: move the clock to the withdrawal's ready time" }).click();
+    await expect.poll(() => stake().textContent(), { timeout: 30_000 }).toContain("ready now");
+    const late = await outcome(
+      panel().getByRole("button", { name: "Withdraw", exact: true }),
+      new RegExp(`Withdraw ${formatAmount(locked)} MZKU of governor stake`),
+    );
+    expect(late).toEqual({ state: "confirmed", error: "" });
+    expect(await balance()).toBe(before + locked);
+    expect((await governance.exitOf(reader(), { ...g(), args: [address(16)] })).pending).toBe(0n);
+    // Nothing locked or pending any more: the stake section is gone; the read API agrees.
+    await expect.poll(() => stake().count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => row().textContent(), { timeout: 30_000 }).toContain("—0 MZKU0 MZKU");
   });
 });

@@ -20,6 +20,12 @@ interface IRewardPool is IStakeObserver {
     /// @dev Restricted to authorized protocol contracts and governance.
     function onProjectStarted(address sidecar) external;
 
+    /// @notice A project of `requester` started on the node beside `sidecar` (ProjectMarket): as
+    ///         `onStakeChanged(Requester, requester, 0, oldStake, newStake)` (its FP joins its Requester
+    ///         stake) followed by `onProjectStarted(sidecar)`, in one call.
+    /// @dev Restricted to the Requester stake source.
+    function onProjectStartedWithStake(address sidecar, address requester, uint256 oldStake, uint256 newStake) external;
+
     /// @notice A project on the node beside `sidecar` ended (completed or failed): everything the
     ///         sidecar's stakers accrued so far vests.
     /// @dev Restricted to authorized protocol contracts and governance.

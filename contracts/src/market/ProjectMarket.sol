@@ -437,8 +437,9 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
         p.startedAt = uint40(block.timestamp);
         emit ProjectStarted(projectId, nodeId, block.timestamp);
         reputation.recordWin(p.providerId, p.price, p.fixedPrice);
-        _requesterStakeChanged(p.requester, p.fixedPrice, true);
-        rewardPool.onProjectStarted(sidecar);
+        address requester = p.requester;
+        (uint256 old, uint256 next) = _moveRequesterStake(requester, p.fixedPrice, true);
+        rewardPool.onProjectStartedWithStake(sidecar, requester, old, next);
     }
 
     /// @notice Fails a project whose winner did not start before the deadline: FP returns to the
@@ -803,19 +804,20 @@ contract ProjectMarket is Governed, ReentrancyGuardTransient, IProjectMarket, ID
     /// @dev A running project ended: the requester's FP leaves its Requester stake in the Reward Pool
     ///      and the sidecar's stakers' rewards vest.
     function _projectEnded(Project storage p) private {
-        _requesterStakeChanged(p.requester, p.fixedPrice, false);
+        address requester = p.requester;
+        (uint256 old, uint256 next) = _moveRequesterStake(requester, p.fixedPrice, false);
+        rewardPool.onStakeChanged(IStakeObserver.StakeClass.Requester, requester, address(0), old, next);
         if (p.projectType == VALIDATOR_TYPE) nodeRegistry.setStakedEth(p.nodeId, 0);
         rewardPool.onProjectEnded(nodeRegistry.getNode(p.nodeId).sidecar);
     }
 
     /// @dev The requester's MZKU in running projects (the Reward Pool's Requester stake class) grows or
-    ///      shrinks by `fp`; the pool is told old and new amounts.
-    function _requesterStakeChanged(address requester, uint256 fp, bool up) private {
-        uint256 old = _requesterStake[requester];
-        uint256 next = up ? old + fp : old - fp;
+    ///      shrinks by `fp`; the caller tells the pool the old and new amounts.
+    function _moveRequesterStake(address requester, uint256 fp, bool up) private returns (uint256 old, uint256 next) {
+        old = _requesterStake[requester];
+        next = up ? old + fp : old - fp;
         _requesterStake[requester] = next;
         emit RequesterStakeChanged(requester, old, next);
-        rewardPool.onStakeChanged(IStakeObserver.StakeClass.Requester, requester, address(0), old, next);
     }
 
     function _resourcesOf(Project storage p) private view returns (Resources memory) {

@@ -144,16 +144,14 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         uint24 length;
     }
 
-    /// @notice Inflows received in the current period; they stream in the next one.
+    /// @notice Inflows received in the current period (they stream in the next one; each
+    ///         <= MAX_PERIOD_INFLOW = 2^96 - 1) and the period bookkeeping that claims do not need, in one
+    ///         slot: the first call after a period's end reads it once.
     struct Queue {
-        uint128 mzku;
-        uint128 eth;
-    }
-
-    /// @notice Period bookkeeping that claims do not need.
-    struct PeriodMeta {
+        uint96 mzku;
+        uint96 eth;
         uint24 nextLength; // takes effect when the next period starts
-        uint64 index;
+        uint40 index; // of the current period: +1 per period, at most one per MIN_PERIOD_LENGTH (< 2^40)
     }
 
     /// @notice One asset of one pool class (one slot). `carry` is wei streamed to the class but not yet
@@ -222,7 +220,6 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
 
     Period internal _period;
     Queue internal _queue;
-    PeriodMeta internal _meta;
     ClassAsset[2][3] internal _class; // [pool class][asset]
     mapping(bytes32 id => Position) internal _positions;
     mapping(bytes32 id => uint96) internal _snapEth;
@@ -266,7 +263,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         _period = Period(0, 0, uint40(block.timestamp), uint24(periodLength));
         // casting is safe: periodLength <= MAX_PERIOD_LENGTH < 2^24 (checked above)
         // forge-lint: disable-next-line(unsafe-typecast)
-        _meta = PeriodMeta(uint24(periodLength), 0);
+        _queue = Queue(0, 0, uint24(periodLength), 0);
         emit RewardPoolPeriodLengthSet(periodLength);
         emit RewardPoolPeriodStarted(0, block.timestamp, periodLength, 0, 0, 0, 0);
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
@@ -294,7 +291,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         _syncPeriod();
         // casting is safe: length <= MAX_PERIOD_LENGTH < 2^24 (checked above)
         // forge-lint: disable-next-line(unsafe-typecast)
-        _meta.nextLength = uint24(length);
+        _queue.nextLength = uint24(length);
         emit RewardPoolPeriodLengthSet(length);
     }
 
@@ -333,6 +330,28 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         nonReentrant
     {
         if (msg.sender != _stakeSource[class]) revert RewardPoolUnauthorizedSource(class, msg.sender);
+        _stakeChanged(class, account, key, oldAmount, newAmount);
+    }
+
+    /// @inheritdoc IRewardPool
+    /// @dev Only the Requester stake source (the ProjectMarket, also the authorized caller that marks
+    ///      projects): one call instead of `onStakeChanged` + `onProjectStarted`, so a project start pays
+    ///      one call, one authorization read and one reentrancy guard.
+    function onProjectStartedWithStake(address sidecar, address requester, uint256 oldStake, uint256 newStake)
+        external
+        nonReentrant
+    {
+        if (msg.sender != _stakeSource[StakeClass.Requester]) {
+            revert RewardPoolUnauthorizedSource(StakeClass.Requester, msg.sender);
+        }
+        _stakeChanged(StakeClass.Requester, requester, address(0), oldStake, newStake);
+        _projectStarted(sidecar);
+    }
+
+    /// @dev `onStakeChanged` after its authorization.
+    function _stakeChanged(StakeClass class, address account, address key, uint256 oldAmount, uint256 newAmount)
+        internal
+    {
         if (newAmount > MAX_STAKE) revert RewardPoolStakeTooLarge(newAmount, MAX_STAKE);
         bytes32 id = _positionId(class, account, key);
         Position memory pos = _positions[id];
@@ -359,7 +378,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         pos.stake = uint96(newAmount);
         if (m != 0) pos.owedMzku = true;
         if (e != 0) pos.owedEth = true;
-        _positions[id] = pos;
+        _storePosition(_positions[id], pos);
         emit RewardPoolStakeChanged(class, account, key, old, newAmount, oldAmount);
         if (m != 0 || e != 0) _credit(account, m, e);
     }
@@ -367,10 +386,14 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @inheritdoc IRewardPool
     /// @dev Restricted to authorized protocol contracts (the ProjectMarket) and governance.
     function onProjectStarted(address sidecar) external onlyAuthorized nonReentrant {
+        _projectStarted(sidecar);
+    }
+
+    function _projectStarted(address sidecar) internal {
         SidecarInfo memory info = _syncSidecar(sidecar, 0);
         if (info.activeProjects == 0) _vestBoundary(sidecar, info);
         ++info.activeProjects;
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         emit RewardPoolProjectMarked(sidecar, true, info.epoch, info.activeProjects);
     }
 
@@ -381,7 +404,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         SidecarInfo memory info = _syncSidecar(sidecar, 0);
         _vestBoundary(sidecar, info);
         --info.activeProjects;
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         emit RewardPoolProjectMarked(sidecar, false, info.epoch, info.activeProjects);
     }
 
@@ -512,8 +535,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     /// @notice The current period as stored (a due rollover happens at the next write).
     function period() external view returns (uint64 index, uint256 start, uint256 length, uint256 nextLength) {
         Period memory p = _period;
-        PeriodMeta memory m = _meta;
-        return (m.index, p.start, p.length, m.nextLength);
+        Queue memory q = _queue;
+        return (q.index, p.start, p.length, q.nextLength);
     }
 
     /// @notice Inflows of `asset` (0 MZKU, 1 ETH): streaming in the current period and queued for the next.
@@ -535,7 +558,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         amount = queued;
         uint256 cur = asset == MZKU ? p.curMzku : p.curEth;
         uint256 end = uint256(p.start) + p.length;
-        uint256 nextLength = _meta.nextLength;
+        uint256 nextLength = q.nextLength;
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             ClassAsset memory ca = _class[c][asset];
             uint256 share = cur * _weight(c) / BPS;
@@ -562,12 +585,12 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         if (q + amount > MAX_PERIOD_INFLOW) revert RewardPoolDepositTooLarge(q, amount);
         // casting is safe: q + amount <= MAX_PERIOD_INFLOW = 2^96 - 1 (checked above)
         // forge-lint: disable-next-line(unsafe-typecast)
-        uint128 queued = uint128(q + amount);
+        uint96 queued = uint96(q + amount);
         if (asset == MZKU) qs.mzku = queued;
         else qs.eth = queued;
         // casting is safe: asset is MZKU (0) or ETH (1)
         // forge-lint: disable-next-line(unsafe-typecast)
-        emit RewardPoolDeposited(msg.sender, uint8(asset), amount, _meta.index);
+        emit RewardPoolDeposited(msg.sender, uint8(asset), amount, qs.index);
     }
 
     /// @dev Starts the periods that are due (see `_rollover`); a cheap check otherwise.
@@ -582,42 +605,39 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
     ///      periods are skipped arithmetically, so this is constant-time.
     function _rollover(Period memory p) internal {
         Queue memory q = _queue;
-        PeriodMeta memory meta = _meta;
         uint256[2] memory orphan;
         for (uint256 c = 0; c < CLASS_COUNT; ++c) {
             for (uint256 a = 0; a < 2; ++a) {
                 ClassAsset memory ca = _class[c][a];
-                orphan[a] += _accrueClass(c, a, ca, p, q, meta.nextLength, block.timestamp);
+                orphan[a] += _accrueClass(c, a, ca, p, q, q.nextLength, block.timestamp);
                 _class[c][a] = ca;
             }
         }
         while (block.timestamp >= uint256(p.start) + p.length) {
             p.start += p.length;
-            p.length = meta.nextLength;
-            ++meta.index;
-            // queued <= MAX_PERIOD_INFLOW = 2^96 - 1 (checked in _deposit)
-            (p.curMzku, p.curEth) = (uint96(q.mzku), uint96(q.eth));
+            p.length = q.nextLength;
+            ++q.index;
+            (p.curMzku, p.curEth) = (q.mzku, q.eth);
             (q.mzku, q.eth) = (0, 0);
             uint256 dm = _treasuryPart(p.curMzku);
             uint256 de = _treasuryPart(p.curEth);
             orphan[MZKU] += dm;
             orphan[ETH] += de;
-            emit RewardPoolPeriodStarted(meta.index, p.start, p.length, p.curMzku - dm, p.curEth - de, dm, de);
+            emit RewardPoolPeriodStarted(q.index, p.start, p.length, p.curMzku - dm, p.curEth - de, dm, de);
             if (p.curMzku == 0 && p.curEth == 0 && block.timestamp >= uint256(p.start) + p.length) {
                 // Nothing streams any more: skip the empty periods in one step.
                 uint256 k = (block.timestamp - p.start) / p.length;
                 // casting is safe: k * length <= block.timestamp - start < 2^40
                 // forge-lint: disable-next-line(unsafe-typecast)
                 p.start += uint40(k * p.length);
-                // casting is safe: k <= block.timestamp / MIN_PERIOD_LENGTH < 2^64
+                // casting is safe: k <= block.timestamp / MIN_PERIOD_LENGTH < 2^40
                 // forge-lint: disable-next-line(unsafe-typecast)
-                meta.index += uint64(k);
-                emit RewardPoolPeriodStarted(meta.index, p.start, p.length, 0, 0, 0, 0);
+                q.index += uint40(k);
+                emit RewardPoolPeriodStarted(q.index, p.start, p.length, 0, 0, 0, 0);
             }
         }
         _period = p;
         _queue = q;
-        _meta = meta;
         if (orphan[MZKU] != 0 || orphan[ETH] != 0) _credit(treasury, orphan[MZKU], orphan[ETH]);
     }
 
@@ -637,7 +657,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
                 orphan = _accrueSpan(c, ca, asset == MZKU ? p.curMzku : p.curEth, p.start, p.length, block.timestamp);
                 ca.lastUpdate = uint32(block.timestamp);
             } else {
-                orphan = _accrueClass(c, asset, ca, p, _queue, _meta.nextLength, block.timestamp);
+                Queue memory q = _queue;
+                orphan = _accrueClass(c, asset, ca, p, q, q.nextLength, block.timestamp);
             }
             if (orphan != 0) {
                 if (asset == MZKU) _credit(treasury, orphan, 0);
@@ -655,11 +676,47 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             // forge-lint: disable-next-line(unsafe-typecast)
             ca.total = uint96(total);
         }
-        slot.acc = ca.acc;
-        slot.carry = ca.carry;
-        slot.lastUpdate = ca.lastUpdate;
-        slot.total = ca.total;
+        _storeClass(slot, ca);
         return ca.acc;
+    }
+
+    /// @dev Writes `ca` to `slot` in one SSTORE (the compiler writes a memory struct member by member:
+    ///      a warm read and write per member). Layout as Solidity packs `ClassAsset`, low bits first.
+    function _storeClass(ClassAsset storage slot, ClassAsset memory ca) internal {
+        uint256 word =
+            uint256(ca.acc) | uint256(ca.carry) << 96 | uint256(ca.lastUpdate) << 128 | uint256(ca.total) << 160;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for a position (`Position`'s packing, low bits first).
+    function _storePosition(Position storage slot, Position memory pos) internal {
+        uint256 word = uint256(pos.stake) | uint256(pos.snapMzku) << 96 | _bit(pos.owedMzku) << 192 | _bit(pos.owedEth)
+            << 200 | uint256(pos.epoch) << 208;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for a sidecar's info (`SidecarInfo`'s packing, low bits first).
+    function _storeSidecar(SidecarInfo storage slot, SidecarInfo memory info) internal {
+        uint256 word = uint256(info.total) | uint256(info.epoch) << 96 | uint256(info.activeProjects) << 128;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    /// @dev `_storeClass` for one asset of a sidecar (`SidecarAsset`'s packing, low bits first).
+    function _storeSidecarAsset(SidecarAsset storage slot, SidecarAsset memory sa) internal {
+        uint256 word = uint256(sa.classSnap) | uint256(sa.acc) << 96 | uint256(sa.carry) << 192;
+        assembly ("memory-safe") {
+            sstore(slot.slot, word)
+        }
+    }
+
+    function _bit(bool b) internal pure returns (uint256) {
+        return b ? 1 : 0;
     }
 
     /// @dev Brings (class `c`, `asset`) (in memory) up to time `t`, simulating the period starts due
@@ -772,7 +829,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             }
         }
         if ((wantM && pos.owedMzku) || (wantE && pos.owedEth)) (m, e) = _takeOwed(pos, m, e, wantM, wantE);
-        _positions[id] = pos;
+        _storePosition(_positions[id], pos);
         _pay(class, key, m, e);
     }
 
@@ -835,7 +892,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
             uint96 classAcc = _touchClass(c, a, classDelta);
             SidecarAsset memory sa = _sidecarAsset[sidecar][a];
             _accrueSidecar(sa, info.total, classAcc);
-            _sidecarAsset[sidecar][a] = sa;
+            _storeSidecarAsset(_sidecarAsset[sidecar][a], sa);
         }
     }
 
@@ -941,7 +998,7 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         // so that its projects' starts update the slot rather than create it (`SidecarVest`).
         if (info.total == 0 && newTotal != 0) _sidecarVest[sidecar].set = true;
         info.total = uint96(newTotal);
-        _sidecar[sidecar] = info;
+        _storeSidecar(_sidecar[sidecar], info);
         if (newAmount < old && (v.unvestedMzku != 0 || v.unvestedEth != 0)) {
             _forfeit(account, sidecar, v, old, newAmount, newTotal);
         }
@@ -1002,7 +1059,8 @@ contract RewardPool is IRewardPool, Governed, ReentrancyGuardTransient {
         uint96[2] memory acc;
         for (uint256 a = 0; a < 2; ++a) {
             ClassAsset memory ca = _class[c][a];
-            _accrueClass(c, a, ca, _period, _queue, _meta.nextLength, block.timestamp);
+            Queue memory q = _queue;
+            _accrueClass(c, a, ca, _period, q, q.nextLength, block.timestamp);
             acc[a] = ca.acc;
         }
         bytes32 id = _positionId(class, account, key);

@@ -215,8 +215,6 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
 
     /// @notice Least collateral of an eligible provider (MZKU wei).
     uint256 public pMin = 10_000 ether;
-    /// @notice Most collateral a provider may lock (MZKU wei); above pMin is investment.
-    uint256 public pMax = 1_000_000 ether;
     /// @notice Least ETH share k of an untrusted provider (wei).
     uint256 public untrustedMinK = 16 ether;
     /// @notice A score strictly under it disqualifies (same scale as the score source: 0-10,000).
@@ -227,6 +225,8 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     uint64 public unbondingDelay = 14 days;
     /// @notice Told of every collateral change (zero = none).
     IStakeObserver public stakeObserver;
+    /// @dev pMax (see `pMax()`), beside the observer: a deposit reads both from one slot.
+    uint96 private _pMax = 1_000_000 ether;
     Resources private _nodeRequirement = Resources({cpuCores: 4, ramGb: 16, storageGb: 2000, bandwidthMbps: 25});
 
     // ------------------------------------------------------------------ constructor
@@ -422,9 +422,11 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
     /// @notice Sets pMin and pMax. Existing collateral above a lowered pMax stays; providers under a
     ///         raised pMin are not eligible until they top up.
     function setCollateralBounds(uint256 pMin_, uint256 pMax_) external onlyGovernance {
-        if (pMin_ > pMax_ || pMax_ > type(uint128).max) revert ProviderRegistryInvalidCollateralBounds(pMin_, pMax_);
+        if (pMin_ > pMax_ || pMax_ > type(uint96).max) revert ProviderRegistryInvalidCollateralBounds(pMin_, pMax_);
         pMin = pMin_;
-        pMax = pMax_;
+        // Cast: pMax_ <= type(uint96).max (checked above).
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _pMax = uint96(pMax_);
         emit CollateralBoundsSet(pMin_, pMax_);
     }
 
@@ -624,6 +626,11 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
 
     // ------------------------------------------------------------------ views
 
+    /// @notice Most collateral a provider may lock (MZKU wei); above pMin is investment.
+    function pMax() external view returns (uint256) {
+        return _pMax;
+    }
+
     /// @inheritdoc IProviderRegistry
     function providerIdOf(address owner) external view returns (uint256) {
         return _records[owner].id;
@@ -748,8 +755,9 @@ contract ProviderRegistry is IProviderRegistry, Governed, ReentrancyGuardTransie
         if (amount == 0) revert ProviderRegistryZeroAmount();
         uint256 old = p.collateral;
         uint256 next = old + amount;
-        if (next > pMax) revert ProviderRegistryCollateralAboveMax(id, next, pMax);
-        // Cast: next <= pMax <= type(uint128).max (setCollateralBounds).
+        uint256 max = _pMax;
+        if (next > max) revert ProviderRegistryCollateralAboveMax(id, next, max);
+        // Cast: next <= pMax <= type(uint96).max (setCollateralBounds).
         // forge-lint: disable-next-line(unsafe-typecast)
         p.collateral = uint128(next);
         emit CollateralDeposited(id, msg.sender, amount, next);

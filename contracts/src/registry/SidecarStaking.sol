@@ -55,6 +55,8 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
     error SidecarStakingFutureLookup(uint256 timepoint, uint256 now);
     /// @notice An averaging window [`from`, `to`] that is empty or reversed.
     error SidecarStakingInvalidWindow(uint256 from, uint256 to);
+    /// @notice `reportStake` while no stake observer is set.
+    error SidecarStakingNoStakeObserver();
 
     // ---------------------------------------------------------------- events
 
@@ -193,11 +195,24 @@ contract SidecarStaking is ISidecarStaking, Governed, ReentrancyGuardTransient {
         if (total != 0) _moveVotes(old, candidate, total);
     }
 
-    /// @notice Sets the contract told of every position change; zero disables the call.
+    /// @notice Sets the contract told of every position change; zero disables the call. Stakes made
+    ///         before are not replayed (a loop over stakers anyone can create would be unbounded): the
+    ///         observer learns each at the staker's next change, or from `reportStake`.
     /// @dev Governance only.
     function setStakeObserver(IStakeObserver observer) external onlyGovernance {
         stakeObserver = observer;
         emit StakeObserverSet(address(observer));
+    }
+
+    /// @notice Tells the stake observer `staker`'s stake at `sidecar` as it is now (old = new). Anyone
+    ///         may call it. The observer keeps its own record of each position, so for a stake made
+    ///         before it was set this opens the position at the current stake (from now on it earns);
+    ///         for a position it knows it is a mere checkpoint (nothing is withdrawn, nothing forfeited).
+    function reportStake(address staker, address sidecar) external nonReentrant {
+        IStakeObserver observer = stakeObserver;
+        if (address(observer) == address(0)) revert SidecarStakingNoStakeObserver();
+        uint256 amount = stakeOf(sidecar, staker);
+        observer.onStakeChanged(IStakeObserver.StakeClass.Sidecar, staker, sidecar, amount, amount);
     }
 
     // ---------------------------------------------------------------- views

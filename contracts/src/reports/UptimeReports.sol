@@ -11,6 +11,7 @@ import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IUptimeFeed} from "../interfaces/IUptimeFeed.sol";
 import {NodeStatus} from "../interfaces/ProtocolTypes.sol";
+import {Bls12381} from "../libraries/Bls12381.sol";
 
 /// @title UptimeReports
 /// @notice Audited uptime of MZKU nodes [3.1.1, 3.2 Sidecars, 3.3, 4], the `IUptimeFeed` of Reputation.
@@ -195,13 +196,6 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         keccak256("Verdict(address auditor,address target,uint64 period,bool up)");
     bytes32 private constant AGGREGATE_TAG = keccak256("MZKU UptimeReports aggregate v1");
     bytes32 private constant POP_TAG = keccak256("MZKU UptimeReports BLS proof of possession v1");
-    // y of the G1 generator's negation, p − y (EIP-2537 encoding; x as the generator's).
-    bytes32 private constant G1_X_A = 0x0000000000000000000000000000000017f1d3a73197d7942695638c4fa9ac0f;
-    bytes32 private constant G1_X_B = 0xc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb;
-    bytes32 private constant P_A = 0x000000000000000000000000000000001a0111ea397fe69a4b1ba7b6434bacd7;
-    bytes32 private constant P_B = 0x64774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab;
-    bytes32 private constant G1_Y_A = 0x0000000000000000000000000000000008b3f481e3aaa0f1a09e30ed741d8ae4;
-    bytes32 private constant G1_Y_B = 0xfcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1;
     /// @notice Most auditors per node (votes fit a uint256; tallies fit uint8).
     uint256 public constant MAX_AUDITORS = 16;
 
@@ -688,7 +682,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         if (_blsMask[slot >> 8] & bit == 0) return;
         _blsMask[slot >> 8] &= ~bit;
         blsMembers -= 1;
-        _apk = BLS.add(_apk, _neg(_blsKeys[slot]));
+        _apk = BLS.add(_apk, Bls12381.neg(_blsKeys[slot]));
     }
 
     function _requirePreviousFinal(uint256 period) private view {
@@ -732,7 +726,7 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
             count += LibBit.popCount(signed);
             // the aggregate key of the signers: every member's key, less the non-signers'
             for (uint256 missing = mask & ~signed; missing != 0; missing &= missing - 1) {
-                apk = BLS.add(apk, _neg(_blsKeys[w * 256 + LibBit.ffs(missing)]));
+                apk = BLS.add(apk, Bls12381.neg(_blsKeys[w * 256 + LibBit.ffs(missing)]));
             }
         }
         if (count == 0 || count * BPS < uint256(quorumBps) * rosterMembers) {
@@ -747,20 +741,9 @@ contract UptimeReports is Governed, EIP712, IUptimeFeed {
         BLS.G1Point[] memory g1 = new BLS.G1Point[](2);
         BLS.G2Point[] memory g2 = new BLS.G2Point[](2);
         (g1[0], g2[0]) = (pk, h);
-        g1[1] = _neg(BLS.G1Point(G1_X_A, G1_X_B, G1_Y_A, G1_Y_B));
+        g1[1] = Bls12381.neg(BLS.G1Point(Bls12381.G1_X_A, Bls12381.G1_X_B, Bls12381.G1_Y_A, Bls12381.G1_Y_B));
         g2[1] = sig;
         return BLS.pairing(g1, g2);
-    }
-
-    /// @dev −P = (x, p − y) for a G1 point other than infinity (y < p in two limbs: 16 + 32 bytes).
-    function _neg(BLS.G1Point memory pt) private pure returns (BLS.G1Point memory) {
-        unchecked {
-            uint256 lo = uint256(P_B) - uint256(pt.y_b);
-            uint256 borrow = uint256(pt.y_b) > uint256(P_B) ? 1 : 0;
-            pt.y_a = bytes32(uint256(P_A) - uint256(pt.y_a) - borrow);
-            pt.y_b = bytes32(lo);
-        }
-        return pt;
     }
 
     /// @dev The decision the k leaves of `slot` prove, each checked against `root` at its position.

@@ -11,8 +11,6 @@ import {ProviderRegistryFixture} from "../unit/ProviderRegistryFixture.sol";
 ///         bounded by the provider's declared capacity and, while the node serves a project, by its
 ///         current resources. The provider's booked usage must always equal the sum over its open nodes.
 contract NodeResourcesAttacksTest is ProviderRegistryFixture {
-    address internal sidecar1 = makeAddr("sidecar1");
-    address internal sidecar2 = makeAddr("sidecar2");
     uint256 internal pid;
     uint256 internal nodeId;
 
@@ -166,18 +164,8 @@ contract NodeResourcesAttacksTest is ProviderRegistryFixture {
     }
 
     function test_RevertWhen_providerDisqualified() public {
-        vm.prank(reputation);
-        reg.reportScore(pid, 0);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ProviderRegistry.ProviderRegistryNotEligible.selector,
-                pid,
-                true,
-                uint64(block.timestamp + 30 days),
-                10_000 ether,
-                10_000 ether
-            )
-        );
+        _disqualify(pid);
+        vm.expectRevert(_disqualifiedError(pid));
         vm.prank(sidecar1);
         nodes.setNodeResources(nodeId, _res(8, 16, 2000, 25));
         _assertUsed(_nodeRes(), 1);

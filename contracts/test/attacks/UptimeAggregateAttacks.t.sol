@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {BLS} from "solady/utils/ext/ithaca/BLS.sol";
 import {UptimeAggregateBase} from "../utils/UptimeAggregateBase.sol";
+import {Bls12381} from "../../src/libraries/Bls12381.sol";
 import {UptimeReports} from "../../src/reports/UptimeReports.sol";
 
 /// @notice Attacks on the aggregated report: forged aggregates, rogue keys, signer bitmaps that lie,
@@ -12,10 +13,7 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
 
     function setUp() public override {
         super.setUp();
-        _members(N);
-        _registerAll();
-        _openPeriod(1);
-        _toReports(1);
+        _reportingMembers(N);
     }
 
     function _honest() internal returns (UptimeAggregateBase.Built memory) {
@@ -29,29 +27,24 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         uint256[] memory signers = _allSigners();
         // signed by keys that are not the roster's
         BLS.G2Point memory sig = _blsSign(12_345, reports.aggregateMessage(1, b.root, b.decisions));
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadAggregate.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     function test_forgedAggregate_otherDecisionsThanSigned_reverts() public {
         Built memory b = _honest();
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         _setDecision(b.decisions, 2, 1); // claim slot 2 up under the signature over "down"
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadAggregate.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     function test_forgedAggregate_pointNotOnCurve_reverts() public {
         Built memory b = _honest();
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         sig.y_c0_b = bytes32(uint256(sig.y_c0_b) ^ 1);
-        vm.prank(aggregator);
         vm.expectRevert(BLS.PairingFailed.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     /// A rogue key pk' = pk_attacker − Σ pk_others would let the attacker alone sign for everyone (the
@@ -63,7 +56,7 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         uint256 skA = _blsSk(attacker);
         BLS.G1Point memory rogue = _pk(skA);
         for (uint256 s = 0; s < N; ++s) {
-            rogue = BLS.add(rogue, _negG1(_pk(_blsSk(s))));
+            rogue = BLS.add(rogue, Bls12381.neg(_pk(_blsSk(s))));
         }
         // the best the attacker can do: sign the PoP message with the key it has
         BLS.G2Point memory pop = _blsSign(skA, reports.popMessage(sidecars[attacker], rogue));
@@ -102,12 +95,10 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         uint256[] memory actual = new uint256[](1);
         actual[0] = signers[0] & ~uint256(1 << 3); // slot 3 did not sign
         BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, actual);
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadAggregate.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
         // the truthful bitmap verifies
-        vm.prank(aggregator);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, actual, sig);
+        _postAs(1, b, actual, sig);
     }
 
     function test_signerBitmap_slotWithoutKey_orUnderQuorum_reverts() public {
@@ -115,14 +106,12 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         uint256[] memory signers = new uint256[](1);
         signers[0] = 1 << 7; // no such member
         BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, _allSigners());
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadSigners.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
         signers[0] = 0x7; // 3 of 5 < 66.67 %
         sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsNoQuorum.selector, 3, 5));
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
         vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadSigners.selector);
         reports.postAggregate{value: BOND}(1, b.root, b.decisions, new uint256[](2), sig);
@@ -200,11 +189,9 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
     function test_doublePosting_andMixingWithIndividualReports_refused() public {
         Built memory b = _honest();
         _post(1, b);
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsModeTaken.selector, 1, true));
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
         vm.prank(sidecars[0]);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsModeTaken.selector, 1, true));
         reports.report(1, 7);
@@ -214,11 +201,9 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         Built memory b = _honest();
         vm.prank(sidecars[0]);
         reports.report(1, 7);
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsModeTaken.selector, 1, false));
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     function test_nextPeriodWaitsForFinal() public {
@@ -234,26 +219,21 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
 
     function test_replayAcrossPeriods_refused() public {
         Built memory b = _honest();
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
+        _postAs(1, b, signers, sig);
         vm.roll(block.number + reports.challengeBlocks());
         reports.finalize(1, type(uint256).max);
         _toReports(2);
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadAggregate.selector);
-        reports.postAggregate{value: BOND}(2, b.root, b.decisions, signers, sig);
+        _postAs(2, b, signers, sig);
     }
 
     function test_replayAcrossChains_refused() public {
         Built memory b = _honest();
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.chainId(block.chainid + 1);
-        vm.prank(aggregator);
         vm.expectRevert(UptimeReports.UptimeReportsBadAggregate.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     /// A verdict signed for another period, put into this period's tree, counts as absent.
@@ -273,8 +253,7 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
 
     function test_badBond_badDecisions_refused() public {
         Built memory b = _honest();
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.prank(aggregator);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsBadBond.selector, 0, BOND));
         reports.postAggregate(1, b.root, b.decisions, signers, sig);
@@ -292,8 +271,7 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         Built memory b = _honest();
         address refuser = address(new RefusesEther());
         vm.deal(refuser, 1 ether);
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.prank(refuser);
         reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
         vm.roll(block.number + reports.challengeBlocks());
@@ -302,17 +280,6 @@ contract UptimeAggregateAttacksTest is UptimeAggregateBase {
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsPaymentFailed.selector, refuser, BOND));
         reports.withdraw();
         assertEq(reports.credits(refuser), BOND, "the credit stays");
-    }
-
-    function _negG1(BLS.G1Point memory pt) internal pure returns (BLS.G1Point memory) {
-        uint256 pA = 0x000000000000000000000000000000001a0111ea397fe69a4b1ba7b6434bacd7;
-        uint256 pB = 0x64774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab;
-        unchecked {
-            uint256 borrow = uint256(pt.y_b) > pB ? 1 : 0;
-            pt.y_b = bytes32(pB - uint256(pt.y_b));
-            pt.y_a = bytes32(pA - uint256(pt.y_a) - borrow);
-        }
-        return pt;
     }
 }
 

@@ -10,9 +10,6 @@ import {ProviderRegistry} from "../../src/registry/ProviderRegistry.sol";
 import {ProviderRegistryFixture} from "./ProviderRegistryFixture.sol";
 
 contract NodeRegistryTest is ProviderRegistryFixture {
-    address internal sidecar1 = makeAddr("sidecar1");
-    address internal sidecar2 = makeAddr("sidecar2");
-
     // ------------------------------------------------------------------ construction
 
     function test_constructor_setsImmutables() public view {
@@ -89,18 +86,8 @@ contract NodeRegistryTest is ProviderRegistryFixture {
 
     function test_RevertWhen_registerNodeProviderDisqualified() public {
         uint256 pid = _eligible(alice);
-        vm.prank(reputation);
-        reg.reportScore(pid, 0);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ProviderRegistry.ProviderRegistryNotEligible.selector,
-                pid,
-                true,
-                uint64(block.timestamp + 30 days),
-                10_000 ether,
-                10_000 ether
-            )
-        );
+        _disqualify(pid);
+        vm.expectRevert(_disqualifiedError(pid));
         _register(alice, sidecar1);
     }
 

@@ -900,8 +900,8 @@ contract ProviderRegistryTest is ProviderRegistryFixture {
         reg.setCollateralBounds(2, 1);
     }
 
-    function test_RevertWhen_collateralBoundsAboveUint128() public {
-        uint256 big = uint256(type(uint128).max) + 1;
+    function test_RevertWhen_collateralBoundsAboveUint96() public {
+        uint256 big = uint256(type(uint96).max) + 1;
         vm.expectRevert(
             abi.encodeWithSelector(ProviderRegistry.ProviderRegistryInvalidCollateralBounds.selector, 0, big)
         );

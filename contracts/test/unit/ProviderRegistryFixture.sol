@@ -50,6 +50,8 @@ abstract contract ProviderRegistryFixture is Test {
     address internal bob = makeAddr("bob");
     address internal carol = makeAddr("carol");
     address internal stranger = makeAddr("stranger");
+    address internal sidecar1 = makeAddr("sidecar1");
+    address internal sidecar2 = makeAddr("sidecar2");
 
     string internal constant BRAND = "Acme Nodes";
     string internal constant URI = "ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
@@ -111,5 +113,23 @@ abstract contract ProviderRegistryFixture is Test {
     function _register(address owner, address sidecar) internal returns (uint256 nodeId) {
         vm.prank(owner);
         nodeId = nodes.registerNode(sidecar, _nodeRes());
+    }
+
+    /// Reputation reports score 0: `pid` is disqualified for 30 days.
+    function _disqualify(uint256 pid) internal {
+        vm.prank(reputation);
+        reg.reportScore(pid, 0);
+    }
+
+    /// The revert of a node call for `pid` while `_disqualify` holds (collateral pMin of pMin).
+    function _disqualifiedError(uint256 pid) internal view returns (bytes memory) {
+        return abi.encodeWithSelector(
+            ProviderRegistry.ProviderRegistryNotEligible.selector,
+            pid,
+            true,
+            uint64(block.timestamp + 30 days),
+            10_000 ether,
+            10_000 ether
+        );
     }
 }

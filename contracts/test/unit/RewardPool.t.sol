@@ -577,6 +577,56 @@ contract RewardPoolTest is RewardPoolBase {
         assertEq(active, 1);
     }
 
+    /// @dev Only the Requester stake source may report a requester's stake with a project start: an
+    ///      authorized caller that is not the source (here the market double's address) may not.
+    function test_RevertWhen_onProjectStartedWithStakeNotRequesterSource() public {
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolUnauthorizedSource.selector, REQ, market));
+        vm.prank(market);
+        pool.onProjectStartedWithStake(sidecarX, alice, 0, 100 ether);
+        vm.expectRevert(abi.encodeWithSelector(RewardPool.RewardPoolUnauthorizedSource.selector, REQ, gov));
+        vm.prank(gov);
+        pool.onProjectStartedWithStake(sidecarX, alice, 0, 100 ether);
+    }
+
+    /// @dev The combined call leaves exactly the state of `onStakeChanged` + `onProjectStarted`: same
+    ///      stakes, same vesting boundary, and later the same amounts to the wei for everyone.
+    function test_onProjectStartedWithStake_equalsTheTwoCalls() public {
+        _stake(SIDE, bob, sidecarX, 100 ether);
+        _stake(REQ, alice, address(0), 50 ether);
+        _depositM(1000 ether);
+        _depositE(10 ether);
+        _toNextPeriod(PERIOD / 3);
+        uint256 before = vm.snapshotState();
+        vm.prank(requesterSource);
+        pool.onStakeChanged(REQ, alice, address(0), 50 ether, 80 ether);
+        vm.prank(market);
+        pool.onProjectStarted(sidecarX);
+        uint256[8] memory two = _afterStart();
+        vm.revertToState(before);
+        vm.prank(requesterSource);
+        pool.onProjectStartedWithStake(sidecarX, alice, 50 ether, 80 ether);
+        uint256[8] memory one = _afterStart();
+        for (uint256 i = 0; i < 8; ++i) {
+            assertEq(one[i], two[i], vm.toString(i));
+        }
+        assertEq(two[0], 80 ether);
+        assertGt(two[3], 0, "alice earned in between");
+    }
+
+    /// @dev What a project start decides, measured half a period later and after the project's end.
+    function _afterStart() internal returns (uint256[8] memory r) {
+        r[0] = pool.stakeOf(REQ, alice, address(0));
+        (, uint32 epoch, uint16 active) = pool.sidecarInfo(sidecarX);
+        (r[1], r[2]) = (epoch, active);
+        (r[3],) = pool.owedOf(alice); // her rewards up to the start, credited by the stake change
+        vm.warp(block.timestamp + PERIOD / 2);
+        (r[4],) = pool.unvested(bob, sidecarX);
+        vm.prank(market);
+        pool.onProjectEnded(sidecarX);
+        (r[5], r[6]) = _claim(bob, SIDE, sidecarX);
+        (r[7],) = _claim(alice, REQ, address(0));
+    }
+
     // ---------------------------------------------------------------- reentrancy
 
     function test_claim_hostileEthReceiverCannotReenter() public {

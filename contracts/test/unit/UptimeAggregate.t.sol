@@ -83,15 +83,12 @@ contract UptimeAggregateTest is UptimeAggregateBase {
         assertEq(reports.rosterMembers(), 4);
         _toReports(1);
         Built memory b = _build(1, _flags(5), _flags(5));
-        uint256[] memory all = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, all);
-        vm.prank(aggregator);
+        (uint256[] memory all, BLS.G2Point memory sig) = _signedByAll(1, b);
         vm.expectRevert(UptimeReports.UptimeReportsBadSigners.selector);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, all, sig);
+        _postAs(1, b, all, sig);
         all[0] &= ~uint256(1 << 3);
         sig = _aggregateSig(1, b.root, b.decisions, all);
-        vm.prank(aggregator);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, all, sig);
+        _postAs(1, b, all, sig);
         assertEq(reports.aggregateOf(1).root, b.root);
     }
 
@@ -100,10 +97,7 @@ contract UptimeAggregateTest is UptimeAggregateBase {
     /// test/fixtures/uptime-aggregate.json for packages/sdk/src/reports/aggregate.test.ts.
     function test_vector_sdkAggregate() public {
         uint256 n = 7;
-        _members(n);
-        _registerAll();
-        _openPeriod(1);
-        _toReports(1);
+        _reportingMembers(n);
         bool[] memory down = _flags(n);
         down[3] = true;
         bool[] memory silent = _flags(n);
@@ -163,14 +157,12 @@ contract UptimeAggregateTest is UptimeAggregateBase {
         uint256[] memory signers = new uint256[](1);
         signers[0] = 0x7;
         BLS.G2Point memory sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
         vm.expectRevert(abi.encodeWithSelector(UptimeReports.UptimeReportsNoQuorum.selector, 3, 5));
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
         _register(3);
         signers[0] = 0xf;
         sig = _aggregateSig(1, b.root, b.decisions, signers);
-        vm.prank(aggregator);
-        reports.postAggregate{value: BOND}(1, b.root, b.decisions, signers, sig);
+        _postAs(1, b, signers, sig);
     }
 
     function test_governance_aggregationParams() public {

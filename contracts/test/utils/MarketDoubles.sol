@@ -233,6 +233,14 @@ contract MarketRegistryDouble is IProviderRegistry {
                 --activeProjects[sidecar];
             }
 
+            function onProjectStartedWithStake(address sidecar, address requester, uint256 oldStake, uint256 newStake)
+                external
+            {
+                require(requesterStake[requester] == oldStake, "old amount");
+                requesterStake[requester] = newStake;
+                ++activeProjects[sidecar];
+            }
+
             function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
                 return (0, 0);
             }

@@ -95,6 +95,8 @@ contract RewardPoolDouble is IRewardPool {
 
     function onProjectEnded(address) external {}
 
+    function onProjectStartedWithStake(address, address, uint256, uint256) external {}
+
     function claim(IStakeObserver.StakeClass, address) external pure returns (uint256, uint256) {
         return (0, 0);
     }

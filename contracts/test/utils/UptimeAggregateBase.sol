@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {BLS} from "solady/utils/ext/ithaca/BLS.sol";
 import {UptimeReportsBase} from "./UptimeReportsBase.sol";
+import {Bls12381} from "../../src/libraries/Bls12381.sol";
 import {UptimeReports} from "../../src/reports/UptimeReports.sol";
 
 /// @notice The aggregated report over the real wiring: BLS keys made and signed with the EIP-2537
@@ -33,19 +34,10 @@ abstract contract UptimeAggregateBase is UptimeReportsBase {
         return uint256(keccak256(abi.encode("mzku bls test key", slot))) % (R - 1) + 1;
     }
 
-    function _g1() internal pure returns (BLS.G1Point memory) {
-        return BLS.G1Point(
-            0x0000000000000000000000000000000017f1d3a73197d7942695638c4fa9ac0f,
-            0xc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb,
-            0x0000000000000000000000000000000008b3f481e3aaa0f1a09e30ed741d8ae4,
-            0xfcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1
-        );
-    }
-
     function _pk(uint256 sk) internal view returns (BLS.G1Point memory) {
         BLS.G1Point[] memory pts = new BLS.G1Point[](1);
         bytes32[] memory sc = new bytes32[](1);
-        (pts[0], sc[0]) = (_g1(), bytes32(sk));
+        (pts[0], sc[0]) = (BLS.G1Point(Bls12381.G1_X_A, Bls12381.G1_X_B, Bls12381.G1_Y_A, Bls12381.G1_Y_B), bytes32(sk));
         return BLS.msm(pts, sc);
     }
 
@@ -192,10 +184,34 @@ abstract contract UptimeAggregateBase is UptimeReportsBase {
         return _blsSign(sum, reports.aggregateMessage(period, root, decisions));
     }
 
-    function _post(uint256 period, Built memory b) internal {
-        uint256[] memory signers = _allSigners();
-        BLS.G2Point memory sig = _aggregateSig(period, b.root, b.decisions, signers);
+    /// @notice Every registered slot named and its signature over `period`'s root and decisions in `b`.
+    function _signedByAll(uint256 period, Built memory b)
+        internal
+        view
+        returns (uint256[] memory signers, BLS.G2Point memory sig)
+    {
+        signers = _allSigners();
+        sig = _aggregateSig(period, b.root, b.decisions, signers);
+    }
+
+    /// @notice The aggregator posts `period`'s root and decisions in `b` with the bond, naming `signers`
+    ///         and carrying `sig` (after a `vm.expectRevert`, the revert is the post's).
+    function _postAs(uint256 period, Built memory b, uint256[] memory signers, BLS.G2Point memory sig) internal {
         vm.prank(aggregator);
         reports.postAggregate{value: BOND}(period, b.root, b.decisions, signers, sig);
+    }
+
+    /// @notice The honest post: every member signs `b`.
+    function _post(uint256 period, Built memory b) internal {
+        (uint256[] memory signers, BLS.G2Point memory sig) = _signedByAll(period, b);
+        _postAs(period, b, signers, sig);
+    }
+
+    /// @notice `n` members with BLS keys, period 1 open and in its report phase.
+    function _reportingMembers(uint256 n) internal {
+        _members(n);
+        _registerAll();
+        _openPeriod(1);
+        _toReports(1);
     }
 }

@@ -6690,6 +6690,24 @@ export const sidecarStakingAbi = [
   },
   {
     "type": "function",
+    "name": "reportStake",
+    "inputs": [
+      {
+        "name": "staker",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setAuthorizedCaller",
     "inputs": [
       {
@@ -7196,6 +7214,11 @@ export const sidecarStakingAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "SidecarStakingNoStakeObserver",
+    "inputs": []
   },
   {
     "type": "error",
@@ -13639,6 +13662,34 @@ export const rewardPoolAbi = [
         "name": "sidecar",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "onProjectStartedWithStake",
+    "inputs": [
+      {
+        "name": "sidecar",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "requester",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "oldStake",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "newStake",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [],

@@ -287,12 +287,3 @@ export async function headSlot(rest: string): Promise<number> {
   const j = await getJson<{ data: { header: { message: { slot: string } } } }>(`${rest}/eth/v1/beacon/headers/head`);
   return j === undefined ? -1 : Number(j.data.header.message.slot);
 }
-
-export async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await cond()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}

@@ -8,6 +8,7 @@ import { advanceClock } from "../devnet.js";
 import { DashboardError, plainError } from "../errors.js";
 import { TxPlan, type TxStep, useTx } from "../tx.js";
 import { formatAmount, parseAmount, shortAddress } from "../units.js";
+import { GovernorStake } from "./GovernorStake.js";
 
 const PHASE_NAMES: Record<number, string> = {
   [GovernancePhase.Initialization]: "Initialization",
@@ -17,7 +18,8 @@ const PHASE_NAMES: Record<number, string> = {
 
 /**
  * Elections on chain: the phase, when the next election is due and running it (anyone); running for
- * governor (`applyAsCandidate`); delegating the account's sidecar-stake votes to a candidate.
+ * governor (`applyAsCandidate`); the account's own governor stake (`GovernorStake`); delegating the
+ * account's sidecar-stake votes to a candidate.
  */
 export function Elections() {
   const { config, account, reader, bump } = useApp();
@@ -44,10 +46,13 @@ export function Elections() {
           governance.lockedStake(reader, { ...g, args: [me] }),
           sidecarStaking.totalStakeOf(reader, { address: c.SidecarStaking, args: [me] }),
           sidecarStaking.delegateOf(reader, { address: c.SidecarStaking, args: [me] }),
-        ]).then(([candidate, governor, locked, sidecarStake, delegate]) => ({
+          governance.exitOf(reader, { ...g, args: [me] }),
+        ]).then(([candidate, governor, locked, sidecarStake, delegate, exit]) => ({
           candidate,
           governor,
           locked,
+          pending: BigInt(exit.pending),
+          withdrawableAt: BigInt(exit.withdrawableAt),
           sidecarStake,
           delegate,
         }))
@@ -177,6 +182,9 @@ export function Elections() {
                 ]}
               />
             </>
+          )}
+          {(d.mine.governor || d.mine.candidate || d.mine.locked > 0n || d.mine.pending > 0n) && (
+            <GovernorStake me={me} mine={d.mine} now={d.now} />
           )}
           <h3>Your votes</h3>
           <p data-testid="my-delegation">

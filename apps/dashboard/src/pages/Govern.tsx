@@ -484,18 +484,20 @@ export default function Govern() {
               <th scope="col">Account</th>
               <th scope="col">Seat</th>
               <th scope="col">Locked</th>
+              <th scope="col">Pending withdrawal</th>
               <th scope="col">Delegated votes</th>
               <th scope="col">Votes cast</th>
             </tr>
           </thead>
           <tbody>
             {governors.data?.items.map((g) => (
-              <tr key={g.account}>
+              <tr key={g.account} data-governor={g.account.toLowerCase()}>
                 <th scope="row">
                   <code title={g.account}>{shortAddress(g.account)}</code>
                 </th>
                 <td>{g.seated ? "seated" : g.candidate ? "candidate" : "—"}</td>
                 <td>{formatAmount(g.locked)} MZKU</td>
+                <td>{formatAmount(g.pendingWithdrawal)} MZKU</td>
                 <td>{formatAmount(g.delegatedVotes)} MZKU</td>
                 <td>{g.votesCast}</td>
               </tr>

@@ -1,5 +1,5 @@
 import { microPool, microPoolFactory, mzkuToken, providerRegistry } from "@mzku/sdk";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { type Address, isAddress } from "viem";
 import type { MicroPool, PoolFlow } from "../api.js";
 import { dateTime, FillBar } from "../components/charts.js";
@@ -15,6 +15,83 @@ const VALIDATOR_ETH = 32n * 10n ** 18n;
 /** The MZKU fee a stake of `value` wei pays: ceil(value × FP / 32 ETH) (docs/micropools.md). */
 export function stakeFee(value: bigint, fixedPrice: bigint): bigint {
   return (value * fixedPrice + VALIDATOR_ETH - 1n) / VALIDATOR_ETH;
+}
+
+const STAGE_NAMES: Record<string, string> = {
+  filling: "filling",
+  awaiting_activation: "awaiting activation",
+  active: "activated",
+  exit_requested: "exit requested",
+  completed: "completed",
+  cancelled: "cancelled",
+};
+
+/** Where a pool is on its way to a validator and back, from the read API (docs/micropools.md). */
+function Activation({ pool }: { pool: MicroPool }) {
+  const filled = BigInt(pool.providerEth) + BigInt(pool.staked);
+  const key = pool.validatorPubkey && (
+    <>
+      validator key <code data-testid={`pubkey-${pool.poolId}`}>{pool.validatorPubkey}</code>
+    </>
+  );
+  const deposit = pool.activatedBlock !== null && (
+    <>
+      {" "}
+      · 32 ETH deposited to the deposit contract in block {pool.activatedBlock}
+      {pool.activatedAt !== null && ` (${dateTime(pool.activatedAt)} UTC)`}
+      {pool.activationTx && (
+        <>
+          , transaction <code title={pool.activationTx}>{`${pool.activationTx.slice(0, 10)}…`}</code>
+        </>
+      )}{" "}
+      · MZKU fees forwarded: {formatAmount(pool.feeToRewardPool ?? "0")} to the Reward Pool,{" "}
+      {formatAmount(pool.feeToProvider ?? "0")} to the operator
+    </>
+  );
+  let text: ReactNode;
+  switch (pool.stage) {
+    case "filling":
+      text = `Filling: ${formatAmount(VALIDATOR_ETH - filled)} ETH more makes the validator's 32 ETH.`;
+      break;
+    case "awaiting_activation":
+      text = (
+        <>
+          Awaiting activation: the pool holds 32 ETH; its operator (provider #{pool.providerId}) runs the threshold-key
+          DKG and makes the deposit.{" "}
+          {key ? <>Deposit data registered, {key}; deposit not made yet.</> : "No validator key registered yet."}
+        </>
+      );
+      break;
+    case "active":
+      text = (
+        <>
+          Activated: {key}
+          {deposit}.
+        </>
+      );
+      break;
+    case "exit_requested":
+      text = (
+        <>
+          Exit requested{pool.exitRequestedAt !== null && ` on ${dateTime(pool.exitRequestedAt)} UTC`}: {key}
+          {deposit}. The pool completes once the validator's balance is back.
+        </>
+      );
+      break;
+    case "completed":
+      text = <>Completed: the validator exited and the pool settled; aETH is redeemable for ETH. {key}</>;
+      break;
+    case "cancelled":
+      text = "Cancelled before activation: stakers withdraw their ETH and fees.";
+      break;
+    default:
+      text = pool.stage;
+  }
+  return (
+    <p className="activation" data-testid={`activation-${pool.poolId}`} data-stage={pool.stage}>
+      {text}
+    </p>
+  );
 }
 
 function Pool({ pool }: { pool: MicroPool }) {
@@ -92,8 +169,10 @@ function Pool({ pool }: { pool: MicroPool }) {
   return (
     <li className="panel pool" data-pool={pool.poolId}>
       <h3>
-        Pool #{pool.poolId} · <a href={`#/providers/${pool.providerId}`}>provider #{pool.providerId}</a> · {pool.status}
+        Pool #{pool.poolId} · <a href={`#/providers/${pool.providerId}`}>provider #{pool.providerId}</a> ·{" "}
+        {STAGE_NAMES[pool.stage] ?? pool.stage}
       </h3>
+      <Activation pool={pool} />
       <FillBar
         value={filled}
         max={VALIDATOR_ETH}

@@ -168,18 +168,24 @@ export function parseList(
   };
 }
 
+/** The statement and parameters of a list request's page (one row more than the page). */
+export function listStatement(resource: ListResource, request: ListRequest): { sql: string; params: SqlValue[] } {
+  const columns = resource.fields.map((f) => f.column).join(", ");
+  const where = request.where.length > 0 ? ` WHERE ${request.where.join(" AND ")}` : "";
+  return {
+    sql: `SELECT ${columns} FROM ${resource.table}${where} ORDER BY ${request.order} LIMIT ? OFFSET ?`,
+    params: [...request.params, request.limit + 1, request.offset],
+  };
+}
+
 /** Runs a list request: one page (one row more is read to tell whether another page follows). */
 export async function runList(
   db: Db,
   resource: ListResource,
   request: ListRequest,
 ): Promise<{ items: Record<string, unknown>[]; page: Page }> {
-  const columns = resource.fields.map((f) => f.column).join(", ");
-  const where = request.where.length > 0 ? ` WHERE ${request.where.join(" AND ")}` : "";
-  const rows = await db.query(
-    `SELECT ${columns} FROM ${resource.table}${where} ORDER BY ${request.order} LIMIT ? OFFSET ?`,
-    [...request.params, request.limit + 1, request.offset],
-  );
+  const { sql, params } = listStatement(resource, request);
+  const rows = await db.query(sql, params);
   const more = rows.length > request.limit;
   const items = rows.slice(0, request.limit).map((r) => toJson(resource.fields, r));
   return {

@@ -231,17 +231,24 @@ export const bids = list({
 export const microPools = list({
   path: "/micro-pools",
   summary:
-    "ETH micro-pools: fill, aETH supply and holders, state, validator key, rewards distributed and held back, redemptions",
+    "ETH micro-pools: fill, aETH supply and holders, state and activation stage, validator key and deposit, rewards distributed and held back, redemptions",
   table: "micro_pools",
   schema: "MicroPool",
   fields: fields(`pool:address pool_id:int provider_id:int operator:address end_time:int fixed_price:amount
-    min_stake:amount? provider_eth:amount staked:amount aeth_supply:amount holders:int status:string
-    deposit_data_root:hash? validator_pubkey:string? rewards_distributed:amount rewards_to_holders:amount
+    min_stake:amount? provider_eth:amount staked:amount aeth_supply:amount holders:int status:string stage:string
+    deposit_data_root:hash? validator_pubkey:string? deposit_data_block:int? activated_block:int? activated_at:int?
+    activation_tx:hash? fee_to_reward_pool:amount? fee_to_provider:amount? exit_requested_at:int? rewards_distributed:amount rewards_to_holders:amount
     rewards_pending:amount claimed:amount provider_rewards_claimed:amount redeemed_eth:amount collateral_withdrawn:amount
     swept:amount opened_block:int updated_block:int`),
   filters: [
     eq("providerId", "provider_id", "int", "Provider id"),
     eq("status", "status", "string", "open, active, exit_requested, completed or cancelled"),
+    eq(
+      "stage",
+      "stage",
+      "string",
+      "filling, awaiting_activation (holds 32 ETH: the operator's DKG key and deposit are due), active, exit_requested, completed or cancelled",
+    ),
   ],
   sorts: { poolId: "pool_id", staked: "staked", holders: "holders" },
   defaultSort: "poolId",

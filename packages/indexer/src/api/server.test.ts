@@ -189,7 +189,11 @@ describe("read API", () => {
     });
 
     it("items, stats, health and metrics", async () => {
-      expect((await checked(`/micro-pools/${scenario.pool}`, "/micro-pools/{pool}")).body.holders).toBe(3);
+      const pool = (await checked(`/micro-pools/${scenario.pool}`, "/micro-pools/{pool}")).body;
+      expect(pool).toMatchObject({ holders: 3, stage: "filling", activatedBlock: null, validatorPubkey: null });
+      const filling = (await checked("/micro-pools?stage=filling", "/micro-pools")).body.items as Json[];
+      expect(filling.map((p) => p.pool)).toContain(scenario.pool.toLowerCase());
+      expect((await checked("/micro-pools?stage=awaiting_activation", "/micro-pools")).body.items).toEqual([]);
       expect((await checked(`/sidecars/${scenario.sidecar}`, "/sidecars/{sidecar}")).body.stakers).toBe(2);
       expect((await checked("/governors?seated=true", "/governors")).body.items).toHaveLength(3);
       expect((await checked("/proposals/1", "/proposals/{proposalId}")).body.votes).toHaveLength(3);

@@ -94,6 +94,7 @@ describe("follower on the demo lifecycle", () => {
       expect(pool?.staked).toBe((8n * E).toString());
       expect(pool?.aeth_supply).toBe((await microPool.totalSupply(reader, { address: scenario.pool })).toString());
       expect(pool?.holders).toBe(3);
+      expect(pool?.stage).toBe("filling");
       const balances = await db.query("SELECT holder, balance FROM aeth_balances WHERE pool = ? ORDER BY holder", [
         scenario.pool.toLowerCase(),
       ]);

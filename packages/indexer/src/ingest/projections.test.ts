@@ -30,6 +30,18 @@ const event = (contract: string, eventName: string, args: Record<string, unknown
   txHash: `0x${"11".repeat(32)}`,
 });
 
+/** Projects `events` in one batch, as the follower does. */
+async function apply(events: DecodedEvent[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const writer = new BatchWriter(tx, await db.tableColumns());
+    for (const e of events) {
+      writer.beginBlock(e.blockNumber, false);
+      await project(writer, e, 1_000);
+    }
+    await writer.flush(tx);
+  });
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mzku-projections-"));
   db = await openDb({ url: join(dir, "p.sqlite") });
@@ -93,14 +105,7 @@ beforeAll(async () => {
       penalty: 2n,
     }),
   ];
-  await db.transaction(async (tx) => {
-    const writer = new BatchWriter(tx, await db.tableColumns());
-    for (const e of events) {
-      writer.beginBlock(e.blockNumber, false);
-      await project(writer, e, 1_000);
-    }
-    await writer.flush(tx);
-  });
+  await apply(events);
 });
 
 afterAll(async () => {
@@ -181,5 +186,62 @@ describe("projections of the once-raw events", () => {
       value: JSON.stringify({ newCoSigner: BOB, effectiveAt: "1234" }),
     });
     expect(params.find((p) => p.name === "DepositDataSet")).toBeUndefined();
+  });
+});
+
+describe("a micro-pool's activation stage", () => {
+  const POOL2 = "0x00000000000000000000000000000000000000ac";
+  const ETH = 10n ** 18n;
+  const ROOT = `0x${"ef".repeat(32)}`;
+  const stageAfter = async (e: DecodedEvent) => {
+    await apply([e]);
+    const [row] = await db.query("SELECT * FROM micro_pools WHERE pool = ?", [POOL2]);
+    return row as Record<string, unknown>;
+  };
+
+  it("filling → awaiting activation at exactly 32 ETH → active with the deposit → exit requested", async () => {
+    const opened = await stageAfter(
+      event("MicroPoolFactory", "PoolOpened", {
+        pool: POOL2,
+        poolId: 2n,
+        providerId: 1n,
+        operator: ALICE,
+        endTime: 100n,
+        fixedPrice: 5n,
+        providerEth: 2n * ETH,
+      }),
+    );
+    expect(opened).toMatchObject({ status: "open", stage: "filling", activated_block: null, activation_tx: null });
+    expect(
+      (await stageAfter(event("MicroPool", "Staked", { staker: BOB, amount: 30n * ETH - 1n, fee: 1n }, POOL2))).stage,
+    ).toBe("filling");
+    expect((await stageAfter(event("MicroPool", "Staked", { staker: BOB, amount: 1n, fee: 1n }, POOL2))).stage).toBe(
+      "awaiting_activation",
+    );
+    expect(
+      (await stageAfter(event("MicroPool", "Withdrawn", { staker: BOB, amount: 1n, mzkuRefund: 0n }, POOL2))).stage,
+    ).toBe("filling");
+    expect((await stageAfter(event("MicroPool", "Staked", { staker: BOB, amount: 1n, fee: 1n }, POOL2))).stage).toBe(
+      "awaiting_activation",
+    );
+    const keyed = await stageAfter(
+      event("MicroPool", "DepositDataSet", { pubkey: PUBKEY, signature: "0x", depositDataRoot: ROOT }, POOL2),
+    );
+    expect(keyed).toMatchObject({ stage: "awaiting_activation", validator_pubkey: PUBKEY, deposit_data_block: 10 });
+    const active = await stageAfter(
+      event("MicroPool", "Activated", { depositDataRoot: ROOT, mzkuToRewardPool: 3n, mzkuToProvider: 7n }, POOL2),
+    );
+    expect(active).toMatchObject({
+      status: "active",
+      stage: "active",
+      activated_block: 10,
+      activated_at: 1_000,
+      activation_tx: `0x${"11".repeat(32)}`,
+      fee_to_reward_pool: "3",
+      fee_to_provider: "7",
+      exit_requested_at: null,
+    });
+    const exiting = await stageAfter(event("MicroPool", "ExitRequested", { by: ALICE, fee: 1n }, POOL2));
+    expect(exiting).toMatchObject({ stage: "exit_requested", exit_requested_at: 1_000, activated_block: 10 });
   });
 });

@@ -215,10 +215,24 @@ async function sidecarStake(ctx: Ctx, args: Args, sign: 1n | -1n): Promise<void>
   ctx.add("sidecar_stake_total", delta);
 }
 
+const VALIDATOR_ETH = 32n * 10n ** 18n;
+
+/**
+ * A pool's stage: its status, with `open` split by its fill — `awaiting_activation` once the provider's
+ * ETH and the stakes make the validator's 32 ETH (the operator's DKG key and deposit are due), else `filling`.
+ */
+function poolStage(row: Row): string {
+  if (row.status !== "open") return String(row.status);
+  return plus(row.staked, BigInt(String(row.provider_eth))) === VALIDATOR_ETH.toString()
+    ? "awaiting_activation"
+    : "filling";
+}
+
 async function updatePool(ctx: Ctx, change: (row: Row) => void): Promise<void> {
   const row = await ctx.w.get("micro_pools", [ctx.e.address]);
   if (!row) throw new Error(`micro-pool ${ctx.e.address} changed before PoolOpened`);
   change(row);
+  row.stage = poolStage(row);
   row.updated_block = ctx.block;
   await ctx.w.put("micro_pools", row);
 }
@@ -941,7 +955,7 @@ const handlers: Record<string, Handler> = {
     putParam(ctx, "Governance", GOVERNANCE_PARAMS[int(a, "param")] ?? `param${int(a, "param")}`, amount(a, "newValue")),
   // MicroPoolFactory and the pools
   "MicroPoolFactory.PoolOpened": async (ctx, a) => {
-    await ctx.w.put("micro_pools", {
+    const row: Row = {
       pool: addr(a, "pool"),
       pool_id: int(a, "poolId"),
       provider_id: int(a, "providerId"),
@@ -954,8 +968,16 @@ const handlers: Record<string, Handler> = {
       aeth_supply: "0",
       holders: 0,
       status: "open",
+      stage: "filling",
       deposit_data_root: null,
       validator_pubkey: null,
+      deposit_data_block: null,
+      activated_block: null,
+      activated_at: null,
+      activation_tx: null,
+      fee_to_reward_pool: null,
+      fee_to_provider: null,
+      exit_requested_at: null,
       rewards_distributed: "0",
       rewards_to_holders: "0",
       rewards_pending: "0",
@@ -966,7 +988,9 @@ const handlers: Record<string, Handler> = {
       swept: "0",
       opened_block: ctx.block,
       updated_block: ctx.block,
-    });
+    };
+    row.stage = poolStage(row);
+    await ctx.w.put("micro_pools", row);
     ctx.count("micro_pools");
   },
   "MicroPoolFactory.CoSignerChangeScheduled": async (ctx, a) =>
@@ -1019,6 +1043,11 @@ const handlers: Record<string, Handler> = {
     updatePool(ctx, (p) => {
       p.status = "active";
       p.deposit_data_root = text(a, "depositDataRoot");
+      p.activated_block = ctx.block;
+      p.activated_at = ctx.timestamp;
+      p.activation_tx = ctx.e.txHash;
+      p.fee_to_reward_pool = amount(a, "mzkuToRewardPool");
+      p.fee_to_provider = amount(a, "mzkuToProvider");
     }),
   "MicroPool.Cancelled": async (ctx) =>
     updatePool(ctx, (p) => {
@@ -1031,6 +1060,7 @@ const handlers: Record<string, Handler> = {
   "MicroPool.ExitRequested": async (ctx) =>
     updatePool(ctx, (p) => {
       p.status = "exit_requested";
+      p.exit_requested_at ??= ctx.timestamp;
     }),
   "MicroPool.RewardsDistributed": async (ctx, a) =>
     updatePool(ctx, (p) => {
@@ -1045,6 +1075,7 @@ const handlers: Record<string, Handler> = {
     updatePool(ctx, (p) => {
       p.validator_pubkey = text(a, "pubkey").toLowerCase();
       p.deposit_data_root = text(a, "depositDataRoot");
+      p.deposit_data_block = ctx.block;
     }),
   "MicroPool.RewardsReleased": async (ctx, a) =>
     updatePool(ctx, (p) => {

@@ -413,7 +413,57 @@ const v4: Migration = {
   statements: [`ALTER TABLE nodes ADD COLUMN resources_block BIGINT`],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+/**
+ * Indexes that answer the read API's declared filters and sorts on the tables that grow with use, in
+ * the order the API asks (no sort of every matching row, no scan of the table for a rare match): events
+ * by emitting address; pool flows by pool, account and period, each newest first, and by amount; a sidecar's stakes and
+ * a micro-pool's holders by amount (amounts sort as `(LENGTH, text)`, hence the expression); projects by
+ * fixed price; a provider's wins newest first and by price. Two v1 indexes are replaced by wider ones.
+ * `api/plans.test.ts` checks every such query's plan on both engines.
+ */
+const v5: Migration = {
+  version: 5,
+  name: "read API indexes for the growing tables",
+  statements: [
+    `CREATE INDEX events_by_address ON events (address, block_number, log_index)`,
+    `DROP INDEX pool_flows_by_pool`,
+    `CREATE INDEX pool_flows_by_pool_block ON pool_flows (pool, block_number, log_index, asset)`,
+    `CREATE INDEX pool_flows_by_account ON pool_flows (account, block_number, log_index, asset)`,
+    `CREATE INDEX pool_flows_by_period ON pool_flows (period_index, block_number, log_index, asset)`,
+    `CREATE INDEX pool_flows_by_amount ON pool_flows ((LENGTH(amount)), amount, block_number, log_index, asset)`,
+    `CREATE INDEX sidecar_stakes_by_amount ON sidecar_stakes (sidecar, (LENGTH(amount)), amount, staker)`,
+    `CREATE INDEX aeth_balances_by_balance ON aeth_balances (pool, (LENGTH(balance)), balance, holder)`,
+    `CREATE INDEX projects_by_fixed_price ON projects ((LENGTH(fixed_price)), fixed_price, project_id)`,
+    `DROP INDEX provider_wins_by_provider`,
+    `CREATE INDEX provider_wins_by_provider_block ON provider_wins (provider_id, block_number, project_id)`,
+    `CREATE INDEX provider_wins_by_price ON provider_wins (provider_id, (LENGTH(price)), price, project_id)`,
+  ],
+};
+
+/**
+ * A micro-pool's activation: its stage (an open pool that holds 32 ETH is `awaiting_activation`: its
+ * operator's DKG key and deposit are due) and the deposit itself (block, time, transaction, the MZKU fees
+ * forwarded). Pools that left `open` take their stage from their status; an open pool indexed before this
+ * version reads `filling` until its next event (re-index from the start block for the exact stage).
+ */
+const v6: Migration = {
+  version: 6,
+  name: "micro-pool activation",
+  statements: [
+    `ALTER TABLE micro_pools ADD COLUMN stage TEXT NOT NULL DEFAULT 'filling'`,
+    `UPDATE micro_pools SET stage = status WHERE status <> 'open'`,
+    `ALTER TABLE micro_pools ADD COLUMN deposit_data_block BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activated_block BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activated_at BIGINT`,
+    `ALTER TABLE micro_pools ADD COLUMN activation_tx TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN fee_to_reward_pool TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN fee_to_provider TEXT`,
+    `ALTER TABLE micro_pools ADD COLUMN exit_requested_at BIGINT`,
+    `CREATE INDEX micro_pools_by_stage ON micro_pools (stage, pool_id)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 export const latestVersion = migrations[migrations.length - 1]?.version ?? 0;
 

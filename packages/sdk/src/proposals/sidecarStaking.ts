@@ -28,7 +28,9 @@ export type SetStakeObserverProposalParameters = ProposalActionParameters<
 
 /**
  * `SidecarStaking.setStakeObserver` as one action of a governance proposal (a function governance may call).
- * Sets the contract told of every position change; zero disables the call.
+ * Sets the contract told of every position change; zero disables the call. Stakes made before are
+ * not replayed (a loop over stakers anyone can create would be unbounded): the observer learns each
+ * at the staker's next change, or from `reportStake`.
  * Governance only.
  *
  * @example

@@ -10,11 +10,15 @@
 // of A, B and C, derived from the sidecar keys the test made) and posts it with its own bond. The
 // running watchers must see it on chain, challenge within the window (B and C race: one wins, the other
 // must count the loss and carry on), so the finalized decision is "down"; the winner withdraws the bond
-// (its balance moves by the bond minus its own gas, to the wei) and counts the challenge.
+// (its balance moves by the bond minus its own gas, to the wei) and counts the challenge. Then the
+// aggregator is killed mid-round: with C stopped there is no quorum, A is restarted, sends its
+// signature requests and holds B's share when it gets SIGKILL; A and C are restarted on their data
+// directories and the period is still reported exactly once (aggregate or fallback), with at most one
+// `postAggregate` from A.
 
 import { auditPeriod, buildAggregate, packDecisions, uptimeReports, uptimeReportsAbi } from "@mzku/sdk";
 import { devWallet } from "@mzku/sdk/devnet";
-import type { Address } from "viem";
+import { type Address, decodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SidecarClient } from "../chain.js";
 import {
@@ -322,5 +326,91 @@ describe("aggregated report by sidecar processes", () => {
       async () => BigInt((await loser.status()).period ?? -1) >= now,
       30_000,
     );
+  }, 240_000);
+
+  it("an aggregator killed between its signature requests and its post loses no period and posts nothing twice", async () => {
+    const c = net.deployment.contracts.UptimeReports;
+    const [a, b, cc] = sidecars as [SidecarProcess, SidecarProcess, SidecarProcess];
+    // without C, A and B are 2 of 4 roster members: under the quorum, so A keeps requesting
+    expect(await cc.stop()).toBe(0);
+    const boot = [`/ip4/127.0.0.1/tcp/${b.ports.p2p}/p2p/${(await b.status()).peerId}`];
+    const fromBlock = await net.reader.getBlockNumber({ cacheTime: 0 });
+    a.start(boot);
+    const fallbackOf = async (p: bigint) => {
+      const [next, after] = await Promise.all(
+        [p + 1n, p + 2n].map((q) => uptimeReports.periodStartBlock(net.reader, { address: c, args: [q] })),
+      );
+      return (next as bigint) + ((after as bigint) - (next as bigint)) / 2n;
+    };
+    // a period A is aggregating: it has sent requests, holds B's share, nothing is posted or reported
+    const period = await waitFor(
+      "the restarted aggregator holding B's share mid-round",
+      async () => {
+        if ((await a.metric("mzku_sidecar_aggregate_shares_total", 'result="received"')) < 1) return undefined;
+        const p = (await uptimeReports.currentPeriod(net.reader, { address: c })) - 1n;
+        const info = await uptimeReports.periodInfo(net.reader, { address: c, args: [p] });
+        const block = await net.reader.getBlockNumber({ cacheTime: 0 });
+        return info.mode === 0 && block + 2n < (await fallbackOf(p)) ? p : undefined;
+      },
+      90_000,
+    );
+    const nodePid = (await a.status()).nodePid;
+    const exited = new Promise((resolve) => a.child?.once("exit", resolve));
+    a.child?.kill("SIGKILL");
+    await exited;
+    // its supervised node outlives a SIGKILL: stop it by its pid, as the sidecar would have
+    if (nodePid) {
+      try {
+        process.kill(nodePid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    a.start(boot);
+    cc.start(boot);
+
+    const mode = await waitFor(
+      `period ${period} reported`,
+      async () => (await uptimeReports.periodInfo(net.reader, { address: c, args: [period] })).mode || undefined,
+      90_000,
+    );
+    const posts = await net.reader.getContractEvents({
+      address: c,
+      abi: uptimeReportsAbi,
+      eventName: "AggregatePosted",
+      args: { period },
+      fromBlock,
+    });
+    expect(posts.length).toBe(mode === 2 ? 1 : 0);
+    // every postAggregate A sent (before or after the kill) for the period: at most one, mined
+    const toBlock = await net.reader.getBlockNumber({ cacheTime: 0 });
+    const sent: boolean[] = [];
+    for (let n = fromBlock + 1n; n <= toBlock; n++) {
+      const block = await net.reader.getBlock({ blockNumber: n, includeTransactions: true });
+      for (const tx of block.transactions) {
+        if (tx.from.toLowerCase() !== a.member.sidecar.toLowerCase() || tx.to?.toLowerCase() !== c.toLowerCase()) {
+          continue;
+        }
+        const call = decodeFunctionData({ abi: uptimeReportsAbi, data: tx.input });
+        if (call.functionName !== "postAggregate" || call.args[0] !== period) continue;
+        sent.push((await net.reader.getTransactionReceipt({ hash: tx.hash })).status === "success");
+      }
+    }
+    // (a post racing the fallback's first report into the same block would be mined reverted: not a post)
+    expect(sent.length).toBeLessThanOrEqual(1);
+    expect(sent.filter((ok) => ok)).toEqual(mode === 2 ? [true] : []);
+    if (mode === 1) {
+      // the fallback: individual reports, each auditor's once
+      const reported = await net.reader.getContractEvents({
+        address: c,
+        abi: uptimeReportsAbi,
+        eventName: "Reported",
+        args: { period },
+        fromBlock,
+      });
+      const slots = reported.map((l) => l.args.slot);
+      expect(slots.length).toBeGreaterThan(0);
+      expect(new Set(slots).size).toBe(slots.length);
+    }
   }, 240_000);
 });

@@ -1,12 +1,7 @@
 import { silentLogger } from "@mzku/log";
+import { waitFor } from "@mzku/signer/testing";
 import { describe, expect, it } from "vitest";
 import { NodeSupervisor } from "./supervisor.js";
-
-const until = async (check: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return check();
-};
 
 describe("node supervisor", () => {
   it("restarts a node that dies, with backoff, and stops it for good on stop()", async () => {
@@ -21,7 +16,7 @@ describe("node supervisor", () => {
       silentLogger,
     );
     s.start();
-    expect(await until(() => restarts >= 2, 15_000)).toBe(true);
+    await waitFor("two restarts", async () => restarts >= 2, 15_000, 50);
     expect(s.recentOutput()).toContain("node up");
     await s.stop();
     const after = restarts;

@@ -40,6 +40,9 @@ import { foundry } from "viem/chains";
 
 import type { SidecarClient } from "../chain.js";
 
+/** The sidecar's tests poll with the signer's test helper (one implementation for every package). */
+export { waitFor } from "@mzku/signer/testing";
+
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, "../../dist/bin/mzku-sidecar.js");
 export const E = 10n ** 18n;
@@ -280,22 +283,6 @@ export interface Status {
 /** Free ports for a sidecar: HTTP, its node, libp2p. */
 export async function sidecarPorts(): Promise<{ http: number; node: number; p2p: number }> {
   return { http: await freePort(), node: await freePort(), p2p: await freePort() };
-}
-
-/** Polls `check` until it returns a value (not undefined/false) or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
 /** A TCP proxy to `target` that the test can cut (refuse and drop connections) and restore. */

@@ -24,6 +24,7 @@ export * from "./mzku.js";
 export * from "./MZKU_.js";
 export * from "./onProjectEnded.js";
 export * from "./onProjectStarted.js";
+export * from "./onProjectStartedWithStake.js";
 export * from "./onStakeChanged.js";
 export * from "./owedOf.js";
 export * from "./period.js";

@@ -13,6 +13,7 @@ export * from "./isKnownSidecar.js";
 export * from "./MAX_ACCOUNT_STAKE.js";
 export * from "./MAX_PAGE.js";
 export * from "./nodeRegistry.js";
+export * from "./reportStake.js";
 export * from "./setAuthorizedCaller.js";
 export * from "./setStakeObserver.js";
 export * from "./sidecars.js";

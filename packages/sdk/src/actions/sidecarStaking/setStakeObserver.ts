@@ -7,7 +7,9 @@ export type SetStakeObserverParameters = WriteParameters<ContractFunctionArgs<ty
 export type SetStakeObserverReturnType = TransactionReceipt;
 
 /**
- * Sets the contract told of every position change; zero disables the call.
+ * Sets the contract told of every position change; zero disables the call. Stakes made before are
+ * not replayed (a loop over stakers anyone can create would be unbounded): the observer learns each
+ * at the staker's next change, or from `reportStake`.
  * Governance only.
  *
  * Sends the transaction and waits for the receipt. Simulated first (a revert is thrown as a decoded
