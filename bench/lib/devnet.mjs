@@ -6,7 +6,10 @@ import { cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@mzku/signer/ports";
 
-/** `mzku devnet` arguments on free ports: `--port`, `--api-port` (+ `--beacon-port`, `--signer-port` with `beacon`), `--json`. */
+/**
+ * `mzku devnet` arguments on free ports: `--port`, `--api-port` (with `beacon` also `--beacon-port`,
+ * `--signer-port`) and `--json`; `port` is the chain's.
+ */
 export async function devnetArgs({ beacon = false } = {}) {
   const ports = {
     "--port": await freePort(),

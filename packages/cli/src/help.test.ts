@@ -13,6 +13,20 @@ describe("--help", () => {
     }
   });
 
+  it("every `signer` command's help gives its --json shape", async () => {
+    const signer = rawCommands.filter((c) => c.name.startsWith("signer "));
+    expect(signer.map((c) => c.name)).toEqual([
+      "signer start",
+      "signer import-interchange",
+      "signer export-interchange",
+      "signer high-watermark",
+    ]);
+    for (const command of signer) {
+      const usage = typeof command.usage === "string" ? command.usage : await command.usage();
+      expect(usage, command.name).toMatch(/\nJSON( \([^)]*\))?: \{/);
+    }
+  });
+
   it("every raw command's help has an example", async () => {
     for (const command of rawCommands) {
       const usage = typeof command.usage === "string" ? command.usage : await command.usage();

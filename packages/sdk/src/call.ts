@@ -1,13 +1,15 @@
 import type { Abi, Account, Address, Client, ContractEventName, GetEventArgs, Hash, TransactionReceipt } from "viem";
-import { parseEventLogs } from "viem";
+import { encodeFunctionData, hexToBigInt, numberToHex, parseEventLogs } from "viem";
 import {
   estimateContractGas,
+  getBlock,
   readContract,
   simulateContract,
   waitForTransactionReceipt,
   writeContract,
 } from "viem/actions";
 import { MzkuError, MzkuTransactionRevertedError, toMzkuError } from "./errors.js";
+import { explainMinedRevert } from "./minedRevert.js";
 
 type ArgsField<TArgs> = readonly [] extends TArgs ? { args?: TArgs } : { args: TArgs };
 
@@ -20,15 +22,16 @@ export type WriteParameters<TArgs> = {
   value?: bigint;
   /** The sender; defaults to the client's account. */
   account?: Account | Address;
-  /** Gas limit, used as given. Without it: the node's estimate plus {@link GAS_MARGIN_BPS}. */
+  /** Gas limit, used as given. Without it: the node's estimate for the next block plus {@link GAS_MARGIN_BPS}. */
   gas?: bigint;
 } & ArgsField<TArgs>;
 
 /**
  * Margin added to a gas estimate, in basis points (25%). An estimate is the least gas that succeeds
- * against the state the node sees now; by the time the transaction is mined the state may have moved
- * (another bid, a new block's randomness choosing a different draw path), and a transaction that
- * runs out of gas still pays for it. Unused gas is refunded, so the margin costs nothing.
+ * against the state the node sees now (at the next block's time, see `estimateForNextBlock`); by the
+ * time the transaction is mined the state may have moved (another bid, a new block's randomness
+ * choosing a different draw path), and a transaction that runs out of gas still pays for it. Unused
+ * gas is refunded, so the margin costs nothing.
  */
 export const GAS_MARGIN_BPS = 2_500n;
 
@@ -59,21 +62,60 @@ export async function sendAction(client: Client, call: WriteCall): Promise<Hash>
   const { gas, ...rest } = call;
   try {
     const { request } = await simulateContract(client, { ...rest, account, chain: client.chain });
-    const limit = gas ?? withGasMargin(await estimateContractGas(client, { ...rest, account }));
+    const limit = gas ?? withGasMargin(await estimateForNextBlock(client, { ...rest, account }));
     return await writeContract(client, { ...request, gas: limit });
   } catch (error) {
     throw toMzkuError(call.functionName, error);
   }
 }
 
-/** Waits for a sent write's receipt; a mined revert (status 0) is thrown as `MzkuTransactionRevertedError`. */
+/**
+ * The node's gas estimate for `call` as the next block will run it: on the pending state, with the
+ * block time one second after the newest block's. A node estimates at its newest block's time, but
+ * the transaction is mined later, and gas can depend on the time: a checkpoint written earlier in the
+ * same second is overwritten in place, in a later second a new one is appended (a new storage slot,
+ * 22,100 gas; an unstake right after a delegation appends two, more than the margin). A node that does
+ * not take block overrides gets the plain estimate.
+ */
+async function estimateForNextBlock(
+  client: Client,
+  call: Call & { value?: bigint; account: Account | Address },
+): Promise<bigint> {
+  const request = {
+    from: typeof call.account === "string" ? call.account : call.account.address,
+    to: call.address,
+    data: encodeFunctionData(call),
+    ...(call.value ? { value: numberToHex(call.value) } : {}),
+  };
+  try {
+    const { timestamp } = await getBlock(client);
+    const estimate = await client.request({
+      method: "eth_estimateGas" as never,
+      params: [request, "pending", {}, { time: numberToHex(timestamp + 1n) }] as never,
+    });
+    return hexToBigInt(estimate as `0x${string}`);
+  } catch {
+    // No block overrides here, or the call reverts: the plain estimate answers either way.
+    return estimateContractGas(client, call);
+  }
+}
+
+/**
+ * Waits for a sent write's receipt; a mined revert (status 0) is thrown as `MzkuTransactionRevertedError`
+ * with the reason found by replaying it (`explainMinedRevert`) in its message.
+ */
 export async function waitForWrite(
   client: Client,
   parameters: { hash: Hash; functionName?: string },
 ): Promise<TransactionReceipt> {
   const receipt = await waitForTransactionReceipt(client, { hash: parameters.hash });
   if (receipt.status !== "success") {
-    throw new MzkuTransactionRevertedError(parameters.functionName ?? "transaction", parameters.hash);
+    const functionName = parameters.functionName ?? "transaction";
+    const reason = await explainMinedRevert(client, receipt).catch((cause: unknown) => ({
+      kind: "unknown" as const,
+      text: `no reason found (${toMzkuError(functionName, cause).shortMessage})`,
+    }));
+    throw new MzkuTransactionRevertedError(functionName, parameters.hash, reason);
   }
   return receipt;
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { estimateContractGas, getTransaction } from "viem/actions";
+import { createPublicClient, custom, http } from "viem";
+import { estimateContractGas, getTransaction, getTransactionReceipt } from "viem/actions";
+import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mzkuTokenAbi } from "./abis.js";
 import { mzkuToken } from "./actions/index.js";
@@ -8,6 +10,7 @@ import { GAS_MARGIN_BPS, waitForWrite, withGasMargin } from "./call.js";
 import { contractsDir } from "./devnet/foundry.js";
 import { isContractError, MzkuTransactionRevertedError } from "./errors.js";
 import { decodeEvents } from "./events.js";
+import { explainMinedRevert } from "./minedRevert.js";
 import { devAccount, startTestProtocol, type TestProtocol } from "./test/protocol.js";
 
 describe("deploy script on anvil", () => {
@@ -73,5 +76,57 @@ describe("deploy script on anvil", () => {
     expect((await getTransaction(client, { hash: receipt.transactionHash })).gas).toBe(90_000n);
     const starved = await mzkuToken.transfer(client, { address: token, args, gas: 25_000n }).catch((e: unknown) => e);
     expect(starved).toBeInstanceOf(MzkuTransactionRevertedError);
+    expect((starved as Error).message).toMatch(
+      /^transfer transaction 0x[0-9a-f]{64} reverted: out of gas \(used 25000 of limit 25000\)$/,
+    );
+  });
+
+  it("a mined revert names its reason: another account's transaction in the same block removed its precondition", async () => {
+    const owner = p.wallet(1);
+    const spender = p.wallet(2);
+    const token = p.deployment.contracts.MzkuToken;
+    await mzkuToken.approve(owner, { address: token, args: [spender.account.address, 10n] });
+    await p.testClient.setAutomine(false);
+    let revoke: `0x${string}`;
+    let spend: `0x${string}`;
+    try {
+      // Both are simulated against the mined state, where the allowance is 10; the revocation is sent
+      // first, so the block runs it first. (The spend's gas is given: an estimate would see the pending
+      // revocation and refuse.)
+      revoke = await mzkuToken.sendApprove(owner, { address: token, args: [spender.account.address, 0n] });
+      spend = await mzkuToken.sendTransferFrom(spender, {
+        address: token,
+        args: [owner.account.address, spender.account.address, 10n],
+        gas: 100_000n,
+      });
+      await p.testClient.mine({ blocks: 1 });
+    } finally {
+      await p.testClient.setAutomine(true);
+    }
+    const [revoked, spent] = await Promise.all([
+      getTransactionReceipt(owner, { hash: revoke }),
+      getTransactionReceipt(owner, { hash: spend }),
+    ]);
+    expect([revoked.blockNumber, revoked.status, spent.status]).toEqual([spent.blockNumber, "success", "reverted"]);
+    const reason = `ERC20InsufficientAllowance(${spender.account.address}, 0, 10)`;
+    const error = await waitForWrite(spender, { hash: spend, functionName: "transferFrom" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MzkuTransactionRevertedError);
+    expect((error as Error).message).toBe(`transferFrom transaction ${spend} reverted: ${reason}`);
+    expect((error as MzkuTransactionRevertedError).reason).toMatchObject({
+      kind: "error",
+      errorName: "ERC20InsufficientAllowance",
+    });
+    // A node that does not trace: the call is re-simulated on the state after its block.
+    const rpc = http(p.anvil.rpcUrl)({ chain: foundry });
+    const noTracing = createPublicClient({
+      chain: foundry,
+      transport: custom({
+        request: async (args: { method: string; params?: unknown }) => {
+          if (args.method.startsWith("debug_")) throw new Error(`method ${args.method} not available`);
+          return rpc.request(args as never);
+        },
+      }),
+    });
+    expect(await explainMinedRevert(noTracing, spent)).toMatchObject({ kind: "error", text: reason });
   });
 });

@@ -57,7 +57,7 @@ export class MzkuContractError extends MzkuError {
   readonly functionName: string;
 
   constructor(functionName: string, errorName: string, args: readonly unknown[], cause?: unknown) {
-    super("CONTRACT_REVERTED", `${functionName} reverted with ${errorName}(${args.map(formatArg).join(", ")})`, {
+    super("CONTRACT_REVERTED", `${functionName} reverted with ${formatRevert(errorName, args)}`, {
       details: { functionName, errorName },
       cause,
     });
@@ -67,12 +67,72 @@ export class MzkuContractError extends MzkuError {
   }
 }
 
-/** A mined transaction reverted (status 0) after simulation succeeded (state changed in between). */
+/**
+ * Why a mined transaction reverted, found after the fact (see `explainMinedRevert`): a decoded error
+ * (`errorName`, `args`), running out of gas (`gasUsed` of `gasLimit`), or `unknown`. `text` says it in
+ * a few words for the error message.
+ */
+export type MinedRevertReason =
+  | { kind: "error"; errorName: string; args: readonly unknown[]; text: string }
+  | { kind: "outOfGas"; gasUsed: bigint; gasLimit: bigint; text: string }
+  | { kind: "unknown"; text: string };
+
+/**
+ * A mined transaction reverted (status 0) after its simulation succeeded: the state changed between
+ * the two, or the gas limit was too low. `reason` says why, when it could be found.
+ */
 export class MzkuTransactionRevertedError extends MzkuError {
   override name = "MzkuTransactionRevertedError";
-  constructor(functionName: string, hash: string) {
-    super("TRANSACTION_REVERTED", `${functionName} transaction ${hash} reverted`, { details: { functionName, hash } });
+  readonly reason: MinedRevertReason | undefined;
+  constructor(functionName: string, hash: string, reason?: MinedRevertReason, cause?: unknown) {
+    super("TRANSACTION_REVERTED", `${functionName} transaction ${hash} reverted${reason ? `: ${reason.text}` : ""}`, {
+      details: {
+        functionName,
+        hash,
+        ...(reason ? { reason: reason.kind } : {}),
+        ...(reason?.kind === "error" ? { errorName: reason.errorName } : {}),
+        ...(reason?.kind === "outOfGas" ? { gasUsed: reason.gasUsed, gasLimit: reason.gasLimit } : {}),
+      },
+      cause,
+    });
+    this.reason = reason;
   }
+}
+
+/**
+ * Decodes revert data with every protocol ABI (plus Solidity's `Error(string)` and `Panic(uint256)`);
+ * undefined for an unknown selector or no data.
+ */
+export function decodeRevertData(data: Hex): { errorName: string; args: readonly unknown[] } | undefined {
+  if (data.length < 10) return undefined;
+  try {
+    const decoded = decodeErrorResult({ abi: protocolAbi, data });
+    return { errorName: decoded.errorName, args: decoded.args ?? [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What each Solidity `Panic(uint256)` code means (the Solidity documentation's list). */
+const PANIC_MEANINGS: Record<number, string> = {
+  1: "assertion failed",
+  17: "arithmetic underflow or overflow",
+  18: "division or modulo by zero",
+  33: "enum conversion out of range",
+  34: "bad storage byte array encoding",
+  49: "pop from an empty array",
+  50: "array index out of bounds",
+  65: "too much memory allocated",
+  81: "call to an uninitialized function",
+};
+
+/** `Name(arg, …)`; a panic also names its code's meaning (`Panic(17: arithmetic underflow or overflow)`). */
+export function formatRevert(errorName: string, args: readonly unknown[]): string {
+  if (errorName === "Panic" && typeof args[0] === "bigint") {
+    const meaning = PANIC_MEANINGS[Number(args[0])];
+    return `Panic(${args[0]}${meaning ? `: ${meaning}` : ""})`;
+  }
+  return `${errorName}(${args.map(formatArg).join(", ")})`;
 }
 
 /** Narrows `error` to a decoded protocol error, optionally of one given name. */
@@ -91,14 +151,8 @@ export function toMzkuError(functionName: string, error: unknown): MzkuError {
     // A revert raised by another contract on the way (e.g. the token under a registry) is not in the
     // called contract's ABI: decode it with every protocol ABI.
     const raw = revertData(error);
-    if (raw) {
-      try {
-        const decoded = decodeErrorResult({ abi: protocolAbi, data: raw });
-        return new MzkuContractError(functionName, decoded.errorName, decoded.args ?? [], error);
-      } catch {
-        // unknown selector: fall through
-      }
-    }
+    const decoded = raw ? decodeRevertData(raw) : undefined;
+    if (decoded) return new MzkuContractError(functionName, decoded.errorName, decoded.args, error);
     if (reverted instanceof ContractFunctionRevertedError) {
       return new MzkuContractError(functionName, reverted.reason ?? "unknown", [], error);
     }

@@ -24,6 +24,7 @@ export * from "./market/quote.js";
 export * from "./market/recomputeDrawFromChain.js";
 export * from "./market/reputation.js";
 export * from "./market/split.js";
+export { explainMinedRevert } from "./minedRevert.js";
 export { type ProposalAction, type ProposalActionParameters, proposalAction, proposalCalls } from "./proposal.js";
 export * as proposals from "./proposals/index.js";
 export * from "./reports/aggregate.js";

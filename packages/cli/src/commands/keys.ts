@@ -124,27 +124,29 @@ mzku signer start --role combiner --config combiner.json --db sp.sqlite [--timeo
   common: --host 127.0.0.1 --port 9000 --token-file F --metrics-port N --network mainnet|sepolia|holesky|hoodi|devnet
           --tls-cert F --tls-key F --tls-ca F (mutual TLS)
 
-Prints one JSON line on stdout once listening; logs are JSON lines on stderr. See docs/signer-api.md.
+Prints one JSON line on stdout once listening (with or without --json); logs are JSON lines on stderr.
+See docs/signer-api.md.
 
 Example:
-  mzku signer start --role cosigner --dkg-dir share2 --password-file pw --db sp2.sqlite --port 9002 --token-file token`,
+  mzku signer start --role cosigner --dkg-dir share2 --password-file pw --db sp2.sqlite --port 9002 --token-file token
+JSON: { event: "listening", role, url, port, metricsPort }`,
   ),
   signerHandler(
     "signer import-interchange",
     "import EIP-3076 slashing protection",
     "runSignerImportInterchange",
-    "mzku signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]\n\nExample:\n  mzku signer import-interchange --db sp2.sqlite --file slashing-protection.json",
+    "mzku signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..] [--json]\n\nExample:\n  mzku signer import-interchange --db sp2.sqlite --file slashing-protection.json\nJSON: { db, file, validators, blocks, attestations }",
   ),
   signerHandler(
     "signer export-interchange",
     "export EIP-3076 slashing protection",
     "runSignerExportInterchange",
-    "mzku signer export-interchange --db sp.sqlite [--out file]\n\nExample:\n  mzku signer export-interchange --db sp2.sqlite --out slashing-protection.json",
+    "mzku signer export-interchange --db sp.sqlite [--out file] [--json]\n\nWithout --out, prints the interchange (a JSON document).\n\nExample:\n  mzku signer export-interchange --db sp2.sqlite --out slashing-protection.json\nJSON (with --out): { db, out, validators }",
   ),
   signerHandler(
     "signer high-watermark",
     "the slashing-protection high watermark",
     "runSignerHighWatermark",
-    "mzku signer high-watermark --db sp.sqlite (--epoch E --slot S | --remove)\n\nExample:\n  mzku signer high-watermark --db sp2.sqlite --epoch 300000 --slot 9600000",
+    "mzku signer high-watermark --db sp.sqlite [--epoch E --slot S | --remove] [--json]\n\nSets, removes or (with neither) shows the watermark in force.\n\nExample:\n  mzku signer high-watermark --db sp2.sqlite --epoch 300000 --slot 9600000\nJSON: { epoch?, slot? } (none set: {})",
   ),
 ];

@@ -1,28 +1,8 @@
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Address, Hex } from "viem";
 import { describe, expect, it } from "vitest";
+import { marketDrawFixture as fixture, type MarketDrawFixture } from "../test/marketDraw.js";
 import { bidCommitment, DrawRecomputeError, drawSeed, recomputeDraw, saltMix } from "./draw.js";
 
-interface Fixture {
-  projectId: string;
-  entropy: string;
-  bandBps: number;
-  maxDrawCandidates: number;
-  vickrey: boolean;
-  reveals: { index: number; bidder: Address; price: string; salt: Hex }[];
-  evaluations: { index: number; providerId: string; eligible: boolean; weight: string }[];
-  expected: { seed: Hex; winner: Address; price: string; winningBid: string };
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-// Written by contracts/test/unit/MarketDraw.t.sol (test_draw_exportFixture) from a real settlement.
-const fixture = JSON.parse(
-  readFileSync(resolve(here, "../../../../contracts/test/fixtures/market-draw.json"), "utf8"),
-) as Fixture;
-
-function input(f: Fixture) {
+function input(f: MarketDrawFixture) {
   return {
     projectId: BigInt(f.projectId),
     entropy: BigInt(f.entropy),

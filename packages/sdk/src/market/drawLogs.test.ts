@@ -1,26 +1,9 @@
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Address, encodeAbiParameters, encodeEventTopics, type Hex, type Log } from "viem";
+import { encodeAbiParameters, encodeEventTopics, type Hex, type Log } from "viem";
 import { describe, expect, it } from "vitest";
+import { marketDrawFixture as f } from "../test/marketDraw.js";
 import { DrawRecomputeError, recomputeDraw } from "./draw.js";
 import { drawEventsAbi, drawInputFromLogs } from "./drawLogs.js";
 
-interface Fixture {
-  projectId: string;
-  entropy: string;
-  bandBps: number;
-  maxDrawCandidates: number;
-  vickrey: boolean;
-  reveals: { index: number; bidder: Address; price: string; salt: Hex }[];
-  evaluations: { index: number; providerId: string; eligible: boolean; weight: string }[];
-  expected: { seed: Hex; winner: Address; price: string; winningBid: string };
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-const f = JSON.parse(
-  readFileSync(resolve(here, "../../../../contracts/test/fixtures/market-draw.json"), "utf8"),
-) as Fixture;
 const id = BigInt(f.projectId);
 
 /** Re-encodes the fixture as the raw logs the contract emitted. */

@@ -3,28 +3,26 @@
  * random methods, request targets, headers and bodies — raw bytes as well as mutations of valid sign
  * requests — never get a 5xx, and never end a process. Seeded, so a failure can be replayed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { splitSecret } from "../testing/index.js";
+import { SIGNER_BIN, startSignerBin } from "../testing/processes.js";
 
-const PKG = join(import.meta.dirname, "../..");
-const BIN = join(PKG, "dist/bin/mzku-signer.js");
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 const TOKEN = "fuzz-token";
-const GVR = `0x${"42".repeat(32)}`;
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
-const children: ChildProcess[] = [];
+const children = new Set<ChildProcess>();
 let dir = "";
 
 beforeAll(() => {
   // dist/ is built once by vitest's global setup (test-setup/build.ts)
-  if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
+  if (!existsSync(SIGNER_BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-fuzz-"));
 }, 120_000);
 
@@ -45,20 +43,8 @@ function prng(seed: number): () => number {
   };
 }
 
-function startSigner(args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, "signer", "start", "--port", "0", "--log-level", "error", ...args], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (l) => {
-      const j = JSON.parse(l) as { event?: string; port?: number };
-      if (j.event === "listening" && j.port !== undefined) resolve({ port: j.port, child });
-    });
-    child.once("exit", (c) => reject(new Error(`signer exited ${c}`)));
-  });
-}
+const startSigner = (args: string[]) =>
+  startSignerBin(args, { cwd: dir, children, logLevel: "error", stderr: "inherit" });
 
 /** Sends raw bytes; resolves with the status of the first response (0 if the server closed without one). */
 function raw(port: number, bytes: Buffer): Promise<number> {
@@ -82,22 +68,7 @@ function raw(port: number, bytes: Buffer): Promise<number> {
   });
 }
 
-function validSign(target: number) {
-  return {
-    type: "ATTESTATION",
-    fork_info: {
-      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-      genesis_validators_root: GVR,
-    },
-    attestation: {
-      slot: String(target * 32),
-      index: "0",
-      beacon_block_root: `0x${"11".repeat(32)}`,
-      source: { epoch: String(target - 1), root: `0x${"22".repeat(32)}` },
-      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
-    },
-  };
-}
+const validSign = (target: number) => attestationRequest(target * 32, target - 1, target);
 
 describe("HTTP API property: no request gets a 5xx or ends a process", () => {
   it(`${RUNS} random requests (seed ${SEED}) against a combiner and its co-signers`, async () => {

@@ -1,21 +1,16 @@
-/**
- * Hostile and malformed requests against the real HTTP server (a co-signer with a key share): every
- * one gets a 4xx with a JSON body, nothing is signed or recorded, and the server keeps answering.
- */
-import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { createLogger, type Logger, silentLogger } from "@mzku/log";
 import { afterEach, describe, expect, it } from "vitest";
 import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
+import { eip3076Case, eip3076Cases } from "../testing/eip3076.js";
 import { splitSecret } from "../testing/index.js";
 import { type RunningSignerServer, startSignerServer } from "./server.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
-const GVR = `0x${"42".repeat(32)}`;
 const TOKEN = "t0ken";
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
 const running: Array<{ server: RunningSignerServer; db: SlashingProtectionDb }> = [];
@@ -78,22 +73,8 @@ function raw(port: number, text: string | Buffer): Promise<{ status: number; bod
   });
 }
 
-function attestation(target: number, blockRoot = `0x${"11".repeat(32)}`) {
-  return {
-    type: "ATTESTATION",
-    fork_info: {
-      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-      genesis_validators_root: GVR,
-    },
-    attestation: {
-      slot: String(target * 32),
-      index: "0",
-      beacon_block_root: blockRoot,
-      source: { epoch: String(target - 1), root: `0x${"22".repeat(32)}` },
-      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
-    },
-  };
-}
+const attestation = (target: number, blockRoot?: string) =>
+  attestationRequest(target * 32, target - 1, target, blockRoot);
 
 async function post(url: string, body: unknown, token?: string) {
   const res = await fetch(url, {
@@ -247,9 +228,7 @@ describe("slashing-protection import over HTTP", () => {
   });
 
   it("a fresh signer refuses an interchange for another chain (EIP-3076 wrong_genesis_validators_root)", async () => {
-    const vector = JSON.parse(
-      readFileSync(join(import.meta.dirname, "../../../../vectors/eip3076/wrong_genesis_validators_root.json"), "utf8"),
-    ) as { genesis_validators_root: string; steps: Array<{ should_succeed: boolean; interchange: unknown }> };
+    const vector = eip3076Case("wrong_genesis_validators_root.json");
     const { server, db } = await start({ gvr: vector.genesis_validators_root });
     const r = await post(`${server.url}/api/v1/eth2/slashing-protection`, vector.steps[0]?.interchange);
     expect(vector.steps[0]?.should_succeed).toBe(false);
@@ -269,31 +248,9 @@ describe("slashing-protection import over HTTP", () => {
 });
 
 describe("EIP-3076 interchange vectors through the HTTP import", () => {
-  const DIR = join(import.meta.dirname, "../../../../vectors/eip3076");
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "schema.json");
-  interface Check {
-    pubkey: string;
-    slot?: string;
-    source_epoch?: string;
-    target_epoch?: string;
-    signing_root?: string;
-    should_succeed: boolean;
-    should_succeed_complete?: boolean;
-  }
-  interface Case {
-    name: string;
-    genesis_validators_root: string;
-    steps: Array<{
-      should_succeed: boolean;
-      contains_slashable_data: boolean;
-      interchange: unknown;
-      blocks: Check[];
-      attestations: Check[];
-    }>;
-  }
-  it("has all 38 vectors", () => expect(files).toHaveLength(38));
-  for (const file of files) {
-    const tc = JSON.parse(readFileSync(join(DIR, file), "utf8")) as Case;
+  const cases = eip3076Cases();
+  it("has all 38 vectors", () => expect(cases).toHaveLength(38));
+  for (const tc of cases) {
     it(tc.name, async () => {
       // the server is started for the vector's chain, as `signer start --genesis-validators-root` does;
       // imports go through POST /api/v1/eth2/slashing-protection, checks through the database it serves

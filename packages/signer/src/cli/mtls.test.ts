@@ -8,23 +8,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../bls/bls.js";
 import { prepareSigning } from "../signing/prepare.js";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { splitSecret } from "../testing/index.js";
+import { SIGNER_BIN, startSignerBin } from "../testing/processes.js";
 
-const PKG = join(import.meta.dirname, "../..");
-const BIN = join(PKG, "dist/bin/mzku-signer.js");
-const children: ChildProcess[] = [];
+const children = new Set<ChildProcess>();
 let dir = "";
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
-const GVR = `0x${"42".repeat(32)}`;
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
 
 beforeAll(() => {
   // dist/ is built once by vitest's global setup (test-setup/build.ts)
-  if (!existsSync(BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
+  if (!existsSync(SIGNER_BIN)) throw new Error("build failed: dist/bin/mzku-signer.js missing");
   dir = mkdtempSync(join(tmpdir(), "mzku-mtls-"));
 }, 120_000);
 
@@ -35,7 +33,7 @@ afterAll(() => {
 
 function run(args: string[]): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: "pipe" }).toString();
+    const stdout = execFileSync(process.execPath, [SIGNER_BIN, ...args], { cwd: dir, stdio: "pipe" }).toString();
     return { code: 0, stdout, stderr: "" };
   } catch (e) {
     const err = e as { status: number; stdout: Buffer; stderr: Buffer };
@@ -44,24 +42,7 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 }
 
 /** Starts `signer start …` and resolves with its URL once it prints the listening line. */
-function startSigner(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, "signer", "start", "--port", "0", "--log-level", "warn", ...args], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (l) => {
-      const j = JSON.parse(l) as { event?: string; url?: string };
-      if (j.event === "listening" && j.url !== undefined) resolve({ url: j.url, child });
-    });
-    child.once("exit", (c) => reject(new Error(`signer exited ${c}: ${stderr}`)));
-  });
-}
+const startSigner = (args: string[]) => startSignerBin(args, { cwd: dir, children, logLevel: "warn" });
 
 function httpsPost(
   url: string,
@@ -96,20 +77,7 @@ function httpsPost(
   });
 }
 
-const attestation = {
-  type: "ATTESTATION",
-  fork_info: {
-    fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-    genesis_validators_root: GVR,
-  },
-  attestation: {
-    slot: "64",
-    index: "0",
-    beacon_block_root: `0x${"11".repeat(32)}`,
-    source: { epoch: "1", root: `0x${"22".repeat(32)}` },
-    target: { epoch: "2", root: `0x${"33".repeat(32)}` },
-  },
-};
+const attestation = attestationRequest(64, 1, 2);
 
 describe("co-signers behind mutual TLS (separate processes)", () => {
   it("keys tls makes a CA and certificates; the combiner signs through three mTLS co-signers; strangers are refused", async () => {
@@ -256,15 +224,20 @@ describe("co-signers behind mutual TLS (separate processes)", () => {
     // off loopback, plaintext is refused at start
     const plain = spawn(
       process.execPath,
-      [BIN, "signer", "start", "--role", "cosigner", "--shares", join(dir, "share-1.json"), "--db", "x.sqlite"].concat([
-        "--host",
-        "0.0.0.0",
-        "--port",
-        "0",
-      ]),
+      [
+        SIGNER_BIN,
+        "signer",
+        "start",
+        "--role",
+        "cosigner",
+        "--shares",
+        join(dir, "share-1.json"),
+        "--db",
+        "x.sqlite",
+      ].concat(["--host", "0.0.0.0", "--port", "0"]),
       { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
     );
-    children.push(plain);
+    children.add(plain);
     let err = "";
     plain.stderr?.on("data", (d) => {
       err += d;

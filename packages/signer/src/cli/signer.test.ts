@@ -36,11 +36,23 @@ describe("signer CLI", () => {
     writeFileSync(file, JSON.stringify(vector.steps[0]?.interchange));
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const gvr = ["--genesis-validators-root", vector.genesis_validators_root];
-    expect(await runSignerImportInterchange(["--db", join(dir, "sp.sqlite"), "--file", file, ...gvr])).toBe(0);
-    expect(String(out.mock.calls[0]?.[0])).toMatch(/"event":"imported","validators":3/);
-    expect(await runSignerExportInterchange(["--db", join(dir, "sp.sqlite"), "--out", join(dir, "out.json")])).toBe(0);
+    const db = join(dir, "sp.sqlite");
+    expect(await runSignerImportInterchange(["--db", db, "--file", file, ...gvr, "--json"])).toBe(0);
+    expect(JSON.parse(String(out.mock.calls[0]?.[0]))).toMatchObject({ db, file, validators: 3 });
+    // Imported again (nothing new), for people: one line.
+    expect(await runSignerImportInterchange(["--db", db, "--file", file])).toBe(0);
+    expect(String(out.mock.calls[1]?.[0])).toMatch(
+      new RegExp(`^Imported ${file} into ${db}: 3 validators, \\d+ blocks, \\d+ attestations\n$`),
+    );
+    expect(await runSignerExportInterchange(["--db", db, "--out", join(dir, "out.json")])).toBe(0);
+    expect(String(out.mock.calls[2]?.[0])).toBe(
+      `Wrote the history of 3 validators in ${db} to ${join(dir, "out.json")}\n`,
+    );
+    expect(await runSignerExportInterchange(["--db", db, "--out", join(dir, "out2.json"), "--json"])).toBe(0);
+    expect(JSON.parse(String(out.mock.calls[3]?.[0]))).toEqual({ db, out: join(dir, "out2.json"), validators: 3 });
     const exported = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as { data: unknown[] };
     expect(exported.data).toHaveLength(3);
+    expect(readFileSync(join(dir, "out2.json"), "utf8")).toBe(readFileSync(join(dir, "out.json"), "utf8"));
   });
 
   it("import-interchange refuses another chain's interchange, and needs the root for a fresh database", async () => {
@@ -115,13 +127,19 @@ describe("signer CLI", () => {
     const db = join(dir, "sp.sqlite");
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    expect(await runSignerHighWatermark(["--db", db, "--epoch", "100", "--slot", "3200"])).toBe(0);
-    expect(await runSignerHighWatermark(["--db", db])).toBe(0);
-    expect(await runSignerHighWatermark(["--db", db, "--remove"])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db, "--epoch", "100", "--slot", "3200", "--json"])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db, "--json"])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db, "--remove", "--json"])).toBe(0);
     expect(out.mock.calls.map((c) => JSON.parse(String(c[0])) as unknown)).toEqual([
       { epoch: "100", slot: "3200" },
       { epoch: "100", slot: "3200" },
       {},
+    ]);
+    expect(await runSignerHighWatermark(["--db", db, "--epoch", "7", "--slot", "224"])).toBe(0);
+    expect(await runSignerHighWatermark(["--db", db, "--remove"])).toBe(0);
+    expect(out.mock.calls.slice(3).map((c) => String(c[0]))).toEqual([
+      `High watermark in ${db}: no block at or above slot 224, no attestation reaching epoch 7\n`,
+      `No high watermark in ${db}\n`,
     ]);
     expect(await runSignerHighWatermark(["--db", db, "--epoch", "1"])).toBe(2);
     expect(await runSignerHighWatermark(["--db", db, "--epoch", "1e3", "--slot", "2"])).toBe(2);

@@ -13,11 +13,13 @@
  *             --genesis-validators-root 0x.. (the chain served: imports for another are refused)
  *             --tls-cert F --tls-key F --tls-ca F (mutual TLS: serve https, and the combiner's client certificate)
  *             --log-level info (default: MZKU_LOG_LEVEL, else info)
- *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..]
- *   signer export-interchange --db sp.sqlite [--out file]
+ *   signer import-interchange --db sp.sqlite --file interchange.json [--genesis-validators-root 0x..] [--json]
+ *   signer export-interchange --db sp.sqlite [--out file] [--json]
+ *   signer high-watermark --db sp.sqlite (--epoch E --slot S | --remove) [--json]
  *
  * `start` prints one JSON line on stdout once listening ({"event":"listening","url":...,"port":...});
- * logs are JSON lines on stderr. The preset (LODESTAR_PRESET) is fixed before the SSZ types load.
+ * the others print a line for people, or with --json one JSON document (as every `mzku` command);
+ * export-interchange without --out prints the interchange itself. Logs are JSON lines on stderr. The preset (LODESTAR_PRESET) is fixed before the SSZ types load.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -26,6 +28,11 @@ import { getNetwork, isNetworkName, NETWORKS, type Network, networkByGenesisFork
 import { cliProgram } from "./program.js";
 
 /** Prints the usage error the way every command does and returns its exit code (2). */
+/** The result of a command: one JSON document with --json (as every `mzku` command), else a line for people. */
+function result(json: boolean | undefined, document: Record<string, unknown>, line: string): void {
+  process.stdout.write(json ? `${JSON.stringify(document)}\n` : `${line}\n`);
+}
+
 function fail(message: string): number {
   const failure = cliFailure(cliProgram(), new UsageError("USAGE", message));
   process.stderr.write(failure.line);
@@ -98,6 +105,7 @@ export async function runSignerStart(argv: string[]): Promise<number> {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "tls-ca": { type: "string" },
+      json: { type: "boolean" }, // the listening line below is the JSON document either way
       "timeout-ms": { type: "string" },
       verify: { type: "string" },
       "log-level": { type: "string" },
@@ -247,7 +255,12 @@ export async function runSignerStart(argv: string[]): Promise<number> {
 export async function runSignerImportInterchange(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { db: { type: "string" }, file: { type: "string" }, "genesis-validators-root": { type: "string" } },
+    options: {
+      db: { type: "string" },
+      file: { type: "string" },
+      "genesis-validators-root": { type: "string" },
+      json: { type: "boolean" },
+    },
   });
   if (values.db === undefined || values.file === undefined) return fail("--db <sqlite> --file <interchange.json>");
   const gvr = values["genesis-validators-root"];
@@ -263,7 +276,11 @@ export async function runSignerImportInterchange(argv: string[]): Promise<number
       JSON.parse(readFileSync(values.file, "utf8")) as unknown,
       gvr === undefined ? {} : { expectedGenesisValidatorsRoot: gvr },
     );
-    process.stdout.write(`${JSON.stringify({ event: "imported", ...counts })}\n`);
+    result(
+      values.json,
+      { db: values.db, file: values.file, ...counts },
+      `Imported ${values.file} into ${values.db}: ${counts.validators} validators, ${counts.blocks} blocks, ${counts.attestations} attestations`,
+    );
     return 0;
   } finally {
     db.close();
@@ -272,14 +289,27 @@ export async function runSignerImportInterchange(argv: string[]): Promise<number
 
 /** `signer export-interchange --db F [--out F]`: writes the complete history as an EIP-3076 v5 interchange. */
 export async function runSignerExportInterchange(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } },
+  });
   if (values.db === undefined) return fail("--db <sqlite> is required");
   const { SlashingProtectionDb } = await import("../slashing/db.js");
   const db = new SlashingProtectionDb(values.db);
   try {
-    const text = `${JSON.stringify(db.exportInterchange(), null, 2)}\n`;
+    const interchange = db.exportInterchange();
+    const text = `${JSON.stringify(interchange, null, 2)}\n`;
+    // Without --out, stdout is the interchange itself: a JSON document already.
     if (values.out === undefined) process.stdout.write(text);
-    else writeFileSync(values.out, text);
+    else {
+      writeFileSync(values.out, text);
+      const validators = interchange.data.length;
+      result(
+        values.json,
+        { db: values.db, out: values.out, validators },
+        `Wrote the history of ${validators} validators in ${values.db} to ${values.out}`,
+      );
+    }
     return 0;
   } finally {
     db.close();
@@ -298,6 +328,7 @@ export async function runSignerHighWatermark(argv: string[]): Promise<number> {
       epoch: { type: "string" },
       slot: { type: "string" },
       remove: { type: "boolean", default: false },
+      json: { type: "boolean" },
     },
   });
   if (values.db === undefined) return fail("--db <sqlite> is required");
@@ -314,8 +345,12 @@ export async function runSignerHighWatermark(argv: string[]): Promise<number> {
     if (values.remove) db.setHighWatermark(null);
     else if (set) db.setHighWatermark({ epoch: BigInt(values.epoch ?? 0), slot: BigInt(values.slot ?? 0) });
     const hw = db.highWatermark();
-    process.stdout.write(
-      `${JSON.stringify(hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) })}\n`,
+    result(
+      values.json,
+      hw.epoch === undefined ? {} : { epoch: String(hw.epoch), slot: String(hw.slot) },
+      hw.epoch === undefined
+        ? `No high watermark in ${values.db}`
+        : `High watermark in ${values.db}: no block at or above slot ${hw.slot}, no attestation reaching epoch ${hw.epoch}`,
     );
     return 0;
   } finally {

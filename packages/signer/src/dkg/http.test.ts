@@ -12,20 +12,24 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((t) => t.close(0)));
 });
 
+/** A 2-of-2 definition named `name` of two fresh identities on free ports, its session and party 1's identity. */
+async function twoParties(name: string) {
+  const files = [generateIdentity(), generateIdentity()];
+  const ports = await freePorts(2);
+  const def = parseDefinition({
+    version: DKG_VERSION,
+    name,
+    nonce: toHex(randomBytes(16)),
+    threshold: 2,
+    validators: 1,
+    parties: files.map((f, k) => ({ index: k + 1, identity: f.publicKey, url: `http://127.0.0.1:${ports[k]}` })),
+  });
+  return { ports, def, session: sessionId(def), id1: loadIdentity(files[0] as never) };
+}
+
 describe("HTTP transport", () => {
   it("delivers signed envelopes, answers 401 to forged ones, and retries until the peer is up", async () => {
-    const files = [generateIdentity(), generateIdentity()];
-    const ports = await freePorts(2);
-    const def = parseDefinition({
-      version: DKG_VERSION,
-      name: "http",
-      nonce: toHex(randomBytes(16)),
-      threshold: 2,
-      validators: 1,
-      parties: files.map((f, k) => ({ index: k + 1, identity: f.publicKey, url: `http://127.0.0.1:${ports[k]}` })),
-    });
-    const session = sessionId(def);
-    const id1 = loadIdentity(files[0] as never);
+    const { ports, def, session, id1 } = await twoParties("http");
     const t1 = await HttpTransport.start({ definition: def, index: 1 });
     started.push(t1);
 
@@ -66,18 +70,7 @@ describe("HTTP transport", () => {
   }, 20_000);
 
   it("before the runner listens, keeps only authenticated envelopes, and only a bounded number of them", async () => {
-    const files = [generateIdentity(), generateIdentity()];
-    const ports = await freePorts(2);
-    const def = parseDefinition({
-      version: DKG_VERSION,
-      name: "early",
-      nonce: toHex(randomBytes(16)),
-      threshold: 2,
-      validators: 1,
-      parties: files.map((f, k) => ({ index: k + 1, identity: f.publicKey, url: `http://127.0.0.1:${ports[k]}` })),
-    });
-    const session = sessionId(def);
-    const id1 = loadIdentity(files[0] as never);
+    const { ports, def, session, id1 } = await twoParties("early");
     const t2 = await HttpTransport.start({ definition: def, index: 2 });
     started.push(t2);
     const url = `http://127.0.0.1:${ports[1]}/dkg/v1/message`;

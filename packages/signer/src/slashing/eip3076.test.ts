@@ -1,33 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SignerError } from "../errors.js";
+import { eip3076Cases } from "../testing/eip3076.js";
 import { SlashingProtectionDb } from "./db.js";
 
-const DIR = join(import.meta.dirname, "../../../../vectors/eip3076");
-const files = readdirSync(DIR).filter((f) => f.endsWith(".json") && f !== "schema.json");
-
-interface Check {
-  pubkey: string;
-  slot?: string;
-  source_epoch?: string;
-  target_epoch?: string;
-  signing_root?: string;
-  should_succeed: boolean;
-  should_succeed_complete?: boolean;
-}
-interface Step {
-  should_succeed: boolean;
-  contains_slashable_data: boolean;
-  interchange: unknown;
-  blocks: Check[];
-  attestations: Check[];
-}
-interface Case {
-  name: string;
-  genesis_validators_root: string;
-  steps: Step[];
-}
+const cases = eip3076Cases();
 
 function attempt(fn: () => unknown): boolean {
   try {
@@ -40,9 +16,8 @@ function attempt(fn: () => unknown): boolean {
 }
 
 describe("EIP-3076 interchange tests (complete strategy)", () => {
-  it("has all 38 vector files", () => expect(files).toHaveLength(38));
-  for (const file of files) {
-    const tc = JSON.parse(readFileSync(`${DIR}/${file}`, "utf8")) as Case;
+  it("has all 38 vector files", () => expect(cases).toHaveLength(38));
+  for (const tc of cases) {
     it(tc.name, () => {
       const db = new SlashingProtectionDb(":memory:", {
         synchronous: "NORMAL",

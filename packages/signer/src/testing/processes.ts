@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 
 export { freePorts } from "../ports.js";
 
@@ -79,6 +80,36 @@ export function runSignerBin(
       options.children.delete(child);
       resolve({ code: code ?? -1, stdout, stderr });
     });
+  });
+}
+
+/**
+ * `mzku-signer signer start --port 0 --log-level <logLevel> <args>` in `cwd`; resolves once it prints
+ * its listening line, with its port and URL. Its stderr goes to the test's own (`"inherit"`) or is kept
+ * (`"pipe"`, the default) for the error when it exits before listening. The child joins `children` (the
+ * test's teardown kills whatever is left).
+ */
+export function startSignerBin(
+  args: string[],
+  options: { cwd: string; children: Set<ChildProcess>; logLevel: string; stderr?: "inherit" | "pipe" },
+): Promise<{ port: number; url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [SIGNER_BIN, "signer", "start", "--port", "0", "--log-level", options.logLevel, ...args],
+    { cwd: options.cwd, stdio: ["ignore", "pipe", options.stderr ?? "pipe"] },
+  );
+  options.children.add(child);
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (l) => {
+      const j = JSON.parse(l) as { event?: string; port?: number; url?: string };
+      if (j.event === "listening" && j.port !== undefined && j.url !== undefined)
+        resolve({ port: j.port, url: j.url, child });
+    });
+    child.once("exit", (c) => reject(new Error(`signer exited ${c}${stderr ? `: ${stderr}` : ""}`)));
   });
 }
 
