@@ -9,13 +9,13 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { splitSecret } from "../testing/index.js";
 import { SIGNER_BIN, startSignerBin } from "../testing/processes.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 const TOKEN = "fuzz-token";
-const GVR = `0x${"42".repeat(32)}`;
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 const children = new Set<ChildProcess>();
 let dir = "";
@@ -68,22 +68,7 @@ function raw(port: number, bytes: Buffer): Promise<number> {
   });
 }
 
-function validSign(target: number) {
-  return {
-    type: "ATTESTATION",
-    fork_info: {
-      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-      genesis_validators_root: GVR,
-    },
-    attestation: {
-      slot: String(target * 32),
-      index: "0",
-      beacon_block_root: `0x${"11".repeat(32)}`,
-      source: { epoch: String(target - 1), root: `0x${"22".repeat(32)}` },
-      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
-    },
-  };
-}
+const validSign = (target: number) => attestationRequest(target * 32, target - 1, target);
 
 describe("HTTP API property: no request gets a 5xx or ends a process", () => {
   it(`${RUNS} random requests (seed ${SEED}) against a combiner and its co-signers`, async () => {

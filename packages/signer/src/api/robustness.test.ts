@@ -5,12 +5,12 @@ import { CoSigner } from "../cosigner/cosigner.js";
 import type { KeyShare } from "../cosigner/shares.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { eip3076Case, eip3076Cases } from "../testing/eip3076.js";
 import { splitSecret } from "../testing/index.js";
 import { type RunningSignerServer, startSignerServer } from "./server.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
-const GVR = `0x${"42".repeat(32)}`;
 const TOKEN = "t0ken";
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
 const running: Array<{ server: RunningSignerServer; db: SlashingProtectionDb }> = [];
@@ -73,22 +73,8 @@ function raw(port: number, text: string | Buffer): Promise<{ status: number; bod
   });
 }
 
-function attestation(target: number, blockRoot = `0x${"11".repeat(32)}`) {
-  return {
-    type: "ATTESTATION",
-    fork_info: {
-      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-      genesis_validators_root: GVR,
-    },
-    attestation: {
-      slot: String(target * 32),
-      index: "0",
-      beacon_block_root: blockRoot,
-      source: { epoch: String(target - 1), root: `0x${"22".repeat(32)}` },
-      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
-    },
-  };
-}
+const attestation = (target: number, blockRoot?: string) =>
+  attestationRequest(target * 32, target - 1, target, blockRoot);
 
 async function post(url: string, body: unknown, token?: string) {
   const res = await fetch(url, {

@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../bls/bls.js";
 import { prepareSigning } from "../signing/prepare.js";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { splitSecret } from "../testing/index.js";
 import { SIGNER_BIN, startSignerBin } from "../testing/processes.js";
 
 const children = new Set<ChildProcess>();
 let dir = "";
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
-const GVR = `0x${"42".repeat(32)}`;
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
 
 beforeAll(() => {
@@ -77,20 +77,7 @@ function httpsPost(
   });
 }
 
-const attestation = {
-  type: "ATTESTATION",
-  fork_info: {
-    fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-    genesis_validators_root: GVR,
-  },
-  attestation: {
-    slot: "64",
-    index: "0",
-    beacon_block_root: `0x${"11".repeat(32)}`,
-    source: { epoch: "1", root: `0x${"22".repeat(32)}` },
-    target: { epoch: "2", root: `0x${"33".repeat(32)}` },
-  },
-};
+const attestation = attestationRequest(64, 1, 2);
 
 describe("co-signers behind mutual TLS (separate processes)", () => {
   it("keys tls makes a CA and certificates; the combiner signs through three mTLS co-signers; strangers are refused", async () => {

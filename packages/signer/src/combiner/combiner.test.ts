@@ -9,12 +9,12 @@ import { SignerError } from "../errors.js";
 import { createSignerMetrics } from "../metrics.js";
 import { prepareSigning } from "../signing/prepare.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
+import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
 import { type DealtKey, splitSecret } from "../testing/index.js";
 import { Combiner } from "./combiner.js";
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
 const SIGNING = { slotsPerEpoch: 32, genesisForkVersion: new Uint8Array(4) };
-const GVR = `0x${"42".repeat(32)}`;
 const servers: RunningSignerServer[] = [];
 const dbs: SlashingProtectionDb[] = [];
 afterEach(async () => {
@@ -22,22 +22,8 @@ afterEach(async () => {
   for (const d of dbs.splice(0)) d.close();
 });
 
-function attestation(slot: number, source: number, target: number, blockRoot = "11") {
-  return {
-    type: "ATTESTATION",
-    fork_info: {
-      fork: { previous_version: "0x00000000", current_version: "0x01000000", epoch: "0" },
-      genesis_validators_root: GVR,
-    },
-    attestation: {
-      slot: String(slot),
-      index: "0",
-      beacon_block_root: `0x${blockRoot.repeat(32)}`,
-      source: { epoch: String(source), root: `0x${"22".repeat(32)}` },
-      target: { epoch: String(target), root: `0x${"33".repeat(32)}` },
-    },
-  };
-}
+const attestation = (slot: number, source: number, target: number, blockRoot = "11") =>
+  attestationRequest(slot, source, target, `0x${blockRoot.repeat(32)}`);
 
 function keyShares(dealt: DealtKey, overrideSecret?: Map<number, Uint8Array>): KeyShare[] {
   const publicShares = Object.fromEntries(dealt.publicShares.map((p) => [String(p.index), hex(p.publicKey)]));
