@@ -127,8 +127,10 @@ describe("invest: a full pool awaits activation; an active pool's rewards → cl
     const body = (await res.json()) as { items: { poolId: number; stage: string }[] };
     return body.items.find((p) => p.poolId === poolId)?.stage;
   };
+  /** Leaves the page (its pool cards unmounted) and opens it again: it reads the read API afresh. */
   const reopen = async () => {
     await stack.page.goto(`${stack.site.url}#/`);
+    await stack.page.locator("li[data-pool]").first().waitFor({ state: "detached", timeout: 30_000 });
     await stack.page.goto(`${stack.site.url}#/invest`);
   };
 

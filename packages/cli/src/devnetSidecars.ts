@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,86 +31,110 @@ export interface SidecarNode {
 }
 
 const SIDECAR_BIN = fileURLToPath(import.meta.resolve("@mzku/sidecar/bin"));
+/** How long a sidecar waits for the deployment (forge compiles the contracts on first use). */
+const DEPLOYMENT_WAIT_MS = 600_000;
 /** What each provider sends its sidecar for the gas of joining, opening periods and reporting. */
 const GAS_FUNDS = E;
 
-export async function startSidecars(
+/**
+ * Starts the four sidecar processes at once; `deploymentFile` resolves once the protocol is deployed.
+ * Meanwhile they load their code (most of their start) and wait for their copy of the deployment,
+ * written whole (by rename) when it resolves; then each has 60 s for its status endpoint to answer
+ * (`up`). `stop()` ends them whenever it is called, also while they start.
+ */
+export function startSidecars(
   rpcUrl: string,
-  deploymentFile: string,
+  deploymentFile: Promise<string>,
   log: Logger,
   firstNode?: SidecarNode,
-): Promise<{ sidecars: DevnetSidecar[]; stop: () => Promise<void> }> {
+): { up: Promise<DevnetSidecar[]>; stop: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), "mzku-devnet-sidecars-"));
   const children: ChildProcess[] = [];
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await Promise.all(children.map((child) => stopProcess(child).catch(() => undefined)));
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    const devnetNode: SidecarNode = { url: rpcUrl, kind: "evm" };
-    const ports = await freePorts(2 * PROVIDERS.length);
-    const plan = await Promise.all(
-      PROVIDERS.map(async (p, i) => {
-        const key = devKey(p.sidecar);
-        const p2pPort = ports[2 * i] as number;
-        return {
-          p,
-          key,
-          name: `sidecar${p.name.slice(-1)}`,
-          httpPort: ports[2 * i + 1] as number,
-          listen: `/ip4/127.0.0.1/tcp/${p2pPort}`,
-          multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${await sidecarPeerId(key)}`,
-          node: i === 0 && firstNode ? firstNode : devnetNode,
-        };
-      }),
-    );
-    const up = plan.map(async (s) => {
-      // the daemon's config file: the listen address and the bootstrap peers have no environment variable
-      const configFile = join(dir, `${s.name}.json`);
-      writeFileSync(
-        configFile,
-        JSON.stringify({
-          listen: [s.listen],
-          bootstrap: plan.filter((o) => o !== s).map((o) => o.multiaddr),
+  const up = (async () => {
+    try {
+      const devnetNode: SidecarNode = { url: rpcUrl, kind: "evm" };
+      const ports = await freePorts(2 * PROVIDERS.length);
+      const plan = await Promise.all(
+        PROVIDERS.map(async (p, i) => {
+          const key = devKey(p.sidecar);
+          const p2pPort = ports[2 * i] as number;
+          return {
+            p,
+            key,
+            name: `sidecar${p.name.slice(-1)}`,
+            httpPort: ports[2 * i + 1] as number,
+            listen: `/ip4/127.0.0.1/tcp/${p2pPort}`,
+            multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${await sidecarPeerId(key)}`,
+            node: i === 0 && firstNode ? firstNode : devnetNode,
+          };
         }),
       );
-      const child = spawn(process.execPath, [SIDECAR_BIN, "start"], {
-        stdio: ["ignore", "ignore", "pipe"],
-        env: {
-          ...process.env,
-          MZKU_SIDECAR_CONFIG: configFile,
-          MZKU_SIDECAR_PRIVATE_KEY: s.key,
-          MZKU_SIDECAR_RPC_URL: rpcUrl,
-          MZKU_SIDECAR_DEPLOYMENT: deploymentFile,
-          MZKU_SIDECAR_DATA_DIR: join(dir, s.name),
-          MZKU_SIDECAR_NODE_URL: s.node.url,
-          MZKU_SIDECAR_NODE_KIND: s.node.kind,
-          MZKU_SIDECAR_HTTP_PORT: String(s.httpPort),
-        },
+      if (stopped) throw new CliError("SIDECAR_FAILED", "the sidecars were stopped while starting");
+      const deployment = join(dir, "deployment.json");
+      const spawned = plan.map((s) => {
+        // the daemon's config file: the listen address and the bootstrap peers have no environment variable
+        const configFile = join(dir, `${s.name}.json`);
+        writeFileSync(
+          configFile,
+          JSON.stringify({
+            listen: [s.listen],
+            bootstrap: plan.filter((o) => o !== s).map((o) => o.multiaddr),
+          }),
+        );
+        const child = spawn(process.execPath, [SIDECAR_BIN, "start"], {
+          stdio: ["ignore", "ignore", "pipe"],
+          env: {
+            ...process.env,
+            MZKU_SIDECAR_CONFIG: configFile,
+            MZKU_SIDECAR_PRIVATE_KEY: s.key,
+            MZKU_SIDECAR_RPC_URL: rpcUrl,
+            MZKU_SIDECAR_DEPLOYMENT: deployment,
+            MZKU_SIDECAR_DEPLOYMENT_WAIT_MS: String(DEPLOYMENT_WAIT_MS),
+            MZKU_SIDECAR_DATA_DIR: join(dir, s.name),
+            MZKU_SIDECAR_NODE_URL: s.node.url,
+            MZKU_SIDECAR_NODE_KIND: s.node.kind,
+            MZKU_SIDECAR_HTTP_PORT: String(s.httpPort),
+          },
+        });
+        child.stderr?.on("data", (b: Buffer) => {
+          for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name: s.name, line });
+        });
+        children.push(child);
+        return { s, child };
       });
-      child.stderr?.on("data", (b: Buffer) => {
-        for (const line of b.toString().split("\n").filter(Boolean)) log.debug("sidecar", { name: s.name, line });
-      });
-      children.push(child);
-      const statusUrl = `http://127.0.0.1:${s.httpPort}/status`;
-      await waitForStatus(statusUrl, child, s.name);
-      log.info("Sidecar up", { name: s.name, statusUrl, node: s.node.url, kind: s.node.kind });
-      return {
-        name: s.name,
-        address: devAccount(s.p.sidecar).address,
-        statusUrl,
-        metricsUrl: `http://127.0.0.1:${s.httpPort}/metrics`,
-        node: s.node,
-      } satisfies DevnetSidecar;
-    });
-    const settled = await Promise.allSettled(up);
-    const failed = settled.find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
-    return { sidecars: settled.map((r) => (r as PromiseFulfilledResult<DevnetSidecar>).value), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+      const source = await deploymentFile;
+      if (stopped) throw new CliError("SIDECAR_FAILED", "the sidecars were stopped while starting");
+      writeFileSync(`${deployment}.tmp`, readFileSync(source));
+      renameSync(`${deployment}.tmp`, deployment);
+      const settled = await Promise.allSettled(
+        spawned.map(async ({ s, child }) => {
+          const statusUrl = `http://127.0.0.1:${s.httpPort}/status`;
+          await waitForStatus(statusUrl, child, s.name);
+          log.info("Sidecar up", { name: s.name, statusUrl, node: s.node.url, kind: s.node.kind });
+          return {
+            name: s.name,
+            address: devAccount(s.p.sidecar).address,
+            statusUrl,
+            metricsUrl: `http://127.0.0.1:${s.httpPort}/metrics`,
+            node: s.node,
+          } satisfies DevnetSidecar;
+        }),
+      );
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      return settled.map((r) => (r as PromiseFulfilledResult<DevnetSidecar>).value);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  })();
+  return { up, stop };
 }
 
 /**

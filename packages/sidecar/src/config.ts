@@ -49,6 +49,12 @@ export interface SidecarConfig {
   readonly rpcUrl: string;
   /** The deployment file (`contracts/deployments/<name>.json`). */
   readonly deploymentFile: string;
+  /**
+   * How long the start waits for the deployment file to appear (0, the default: it must exist). A
+   * launcher that deploys the protocol itself (`mzku devnet`) starts the daemon meanwhile and writes
+   * the file, whole, once the deployment is done.
+   */
+  readonly deploymentWaitMs?: number;
   /** The sidecar's key (the address registered with its node). From a file or the environment only. */
   readonly privateKey: Hex;
   /** SQLite database and the libp2p peer key live here. */
@@ -93,6 +99,7 @@ const DEFAULTS = {
   listen: ["/ip4/127.0.0.1/tcp/0"],
   bootstrap: [] as string[],
   httpPort: 9464,
+  deploymentWaitMs: 0,
   probeIntervalMs: 30_000,
   announceIntervalMs: 60_000,
   tickMs: 5_000,
@@ -126,6 +133,11 @@ export function loadConfig(flags: SidecarFlags = {}, env: NodeJS.ProcessEnv = pr
   return {
     rpcUrl: httpUrl("rpcUrl", pick("rpcUrl", flags.rpcUrl, "RPC_URL")),
     deploymentFile: resolve(base, str("deployment", pick("deployment", flags.deployment, "DEPLOYMENT"))),
+    deploymentWaitMs: int(
+      "deploymentWaitMs",
+      pick("deploymentWaitMs", undefined, "DEPLOYMENT_WAIT_MS") ?? DEFAULTS.deploymentWaitMs,
+      0,
+    ),
     privateKey,
     dataDir: resolve(base, str("dataDir", pick("dataDir", flags.dataDir, "DATA_DIR"))),
     node: {

@@ -52,8 +52,10 @@ export async function runSidecar(argv: string[], log: Logger): Promise<void> {
   tuneDaemonHeap();
   log.debug("V8 heap policy set", { flags: DAEMON_V8_FLAGS });
   const sidecar = new Sidecar(config, log.child({ component: "sidecar" }));
+  let signalled = false;
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      signalled = true;
       log.info("signal received; stopping", { signal });
       void sidecar.stop().then(resolve); // idempotent: a second signal waits for the same stop
     };
@@ -64,6 +66,7 @@ export async function runSidecar(argv: string[], log: Logger): Promise<void> {
     await sidecar.start();
   } catch (error) {
     await sidecar.stop();
+    if (signalled) return; // stopped while starting (e.g. waiting for the deployment): a clean stop
     throw error;
   }
   await stopped;

@@ -5,10 +5,9 @@
  * sends them exactly once. `stop()` ends everything it started (timers, mesh, HTTP, node, database).
  */
 
-import { readFileSync } from "node:fs";
 import { isCodedError } from "@mzku/errors";
 import type { Logger } from "@mzku/log";
-import { type AuditPeriod, auditTargets, encodeVotes, parseDeployment } from "@mzku/sdk";
+import { type AuditPeriod, auditTargets, encodeVotes } from "@mzku/sdk";
 import {
   type Address,
   createNonceManager,
@@ -36,6 +35,7 @@ import {
 } from "./audit/messages.js";
 import { Chain, type Membership, revertName } from "./chain.js";
 import type { SidecarConfig } from "./config.js";
+import { readDeploymentFile } from "./deploymentFile.js";
 import { type HttpServer, startHttp } from "./http.js";
 import { Mesh, type Verdict } from "./mesh/mesh.js";
 import { createMetrics, type SidecarMetrics } from "./metrics.js";
@@ -103,6 +103,8 @@ export class Sidecar {
   private ticking = false;
   private probing = false;
   private stopped = false;
+  /** Aborted by `stop()`: what the start still waits for (its deployment file) gives up. */
+  private readonly starting = new AbortController();
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -116,9 +118,9 @@ export class Sidecar {
 
   async start(): Promise<void> {
     const c = this.config;
-    // The file read here rather than through `@mzku/sdk/node`, whose exit and DKG tooling would cost
+    // The file read here (deploymentFile.ts) rather than through `@mzku/sdk/node`, whose exit and DKG tooling would cost
     // the daemon about 40 MB of memory it never uses.
-    const deployment = parseDeployment(readFileSync(c.deploymentFile, "utf8"), c.deploymentFile);
+    const deployment = await readDeploymentFile(c.deploymentFile, c.deploymentWaitMs, this.starting.signal);
     // Nonces are counted locally: a report and a refresh sent in the same step must not share one
     // (on a node that reports the mined count as "pending", the second would replace the first).
     const account = privateKeyToAccount(c.privateKey, { nonceManager: createNonceManager({ source: jsonRpc() }) });
@@ -231,6 +233,7 @@ export class Sidecar {
 
   private async shutdown(): Promise<void> {
     this.stopped = true;
+    this.starting.abort(); // a start still waiting for its deployment file gives up
     for (const t of this.timers) clearInterval(t);
     await this.mesh?.stop().catch(() => undefined);
     await this.http?.close().catch(() => undefined);

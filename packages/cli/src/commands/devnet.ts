@@ -51,8 +51,8 @@ and has governance (one proposal) point the stake observers at the Reward Pool, 
 providers (provider1-4, each with a node run by sidecar1-4), price project type 2 at 100 MZKU a day
 and shorten the auction windows to 60 blocks. It starts one sidecar daemon per node (\`mzku sidecar start\`,
 attached to this chain; status and metrics on free ports, printed; --no-sidecars: none), which joins
-the audit roster, and the indexer and the read API, all as soon as the protocol is deployed (beside
-the set-up transactions). It serves the dashboard's static build (apps/dashboard/dist) when it has
+the audit roster (they start with the deploy and get the deployment once the set-up is done), and
+the indexer and the read API (beside the set-up transactions). It serves the dashboard's static build (apps/dashboard/dist) when it has
 been built, prints the URLs and the named accounts (--json: one JSON document) and stays up until Ctrl-C, which stops everything it started.
 A port already taken is refused before anything starts.
 
@@ -132,6 +132,8 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
   });
+  /** Rejects the sidecars' hand-over (their deployment file) when the start fails. */
+  let withhold: ((error: unknown) => void) | undefined;
   try {
     log.info("Starting anvil", { host: "127.0.0.1", port, blockTime });
     const anvil: AnvilInstance = await startAnvil({ port, blockTime, mixedMining: true });
@@ -161,7 +163,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     const deploymentFile = devnetDeploymentFile(anvil.rpcUrl);
     const name = deploymentFile.replace(/^.*\//, "").replace(/\.json$/, "");
     log.info("Deploying the protocol (compiles the contracts on first use)", { rpcUrl: anvil.rpcUrl });
-    const deployment = await deployProtocol({
+    const deploying = deployProtocol({
       rpcUrl: anvil.rpcUrl,
       privateKey: devKey(0),
       name,
@@ -170,25 +172,41 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         if (/^\s*(Compiling|Compiler run|##|✅|Total Paid)/.test(line)) log.info("forge", { line: line.trim() });
       },
     });
-    // From here three things run side by side, each needing only the deployment: the sidecars'
-    // processes start (most of their start is loading their own code), the indexer and the API start,
-    // and the chain set-up below runs its transactions. The set-up registers the nodes the sidecars
-    // join with; a sidecar that looks before its node is active looks again at its next step.
-    const sidecarsStarting = withSidecars ? startDevnetSidecars() : undefined;
+    deploying.catch(() => {}); // awaited below
+    // The sidecars start now: most of a sidecar's start is loading its own code, done while the
+    // protocol deploys and the set-up runs; each waits for its deployment file, handed over once the
+    // set-up has registered and activated the nodes: a sidecar then joins the roster at its first step
+    // (and never announces itself while unregistered, which its peers would score as a bad sender).
+    let handOver!: () => void;
+    const setUp = new Promise<void>((resolveSetUp, rejectSetUp) => {
+      handOver = resolveSetUp;
+      withhold = rejectSetUp;
+    });
+    setUp.catch(() => {}); // followed by the sidecars, if any
+    const sidecars = withSidecars
+      ? import("../devnetSidecars.js").then(({ startSidecars }) => {
+          log.info("Starting a sidecar per provider node (attached to this chain)");
+          const firstNode =
+            validators === undefined ? undefined : { url: `http://127.0.0.1:${beaconPort}`, kind: "beacon" as const };
+          return startSidecars(
+            anvil.rpcUrl,
+            setUp.then(() => deploymentFile),
+            log,
+            firstNode,
+          );
+        })
+      : undefined;
+    const sidecarsStarting = sidecars?.then((s) => s.up);
     sidecarsStarting?.catch(() => {}); // awaited below; a failure stops its own processes
     stops.push(async () => {
-      const up = await sidecarsStarting?.catch(() => undefined);
-      if (up === undefined) return;
+      const started = await sidecars?.catch(() => undefined);
+      if (started === undefined) return;
       log.info("Stopping the sidecars");
-      await up.stop();
+      await started.stop();
     });
-    async function startDevnetSidecars() {
-      log.info("Starting a sidecar per provider node (attached to this chain)");
-      const { startSidecars } = await import("../devnetSidecars.js");
-      const firstNode =
-        validators === undefined ? undefined : { url: `http://127.0.0.1:${beaconPort}`, kind: "beacon" as const };
-      return startSidecars(anvil.rpcUrl, deploymentFile, log, firstNode);
-    }
+    const deployment = await deploying;
+    // From here the indexer and the API start beside the chain set-up's transactions (each needs only
+    // the deployment; the sidecars started with the deploy).
     const services = startServices();
     services.catch(() => {}); // awaited below
     stops.push(async () => {
@@ -264,6 +282,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     if (withSidecars) await (await import("../devnetSidecars.js")).fundSidecars(anvil.rpcUrl);
     await startNodes(deployment, anvil.rpcUrl, log);
     log.info("Chain set-up done");
+    handOver();
     const { apiUrl, dashboardUrl } = await services;
     const sidecarsUp = await sidecarsStarting;
     const validatorChain = await chain;
@@ -287,9 +306,9 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
         providerId: providerIds[i],
         address: devAccount(p.index).address,
         sidecar: devAccount(p.sidecar).address,
-        sidecarStatusUrl: sidecarsUp?.sidecars[i]?.statusUrl,
-        sidecarMetricsUrl: sidecarsUp?.sidecars[i]?.metricsUrl,
-        sidecarNode: sidecarsUp?.sidecars[i]?.node,
+        sidecarStatusUrl: sidecarsUp?.[i]?.statusUrl,
+        sidecarMetricsUrl: sidecarsUp?.[i]?.metricsUrl,
+        sidecarNode: sidecarsUp?.[i]?.node,
       })),
       validators: validatorChain && progress ? { ...validatorChain.info, ...progress } : null,
       accounts: Object.fromEntries(Object.entries(DEVNET_ACCOUNTS).map(([n, i]) => [n, devAccount(i).address])),
@@ -299,6 +318,7 @@ export async function devnet(argv: string[], log: Logger): Promise<void> {
     else process.stdout.write(summary(ready, indexer, serveDashboard, validatorsSummary(ready.validators)));
     log.info("Devnet up; Ctrl-C stops it", { rpcUrl: anvil.rpcUrl, readySeconds: ready.readySeconds });
   } catch (error) {
+    withhold?.(error);
     await stopAll();
     throw error;
   }

@@ -98,9 +98,12 @@ export class Mesh {
     holder.mesh = mesh;
     mesh.wire();
     await node.start();
-    for (const addr of options.bootstrap) {
-      await mesh.dial(addr).catch((error) => options.log.warn("bootstrap dial failed", { addr, error: String(error) }));
-    }
+    // the bootstrap peers are dialled together: one that does not answer holds the start for one timeout, not one each
+    await Promise.all(
+      options.bootstrap.map((addr) =>
+        mesh.dial(addr).catch((error) => options.log.warn("bootstrap dial failed", { addr, error: String(error) })),
+      ),
+    );
     return mesh;
   }
 
