@@ -6,7 +6,7 @@ import type { KeyShare } from "../cosigner/shares.js";
 import { createSignerMetrics } from "../metrics.js";
 import { SlashingProtectionDb } from "../slashing/db.js";
 import { attestationRequest, TEST_GVR as GVR } from "../testing/attestation.js";
-import { eip3076Case, eip3076Cases } from "../testing/eip3076.js";
+import { eip3076Case, eip3076Cases, expectStepChecks } from "../testing/eip3076.js";
 import { splitSecret } from "../testing/index.js";
 import { type RunningSignerServer, startSignerServer } from "./server.js";
 
@@ -263,36 +263,7 @@ describe("EIP-3076 interchange vectors through the HTTP import", () => {
         expect(imported, `${tc.name} step ${i} import (${r.status} ${JSON.stringify(r.json)})`).toBe(
           step.should_succeed,
         );
-        const ok = (fn: () => unknown) => {
-          try {
-            fn();
-            return true;
-          } catch {
-            return false;
-          }
-        };
-        for (const b of step.blocks) {
-          expect(
-            ok(() =>
-              db.checkAndInsertBlock(b.pubkey, tc.genesis_validators_root, Number(b.slot), b.signing_root ?? null),
-            ),
-            `${tc.name} step ${i} block ${b.slot}`,
-          ).toBe(b.should_succeed_complete ?? b.should_succeed);
-        }
-        for (const a of step.attestations) {
-          const got = ok(() =>
-            db.checkAndInsertAttestation(
-              a.pubkey,
-              tc.genesis_validators_root,
-              Number(a.source_epoch),
-              Number(a.target_epoch),
-              a.signing_root ?? null,
-            ),
-          );
-          expect(got, `${tc.name} step ${i} attestation (${a.source_epoch},${a.target_epoch})`).toBe(
-            a.should_succeed_complete ?? a.should_succeed,
-          );
-        }
+        expectStepChecks(db, tc, i);
       }
     });
   }
