@@ -40,6 +40,27 @@ export function useTx(): TxApi {
   return tx;
 }
 
+/**
+ * A form's error line and `attempt`: builds the form's steps, sends them through `useTx().run`, and
+ * shows what went wrong (bad input or a refused transaction) in plain words.
+ */
+export function useAttempt(): {
+  error: string | undefined;
+  attempt: (build: () => Promise<TxStep[]>) => Promise<void>;
+} {
+  const { run } = useTx();
+  const [error, setError] = useState<string>();
+  const attempt = async (build: () => Promise<TxStep[]>) => {
+    setError(undefined);
+    try {
+      await run(await build());
+    } catch (e) {
+      setError(plainError(e));
+    }
+  };
+  return { error, attempt };
+}
+
 let nextId = 1;
 
 /** Resolves once the read API has indexed `block` (or after 15 s: the views then show what it has). */

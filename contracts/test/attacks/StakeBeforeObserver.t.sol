@@ -56,21 +56,6 @@ contract StakeBeforeObserverTest is DeployedProtocol {
         vm.stopPrank();
     }
 
-    /// @dev Streams 1,000 MZKU through one full period (the sidecar class's 20%: 200 MZKU).
-    function _streamOnePeriod() internal {
-        rewardPool.sync(); // the periods due since the deploy start (nothing streams in them)
-        vm.startPrank(holders[0]);
-        token.approve(address(rewardPool), 1000 * E);
-        rewardPool.depositMzku(1000 * E);
-        vm.stopPrank();
-        (, uint256 start, uint256 length,) = rewardPool.period();
-        vm.warp(start + length);
-        rewardPool.sync(); // the deposit starts streaming
-        (, start, length,) = rewardPool.period();
-        vm.warp(start + length);
-        rewardPool.sync(); // and has streamed in full
-    }
-
     /// The attack as it was: a stake made before the wiring stays out of the class and never earns,
     /// while the same stake made a block later earns the whole share.
     function test_Attack_stakeMadeBeforeObserverEarns() public {

@@ -122,4 +122,21 @@ abstract contract DeployedProtocol is Test {
         }
         vm.warp(governance.proposal(id).eta);
     }
+
+    /// @notice Streams 1,000 MZKU (from the first token holder) through one full Reward Pool period:
+    ///         each class receives its whole share of it (governors 300, providers and requesters 400,
+    ///         sidecar stakers 200 MZKU) by the time this returns.
+    function _streamOnePeriod() internal {
+        rewardPool.sync(); // the periods due since the deploy start (nothing streams in them)
+        vm.startPrank(holders[0]);
+        token.approve(address(rewardPool), 1000 ether);
+        rewardPool.depositMzku(1000 ether);
+        vm.stopPrank();
+        (, uint256 start, uint256 length,) = rewardPool.period();
+        vm.warp(start + length);
+        rewardPool.sync(); // the deposit starts streaming
+        (, start, length,) = rewardPool.period();
+        vm.warp(start + length);
+        rewardPool.sync(); // and has streamed in full
+    }
 }

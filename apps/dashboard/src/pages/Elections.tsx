@@ -5,8 +5,8 @@ import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
 import { advanceClock } from "../devnet.js";
-import { DashboardError, plainError } from "../errors.js";
-import { TxPlan, type TxStep, useTx } from "../tx.js";
+import { DashboardError } from "../errors.js";
+import { TxPlan, type TxStep, useAttempt } from "../tx.js";
 import { formatAmount, parseAmount, shortAddress } from "../units.js";
 import { GovernorStake } from "./GovernorStake.js";
 
@@ -23,12 +23,11 @@ const PHASE_NAMES: Record<number, string> = {
  */
 export function Elections() {
   const { config, account, reader, bump } = useApp();
-  const { run } = useTx();
+  const { error, attempt } = useAttempt();
   const c = config.deployment.contracts;
   const me = account?.address;
   const [stake, setStake] = useState("");
   const [delegateTo, setDelegateTo] = useState("");
-  const [error, setError] = useState<string>();
   const chain = useLoad(async () => {
     const g = { address: c.Governance };
     const [phase, transitionStart, nextElectionAt, minStake, candidates, block] = await Promise.all([
@@ -68,17 +67,9 @@ export function Elections() {
     };
   }, [me]);
   const d = chain.data;
-  const attempt = async (build: () => Promise<TxStep[]>) => {
-    setError(undefined);
-    try {
-      if (!me) throw new DashboardError("NO_WALLET", "choose an account first");
-      await run(await build());
-    } catch (e) {
-      setError(plainError(e));
-    }
-  };
   const apply = () =>
     attempt(async () => {
+      if (!me) throw new DashboardError("NO_WALLET", "choose an account first");
       const wei = parseAmount(stake, "Stake to lock");
       if (d && (d.mine?.locked ?? 0n) + wei < d.minStake)
         throw new DashboardError(

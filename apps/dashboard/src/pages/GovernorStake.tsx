@@ -5,8 +5,8 @@ import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp } from "../context.js";
 import { advanceClock } from "../devnet.js";
-import { DashboardError, plainError } from "../errors.js";
-import { TxPlan, type TxStep, useTx } from "../tx.js";
+import { DashboardError } from "../errors.js";
+import { TxPlan, type TxStep, useAttempt } from "../tx.js";
 import { formatAmount, parseAmount } from "../units.js";
 
 /** The account's standing in Governance, read on chain at render time (Elections loads it). */
@@ -27,19 +27,10 @@ export type GovernorStanding = {
  */
 export function GovernorStake({ me, mine, now }: { me: Address; mine: GovernorStanding; now: bigint }) {
   const { config, reader, bump } = useApp();
-  const { run } = useTx();
+  const { error, attempt } = useAttempt();
   const c = config.deployment.contracts;
   const [add, setAdd] = useState("");
   const [back, setBack] = useState("");
-  const [error, setError] = useState<string>();
-  const attempt = async (build: () => Promise<TxStep[]>) => {
-    setError(undefined);
-    try {
-      await run(await build());
-    } catch (e) {
-      setError(plainError(e));
-    }
-  };
   const addStake = () =>
     attempt(async () => {
       const wei = parseAmount(add, "MZKU to add");

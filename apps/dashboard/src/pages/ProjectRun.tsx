@@ -4,8 +4,8 @@ import { dateTime } from "../components/charts.js";
 import { Field, FormError } from "../components/Field.js";
 import { useApp, useLoad } from "../context.js";
 import { advanceClock } from "../devnet.js";
-import { DashboardError, plainError } from "../errors.js";
-import { TxPlan, type TxStep, useTx } from "../tx.js";
+import { DashboardError } from "../errors.js";
+import { TxPlan, type TxStep, useAttempt } from "../tx.js";
 import { formatAmount, parseAmount } from "../units.js";
 
 /**
@@ -15,12 +15,11 @@ import { formatAmount, parseAmount } from "../units.js";
  */
 export function ProjectRun({ id }: { id: number }) {
   const { config, account, reader, bump } = useApp();
-  const { run } = useTx();
+  const { error, attempt } = useAttempt();
   const c = config.deployment.contracts;
   const me = account?.address;
   const [nodeId, setNodeId] = useState("");
   const [profit, setProfit] = useState("");
-  const [error, setError] = useState<string>();
   const chain = useLoad(async () => {
     const p = await projectMarket.getProject(reader, { address: c.ProjectMarket, args: [BigInt(id)] });
     const { timestamp } = await reader.getBlock();
@@ -31,14 +30,6 @@ export function ProjectRun({ id }: { id: number }) {
   const status = Number(d.p.status);
   if (status !== ProjectMarketStatus.Assigned && status !== ProjectMarketStatus.Running) return null;
   const end = BigInt(d.p.startedAt) + BigInt(d.p.duration);
-  const attempt = async (build: () => Promise<TxStep[]>) => {
-    setError(undefined);
-    try {
-      await run(await build());
-    } catch (e) {
-      setError(plainError(e));
-    }
-  };
   return (
     <section className="panel" aria-labelledby="run-title">
       <h2 id="run-title">You won this project</h2>
