@@ -115,7 +115,12 @@ describe("mzku devnet --no-sidecars", () => {
 });
 
 describe("mzku devnet --validators refuses before starting anything", () => {
-  const ports = async () => ["--port", String(await freePort()), "--api-port", String(await freePort())];
+  // every port the refusals check before the one under test is free (the defaults are --port + n,
+  // which another process on a shared machine may hold)
+  const ports = async () => [
+    ...["--port", String(await freePort()), "--api-port", String(await freePort())],
+    ...["--dashboard-port", String(await freePort())],
+  ];
 
   it("names the missing Lodestar install and how to install it", async () => {
     const r = await mzku(["devnet", "--validators", ...(await ports())], {
@@ -132,8 +137,12 @@ describe("mzku devnet --validators refuses before starting anything", () => {
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
     const port = (taken.address() as AddressInfo).port;
     try {
-      for (const flag of ["--beacon-port", "--signer-port"]) {
-        const r = await mzku(["devnet", "--validators", "2", ...(await ports()), flag, String(port)]);
+      for (const [flag, other] of [
+        ["--beacon-port", "--signer-port"],
+        ["--signer-port", "--beacon-port"],
+      ]) {
+        const args = [...(await ports()), other, String(await freePort()), flag, String(port)];
+        const r = await mzku(["devnet", "--validators", "2", ...args]);
         expect(r.code, r.stderr).toBe(1);
         expect(r.stderr.trim().split("\n").at(-1)).toBe(
           `mzku: PORT_IN_USE: 127.0.0.1:${port} is taken: stop what listens there or pass ${flag}`,
