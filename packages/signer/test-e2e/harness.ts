@@ -12,9 +12,9 @@ import { secretKeyToPublicKey } from "../src/bls/bls.js";
 import { scalarToBytes } from "../src/bls/bytes.js";
 import { CURVE_ORDER } from "../src/bls/field.js";
 import { freePort } from "../src/ports.js";
-import { splitSecret } from "../src/testing/index.js";
+import { splitSecret, waitFor } from "../src/testing/index.js";
 
-export { freePort };
+export { freePort, waitFor };
 
 export const PKG = resolve(import.meta.dirname, "..");
 export const REPO = resolve(PKG, "..", "..");
