@@ -140,7 +140,7 @@ describe("mzku devnet --validators refuses before starting anything", () => {
       for (const [flag, other] of [
         ["--beacon-port", "--signer-port"],
         ["--signer-port", "--beacon-port"],
-      ]) {
+      ] as const) {
         const args = [...(await ports()), other, String(await freePort()), flag, String(port)];
         const r = await mzku(["devnet", "--validators", "2", ...args]);
         expect(r.code, r.stderr).toBe(1);
