@@ -23,16 +23,7 @@ contract CollateralBeforeObserverTest is DeployedProtocol {
         _deployProtocol("forge-test-collateral-before-observer");
         _seatGovernors();
         earlyId = _provider(early, "Early Nodes");
-        // The bootstrap: every stake source reports to the Reward Pool from now on.
-        address[] memory targets = new address[](3);
-        uint256[] memory values = new uint256[](3);
-        bytes[] memory calls = new bytes[](3);
-        (targets[0], targets[1], targets[2]) = (address(governance), address(registry), address(staking));
-        for (uint256 i = 0; i < 3; ++i) {
-            calls[i] = abi.encodeWithSignature("setStakeObserver(address)", address(rewardPool));
-        }
-        uint256 id = _pass(targets, values, calls);
-        governance.execute(id, targets, values, calls);
+        _passBootstrap(); // every stake source reports to the Reward Pool from now on
         lateId = _provider(late, "Late Nodes");
     }
 

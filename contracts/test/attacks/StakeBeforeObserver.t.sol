@@ -35,16 +35,7 @@ contract StakeBeforeObserverTest is DeployedProtocol {
         nodes.activateNode(nodeId);
         vm.stopPrank();
         _stake(early);
-        // The bootstrap: every stake source reports to the Reward Pool from now on.
-        address[] memory targets = new address[](3);
-        uint256[] memory values = new uint256[](3);
-        bytes[] memory calls = new bytes[](3);
-        (targets[0], targets[1], targets[2]) = (address(governance), address(registry), address(staking));
-        for (uint256 i = 0; i < 3; ++i) {
-            calls[i] = abi.encodeWithSignature("setStakeObserver(address)", address(rewardPool));
-        }
-        uint256 proposal = _pass(targets, values, calls);
-        governance.execute(proposal, targets, values, calls);
+        _passBootstrap(); // every stake source reports to the Reward Pool from now on
         _stake(late);
     }
 

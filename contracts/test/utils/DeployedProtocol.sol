@@ -123,6 +123,20 @@ abstract contract DeployedProtocol is Test {
         vm.warp(governance.proposal(id).eta);
     }
 
+    /// @notice Passes and executes the bootstrap proposal: Governance, ProviderRegistry and SidecarStaking
+    ///         report every stake change to the Reward Pool from now on.
+    function _passBootstrap() internal {
+        address[] memory targets = new address[](3);
+        uint256[] memory values = new uint256[](3);
+        bytes[] memory calls = new bytes[](3);
+        (targets[0], targets[1], targets[2]) = (address(governance), address(registry), address(staking));
+        for (uint256 i = 0; i < 3; ++i) {
+            calls[i] = abi.encodeWithSignature("setStakeObserver(address)", address(rewardPool));
+        }
+        uint256 id = _pass(targets, values, calls);
+        governance.execute(id, targets, values, calls);
+    }
+
     /// @notice Streams 1,000 MZKU (from the first token holder) through one full Reward Pool period:
     ///         each class receives its whole share of it (governors 300, providers and requesters 400,
     ///         sidecar stakers 200 MZKU) by the time this returns.
